@@ -1,0 +1,63 @@
+package dev.edgetrain.runtime;
+
+/**
+ * Argument checks shared by the public entry points. They run before any state changes, so a rejected
+ * call leaves weights, gradients and optimizer state as they were. Messages say what was expected and
+ * what came. Only index arithmetic on the happy path; strings are built only when throwing.
+ */
+final class Checks {
+    private Checks() {
+    }
+
+    static void batch(int batch, int maxBatch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch must be in [1, " + maxBatch + "] (the workspace's maxBatch), got "
+                    + batch);
+        }
+    }
+
+    static void region(String name, Object array, int length, int offset, int needed, String shape) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (offset < 0 || offset > length || needed > length - offset) {
+            throw new IllegalArgumentException(name + " needs " + needed + " values " + shape + " from offset " + offset
+                    + ", but has length " + length);
+        }
+    }
+
+    /** Inputs {@code [batch][features]} at {@code offset}: present, long enough and all finite. */
+    static void inputs(float[] x, int offset, int batch, int features) {
+        region("input", x, x == null ? 0 : x.length, offset, batch * features,
+                "[" + batch + "][" + features + "]");
+        final int n = batch * features;
+        for (int i = 0; i < n; i++) {
+            final float v = x[offset + i];
+            if (!(Math.abs(v) <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("input row " + (i / features) + ", column " + (i % features)
+                        + " is " + v + ", expected a finite number");
+            }
+        }
+    }
+
+    static void labels(int[] labels, int offset, int batch, int classes) {
+        region("labels", labels, labels == null ? 0 : labels.length, offset, batch, "[" + batch + "]");
+        for (int b = 0; b < batch; b++) {
+            final int c = labels[offset + b];
+            if (c < 0 || c >= classes) {
+                throw new IllegalArgumentException("label of row " + b + " is " + c + ", expected a class in [0, "
+                        + classes + ")");
+            }
+        }
+    }
+
+    static void workspace(Workspace ws, NetworkSpec spec) {
+        if (ws == null) {
+            throw new IllegalArgumentException("workspace must not be null");
+        }
+        if (!ws.spec.equals(spec)) {
+            throw new IllegalArgumentException("workspace was made for network " + ws.spec + ", expected one for "
+                    + spec);
+        }
+    }
+}

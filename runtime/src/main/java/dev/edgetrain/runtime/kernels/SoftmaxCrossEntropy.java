@@ -1,0 +1,108 @@
+package dev.edgetrain.runtime.kernels;
+
+/**
+ * {@code P = softmax(O)} and the cross-entropy {@code −J = −log P_c}, with the fused backward {@code P − y}.
+ */
+public final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {
+    }
+
+    /**
+     * Row-wise softmax, numerically stable: {@code P[b][k] = exp(O[b][k] − m_b) / Σ_j exp(O[b][j] − m_b)}
+     * with {@code m_b = max_k O[b][k]}, so no exponent overflows. {@code probs} may be {@code logits}.
+     *
+     * @param probs  {@code [batch][classes]} at {@code pOff}
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     */
+    public static void softmax(float[] probs, int pOff, float[] logits, int lOff, int batch, int classes) {
+        for (int b = 0; b < batch; b++) {
+            final int p0 = pOff + b * classes;
+            final int l0 = lOff + b * classes;
+            float max = logits[l0];
+            for (int k = 1; k < classes; k++) {
+                max = Math.max(max, logits[l0 + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                final float e = (float) Math.exp(logits[l0 + k] - max);
+                probs[p0 + k] = e;
+                sum += e;
+            }
+            final float inv = (float) (1.0 / sum);
+            for (int k = 0; k < classes; k++) {
+                probs[p0 + k] *= inv;
+            }
+        }
+    }
+
+    /**
+     * Softmax of every row and the summed cross-entropy {@code Σ_b −log P[b][c_b]}, the loss taken by
+     * log-sum-exp, {@code −log P_c = m + log Σ_j exp(O_j − m) − O_c}, so it stays finite where {@code P_c}
+     * underflows to 0.
+     *
+     * @param probs  {@code [batch][classes]} at {@code pOff}, written
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}, not checked here
+     * @return the sum over the batch of {@code −log P_c} (the caller divides by the batch for the mean)
+     */
+    public static double forward(float[] probs, int pOff, float[] logits, int lOff, int[] labels, int yOff,
+                                 int batch, int classes) {
+        double loss = 0;
+        for (int b = 0; b < batch; b++) {
+            final int p0 = pOff + b * classes;
+            final int l0 = lOff + b * classes;
+            float max = logits[l0];
+            for (int k = 1; k < classes; k++) {
+                max = Math.max(max, logits[l0 + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                final float e = (float) Math.exp(logits[l0 + k] - max);
+                probs[p0 + k] = e;
+                sum += e;
+            }
+            final float inv = (float) (1.0 / sum);
+            for (int k = 0; k < classes; k++) {
+                probs[p0 + k] *= inv;
+            }
+            loss += max + Math.log(sum) - logits[l0 + labels[yOff + b]];
+        }
+        return loss;
+    }
+
+    /**
+     * The fused softmax + cross-entropy backward: {@code dO[b][k] = scale · (P[b][k] − y[b][k])}, with
+     * {@code y} the one-hot label. This is {@code −∂J/∂O_k = P_k − y_k} of the founding objective
+     * {@code J = log P_c}; with {@code scale = 1/batch} it is the gradient of the mean loss.
+     * {@code dLogits} may be {@code probs}.
+     *
+     * @param dLogits {@code [batch][classes]} at {@code dOff}, overwritten
+     * @param probs   {@code [batch][classes]} at {@code pOff}
+     * @param labels  {@code [batch]} at {@code yOff}
+     */
+    public static void backward(float[] dLogits, int dOff, float[] probs, int pOff, int[] labels, int yOff,
+                                int batch, int classes, float scale) {
+        for (int b = 0; b < batch; b++) {
+            final int d0 = dOff + b * classes;
+            final int p0 = pOff + b * classes;
+            for (int k = 0; k < classes; k++) {
+                dLogits[d0 + k] = scale * probs[p0 + k];
+            }
+            dLogits[d0 + labels[yOff + b]] -= scale;
+        }
+    }
+
+    /** Index of the largest value in row {@code b} of {@code values [batch][classes]}; the first on ties. */
+    public static int argmax(float[] values, int off, int b, int classes) {
+        final int r0 = off + b * classes;
+        int best = 0;
+        float max = values[r0];
+        for (int k = 1; k < classes; k++) {
+            if (values[r0 + k] > max) {
+                max = values[r0 + k];
+                best = k;
+            }
+        }
+        return best;
+    }
+}

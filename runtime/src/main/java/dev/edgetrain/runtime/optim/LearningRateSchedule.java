@@ -1,0 +1,131 @@
+package dev.edgetrain.runtime.optim;
+
+/**
+ * How the learning rate changes with the optimizer step: {@code lr(step) = baseLr · factor(step)}, steps
+ * counted from 0. Immutable; evaluated once per optimizer step, not per parameter.
+ */
+public abstract class LearningRateSchedule {
+    LearningRateSchedule() {
+    }
+
+    /** The multiplier of the base learning rate at optimizer step {@code step} (0-based). */
+    public abstract double factor(long step);
+
+    /** Always the base rate. */
+    public static LearningRateSchedule constant() {
+        return Constant.INSTANCE;
+    }
+
+    /** Multiplies the rate by {@code gamma} every {@code every} steps: {@code gamma^floor(step / every)}. */
+    public static LearningRateSchedule step(long every, double gamma) {
+        return new StepDecay(every, gamma);
+    }
+
+    /**
+     * Cosine annealing from the base rate down to {@code minFactor ×} base over {@code totalSteps}, then held:
+     * {@code min + (1 − min) · (1 + cos(π · step / total)) / 2}.
+     */
+    public static LearningRateSchedule cosine(long totalSteps, double minFactor) {
+        return new Cosine(totalSteps, minFactor);
+    }
+
+    /**
+     * Linear warm-up: factor {@code (step + 1) / warmupSteps} for the first {@code warmupSteps} steps, then this
+     * schedule, counting its steps from the end of the warm-up.
+     */
+    public LearningRateSchedule withWarmup(long warmupSteps) {
+        return new Warmup(warmupSteps, this);
+    }
+
+    private static final class Constant extends LearningRateSchedule {
+        static final Constant INSTANCE = new Constant();
+
+        @Override
+        public double factor(long step) {
+            return 1.0;
+        }
+
+        @Override
+        public String toString() {
+            return "constant";
+        }
+    }
+
+    private static final class StepDecay extends LearningRateSchedule {
+        private final long every;
+        private final double gamma;
+
+        StepDecay(long every, double gamma) {
+            if (every < 1) {
+                throw new IllegalArgumentException("step schedule: every must be >= 1, got " + every);
+            }
+            if (!(gamma > 0 && gamma <= 1)) {
+                throw new IllegalArgumentException("step schedule: gamma must be in (0, 1], got " + gamma);
+            }
+            this.every = every;
+            this.gamma = gamma;
+        }
+
+        @Override
+        public double factor(long step) {
+            return Math.pow(gamma, (double) (step / every));
+        }
+
+        @Override
+        public String toString() {
+            return "step(every=" + every + ", gamma=" + gamma + ")";
+        }
+    }
+
+    private static final class Cosine extends LearningRateSchedule {
+        private final long total;
+        private final double min;
+
+        Cosine(long total, double min) {
+            if (total < 1) {
+                throw new IllegalArgumentException("cosine schedule: totalSteps must be >= 1, got " + total);
+            }
+            if (!(min >= 0 && min <= 1)) {
+                throw new IllegalArgumentException("cosine schedule: minFactor must be in [0, 1], got " + min);
+            }
+            this.total = total;
+            this.min = min;
+        }
+
+        @Override
+        public double factor(long step) {
+            if (step >= total) {
+                return min;
+            }
+            return min + (1 - min) * 0.5 * (1 + Math.cos(Math.PI * step / total));
+        }
+
+        @Override
+        public String toString() {
+            return "cosine(total=" + total + ", min=" + min + ")";
+        }
+    }
+
+    private static final class Warmup extends LearningRateSchedule {
+        private final long warmup;
+        private final LearningRateSchedule then;
+
+        Warmup(long warmup, LearningRateSchedule then) {
+            if (warmup < 1) {
+                throw new IllegalArgumentException("warm-up steps must be >= 1, got " + warmup);
+            }
+            this.warmup = warmup;
+            this.then = then;
+        }
+
+        @Override
+        public double factor(long step) {
+            return step < warmup ? (step + 1) / (double) warmup : then.factor(step - warmup);
+        }
+
+        @Override
+        public String toString() {
+            return "warmup(" + warmup + ") then " + then;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.edgetrain.runtime.optim;
+
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.ParameterLayout;
+
+/**
+ * Updates a network's parameter slab from its gradient slab. All state (momentum, Adam moments) is one
+ * or more slabs of the parameters' shape, allocated in the constructor; a step allocates nothing.
+ *
+ * <p>A step: the global L2 norm of the trainable gradients is computed first; if it is not finite the
+ * step throws {@link IllegalStateException} and changes nothing. Otherwise gradients are scaled down to
+ * the clip norm if set, the schedule gives this step's learning rate, and each trainable layer's weights
+ * (with weight decay) and biases (without) are updated by one loop over their slab range.
+ */
+public abstract class Optimizer {
+    final OptimizerConfig config;
+    final int parameterCount;
+    /** Optimizer steps taken; the schedule's and Adam's bias correction's step counter. */
+    long steps;
+    /** Global gradient norm seen by the last step, before clipping. */
+    double lastGradientNorm;
+
+    Optimizer(OptimizerConfig config, int parameterCount) {
+        this.config = config;
+        this.parameterCount = parameterCount;
+    }
+
+    /**
+     * One update of {@code network}'s parameters from its gradients; layers whose {@code trainable} flag is
+     * false are left as they are. Gradients are not cleared.
+     */
+    public final void step(Network network, boolean[] trainable) {
+        final float[] params = network.parameters();
+        final float[] grads = network.gradients();
+        final ParameterLayout layout = network.layout();
+        if (params.length != parameterCount) {
+            throw new IllegalArgumentException("optimizer was made for " + parameterCount + " parameters, network "
+                    + network.spec() + " has " + params.length);
+        }
+        if (trainable == null || trainable.length != layout.layerCount()) {
+            throw new IllegalArgumentException("trainable flags must have one entry per layer ("
+                    + layout.layerCount() + "), got " + (trainable == null ? "null" : trainable.length));
+        }
+        double sumSquares = 0;
+        for (int l = 0; l < trainable.length; l++) {
+            if (trainable[l]) {
+                sumSquares += sumOfSquares(grads, layout.layerStart(l), layout.layerEnd(l));
+            }
+        }
+        if (!(sumSquares <= Double.MAX_VALUE)) {
+            throw new IllegalStateException("non-finite gradient at " + layout.describe(firstNonFinite(grads))
+                    + " (optimizer step " + steps + "); parameters and optimizer state left unchanged");
+        }
+        final double norm = Math.sqrt(sumSquares);
+        lastGradientNorm = norm;
+        final float gradScale = config.clipNorm > 0f && norm > config.clipNorm ? (float) (config.clipNorm / norm) : 1f;
+        final float lr = (float) (config.learningRate * config.schedule.factor(steps));
+        steps++;
+        beginStep(lr);
+        for (int l = 0; l < trainable.length; l++) {
+            if (!trainable[l]) {
+                continue;
+            }
+            final int w0 = layout.weightOffset(l);
+            update(params, grads, w0, w0 + layout.weightSize(l), lr, gradScale, config.weightDecay);
+            final int b0 = layout.biasOffset(l);
+            if (b0 >= 0) {
+                update(params, grads, b0, b0 + layout.biasSize(l), lr, gradScale, 0f);
+            }
+            network.parametersChanged(l);
+        }
+    }
+
+    private static double sumOfSquares(float[] g, int from, int to) {
+        // Four float partial sums per chunk keep the loop fast; chunks are summed in double.
+        double total = 0;
+        for (int c = from; c < to; c += 1024) {
+            final int end = Math.min(to, c + 1024);
+            float s = 0f;
+            for (int i = c; i < end; i++) {
+                s += g[i] * g[i];
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    private static int firstNonFinite(float[] g) {
+        for (int i = 0; i < g.length; i++) {
+            if (!(Math.abs(g[i]) <= Float.MAX_VALUE)) {
+                return i;
+            }
+        }
+        return -1; // finite values whose squares overflowed
+    }
+
+    /** Per-step scalars (bias corrections); called once before the per-range updates. */
+    void beginStep(float lr) {
+    }
+
+    /**
+     * Updates {@code params[from, to)} from {@code grads[from, to)}, with the gradient scaled by
+     * {@code gradScale} (clipping) and {@code weightDecay} applied as the rule defines it.
+     */
+    abstract void update(float[] params, float[] grads, int from, int to, float lr, float gradScale, float weightDecay);
+
+    public OptimizerConfig config() {
+        return config;
+    }
+
+    /** Optimizer steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The learning rate the next step will use. */
+    public float currentLearningRate() {
+        return (float) (config.learningRate * config.schedule.factor(steps));
+    }
+
+    /** Global L2 norm of the trainable gradients at the last step, before clipping. */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    /** Number of state slabs (0 for plain SGD, 1 with momentum, 2 for Adam), for checkpoints. */
+    public abstract int stateSlabCount();
+
+    /** Live state slab {@code k}, same layout as the parameters, for checkpoints. */
+    public abstract float[] stateSlab(int k);
+
+    /** Copies the step counter and all state slabs from {@code other}, made from an equal config. */
+    public void copyStateFrom(Optimizer other) {
+        if (other.getClass() != getClass() || other.parameterCount != parameterCount
+                || other.stateSlabCount() != stateSlabCount()) {
+            throw new IllegalArgumentException("cannot copy optimizer state of " + other.config + " for "
+                    + other.parameterCount + " parameters into " + config + " for " + parameterCount);
+        }
+        for (int k = 0; k < stateSlabCount(); k++) {
+            System.arraycopy(other.stateSlab(k), 0, stateSlab(k), 0, parameterCount);
+        }
+        steps = other.steps;
+        lastGradientNorm = other.lastGradientNorm;
+    }
+
+    /** Restores the step counter, e.g. from a checkpoint, with the state slabs written through {@link #stateSlab}. */
+    public void setSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
+        this.steps = steps;
+    }
+
+    @Override
+    public String toString() {
+        return config + " after " + steps + " steps";
+    }
+}

@@ -1,0 +1,199 @@
+package dev.edgetrain.runtime.optim;
+
+/**
+ * What optimizer to build and with which settings; immutable. {@link #create(int)} allocates the optimizer
+ * and all its state for a given number of parameters.
+ *
+ * <pre>{@code
+ * OptimizerConfig.sgd(0.1f).withMomentum(0.9f, true)      // Nesterov momentum
+ * OptimizerConfig.adamW(1e-3f, 0.01f).withClipNorm(1f).withSchedule(LearningRateSchedule.cosine(10_000, 0))
+ * }</pre>
+ *
+ * <p>Weight decay applies to weights, not biases. For SGD and Adam it is L2 regularisation added to the
+ * gradient ({@code g + λw}); for AdamW it is decoupled ({@code w −= lr·λ·w}), as Loshchilov & Hutter define it.
+ */
+public final class OptimizerConfig {
+    /** The update rule. */
+    public enum Kind {
+        SGD, ADAM, ADAMW
+    }
+
+    final Kind kind;
+    final float learningRate;
+    final float momentum;
+    final boolean nesterov;
+    final float beta1;
+    final float beta2;
+    final float epsilon;
+    final float weightDecay;
+    final float clipNorm;
+    final LearningRateSchedule schedule;
+
+    private OptimizerConfig(Kind kind, float learningRate, float momentum, boolean nesterov, float beta1, float beta2,
+                            float epsilon, float weightDecay, float clipNorm, LearningRateSchedule schedule) {
+        check("learning rate", learningRate, 0, false, Float.MAX_VALUE);
+        check("momentum", momentum, 0, true, 1);
+        check("beta1", beta1, 0, true, 1);
+        check("beta2", beta2, 0, true, 1);
+        check("epsilon", epsilon, 0, false, 1);
+        check("weight decay", weightDecay, 0, true, Float.MAX_VALUE);
+        check("clip norm", clipNorm, 0, true, Float.MAX_VALUE);
+        if (nesterov && momentum == 0f) {
+            throw new IllegalArgumentException("Nesterov momentum needs a momentum in (0, 1), got 0");
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("schedule must not be null (use LearningRateSchedule.constant())");
+        }
+        this.kind = kind;
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.clipNorm = clipNorm;
+        this.schedule = schedule;
+    }
+
+    /** {@code min <= v < max}, or {@code min < v < max} when {@code minInclusive} is false; max inclusive for MAX_VALUE. */
+    private static void check(String name, float v, float min, boolean minInclusive, float max) {
+        boolean ok = (minInclusive ? v >= min : v > min) && (max == Float.MAX_VALUE ? v <= max : v < max);
+        if (!ok) {
+            throw new IllegalArgumentException(name + " must be in " + (minInclusive ? "[" : "(") + min + ", "
+                    + (max == Float.MAX_VALUE ? "inf)" : max + ")") + ", got " + v);
+        }
+    }
+
+    /** Plain stochastic gradient descent, {@code w −= lr · g}. */
+    public static OptimizerConfig sgd(float learningRate) {
+        return new OptimizerConfig(Kind.SGD, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, 0f, 0f,
+                LearningRateSchedule.constant());
+    }
+
+    /** Adam with the usual defaults (β1 0.9, β2 0.999, ε 1e-8). */
+    public static OptimizerConfig adam(float learningRate) {
+        return new OptimizerConfig(Kind.ADAM, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, 0f, 0f,
+                LearningRateSchedule.constant());
+    }
+
+    /** AdamW: Adam with decoupled weight decay. */
+    public static OptimizerConfig adamW(float learningRate, float weightDecay) {
+        return new OptimizerConfig(Kind.ADAMW, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, weightDecay, 0f,
+                LearningRateSchedule.constant());
+    }
+
+    /** SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's form). */
+    public OptimizerConfig withMomentum(float momentum, boolean nesterov) {
+        requireKind(Kind.SGD, "momentum");
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    public OptimizerConfig withBetas(float beta1, float beta2) {
+        if (kind == Kind.SGD) {
+            throw new IllegalArgumentException("betas apply to Adam and AdamW, not " + kind);
+        }
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    public OptimizerConfig withEpsilon(float epsilon) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    public OptimizerConfig withLearningRate(float learningRate) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    public OptimizerConfig withWeightDecay(float weightDecay) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    /** Scales all gradients down so their global L2 norm is at most {@code maxNorm}; 0 turns clipping off. */
+    public OptimizerConfig withClipNorm(float maxNorm) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                maxNorm, schedule);
+    }
+
+    public OptimizerConfig withSchedule(LearningRateSchedule schedule) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
+    }
+
+    private void requireKind(Kind k, String what) {
+        if (kind != k) {
+            throw new IllegalArgumentException(what + " applies to " + k + ", not " + kind);
+        }
+    }
+
+    /** Builds the optimizer with all its state allocated for {@code parameterCount} parameters. */
+    public Optimizer create(int parameterCount) {
+        if (parameterCount < 1) {
+            throw new IllegalArgumentException("parameterCount must be positive, got " + parameterCount);
+        }
+        return kind == Kind.SGD ? new Sgd(this, parameterCount) : new Adam(this, parameterCount);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public float learningRate() {
+        return learningRate;
+    }
+
+    public float momentum() {
+        return momentum;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    public float beta1() {
+        return beta1;
+    }
+
+    public float beta2() {
+        return beta2;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    public float clipNorm() {
+        return clipNorm;
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT))
+                .append("(lr=").append(learningRate);
+        if (kind == Kind.SGD && momentum != 0f) {
+            sb.append(", momentum=").append(momentum).append(nesterov ? ", nesterov" : "");
+        }
+        if (kind != Kind.SGD) {
+            sb.append(", betas=").append(beta1).append('/').append(beta2).append(", eps=").append(epsilon);
+        }
+        if (weightDecay != 0f) {
+            sb.append(", weightDecay=").append(weightDecay);
+        }
+        if (clipNorm != 0f) {
+            sb.append(", clipNorm=").append(clipNorm);
+        }
+        return sb.append(", schedule=").append(schedule).append(')').toString();
+    }
+}
