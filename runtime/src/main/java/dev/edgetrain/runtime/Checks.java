@@ -16,20 +16,25 @@ final class Checks {
         }
     }
 
-    static void region(String name, Object array, int length, int offset, int needed, String shape) {
+    /**
+     * {@code array} holds {@code rows × columns} values from {@code offset}; {@code columns < 0} for a vector of
+     * {@code rows}. Takes dimensions rather than a shape string so the happy path builds no string.
+     */
+    static void region(String name, Object array, int length, int offset, int rows, int columns) {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
+        final long needed = columns < 0 ? rows : (long) rows * columns;
         if (offset < 0 || offset > length || needed > length - offset) {
-            throw new IllegalArgumentException(name + " needs " + needed + " values " + shape + " from offset " + offset
+            throw new IllegalArgumentException(name + " needs " + needed + " values "
+                    + (columns < 0 ? "[" + rows + "]" : "[" + rows + "][" + columns + "]") + " from offset " + offset
                     + ", but has length " + length);
         }
     }
 
     /** Inputs {@code [batch][features]} at {@code offset}: present, long enough and all finite. */
     static void inputs(float[] x, int offset, int batch, int features) {
-        region("input", x, x == null ? 0 : x.length, offset, batch * features,
-                "[" + batch + "][" + features + "]");
+        region("input", x, x == null ? 0 : x.length, offset, batch, features);
         final int n = batch * features;
         for (int i = 0; i < n; i++) {
             final float v = x[offset + i];
@@ -41,7 +46,7 @@ final class Checks {
     }
 
     static void labels(int[] labels, int offset, int batch, int classes) {
-        region("labels", labels, labels == null ? 0 : labels.length, offset, batch, "[" + batch + "]");
+        region("labels", labels, labels == null ? 0 : labels.length, offset, batch, -1);
         for (int b = 0; b < batch; b++) {
             final int c = labels[offset + b];
             if (c < 0 || c >= classes) {

@@ -169,16 +169,14 @@ public final class Network {
 
     /** Class probabilities of {@code batch} rows into {@code out [batch][classes]} at {@code outOffset}. */
     public void predictProbabilities(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch * spec.classes(),
-                "[" + batch + "][" + spec.classes() + "]");
+        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.classes());
         forward(ws, x, xOffset, batch);
         System.arraycopy(ws.probabilities, 0, out, outOffset, batch * spec.classes());
     }
 
     /** Pre-softmax outputs of {@code batch} rows into {@code out [batch][classes]} at {@code outOffset}. */
     public void predictLogits(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch * spec.classes(),
-                "[" + batch + "][" + spec.classes() + "]");
+        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.classes());
         Checks.workspace(ws, spec);
         Checks.batch(batch, ws.maxBatch);
         Checks.inputs(x, xOffset, batch, spec.inputs());
@@ -188,7 +186,7 @@ public final class Network {
 
     /** The most probable class of each of {@code batch} rows into {@code out [batch]} at {@code outOffset}. */
     public void predictClasses(Workspace ws, float[] x, int xOffset, int batch, int[] out, int outOffset) {
-        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, "[" + batch + "]");
+        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, -1);
         Checks.workspace(ws, spec);
         Checks.batch(batch, ws.maxBatch);
         Checks.inputs(x, xOffset, batch, spec.inputs());
