@@ -1,0 +1,407 @@
+package dev.edgetrain.runtime.checkpoint;
+
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.optim.Optimizer;
+import dev.edgetrain.runtime.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * Everything needed to resume training exactly where it stopped: the network's spec and parameters, the
+ * optimizer's step count and state slabs, the epochs done, the shuffling generator's state, and the
+ * caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint taken
+ * after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
+ *
+ * <h2>File format, version 1</h2>
+ * Big-endian. {@code magic "ETCKPT\r\n"} (8 bytes: a text-mode transfer that mangles line ends is
+ * detected), {@code int version}, then:
+ * <pre>
+ *   spec        int inputs, int hiddenCount, int[hiddenCount] hidden, int classes, byte[layers] bias flags
+ *   optimizer   string description (OptimizerConfig.toString()), long steps,
+ *               int slabCount, slabCount × (int length, float[length])
+ *   progress    int epochsDone, long rngState
+ *   metadata    int count, count × (string key, string value)        — sorted by key
+ *   arrays      int count, count × (string key, int length, float[length]) — sorted by key
+ *   parameters  int length, float[length]
+ *   checksum    long CRC-32 of every byte before it
+ * </pre>
+ * Strings are {@code int byteLength} + UTF-8. Files are written atomically: to a temporary file in the same
+ * directory, flushed to disk, then renamed over the target, so a crash leaves the old checkpoint or the
+ * new one, never a partial file.
+ */
+public final class Checkpoint {
+    public static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'};
+    private static final Charset UTF8 = Charset.forName("UTF-8");
+
+    private final NetworkSpec spec;
+    private final float[] parameters;
+    private final String optimizer;
+    private final long optimizerSteps;
+    private final float[][] optimizerState;
+    private final int epochsDone;
+    private final long rngState;
+    private final Map<String, String> metadata;
+    private final Map<String, float[]> arrays;
+
+    private Checkpoint(NetworkSpec spec, float[] parameters, String optimizer, long optimizerSteps,
+                       float[][] optimizerState, int epochsDone, long rngState, Map<String, String> metadata,
+                       Map<String, float[]> arrays) {
+        this.spec = spec;
+        this.parameters = parameters;
+        this.optimizer = optimizer;
+        this.optimizerSteps = optimizerSteps;
+        this.optimizerState = optimizerState;
+        this.epochsDone = epochsDone;
+        this.rngState = rngState;
+        this.metadata = Collections.unmodifiableMap(new TreeMap<String, String>(metadata));
+        this.arrays = Collections.unmodifiableMap(new TreeMap<String, float[]>(arrays));
+    }
+
+    /** A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras. */
+    public static Checkpoint capture(Trainer trainer, Map<String, String> metadata, Map<String, float[]> arrays) {
+        TrainingSession session = trainer.session();
+        Optimizer opt = session.optimizer();
+        float[][] state = new float[opt.stateSlabCount()][];
+        for (int k = 0; k < state.length; k++) {
+            state[k] = opt.stateSlab(k).clone();
+        }
+        Map<String, float[]> copies = new TreeMap<String, float[]>();
+        if (arrays != null) {
+            for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+                copies.put(e.getKey(), e.getValue().clone());
+            }
+        }
+        return new Checkpoint(session.network().spec(), session.network().parameters().clone(),
+                opt.config().toString(), opt.steps(), state, trainer.epochsDone(), trainer.rngState(),
+                metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
+    }
+
+    /**
+     * Puts the checkpoint's parameters, optimizer state and progress into {@code trainer}, whose network and
+     * optimizer must be of the same spec and configuration. Checked first; on a mismatch nothing changes.
+     */
+    public void restoreInto(Trainer trainer) throws CheckpointException {
+        TrainingSession session = trainer.session();
+        Network network = session.network();
+        Optimizer opt = session.optimizer();
+        if (!network.spec().equals(spec)) {
+            throw new CheckpointException("checkpoint holds network " + spec + ", this run builds " + network.spec());
+        }
+        if (!opt.config().toString().equals(optimizer)) {
+            throw new CheckpointException("checkpoint was trained with optimizer " + optimizer
+                    + ", this run asks for " + opt.config());
+        }
+        if (opt.stateSlabCount() != optimizerState.length) {
+            throw new CheckpointException("checkpoint has " + optimizerState.length + " optimizer state slabs, "
+                    + opt.config() + " needs " + opt.stateSlabCount());
+        }
+        network.setParameters(parameters);
+        for (int k = 0; k < optimizerState.length; k++) {
+            System.arraycopy(optimizerState[k], 0, opt.stateSlab(k), 0, optimizerState[k].length);
+        }
+        opt.setSteps(optimizerSteps);
+        trainer.setEpochsDone(epochsDone);
+        trainer.setRngState(rngState);
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /** A copy of the parameters. */
+    public float[] parameters() {
+        return parameters.clone();
+    }
+
+    public String optimizerDescription() {
+        return optimizer;
+    }
+
+    public long optimizerSteps() {
+        return optimizerSteps;
+    }
+
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    public long rngState() {
+        return rngState;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The named array, a copy, or null. */
+    public float[] array(String key) {
+        float[] a = arrays.get(key);
+        return a == null ? null : a.clone();
+    }
+
+    /** The file's bytes, as {@link #write} stores them. */
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.write(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeInt(spec.inputs());
+            out.writeInt(spec.hiddenLayerCount());
+            for (int h = 0; h < spec.hiddenLayerCount(); h++) {
+                out.writeInt(spec.hidden(h));
+            }
+            out.writeInt(spec.classes());
+            for (int l = 0; l < spec.layerCount(); l++) {
+                out.writeByte(spec.hasBias(l) ? 1 : 0);
+            }
+            writeString(out, optimizer);
+            out.writeLong(optimizerSteps);
+            out.writeInt(optimizerState.length);
+            for (float[] slab : optimizerState) {
+                writeFloats(out, slab);
+            }
+            out.writeInt(epochsDone);
+            out.writeLong(rngState);
+            out.writeInt(metadata.size());
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                writeString(out, e.getKey());
+                writeString(out, e.getValue());
+            }
+            out.writeInt(arrays.size());
+            for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+                writeString(out, e.getKey());
+                writeFloats(out, e.getValue());
+            }
+            writeFloats(out, parameters);
+            out.flush();
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+    }
+
+    /**
+     * Writes the checkpoint to {@code file} atomically: temporary file in the same directory, fsync, rename.
+     * If anything fails the previous file at {@code file} is untouched and the temporary file removed.
+     */
+    public void write(File file) throws IOException {
+        writeAtomically(file, toBytes());
+    }
+
+    /** Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename. */
+    public static void writeAtomically(File file, byte[] bytes) throws IOException {
+        File dir = file.getAbsoluteFile().getParentFile();
+        if (dir == null || !dir.isDirectory()) {
+            throw new IOException("cannot write " + file + ": directory " + dir + " does not exist");
+        }
+        File tmp = File.createTempFile("." + file.getName() + ".", ".tmp", dir);
+        boolean done = false;
+        try {
+            FileOutputStream out = new FileOutputStream(tmp);
+            try {
+                out.write(bytes);
+                out.flush();
+                out.getFD().sync();
+            } finally {
+                out.close();
+            }
+            try {
+                Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done && tmp.exists() && !tmp.delete()) {
+                tmp.deleteOnExit();
+            }
+        }
+    }
+
+    /** Reads and validates a checkpoint file. */
+    public static Checkpoint read(File file) throws CheckpointException {
+        byte[] bytes;
+        try {
+            long length = file.length();
+            if (!file.isFile()) {
+                throw new CheckpointException("checkpoint " + file + " does not exist or is not a file");
+            }
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new CheckpointException("checkpoint " + file + " is " + length + " bytes, too large to be one");
+            }
+            bytes = new byte[(int) length];
+            InputStream in = new FileInputStream(file);
+            try {
+                int off = 0;
+                while (off < bytes.length) {
+                    int n = in.read(bytes, off, bytes.length - off);
+                    if (n < 0) {
+                        throw new CheckpointException("checkpoint " + file + " shrank while being read");
+                    }
+                    off += n;
+                }
+            } finally {
+                in.close();
+            }
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        return fromBytes(bytes, file.toString());
+    }
+
+    /** Parses checkpoint bytes; {@code source} names them in error messages. */
+    public static Checkpoint fromBytes(byte[] bytes, String source) throws CheckpointException {
+        if (bytes.length < MAGIC.length + 4 + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+            throw new CheckpointException(source + " is not an edgetrain checkpoint (expected magic \"ETCKPT\\r\\n\")");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        buf.position(MAGIC.length);
+        int version = buf.getInt();
+        if (version != FORMAT_VERSION) {
+            throw new CheckpointException(source + " has checkpoint format version " + version
+                    + ", this edgetrain reads version " + FORMAT_VERSION);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 8);
+        long stored = ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong();
+        if (stored != crc.getValue()) {
+            throw new CheckpointException(source + " is corrupt or truncated: checksum mismatch");
+        }
+        buf.limit(bytes.length - 8);
+        String field = "spec";
+        try {
+            int inputs = buf.getInt();
+            int hiddenCount = count(buf, 4, "hidden layer count", source);
+            int[] hidden = new int[hiddenCount];
+            for (int h = 0; h < hiddenCount; h++) {
+                hidden[h] = buf.getInt();
+            }
+            int classes = buf.getInt();
+            boolean[] bias = new boolean[hiddenCount + 1];
+            for (int l = 0; l < bias.length; l++) {
+                bias[l] = buf.get() != 0;
+            }
+            NetworkSpec spec;
+            try {
+                spec = NetworkSpec.of(inputs, hidden, classes).withLayerBias(bias);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
+            }
+            field = "optimizer";
+            String optimizer = readString(buf, source);
+            long steps = buf.getLong();
+            int slabs = count(buf, 4, "optimizer state slab count", source);
+            float[][] state = new float[slabs][];
+            for (int k = 0; k < slabs; k++) {
+                state[k] = readFloats(buf, source, "optimizer state slab " + k);
+            }
+            field = "progress";
+            int epochs = buf.getInt();
+            long rng = buf.getLong();
+            field = "metadata";
+            int metaCount = count(buf, 8, "metadata entry count", source);
+            Map<String, String> meta = new TreeMap<String, String>();
+            for (int i = 0; i < metaCount; i++) {
+                meta.put(readString(buf, source), readString(buf, source));
+            }
+            field = "arrays";
+            int arrayCount = count(buf, 8, "array count", source);
+            Map<String, float[]> arrays = new TreeMap<String, float[]>();
+            for (int i = 0; i < arrayCount; i++) {
+                String key = readString(buf, source);
+                arrays.put(key, readFloats(buf, source, "array '" + key + "'"));
+            }
+            field = "parameters";
+            float[] params = readFloats(buf, source, "parameters");
+            if (buf.hasRemaining()) {
+                throw new CheckpointException(source + ": " + buf.remaining() + " unexpected bytes after the parameters");
+            }
+            Network probe = Network.fromParameters(spec, params); // validates length and finiteness
+            for (int k = 0; k < slabs; k++) {
+                if (state[k].length != params.length) {
+                    throw new CheckpointException(source + ": optimizer state slab " + k + " has " + state[k].length
+                            + " values, expected " + params.length + " (one per parameter)");
+                }
+            }
+            if (epochs < 0 || steps < 0) {
+                throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps + ")");
+            }
+            return new Checkpoint(probe.spec(), params, optimizer, steps, state, epochs, rng, meta, arrays);
+        } catch (BufferUnderflowException e) {
+            throw new CheckpointException(source + " is truncated in its " + field + " section");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static int count(ByteBuffer buf, int minBytesEach, String what, String source) throws CheckpointException {
+        int n = buf.getInt();
+        if (n < 0 || (long) n * minBytesEach > buf.remaining()) {
+            throw new CheckpointException(source + ": " + what + " " + n + " does not fit the " + buf.remaining()
+                    + " bytes left");
+        }
+        return n;
+    }
+
+    private static float[] readFloats(ByteBuffer buf, String source, String what) throws CheckpointException {
+        int n = buf.getInt();
+        if (n < 0 || (long) n * 4 > buf.remaining()) {
+            throw new CheckpointException(source + ": " + what + " claims " + n + " floats, only " + buf.remaining()
+                    + " bytes left");
+        }
+        float[] a = new float[n];
+        buf.asFloatBuffer().get(a);
+        buf.position(buf.position() + 4 * n);
+        return a;
+    }
+
+    private static String readString(ByteBuffer buf, String source) throws CheckpointException {
+        int n = buf.getInt();
+        if (n < 0 || n > buf.remaining()) {
+            throw new CheckpointException(source + ": a string claims " + n + " bytes, only " + buf.remaining() + " left");
+        }
+        byte[] b = new byte[n];
+        buf.get(b);
+        return new String(b, UTF8);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(UTF8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
+        out.writeInt(a.length);
+        for (float v : a) {
+            out.writeFloat(v);
+        }
+    }
+}
