@@ -52,14 +52,15 @@ public final class TrainingSession {
      * slab (call {@link #zeroGrad()} between steps unless accumulating on purpose) and returns the mean loss.
      *
      * @throws IllegalArgumentException for a bad shape, a non-finite input or a label outside {@code [0, classes)}
-     * @throws IllegalStateException    when the loss is not finite (gradients are then left untouched)
+     * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
      */
     public float trainStep(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
         final double lossSum = forwardLoss(x, xOffset, labels, labelOffset, batch);
         final float meanLoss = (float) (lossSum / batch);
         if (!(Math.abs(meanLoss) <= Float.MAX_VALUE)) {
-            throw new IllegalStateException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
-                    + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged");
+            throw new DivergenceException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
+                    + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged",
+                    optimizer.steps());
         }
         if (lowestTrainable >= 0) {
             backward(labels, labelOffset, batch);
@@ -94,7 +95,7 @@ public final class TrainingSession {
     /**
      * Updates the trainable layers' parameters from the accumulated gradients.
      *
-     * @throws IllegalStateException when a gradient is not finite; nothing is changed then
+     * @throws DivergenceException when a gradient is not finite; nothing is changed then
      */
     public void optimizerStep() {
         optimizer.step(network, trainable);

@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  * detected), {@code int version}, then:
  * <pre>
  *   spec        int inputs, int hiddenCount, int[hiddenCount] hidden, int classes, byte[layers] bias flags
- *   optimizer   string description (OptimizerConfig.toString()), long steps,
+ *   optimizer   string description (OptimizerConfig.toString()), long steps, double learning-rate scale,
  *               int slabCount, slabCount × (int length, float[length])
  *   progress    int epochsDone, long rngState
  *   metadata    int count, count × (string key, string value)        — sorted by key
@@ -56,6 +56,7 @@ public final class Checkpoint {
     private final float[] parameters;
     private final String optimizer;
     private final long optimizerSteps;
+    private final double learningRateScale;
     private final float[][] optimizerState;
     private final int epochsDone;
     private final long rngState;
@@ -63,12 +64,13 @@ public final class Checkpoint {
     private final Map<String, float[]> arrays;
 
     private Checkpoint(NetworkSpec spec, float[] parameters, String optimizer, long optimizerSteps,
-                       float[][] optimizerState, int epochsDone, long rngState, Map<String, String> metadata,
-                       Map<String, float[]> arrays) {
+                       double learningRateScale, float[][] optimizerState, int epochsDone, long rngState,
+                       Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
         this.parameters = parameters;
         this.optimizer = optimizer;
         this.optimizerSteps = optimizerSteps;
+        this.learningRateScale = learningRateScale;
         this.optimizerState = optimizerState;
         this.epochsDone = epochsDone;
         this.rngState = rngState;
@@ -91,7 +93,8 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(session.network().spec(), session.network().parameters().clone(),
-                opt.config().toString(), opt.steps(), state, trainer.epochsDone(), trainer.rngState(),
+                opt.config().toString(), opt.steps(), opt.learningRateScale(), state, trainer.epochsDone(),
+                trainer.rngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
 
@@ -119,6 +122,7 @@ public final class Checkpoint {
             System.arraycopy(optimizerState[k], 0, opt.stateSlab(k), 0, optimizerState[k].length);
         }
         opt.setSteps(optimizerSteps);
+        opt.setLearningRateScale(learningRateScale);
         trainer.setEpochsDone(epochsDone);
         trainer.setRngState(rngState);
     }
@@ -138,6 +142,11 @@ public final class Checkpoint {
 
     public long optimizerSteps() {
         return optimizerSteps;
+    }
+
+    /** The learning-rate scale left by divergence recoveries (1 if none). */
+    public double learningRateScale() {
+        return learningRateScale;
     }
 
     public int epochsDone() {
@@ -176,6 +185,7 @@ public final class Checkpoint {
             }
             writeString(out, optimizer);
             out.writeLong(optimizerSteps);
+            out.writeDouble(learningRateScale);
             out.writeInt(optimizerState.length);
             for (float[] slab : optimizerState) {
                 writeFloats(out, slab);
@@ -317,6 +327,10 @@ public final class Checkpoint {
             field = "optimizer";
             String optimizer = readString(buf, source);
             long steps = buf.getLong();
+            double scale = buf.getDouble();
+            if (!(scale > 0 && scale <= Float.MAX_VALUE)) {
+                throw new CheckpointException(source + ": learning-rate scale " + scale + " is not a positive number");
+            }
             int slabs = count(buf, 4, "optimizer state slab count", source);
             float[][] state = new float[slabs][];
             for (int k = 0; k < slabs; k++) {
@@ -353,7 +367,7 @@ public final class Checkpoint {
             if (epochs < 0 || steps < 0) {
                 throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps + ")");
             }
-            return new Checkpoint(probe.spec(), params, optimizer, steps, state, epochs, rng, meta, arrays);
+            return new Checkpoint(probe.spec(), params, optimizer, steps, scale, state, epochs, rng, meta, arrays);
         } catch (BufferUnderflowException e) {
             throw new CheckpointException(source + " is truncated in its " + field + " section");
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.edgetrain.runtime.optim;
 
+import dev.edgetrain.runtime.DivergenceException;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.ParameterLayout;
 
@@ -8,7 +9,7 @@ import dev.edgetrain.runtime.ParameterLayout;
  * or more slabs of the parameters' shape, allocated in the constructor; a step allocates nothing.
  *
  * <p>A step: the global L2 norm of the trainable gradients is computed first; if it is not finite the
- * step throws {@link IllegalStateException} and changes nothing. Otherwise gradients are scaled down to
+ * step throws {@link DivergenceException} and changes nothing. Otherwise gradients are scaled down to
  * the clip norm if set, the schedule gives this step's learning rate, and each trainable layer's weights
  * (with weight decay) and biases (without) are updated by one loop over their slab range.
  */
@@ -19,6 +20,8 @@ public abstract class Optimizer {
     long steps;
     /** Global gradient norm seen by the last step, before clipping. */
     double lastGradientNorm;
+    /** Multiplies the scheduled rate; lowered by divergence recovery. */
+    double learningRateScale = 1.0;
 
     Optimizer(OptimizerConfig config, int parameterCount) {
         this.config = config;
@@ -48,13 +51,13 @@ public abstract class Optimizer {
             }
         }
         if (!(sumSquares <= Double.MAX_VALUE)) {
-            throw new IllegalStateException("non-finite gradient at " + layout.describe(firstNonFinite(grads))
-                    + " (optimizer step " + steps + "); parameters and optimizer state left unchanged");
+            throw new DivergenceException("non-finite gradient at " + layout.describe(firstNonFinite(grads))
+                    + " (optimizer step " + steps + "); parameters and optimizer state left unchanged", steps);
         }
         final double norm = Math.sqrt(sumSquares);
         lastGradientNorm = norm;
         final float gradScale = config.clipNorm > 0f && norm > config.clipNorm ? (float) (config.clipNorm / norm) : 1f;
-        final float lr = (float) (config.learningRate * config.schedule.factor(steps));
+        final float lr = (float) (config.learningRate * learningRateScale * config.schedule.factor(steps));
         steps++;
         beginStep(lr);
         for (int l = 0; l < trainable.length; l++) {
@@ -115,7 +118,20 @@ public abstract class Optimizer {
 
     /** The learning rate the next step will use. */
     public float currentLearningRate() {
-        return (float) (config.learningRate * config.schedule.factor(steps));
+        return (float) (config.learningRate * learningRateScale * config.schedule.factor(steps));
+    }
+
+    /** The factor applied on top of the configured rate and schedule (1 unless lowered). */
+    public double learningRateScale() {
+        return learningRateScale;
+    }
+
+    /** Sets the factor applied on top of the configured rate and schedule, e.g. 0.5 to halve every later step. */
+    public void setLearningRateScale(double scale) {
+        if (!(scale > 0 && scale <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("learning-rate scale must be a positive finite number, got " + scale);
+        }
+        this.learningRateScale = scale;
     }
 
     /** Global L2 norm of the trainable gradients at the last step, before clipping. */
@@ -141,6 +157,7 @@ public abstract class Optimizer {
         }
         steps = other.steps;
         lastGradientNorm = other.lastGradientNorm;
+        learningRateScale = other.learningRateScale;
     }
 
     /** Restores the step counter, e.g. from a checkpoint, with the state slabs written through {@link #stateSlab}. */

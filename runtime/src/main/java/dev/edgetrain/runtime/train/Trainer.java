@@ -1,12 +1,21 @@
 package dev.edgetrain.runtime.train;
 
+import dev.edgetrain.runtime.DivergenceException;
+import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.Rng;
 import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.optim.Optimizer;
 
 /**
  * The training loop over an in-memory {@link Dataset}: epochs of shuffled mini-batches, each one
  * {@code zeroGrad → trainStep → optimizerStep}. The permutation and the mini-batch buffers are allocated
  * here once; an epoch allocates nothing.
+ *
+ * <p>Divergence: when a step's loss or gradient, or a parameter after an update, is not finite, the trainer
+ * restores the last good parameters and optimizer state (those of the last step whose loss and gradients
+ * were finite) and either stops with a {@link DivergenceException} that names the epoch and step (the
+ * default), or, with {@link #setDivergenceRecovery}, lowers the learning rate and goes on. The two snapshots
+ * this takes are allocated here; keeping them costs one copy of the parameters and optimizer state a step.
  *
  * <p>Shuffling is seeded: each epoch restarts from the identity permutation and shuffles it with the
  * trainer's {@link Rng}, so the order depends only on the generator state, which {@link #rngState()} exposes
@@ -23,6 +32,12 @@ public final class Trainer {
     private final float[] batchX;
     /** Its labels, {@code [batchSize]}. */
     private final int[] batchY;
+    /** Parameters {@code [params]} and optimizer state slabs of the last good step, and of the step in flight. */
+    private Snapshot good;
+    private Snapshot pending;
+    private double recoveryFactor;
+    private int maxRecoveries;
+    private int recoveries;
     private int epochsDone;
     private float lastLoss = Float.NaN;
     private float lastAccuracy = Float.NaN;
@@ -50,6 +65,26 @@ public final class Trainer {
         this.order = new int[data.rows()];
         this.batchX = new float[batchSize * data.featureCount()];
         this.batchY = new int[batchSize];
+        this.good = new Snapshot(session);
+        this.pending = new Snapshot(session);
+    }
+
+    /**
+     * On divergence, restore the last good state, multiply the learning rate by {@code factor} and go on, at most
+     * {@code maxTimes} times in all; {@code maxTimes = 0} (the default) stops at the first divergence.
+     */
+    public void setDivergenceRecovery(double factor, int maxTimes) {
+        if (!(factor > 0 && factor < 1) || maxTimes < 0) {
+            throw new IllegalArgumentException("recovery needs a factor in (0, 1) and maxTimes >= 0, got " + factor
+                    + " and " + maxTimes);
+        }
+        this.recoveryFactor = factor;
+        this.maxRecoveries = maxTimes;
+    }
+
+    /** Divergences recovered from so far. */
+    public int recoveries() {
+        return recoveries;
     }
 
     /** Mini-batches per epoch (the last one may be smaller). */
@@ -78,6 +113,7 @@ public final class Trainer {
             order[r] = r;
         }
         rng.shuffle(order, rows);
+        good.save(session);
         final int batches = batchesPerEpoch();
         double lossSum = 0;
         int correct = 0;
@@ -89,9 +125,10 @@ public final class Trainer {
                 System.arraycopy(x, r * f, batchX, b * f, f);
                 batchY[b] = y[r];
             }
-            session.zeroGrad();
-            final float loss = session.trainStep(batchX, 0, batchY, 0, n);
-            session.optimizerStep();
+            final float loss = step(n, k, listener);
+            if (Float.isNaN(loss)) {
+                continue; // recovered from a divergence: the batch is skipped
+            }
             lossSum += (double) loss * n;
             correct += session.lastCorrect();
             listener.onBatch(epochsDone, k, batches, loss);
@@ -100,6 +137,92 @@ public final class Trainer {
         lastAccuracy = (float) correct / rows;
         listener.onEpoch(epochsDone, lastLoss, lastAccuracy);
         epochsDone++;
+    }
+
+    /**
+     * One {@code zeroGrad → trainStep → optimizerStep} with the divergence guard. Returns the loss, or NaN when
+     * the step diverged and training recovered.
+     */
+    private float step(int n, int batchIndex, TrainingListener listener) {
+        Snapshot restoreTo = good;
+        String reason;
+        long at;
+        try {
+            session.zeroGrad();
+            final float loss = session.trainStep(batchX, 0, batchY, 0, n);
+            pending.save(session);
+            session.optimizerStep();
+            final int bad = firstNonFinite(session.network().parameters());
+            if (bad < 0) {
+                final Snapshot t = good; // the step's starting point is now the last good state
+                good = pending;
+                pending = t;
+                return loss;
+            }
+            restoreTo = pending; // its loss and gradients were finite; only the update overflowed
+            at = session.optimizer().steps() - 1;
+            reason = "parameter " + session.network().layout().describe(bad) + " overflowed in the update";
+        } catch (DivergenceException e) {
+            at = e.optimizerStep();
+            reason = e.getMessage();
+        }
+        restoreTo.restore(session);
+        session.zeroGrad();
+        if (recoveries >= maxRecoveries) {
+            throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch " + (batchIndex + 1)
+                    + ", optimizer step " + at + ": " + reason + "; restored the parameters and optimizer state of step "
+                    + restoreTo.steps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at);
+        }
+        recoveries++;
+        final Optimizer opt = session.optimizer();
+        opt.setLearningRateScale(opt.learningRateScale() * recoveryFactor);
+        listener.onRecovery(epochsDone, at, reason, opt.currentLearningRate());
+        return Float.NaN;
+    }
+
+    private static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!(Math.abs(values[i]) <= Float.MAX_VALUE)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Parameters, optimizer state and step count, in arrays allocated once. */
+    private static final class Snapshot {
+        final float[] params;
+        final float[][] state;
+        long steps;
+
+        Snapshot(TrainingSession session) {
+            params = new float[session.network().parameters().length];
+            Optimizer opt = session.optimizer();
+            state = new float[opt.stateSlabCount()][];
+            for (int k = 0; k < state.length; k++) {
+                state[k] = new float[params.length];
+            }
+        }
+
+        void save(TrainingSession session) {
+            System.arraycopy(session.network().parameters(), 0, params, 0, params.length);
+            Optimizer opt = session.optimizer();
+            for (int k = 0; k < state.length; k++) {
+                System.arraycopy(opt.stateSlab(k), 0, state[k], 0, params.length);
+            }
+            steps = opt.steps();
+        }
+
+        void restore(TrainingSession session) {
+            Network network = session.network();
+            System.arraycopy(params, 0, network.parameters(), 0, params.length);
+            network.parametersChanged();
+            Optimizer opt = session.optimizer();
+            for (int k = 0; k < state.length; k++) {
+                System.arraycopy(state[k], 0, opt.stateSlab(k), 0, params.length);
+            }
+            opt.setSteps(steps);
+        }
     }
 
     /** Loss and accuracy of the session's network on {@code test}, in chunks of the session's maxBatch. */

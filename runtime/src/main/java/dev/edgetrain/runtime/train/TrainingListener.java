@@ -8,6 +8,13 @@ public interface TrainingListener {
     /** After each epoch, with the mean training loss and accuracy over its mini-batches. */
     void onEpoch(int epoch, float loss, float accuracy);
 
+    /**
+     * Training diverged at optimizer step {@code step} and recovered: the last good parameters and optimizer
+     * state were restored and the learning rate lowered to {@code newLearningRate}; training goes on.
+     */
+    default void onRecovery(int epoch, long step, String reason, float newLearningRate) {
+    }
+
     /** A listener that ignores everything. */
     TrainingListener NONE = new TrainingListener() {
         @Override

@@ -1,0 +1,104 @@
+package dev.edgetrain.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.runtime.DivergenceException;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.checkpoint.Checkpoint;
+import dev.edgetrain.runtime.example.SpiralExample;
+import dev.edgetrain.runtime.optim.OptimizerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A diverging run never leaves NaN or infinity in the model: it stops, or recovers with a lower rate. */
+class DivergenceTest {
+    private static final Dataset DATA = SpiralExample.spirals(200, 1.0, 2);
+
+    private static boolean allFinite(float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** SGD at a rate of 1e30: the first update sends the weights to ~1e30 and the next loss is not finite. */
+    private static Trainer explosive() {
+        TrainingSession session = new TrainingSession(new Network(NetworkSpec.of(2, 16, 2), 1), 16,
+                OptimizerConfig.sgd(1e30f));
+        return new Trainer(session, DATA, 16, 3);
+    }
+
+    @Test
+    void byDefaultTrainingStopsAtTheFirstDivergenceWithTheLastGoodStateRestored() {
+        Trainer trainer = explosive();
+        Network network = trainer.session().network();
+        float[] initial = network.parameters().clone();
+        DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(3, TrainingListener.NONE));
+        System.out.println("stopped: " + e.getMessage());
+        assertTrue(e.getMessage().contains("training diverged in epoch 1, batch 2, optimizer step 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("loss is NaN") || e.getMessage().contains("loss is Infinity"), e.getMessage());
+        assertEquals(1, e.optimizerStep());
+        assertTrue(allFinite(network.parameters()), "no NaN or infinity left in the parameters");
+        // The last step whose loss and gradients were finite is the very first: its starting point is restored.
+        assertArrayEquals(initial, network.parameters(), 0f);
+        assertEquals(0, trainer.session().optimizer().steps(), "the optimizer's step count is restored too");
+        assertTrue(Float.isFinite(trainer.session().evalStep(DATA.features(), 0, DATA.labels(), 0, 16)));
+    }
+
+    @Test
+    void withRecoveryTheRateIsLoweredUntilTrainingIsStableAndTheRunCompletes() {
+        Trainer trainer = explosive();
+        trainer.setDivergenceRecovery(1e-4, 20);
+        List<String> events = new ArrayList<>();
+        trainer.fit(5, new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
+                assertTrue(Float.isFinite(loss));
+            }
+
+            @Override
+            public void onEpoch(int epoch, float loss, float accuracy) {
+            }
+
+            @Override
+            public void onRecovery(int epoch, long step, String reason, float newLearningRate) {
+                events.add("epoch " + epoch + " step " + step + " lr " + newLearningRate + ": " + reason);
+            }
+        });
+        System.out.println("recoveries: " + events);
+        assertTrue(trainer.recoveries() >= 1 && trainer.recoveries() == events.size());
+        assertTrue(trainer.session().optimizer().currentLearningRate() < 1e27f, "the rate was lowered");
+        assertTrue(allFinite(trainer.session().network().parameters()));
+        assertEquals(5, trainer.epochsDone());
+        assertTrue(Float.isFinite(trainer.lastLoss()));
+    }
+
+    @Test
+    void aRecoveryIsRememberedByTheCheckpoint() throws Exception {
+        Trainer trainer = explosive();
+        trainer.setDivergenceRecovery(1e-4, 20);
+        trainer.fit(2, TrainingListener.NONE);
+        double scale = trainer.session().optimizer().learningRateScale();
+        assertTrue(scale < 1);
+        Checkpoint c = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "x");
+        assertEquals(scale, c.learningRateScale());
+        Trainer resumed = explosive();
+        c.restoreInto(resumed);
+        assertEquals(scale, resumed.session().optimizer().learningRateScale());
+    }
+
+    @Test
+    void recoverySettingsAreChecked() {
+        Trainer trainer = explosive();
+        assertThrows(IllegalArgumentException.class, () -> trainer.setDivergenceRecovery(1.5, 3));
+        assertThrows(IllegalArgumentException.class, () -> trainer.setDivergenceRecovery(0.5, -1));
+    }
+}
