@@ -3,21 +3,18 @@ package dev.edgetrain.runtime.checkpoint;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.io.AtomicFile;
 import dev.edgetrain.runtime.optim.Optimizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -223,34 +220,13 @@ public final class Checkpoint {
     }
 
     /** Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename. */
-    public static void writeAtomically(File file, byte[] bytes) throws IOException {
-        File dir = file.getAbsoluteFile().getParentFile();
-        if (dir == null || !dir.isDirectory()) {
-            throw new IOException("cannot write " + file + ": directory " + dir + " does not exist");
-        }
-        File tmp = File.createTempFile("." + file.getName() + ".", ".tmp", dir);
-        boolean done = false;
-        try {
-            FileOutputStream out = new FileOutputStream(tmp);
-            try {
+    public static void writeAtomically(File file, final byte[] bytes) throws IOException {
+        AtomicFile.write(file, new AtomicFile.Content() {
+            @Override
+            public void writeTo(java.io.OutputStream out) throws IOException {
                 out.write(bytes);
-                out.flush();
-                out.getFD().sync();
-            } finally {
-                out.close();
             }
-            try {
-                Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done && tmp.exists() && !tmp.delete()) {
-                tmp.deleteOnExit();
-            }
-        }
+        });
     }
 
     /** Reads and validates a checkpoint file. */

@@ -51,8 +51,10 @@ public abstract class Optimizer {
             }
         }
         if (!(sumSquares <= Double.MAX_VALUE)) {
-            throw new DivergenceException("non-finite gradient at " + layout.describe(firstNonFinite(grads))
-                    + " (optimizer step " + steps + "); parameters and optimizer state left unchanged", steps);
+            final int bad = firstNonFinite(grads);
+            throw new DivergenceException((bad >= 0 ? "non-finite gradient at " + layout.describe(bad)
+                    : "gradient norm overflows (gradients near the float limit)") + " (optimizer step " + steps
+                    + "); parameters and optimizer state left unchanged", steps);
         }
         final double norm = Math.sqrt(sumSquares);
         lastGradientNorm = norm;

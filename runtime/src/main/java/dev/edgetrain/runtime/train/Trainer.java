@@ -35,6 +35,15 @@ public final class Trainer {
     /** Parameters {@code [params]} and optimizer state slabs of the last good step, and of the step in flight. */
     private Snapshot good;
     private Snapshot pending;
+    /**
+     * Fallbacks when a restored state diverges again at once (its weights are finite but already too large):
+     * the state at the start of the epoch, then the state at the start of this trainer's first epoch.
+     */
+    private final Snapshot epochStart;
+    private final Snapshot runStart;
+    private boolean runStartSaved;
+    /** How far back the next recovery restores: 0 the last good step, 1 the epoch start, 2 the run start. */
+    private int fallback;
     private double recoveryFactor;
     private int maxRecoveries;
     private int recoveries;
@@ -67,6 +76,8 @@ public final class Trainer {
         this.batchY = new int[batchSize];
         this.good = new Snapshot(session);
         this.pending = new Snapshot(session);
+        this.epochStart = new Snapshot(session);
+        this.runStart = new Snapshot(session);
     }
 
     /**
@@ -114,9 +125,17 @@ public final class Trainer {
         }
         rng.shuffle(order, rows);
         good.save(session);
+        if (!runStartSaved) {
+            runStart.save(session);
+            runStartSaved = true;
+        }
+        if (fallback == 0) {
+            epochStart.save(session); // an epoch that ended recovering keeps the older, safer epoch start
+        }
         final int batches = batchesPerEpoch();
         double lossSum = 0;
         int correct = 0;
+        int trained = 0;
         for (int k = 0; k < batches; k++) {
             final int start = k * batchSize;
             final int n = Math.min(batchSize, rows - start);
@@ -131,10 +150,12 @@ public final class Trainer {
             }
             lossSum += (double) loss * n;
             correct += session.lastCorrect();
+            trained += n;
             listener.onBatch(epochsDone, k, batches, loss);
         }
-        lastLoss = (float) (lossSum / rows);
-        lastAccuracy = (float) correct / rows;
+        // Over the rows actually trained: batches skipped by a divergence recovery don't count.
+        lastLoss = trained == 0 ? Float.NaN : (float) (lossSum / trained);
+        lastAccuracy = trained == 0 ? Float.NaN : (float) correct / trained;
         listener.onEpoch(epochsDone, lastLoss, lastAccuracy);
         epochsDone++;
     }
@@ -157,6 +178,7 @@ public final class Trainer {
                 final Snapshot t = good; // the step's starting point is now the last good state
                 good = pending;
                 pending = t;
+                fallback = 0;
                 return loss;
             }
             restoreTo = pending; // its loss and gradients were finite; only the update overflowed
@@ -166,7 +188,13 @@ public final class Trainer {
             at = e.optimizerStep();
             reason = e.getMessage();
         }
+        if (fallback == 1) {
+            restoreTo = epochStart;
+        } else if (fallback >= 2) {
+            restoreTo = runStart;
+        }
         restoreTo.restore(session);
+        good.save(session);
         session.zeroGrad();
         if (recoveries >= maxRecoveries) {
             throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch " + (batchIndex + 1)
@@ -174,6 +202,7 @@ public final class Trainer {
                     + restoreTo.steps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at);
         }
         recoveries++;
+        fallback = Math.min(2, fallback + 1);
         final Optimizer opt = session.optimizer();
         opt.setLearningRateScale(opt.learningRateScale() * recoveryFactor);
         listener.onRecovery(epochsDone, at, reason, opt.currentLearningRate());

@@ -1,0 +1,72 @@
+package dev.edgetrain.cli.data;
+
+import dev.edgetrain.cli.CliException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where a CSV comes from: a file path, or the name of a data set shipped inside the jar
+ * ({@code digits}, {@code iris}, {@code wine}, {@code breast_cancer}; copies of {@code models/data/}).
+ */
+public final class DataSource {
+    /** The data sets shipped in {@code models/data/} and bundled into the jar. */
+    public static final List<String> SHIPPED = Arrays.asList("digits", "iris", "wine", "breast_cancer");
+    /** The default data set of {@code edgetrain train}. */
+    public static final String DEFAULT = "digits";
+
+    private final String name;
+    private final Path path;
+
+    private DataSource(String name, Path path) {
+        this.name = name;
+        this.path = path;
+    }
+
+    /** A path to an existing file, or a shipped data set's name. */
+    public static DataSource resolve(String argument) {
+        if (argument == null || argument.isEmpty()) {
+            throw new CliException("no data given: expected a CSV file or one of " + SHIPPED);
+        }
+        Path p = Paths.get(argument);
+        if (Files.isRegularFile(p)) {
+            return new DataSource(p.toString(), p);
+        }
+        if (SHIPPED.contains(argument)) {
+            return new DataSource(argument, null);
+        }
+        if (Files.isDirectory(p)) {
+            throw new CliException(argument + ": is a directory, expected a CSV file");
+        }
+        throw new CliException(argument + ": no such file (and not a shipped data set: " + SHIPPED + ")");
+    }
+
+    /** The file path, or the shipped set's name: what error messages call it. */
+    public String name() {
+        return name;
+    }
+
+    /** A short name for the data set: the shipped name, or the file name without {@code .csv}. */
+    public String shortName() {
+        if (path == null) {
+            return name;
+        }
+        String file = path.getFileName().toString();
+        return file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? file.substring(0, file.length() - 4) : file;
+    }
+
+    public InputStream open() throws IOException {
+        if (path != null) {
+            return Files.newInputStream(path);
+        }
+        InputStream in = DataSource.class.getResourceAsStream(name + ".csv");
+        if (in == null) {
+            throw new CliException("shipped data set '" + name + "' is missing from this build of edgetrain");
+        }
+        return in;
+    }
+}

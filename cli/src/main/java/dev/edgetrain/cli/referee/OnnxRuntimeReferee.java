@@ -1,0 +1,117 @@
+package dev.edgetrain.cli.referee;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.edgetrain.cli.CliException;
+import java.nio.FloatBuffer;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * onnxruntime as the referee: runs an ONNX model on rows the runtime also computed, so the two can be
+ * compared. One session per model; close it when done.
+ */
+public final class OnnxRuntimeReferee implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+
+    public OnnxRuntimeReferee(byte[] model) {
+        try {
+            env = OrtEnvironment.getEnvironment();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setIntraOpNumThreads(1);
+                session = env.createSession(model, options);
+            }
+        } catch (OrtException e) {
+            throw new CliException("onnxruntime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** onnxruntime's version, for reports. */
+    public static String version() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /**
+     * Runs {@code rows} rows of {@code x [rows][features]}, shaped as {@code inputShape} with its symbolic
+     * (negative) batch dimension set to {@code rows}, and returns output {@code outputName} flattened
+     * {@code [rows][outputs]}.
+     */
+    public float[] run(String inputName, long[] inputShape, float[] x, int rows, String outputName) {
+        long[] shape = inputShape.clone();
+        long fixed = 1;
+        int symbolic = -1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                if (symbolic >= 0) {
+                    shape[d] = 1; // only the first free dimension is the batch
+                } else {
+                    symbolic = d;
+                }
+            } else {
+                fixed *= shape[d];
+            }
+        }
+        if (symbolic >= 0) {
+            shape[symbolic] = rows;
+        } else if (fixed != x.length) {
+            throw new CliException("model input '" + inputName + "' has the fixed shape "
+                    + java.util.Arrays.toString(inputShape) + ", which does not hold " + rows + " rows of "
+                    + x.length / rows + " values");
+        }
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, x.length), shape);
+             OrtSession.Result result = session.run(Collections.singletonMap(inputName, input))) {
+            Optional<OnnxValue> out = result.get(outputName);
+            if (!out.isPresent()) {
+                throw new CliException("onnxruntime gave no output '" + outputName + "', it has " + outputNames());
+            }
+            FloatBuffer values = ((OnnxTensor) out.get()).getFloatBuffer();
+            float[] flat = new float[values.remaining()];
+            values.get(flat);
+            return flat;
+        } catch (OrtException e) {
+            throw new CliException("onnxruntime failed to run the model: " + e.getMessage(), e);
+        }
+    }
+
+    public java.util.Set<String> outputNames() {
+        return session.getOutputNames();
+    }
+
+    public Map<String, NodeInfo> inputInfo() {
+        try {
+            return session.getInputInfo();
+        } catch (OrtException e) {
+            throw new CliException("onnxruntime: " + e.getMessage(), e);
+        }
+    }
+
+    /** Largest {@code |a[i] − b[i]|}; arrays of different lengths are a mismatch. */
+    public static double maxAbsDifference(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new CliException("the runtime gave " + a.length + " output values, onnxruntime " + b.length);
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (!(d <= max)) { // NaN counts as the largest difference
+                max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+            }
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new CliException("onnxruntime: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.edgetrain.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.edgetrain.onnx.proto.TensorProto;
+import dev.edgetrain.runtime.NetworkSpec;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A constant of the graph (an initializer, a {@code Constant} node's value, or a folded {@code Transpose}
+ * of one), checked before its data is touched: dimensions non-negative, their product without overflow
+ * and at most {@link #MAX_ELEMENTS}, no external data, and a payload of exactly the claimed size. Only then
+ * is an array allocated, so a file that claims 2^31 floats is an error, never an out-of-memory.
+ */
+final class ConstantTensor {
+    /** The largest tensor read: as many elements as a whole network may have. */
+    static final long MAX_ELEMENTS = NetworkSpec.MAX_PARAMETERS;
+
+    /** What the tensor is, for messages: {@code initializer 'fc1.weight'}. */
+    final String origin;
+    final long[] dims;
+    final int dataType;
+    final long count;
+    /** Null for a tensor made from decoded values. */
+    private final TensorProto proto;
+    private float[] floats;
+    private long[] longs;
+
+    private ConstantTensor(String origin, long[] dims, int dataType, long count, TensorProto proto) {
+        this.origin = origin;
+        this.dims = dims;
+        this.dataType = dataType;
+        this.count = count;
+        this.proto = proto;
+    }
+
+    /** Checks the header of {@code t}: shape, size limit, storage. Does not decode the data. */
+    static ConstantTensor of(TensorProto t, String origin) throws OnnxImportException {
+        long[] dims = new long[t.getDimsCount()];
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            long d = t.getDims(i);
+            if (d < 0) {
+                throw new OnnxImportException(origin + " has dimension " + i + " = " + d
+                        + "; expected a non-negative size");
+            }
+            dims[i] = d;
+            if (d != 0 && count > MAX_ELEMENTS / d) {
+                throw new OnnxImportException(origin + " claims shape " + Arrays.toString(t.getDimsList().toArray())
+                        + "; expected at most " + MAX_ELEMENTS + " elements (the largest network's parameter count)");
+            }
+            count *= d;
+        }
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+            String location = "";
+            for (int i = 0; i < t.getExternalDataCount(); i++) {
+                if ("location".equals(t.getExternalData(i).getKey())) {
+                    location = " (location '" + t.getExternalData(i).getValue() + "')";
+                }
+            }
+            throw new OnnxImportException(origin + " keeps its data in an external file" + location
+                    + "; expected the data inside the model (re-save it without external data)");
+        }
+        if (t.hasSegment()) {
+            throw new OnnxImportException(origin + " is a segment of a larger tensor; expected a whole tensor");
+        }
+        return new ConstantTensor(origin, dims, t.getDataType(), count, t);
+    }
+
+    static ConstantTensor ofFloats(String origin, long[] dims, float[] values) {
+        ConstantTensor c = new ConstantTensor(origin, dims, TensorProto.DataType.FLOAT_VALUE, values.length, null);
+        c.floats = values;
+        return c;
+    }
+
+    static ConstantTensor ofLongs(String origin, long[] dims, long[] values) {
+        ConstantTensor c = new ConstantTensor(origin, dims, TensorProto.DataType.INT64_VALUE, values.length, null);
+        c.longs = values;
+        return c;
+    }
+
+    int rank() {
+        return dims.length;
+    }
+
+    String shape() {
+        return Arrays.toString(dims);
+    }
+
+    /**
+     * The values of a FLOAT tensor (from {@code raw_data}, little-endian, or {@code float_data}), all finite.
+     * The array is shared: callers copy before changing it.
+     */
+    float[] floats() throws OnnxImportException {
+        if (floats != null) {
+            return floats;
+        }
+        if (dataType != TensorProto.DataType.FLOAT_VALUE) {
+            throw new OnnxImportException(origin + " has data type " + typeName(dataType)
+                    + "; expected FLOAT (32-bit) weights");
+        }
+        final int n = (int) count;
+        float[] values;
+        if (proto.hasRawData()) {
+            if (proto.getFloatDataCount() > 0) {
+                throw new OnnxImportException(origin + " has both raw_data and float_data; expected one of them");
+            }
+            ByteString raw = proto.getRawData();
+            if (raw.size() != count * 4) {
+                throw new OnnxImportException(origin + " has " + raw.size() + " bytes of raw_data; expected "
+                        + (count * 4) + " (" + count + " floats for shape " + shape() + ")");
+            }
+            values = new float[n];
+            raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        } else {
+            if (proto.getFloatDataCount() != count) {
+                throw new OnnxImportException(origin + " has " + proto.getFloatDataCount() + " values in float_data;"
+                        + " expected " + count + " for shape " + shape());
+            }
+            values = new float[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = proto.getFloatData(i);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(values[i]) <= Float.MAX_VALUE)) {
+                throw new OnnxImportException(origin + " element " + index(i) + " is " + values[i]
+                        + "; expected finite values");
+            }
+        }
+        floats = values;
+        return values;
+    }
+
+    /** The values of an INT64 or INT32 tensor (shapes, e.g. Reshape's second input). */
+    long[] longs() throws OnnxImportException {
+        if (longs != null) {
+            return longs;
+        }
+        final int n = (int) count;
+        long[] values = new long[n];
+        if (dataType == TensorProto.DataType.INT64_VALUE) {
+            if (proto.hasRawData()) {
+                ByteString raw = proto.getRawData();
+                if (raw.size() != count * 8) {
+                    throw new OnnxImportException(origin + " has " + raw.size() + " bytes of raw_data; expected "
+                            + (count * 8) + " (" + count + " int64 values for shape " + shape() + ")");
+                }
+                ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < n; i++) {
+                    values[i] = b.getLong(i * 8);
+                }
+            } else if (proto.getInt64DataCount() == count) {
+                for (int i = 0; i < n; i++) {
+                    values[i] = proto.getInt64Data(i);
+                }
+            } else {
+                throw new OnnxImportException(origin + " has " + proto.getInt64DataCount()
+                        + " values in int64_data; expected " + count + " for shape " + shape());
+            }
+        } else if (dataType == TensorProto.DataType.INT32_VALUE) {
+            if (proto.hasRawData()) {
+                ByteString raw = proto.getRawData();
+                if (raw.size() != count * 4) {
+                    throw new OnnxImportException(origin + " has " + raw.size() + " bytes of raw_data; expected "
+                            + (count * 4) + " (" + count + " int32 values for shape " + shape() + ")");
+                }
+                ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < n; i++) {
+                    values[i] = b.getInt(i * 4);
+                }
+            } else if (proto.getInt32DataCount() == count) {
+                for (int i = 0; i < n; i++) {
+                    values[i] = proto.getInt32Data(i);
+                }
+            } else {
+                throw new OnnxImportException(origin + " has " + proto.getInt32DataCount()
+                        + " values in int32_data; expected " + count + " for shape " + shape());
+            }
+        } else {
+            throw new OnnxImportException(origin + " has data type " + typeName(dataType) + "; expected INT64");
+        }
+        longs = values;
+        return values;
+    }
+
+    /** {@code [3][7]} for flat index 52 of a {@code [8, 15]} tensor. */
+    private String index(int flat) {
+        if (dims.length == 0) {
+            return "[]";
+        }
+        StringBuilder sb = new StringBuilder();
+        long rest = flat;
+        long[] idx = new long[dims.length];
+        for (int d = dims.length - 1; d >= 0; d--) {
+            idx[d] = dims[d] == 0 ? 0 : rest % dims[d];
+            rest = dims[d] == 0 ? 0 : rest / dims[d];
+        }
+        for (long i : idx) {
+            sb.append('[').append(i).append(']');
+        }
+        return sb.toString();
+    }
+
+    static String typeName(int dataType) {
+        TensorProto.DataType t = TensorProto.DataType.forNumber(dataType);
+        return t == null ? "#" + dataType : t.name();
+    }
+}

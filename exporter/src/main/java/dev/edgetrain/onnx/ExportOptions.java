@@ -1,0 +1,251 @@
+package dev.edgetrain.onnx;
+
+import dev.edgetrain.runtime.train.Standardizer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link OnnxExporter} writes besides the weights: the output kind, labels, feature names, a folded
+ * input standardisation and the model envelope's fields. Immutable; made with {@link #builder()}.
+ * Values are checked when set; whether they fit the network (label count = classes, …) is checked at
+ * export, before anything is written.
+ */
+public final class ExportOptions {
+    private final OutputKind output;
+    private final boolean includeLogits;
+    private final String[] classLabels;
+    private final String[] featureNames;
+    private final float[] mean;
+    private final float[] std;
+    private final String docString;
+    private final Long modelVersion;
+    private final Map<String, String> metadata;
+
+    private ExportOptions(Builder b) {
+        this.output = b.output;
+        this.includeLogits = b.includeLogits;
+        this.classLabels = b.classLabels == null ? null : b.classLabels.clone();
+        this.featureNames = b.featureNames == null ? null : b.featureNames.clone();
+        this.mean = b.mean == null ? null : b.mean.clone();
+        this.std = b.std == null ? null : b.std.clone();
+        this.docString = b.docString;
+        this.modelVersion = b.modelVersion;
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<String, String>(b.metadata));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: probabilities output, no labels, no standardisation. */
+    public static ExportOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.output = output;
+        b.includeLogits = includeLogits;
+        b.classLabels = classLabels;
+        b.featureNames = featureNames;
+        b.mean = mean;
+        b.std = std;
+        b.docString = docString;
+        b.modelVersion = modelVersion;
+        b.metadata.putAll(metadata);
+        return b;
+    }
+
+    public OutputKind output() {
+        return output;
+    }
+
+    public boolean includeLogits() {
+        return includeLogits;
+    }
+
+    /** A copy of the class labels, or null. */
+    public String[] classLabels() {
+        return classLabels == null ? null : classLabels.clone();
+    }
+
+    /** A copy of the feature names, or null. */
+    public String[] featureNames() {
+        return featureNames == null ? null : featureNames.clone();
+    }
+
+    /** A copy of the standardisation means, or null when none is folded. */
+    public float[] standardizerMean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** A copy of the standardisation standard deviations, or null when none is folded. */
+    public float[] standardizerStd() {
+        return std == null ? null : std.clone();
+    }
+
+    public String docString() {
+        return docString;
+    }
+
+    /** The model version to write, or null to leave it unset. */
+    public Long modelVersion() {
+        return modelVersion;
+    }
+
+    /** The extra {@code metadata_props}, in insertion order. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    // Package-private views without copies, for the exporter.
+    String[] classLabelsRef() {
+        return classLabels;
+    }
+
+    String[] featureNamesRef() {
+        return featureNames;
+    }
+
+    float[] meanRef() {
+        return mean;
+    }
+
+    float[] stdRef() {
+        return std;
+    }
+
+    public static final class Builder {
+        private OutputKind output = OutputKind.PROBABILITIES;
+        private boolean includeLogits;
+        private String[] classLabels;
+        private String[] featureNames;
+        private float[] mean;
+        private float[] std;
+        private String docString;
+        private Long modelVersion;
+        private final Map<String, String> metadata = new LinkedHashMap<String, String>();
+
+        private Builder() {
+        }
+
+        /** One label per class, in output-column order; written as {@link ModelMetadata#CLASS_LABELS}. */
+        public Builder classLabels(String[] labels) {
+            this.classLabels = checkedNames("class label", labels);
+            return this;
+        }
+
+        /** One name per input feature, in input-column order; written as {@link ModelMetadata#FEATURE_NAMES}. */
+        public Builder featureNames(String[] names) {
+            this.featureNames = checkedNames("feature name", names);
+            return this;
+        }
+
+        /**
+         * The standardisation {@code x' = (x − mean)/std} the network was trained behind. It is folded into
+         * the first layer ({@code W' = W/std} per input column, {@code b' = b − W'·mean}), so the exported
+         * graph takes raw features and stays {@code Gemm → Relu → … → Softmax}. Null for none.
+         */
+        public Builder standardizer(float[] mean, float[] std) {
+            if (mean == null && std == null) {
+                this.mean = null;
+                this.std = null;
+                return this;
+            }
+            if (mean == null || std == null || mean.length != std.length || mean.length == 0) {
+                throw new IllegalArgumentException("standardizer mean and std must be non-empty and of equal length, got "
+                        + (mean == null ? "null" : String.valueOf(mean.length)) + " and "
+                        + (std == null ? "null" : String.valueOf(std.length)));
+            }
+            for (int i = 0; i < mean.length; i++) {
+                if (!(Math.abs(mean[i]) <= Float.MAX_VALUE) || !(std[i] > 0 && std[i] <= Float.MAX_VALUE)) {
+                    throw new IllegalArgumentException("standardizer feature " + i + ": mean " + mean[i] + ", std "
+                            + std[i] + "; expected a finite mean and a finite std > 0");
+                }
+            }
+            this.mean = mean.clone();
+            this.std = std.clone();
+            return this;
+        }
+
+        /** As {@link #standardizer(float[], float[])}, from a fitted {@link Standardizer}; null for none. */
+        public Builder standardizer(Standardizer standardizer) {
+            return standardizer == null ? standardizer(null, null)
+                    : standardizer(standardizer.mean(), standardizer.std());
+        }
+
+        /** The main output: {@link OutputKind#PROBABILITIES} (default), logits or log-probabilities. */
+        public Builder output(OutputKind kind) {
+            if (kind == null) {
+                throw new IllegalArgumentException("output kind must not be null");
+            }
+            this.output = kind;
+            return this;
+        }
+
+        /**
+         * Also expose the last layer's pre-softmax values as a second graph output {@code logits}. Has no
+         * effect when the main output already is {@link OutputKind#LOGITS}.
+         */
+        public Builder includeLogits(boolean include) {
+            this.includeLogits = include;
+            return this;
+        }
+
+        /** The model's {@code doc_string}; null for the default description. */
+        public Builder docString(String doc) {
+            this.docString = doc;
+            return this;
+        }
+
+        /** The model's {@code model_version}, e.g. a training run counter; unset by default. */
+        public Builder modelVersion(long version) {
+            this.modelVersion = version;
+            return this;
+        }
+
+        /**
+         * An extra {@code metadata_props} entry (a training summary, a data-set id, …). Setting a key again
+         * replaces its value. Keys listed in {@link ModelMetadata} are written by the exporter and refused here.
+         */
+        public Builder metadata(String key, String value) {
+            if (key == null || key.isEmpty() || value == null) {
+                throw new IllegalArgumentException("metadata key must be non-empty and value non-null, got key "
+                        + (key == null ? "null" : "'" + key + "'") + (value == null ? ", value null" : ""));
+            }
+            if (ModelMetadata.isReserved(key)) {
+                throw new IllegalArgumentException("metadata key '" + key
+                        + "' is written by the exporter itself; use the matching builder method");
+            }
+            metadata.put(key, value);
+            return this;
+        }
+
+        /** Every entry of {@code entries}, as {@link #metadata(String, String)}. */
+        public Builder metadata(Map<String, String> entries) {
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                metadata(e.getKey(), e.getValue());
+            }
+            return this;
+        }
+
+        public ExportOptions build() {
+            return new ExportOptions(this);
+        }
+
+        private static String[] checkedNames(String what, String[] names) {
+            if (names == null) {
+                return null;
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (names[i] == null) {
+                    throw new IllegalArgumentException(what + " " + i + " is null");
+                }
+            }
+            return names.clone();
+        }
+    }
+}

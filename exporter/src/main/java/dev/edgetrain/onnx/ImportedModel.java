@@ -1,0 +1,210 @@
+package dev.edgetrain.onnx;
+
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Workspace;
+
+import java.util.Map;
+
+/**
+ * A model read by {@link OnnxImporter}: a runtime {@link Network} ready to run or to train (with a
+ * {@code TrainingSession}), and what the file said about itself.
+ *
+ * <p>The network computes the graph's dense layers and ReLUs; {@link #outputKind()} says what the graph
+ * did at its end (softmax, log-softmax or nothing), and {@link #predict} computes exactly that. A leading
+ * Flatten/Reshape of the file is not part of the network: {@link #predict} takes rows of
+ * {@link #featureCount()} values, which is the flattened layout of the file's input.
+ */
+public final class ImportedModel {
+    private final Network network;
+    private final OutputKind outputKind;
+    private final String inputName;
+    private final String outputName;
+    private final long[] inputShape;
+    private final String[] classLabels;
+    private final String[] featureNames;
+    private final Map<String, String> metadata;
+    private final int opsetVersion;
+    private final long irVersion;
+    private final String producerName;
+    private final String producerVersion;
+    private final Long modelVersion;
+    private final String docString;
+
+    ImportedModel(Network network, OutputKind outputKind, String inputName, String outputName, long[] inputShape,
+                  String[] classLabels, String[] featureNames, Map<String, String> metadata, int opsetVersion,
+                  long irVersion, String producerName, String producerVersion, Long modelVersion, String docString) {
+        this.network = network;
+        this.outputKind = outputKind;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.inputShape = inputShape;
+        this.classLabels = classLabels;
+        this.featureNames = featureNames;
+        this.metadata = metadata;
+        this.opsetVersion = opsetVersion;
+        this.irVersion = irVersion;
+        this.producerName = producerName;
+        this.producerVersion = producerVersion;
+        this.modelVersion = modelVersion;
+        this.docString = docString;
+    }
+
+    /** The network: its own, freshly allocated parameters, ready for inference or a {@code TrainingSession}. */
+    public Network network() {
+        return network;
+    }
+
+    public NetworkSpec spec() {
+        return network.spec();
+    }
+
+    /** What the graph computed after the last dense layer. */
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    /** The name of the graph's feature input. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The name of the graph output the network reproduces (the end of the chain). */
+    public String outputName() {
+        return outputName;
+    }
+
+    /**
+     * The declared shape of the graph input, -1 for symbolic or unknown dimensions (e.g. {@code [-1, 1, 28, 28]}
+     * before a Flatten). {@code [-1, featureCount()]} when the file declared no shape.
+     */
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** Values per input row: the first dense layer's input width. */
+    public int featureCount() {
+        return network.spec().inputs();
+    }
+
+    /** Width of the output: the number of classes. */
+    public int classCount() {
+        return network.spec().classes();
+    }
+
+    /** The labels from {@link ModelMetadata#CLASS_LABELS} (a copy), or null when the file has none. */
+    public String[] classLabels() {
+        return classLabels == null ? null : classLabels.clone();
+    }
+
+    /** The names from {@link ModelMetadata#FEATURE_NAMES} (a copy), or null when the file has none. */
+    public String[] featureNames() {
+        return featureNames == null ? null : featureNames.clone();
+    }
+
+    /** Every {@code metadata_props} entry of the file, in file order (unmodifiable). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The default-domain operator-set version the file imports. */
+    public int opsetVersion() {
+        return opsetVersion;
+    }
+
+    public long irVersion() {
+        return irVersion;
+    }
+
+    /** {@code producer_name}, e.g. {@code pytorch}, {@code tf2onnx} or {@code edgetrain}; "" when unset. */
+    public String producerName() {
+        return producerName;
+    }
+
+    public String producerVersion() {
+        return producerVersion;
+    }
+
+    /** {@code model_version}, or null when unset. */
+    public Long modelVersion() {
+        return modelVersion;
+    }
+
+    /** {@code doc_string}, or null when unset. */
+    public String docString() {
+        return docString;
+    }
+
+    /**
+     * The model's own output for {@code batch} rows of {@code x [batch][featureCount()]} at {@code xOffset}, into
+     * {@code out [batch][classCount()]} at {@code outOffset}: probabilities, log-probabilities or raw outputs,
+     * as the graph computed them. Allocates nothing.
+     */
+    public void predict(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        switch (outputKind) {
+            case PROBABILITIES:
+                network.predictProbabilities(ws, x, xOffset, batch, out, outOffset);
+                break;
+            case LOGITS:
+                network.predictLogits(ws, x, xOffset, batch, out, outOffset);
+                break;
+            default:
+                network.predictLogits(ws, x, xOffset, batch, out, outOffset);
+                logSoftmaxInPlace(out, outOffset, batch, network.spec().classes());
+                break;
+        }
+    }
+
+    /**
+     * Options that export the (possibly fine-tuned) network the way it came in: same output kind, labels,
+     * feature names, doc string, model version and extra metadata. Change what you like before
+     * {@code build()}.
+     */
+    public ExportOptions.Builder exportOptions() {
+        ExportOptions.Builder b = ExportOptions.builder().output(outputKind);
+        if (classLabels != null) {
+            b.classLabels(classLabels);
+        }
+        if (featureNames != null) {
+            b.featureNames(featureNames);
+        }
+        if (docString != null) {
+            b.docString(docString);
+        }
+        if (modelVersion != null) {
+            b.modelVersion(modelVersion);
+        }
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (!ModelMetadata.isReserved(e.getKey())) {
+                b.metadata(e.getKey(), e.getValue());
+            }
+        }
+        return b;
+    }
+
+    /** {@code x − max − log Σ exp(x − max)} per row, as onnxruntime's LogSoftmax computes it. */
+    static void logSoftmaxInPlace(float[] v, int off, int batch, int classes) {
+        for (int b = 0; b < batch; b++) {
+            final int r0 = off + b * classes;
+            float max = v[r0];
+            for (int k = 1; k < classes; k++) {
+                max = Math.max(max, v[r0 + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                sum += Math.exp(v[r0 + k] - max);
+            }
+            final float logSum = (float) Math.log(sum);
+            for (int k = 0; k < classes; k++) {
+                v[r0 + k] = v[r0 + k] - max - logSum;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ImportedModel " + network.spec() + " (" + outputKind.outputName() + ", from "
+                + (producerName.isEmpty() ? "unknown producer" : producerName + " " + producerVersion) + ", opset "
+                + opsetVersion + ")";
+    }
+}

@@ -1,0 +1,110 @@
+package dev.edgetrain.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code metadata_props} keys edgetrain writes, and the encoding of its string lists.
+ *
+ * <p>A list (class labels, feature names) is one string: the items joined by {@code ,}, where each item
+ * has {@code %} written as {@code %25} and {@code ,} as {@code %2C}, and nothing else escaped. So
+ * {@code ["cat", "a,b", "100%"]} is {@code cat,a%2Cb,100%25}. A list of n items always has n-1 unescaped
+ * commas, which makes decoding exact (the empty string is the list of one empty item). Decoding is strict:
+ * any other {@code %} sequence is an error.
+ */
+public final class ModelMetadata {
+    /** Version of this key set and encoding; {@code 1}. */
+    public static final String METADATA_VERSION = "edgetrain.metadata_version";
+    /** The network architecture, e.g. {@code 4-16-3} (informative; the graph is authoritative). */
+    public static final String ARCHITECTURE = "edgetrain.architecture";
+    /** {@link OutputKind#outputName()} of the main output. */
+    public static final String OUTPUT = "edgetrain.output";
+    /** The class labels, one per output column, as an encoded list. */
+    public static final String CLASS_LABELS = "edgetrain.class_labels";
+    /** The input feature names, one per input column, as an encoded list. */
+    public static final String FEATURE_NAMES = "edgetrain.feature_names";
+    /**
+     * {@code folded} when an input standardisation {@code (x − mean)/std} was folded into the first layer:
+     * the graph takes raw features.
+     */
+    public static final String STANDARDIZATION = "edgetrain.standardization";
+
+    static final String CURRENT_VERSION = "1";
+    static final String STANDARDIZATION_FOLDED = "folded";
+
+    private static final String[] RESERVED = {METADATA_VERSION, ARCHITECTURE, OUTPUT, CLASS_LABELS, FEATURE_NAMES,
+            STANDARDIZATION};
+
+    private ModelMetadata() {
+    }
+
+    /** Whether {@code key} is one the exporter writes itself (callers may not set it as extra metadata). */
+    public static boolean isReserved(String key) {
+        for (String r : RESERVED) {
+            if (r.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Encodes {@code items} (none null, at least one) as described in the class comment. */
+    public static String encodeList(String[] items) {
+        if (items == null || items.length == 0) {
+            throw new IllegalArgumentException("a metadata list needs at least one item");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < items.length; i++) {
+            if (items[i] == null) {
+                throw new IllegalArgumentException("item " + i + " of a metadata list is null");
+            }
+            if (i > 0) {
+                sb.append(',');
+            }
+            String s = items[i];
+            for (int c = 0; c < s.length(); c++) {
+                char ch = s.charAt(c);
+                if (ch == '%') {
+                    sb.append("%25");
+                } else if (ch == ',') {
+                    sb.append("%2C");
+                } else {
+                    sb.append(ch);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Decodes a list written by {@link #encodeList}.
+     *
+     * @throws IllegalArgumentException naming the position of a malformed escape
+     */
+    public static String[] decodeList(String encoded) {
+        List<String> items = new ArrayList<String>();
+        StringBuilder item = new StringBuilder();
+        for (int c = 0; c < encoded.length(); c++) {
+            char ch = encoded.charAt(c);
+            if (ch == ',') {
+                items.add(item.toString());
+                item.setLength(0);
+            } else if (ch == '%') {
+                String esc = c + 3 <= encoded.length() ? encoded.substring(c, c + 3) : encoded.substring(c);
+                if (esc.equals("%25")) {
+                    item.append('%');
+                } else if (esc.equalsIgnoreCase("%2C")) {
+                    item.append(',');
+                } else {
+                    throw new IllegalArgumentException("invalid escape '" + esc + "' at character " + c
+                            + ", expected %25 or %2C");
+                }
+                c += 2;
+            } else {
+                item.append(ch);
+            }
+        }
+        items.add(item.toString());
+        return items.toArray(new String[0]);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.edgetrain.onnx.graph;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.edgetrain.onnx.proto.AttributeProto;
+import dev.edgetrain.onnx.proto.GraphProto;
+import dev.edgetrain.onnx.proto.NodeProto;
+import dev.edgetrain.onnx.proto.TensorProto;
+import dev.edgetrain.onnx.proto.TensorShapeProto;
+import dev.edgetrain.onnx.proto.TypeProto;
+import dev.edgetrain.onnx.proto.ValueInfoProto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Builds one {@link GraphProto}, the "graph fragment" of an export: it owns the names, so every value and
+ * every node gets a unique one, and it refuses a node whose inputs were never defined or whose arity its
+ * {@link OnnxOp} does not allow. The opset a model needs is tracked from the ops added.
+ *
+ * <p>Values (graph inputs, initializers, node outputs) and nodes are separate namespaces, as in ONNX.
+ * Not thread-safe; one builder per export.
+ */
+public final class GraphBuilder {
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    /** Every value name handed out, defined or not yet. */
+    private final Set<String> valueNames = new HashSet<String>();
+    /** Value names that exist in the graph: inputs, initializers, node outputs. */
+    private final Set<String> defined = new HashSet<String>();
+    private final Set<String> nodeNames = new HashSet<String>();
+    private int opsetVersion;
+
+    public GraphBuilder(String graphName) {
+        graph.setName(requireName("graph name", graphName));
+    }
+
+    /** Claims exactly {@code name} for a value (a graph input or output must keep its name). */
+    public String reserveValueName(String name) {
+        requireName("value name", name);
+        if (!valueNames.add(name)) {
+            throw new IllegalArgumentException("value name '" + name + "' is already used in graph '"
+                    + graph.getName() + "'");
+        }
+        return name;
+    }
+
+    /** A value name not used yet: {@code base}, else {@code base_1}, {@code base_2}, … */
+    public String uniqueValueName(String base) {
+        return unique(valueNames, requireName("value name", base));
+    }
+
+    /** A node name not used yet: {@code base}, else {@code base_1}, {@code base_2}, … */
+    public String uniqueNodeName(String base) {
+        return unique(nodeNames, requireName("node name", base));
+    }
+
+    private static String unique(Set<String> names, String base) {
+        String name = base;
+        for (int i = 1; !names.add(name); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
+    /** Declares a float graph input {@code [batchParam, width]}, with a symbolic batch dimension. */
+    public String addFloatInput(String name, String batchParam, long width) {
+        reserveValueName(name);
+        graph.addInput(floatValueInfo(name, batchParam, width));
+        defined.add(name);
+        return name;
+    }
+
+    /** Declares {@code value}, already defined, as a float graph output {@code [batchParam, width]}. */
+    public void addFloatOutput(String value, String batchParam, long width) {
+        requireDefined(value, "graph output");
+        graph.addOutput(floatValueInfo(value, batchParam, width));
+    }
+
+    /**
+     * Adds a float initializer holding {@code data[offset ..]} of shape {@code dims} (row-major), stored as
+     * little-endian {@code raw_data}. Returns its name: {@code baseName}, made unique if needed.
+     */
+    public String addFloatInitializer(String baseName, float[] data, int offset, long... dims) {
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("dimension " + d + " of initializer '" + baseName + "' is negative");
+            }
+            count *= d;
+        }
+        if (offset < 0 || count > data.length - offset) {
+            throw new IllegalArgumentException("initializer '" + baseName + "' needs " + count + " values from offset "
+                    + offset + ", array has " + data.length);
+        }
+        String name = uniqueValueName(baseName);
+        graph.addInitializer(floatTensor(name, data, offset, dims));
+        defined.add(name);
+        return name;
+    }
+
+    /**
+     * Adds a node computing {@code op} of {@code inputs} into the value {@code output}, a name obtained from
+     * {@link #reserveValueName} or {@link #uniqueValueName} and not produced by another node. Returns the
+     * node's unique name (from {@code nodeBaseName}).
+     */
+    public String addNode(OnnxOp op, String nodeBaseName, String[] inputs, String output, AttributeProto... attributes) {
+        if (inputs.length < op.minInputs() || inputs.length > op.maxInputs()) {
+            throw new IllegalArgumentException(op.opType() + " takes " + op.minInputs() + " to " + op.maxInputs()
+                    + " inputs, got " + inputs.length);
+        }
+        for (String in : inputs) {
+            requireDefined(in, op.opType() + " input");
+        }
+        if (!valueNames.contains(output)) {
+            throw new IllegalArgumentException("output '" + output + "' of " + op.opType()
+                    + " was not reserved with this builder");
+        }
+        if (!defined.add(output)) {
+            throw new IllegalArgumentException("value '" + output + "' is already defined; ONNX values are assigned once");
+        }
+        String nodeName = uniqueNodeName(nodeBaseName);
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setName(nodeName)
+                .setOpType(op.opType())
+                .addOutput(output);
+        for (String in : inputs) {
+            node.addInput(in);
+        }
+        for (AttributeProto a : attributes) {
+            node.addAttribute(a);
+        }
+        graph.addNode(node);
+        opsetVersion = Math.max(opsetVersion, op.sinceVersion());
+        return nodeName;
+    }
+
+    public void setDocString(String doc) {
+        graph.setDocString(doc);
+    }
+
+    /** The default-domain operator-set version the ops added so far need (at least {@link OnnxOp#MIN_OPSET}). */
+    public int opsetVersion() {
+        return Math.max(opsetVersion, OnnxOp.MIN_OPSET);
+    }
+
+    public GraphProto build() {
+        return graph.build();
+    }
+
+    public static AttributeProto intAttribute(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    public static AttributeProto floatAttribute(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
+                .build();
+    }
+
+    /** A FLOAT tensor {@code dims} of {@code data[offset ..]}, as little-endian {@code raw_data}. */
+    public static TensorProto floatTensor(String name, float[] data, int offset, long... dims) {
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0 || (d > 0 && count > Integer.MAX_VALUE / d)) {
+                throw new IllegalArgumentException("tensor '" + name + "' has an invalid shape " + Arrays.toString(dims));
+            }
+            count *= d;
+        }
+        if (count > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("tensor '" + name + "' of " + count + " floats is too large for raw_data");
+        }
+        // Tight little-endian packing, as ONNX requires for raw_data; 4 bytes per float.
+        ByteBuffer buffer = ByteBuffer.allocate((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            buffer.putFloat(data[offset + i]);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                // The buffer is private to this call, so wrapping it without a copy is safe.
+                .setRawData(UnsafeByteOperations.unsafeWrap(buffer.array()));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    /** A float tensor type {@code [batchParam, width]}. */
+    public static ValueInfoProto floatValueInfo(String name, String batchParam, long width) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchParam))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
+                .build();
+        TypeProto type = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape))
+                .build();
+        return ValueInfoProto.newBuilder().setName(name).setType(type).build();
+    }
+
+    private void requireDefined(String value, String role) {
+        if (!defined.contains(value)) {
+            throw new IllegalArgumentException(role + " '" + value + "' is not defined in graph '" + graph.getName()
+                    + "' (expected a graph input, an initializer or an earlier node's output)");
+        }
+    }
+
+    private static String requireName(String what, String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException(what + " must be a non-empty string");
+        }
+        return name;
+    }
+}

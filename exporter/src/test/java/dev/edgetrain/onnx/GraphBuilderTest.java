@@ -1,0 +1,76 @@
+package dev.edgetrain.onnx;
+
+import dev.edgetrain.onnx.graph.GraphBuilder;
+import dev.edgetrain.onnx.graph.OnnxOp;
+import dev.edgetrain.onnx.proto.GraphProto;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The graph builder owns names and checks arity and wiring. */
+class GraphBuilderTest {
+    @Test
+    void uniqueNamesAreSuffixedAndReservedNamesAreExclusive() {
+        GraphBuilder g = new GraphBuilder("g");
+        assertEquals("x", g.uniqueValueName("x"));
+        assertEquals("x_1", g.uniqueValueName("x"));
+        assertEquals("x_2", g.uniqueValueName("x"));
+        assertEquals("n", g.uniqueNodeName("n"));
+        assertEquals("x", g.uniqueNodeName("x"), "nodes and values are separate namespaces");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.reserveValueName("x_1"));
+        assertEquals("value name 'x_1' is already used in graph 'g'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> g.uniqueValueName(""));
+    }
+
+    @Test
+    void initializersOfTheSameBaseNameGetDistinctNames() {
+        GraphBuilder g = new GraphBuilder("g");
+        String a = g.addFloatInitializer("w", new float[] {1, 2}, 0, 2);
+        String b = g.addFloatInitializer("w", new float[] {3, 4}, 0, 2);
+        assertEquals("w", a);
+        assertEquals("w_1", b);
+    }
+
+    @Test
+    void nodesCheckArityInputsAndSingleAssignment() {
+        GraphBuilder g = new GraphBuilder("g");
+        String in = g.addFloatInput("input", "N", 2);
+        String w = g.addFloatInitializer("w", new float[] {1, 2, 3, 4}, 0, 2, 2);
+        String out = g.reserveValueName("out");
+
+        IllegalArgumentException arity = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.GEMM, "gemm", new String[] {in}, out));
+        assertEquals("Gemm takes 2 to 3 inputs, got 1", arity.getMessage());
+        IllegalArgumentException undefined = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.GEMM, "gemm", new String[] {in, "nope"}, out));
+        assertTrue(undefined.getMessage().startsWith("Gemm input 'nope' is not defined in graph 'g'"),
+                undefined.getMessage());
+        IllegalArgumentException unreserved = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.RELU, "relu", new String[] {in}, "made_up"));
+        assertTrue(unreserved.getMessage().contains("was not reserved"), unreserved.getMessage());
+
+        g.addNode(OnnxOp.GEMM, "gemm", new String[] {in, w}, out, GraphBuilder.intAttribute("transB", 1));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.RELU, "relu", new String[] {in}, out));
+        assertTrue(twice.getMessage().contains("already defined"), twice.getMessage());
+        g.addFloatOutput(out, "N", 2);
+        assertEquals(13, g.opsetVersion());
+        GraphProto built = g.build();
+        assertEquals(1, built.getNodeCount());
+        assertEquals("gemm", built.getNode(0).getName());
+    }
+
+    @Test
+    void opsCarryTheirOpsetAndArity() {
+        for (OnnxOp op : OnnxOp.values()) {
+            assertTrue(op.sinceVersion() >= 1 && op.sinceVersion() <= OnnxOp.MIN_OPSET, op + " fits the opset");
+            assertTrue(op.minInputs() >= 1 && op.minInputs() <= op.maxInputs());
+            assertEquals(1, op.outputs());
+        }
+        assertEquals("Gemm", OnnxOp.GEMM.opType());
+        assertEquals(3, OnnxOp.GEMM.maxInputs());
+        assertEquals("LogSoftmax", OnnxOp.LOG_SOFTMAX.opType());
+    }
+}
