@@ -17,6 +17,21 @@ public final class CurvePlot {
     private CurvePlot() {
     }
 
+    /** Train in blue, test in orange, in both panels; white background. */
+    private static XYPlot subplot(XYSeriesCollection data, NumberAxis axis) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, data.getItemCount(0) <= 40);
+        renderer.setSeriesPaint(0, new java.awt.Color(31, 119, 180));
+        renderer.setSeriesPaint(1, new java.awt.Color(255, 127, 14));
+        for (int s = 0; s < 2; s++) {
+            renderer.setSeriesStroke(s, new java.awt.BasicStroke(2f));
+        }
+        XYPlot plot = new XYPlot(data, null, axis, renderer);
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        return plot;
+    }
+
     public static void write(File file, TrainingHistory history, String title) {
         System.setProperty("java.awt.headless", "true");
         XYSeries trainLoss = new XYSeries("train loss");
@@ -40,11 +55,12 @@ public final class CurvePlot {
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
-        plot.add(new XYPlot(losses, null, new NumberAxis("cross-entropy"), new XYLineAndShapeRenderer(true, false)), 1);
+        plot.add(subplot(losses, new NumberAxis("cross-entropy")), 1);
         NumberAxis accuracyAxis = new NumberAxis("accuracy");
         accuracyAxis.setAutoRangeIncludesZero(false);
-        plot.add(new XYPlot(accuracies, null, accuracyAxis, new XYLineAndShapeRenderer(true, false)), 1);
+        plot.add(subplot(accuracies, accuracyAxis), 1);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(java.awt.Color.WHITE);
         try {
             ChartUtils.saveChartAsPNG(file, chart, 900, 650);
         } catch (IOException e) {
