@@ -79,24 +79,34 @@ final class ChainImporter {
 
     private final ModelProto model;
     private final GraphProto graph;
+    private final ImportLimits limits;
+    /** Elements of every constant tensor read or folded so far, against {@link ImportLimits#maxTotalElements()}. */
+    private long totalElements;
+    /** Parameters of the layers read so far, against {@link ImportLimits#maxParameters()}. */
+    private long parameters;
     private int opset;
     private final Map<String, ConstantTensor> constants = new HashMap<String, ConstantTensor>();
     private final List<Layer> layers = new ArrayList<Layer>();
 
-    private ChainImporter(ModelProto model) {
+    private ChainImporter(ModelProto model, ImportLimits limits) {
         this.model = model;
         this.graph = model.getGraph();
+        this.limits = limits;
     }
 
-    static ImportedModel convert(ModelProto model) throws OnnxImportException {
+    static ImportedModel convert(ModelProto model, ImportLimits limits) throws OnnxImportException {
         if (!model.hasGraph()) {
             throw new OnnxImportException("the model has no graph (ModelProto field 7); expected an ONNX model"
                     + (model.getSerializedSize() == 0 ? " (the input is empty)" : ""));
         }
-        return new ChainImporter(model).run();
+        return new ChainImporter(model, limits).run();
     }
 
     private ImportedModel run() throws OnnxImportException {
+        if (graph.getNodeCount() > limits.maxNodes()) {
+            throw new OnnxImportException("the graph has " + graph.getNodeCount() + " nodes; expected at most "
+                    + limits.maxNodes() + " (ImportLimits.maxNodes)");
+        }
         opset = defaultOpset();
         if (graph.getSparseInitializerCount() > 0) {
             throw new OnnxImportException("the graph has " + graph.getSparseInitializerCount()
@@ -112,7 +122,9 @@ final class ChainImporter {
                 throw new OnnxImportException("initializer '" + t.getName()
                         + "' is defined twice; expected unique initializer names");
             }
-            constants.put(t.getName(), ConstantTensor.of(t, "initializer '" + t.getName() + "'"));
+            ConstantTensor c = ConstantTensor.of(t, "initializer '" + t.getName() + "'", limits);
+            charge(c.origin, c.count);
+            constants.put(t.getName(), c);
         }
 
         // The one feature input: graph inputs that are also initializers are constants (IR < 4 style).
@@ -128,7 +140,7 @@ final class ChainImporter {
                 names.add(f.getName());
             }
             throw new OnnxImportException("the graph has " + feeds.size() + " input(s) that are not initializers "
-                    + names + "; expected exactly one (the features), with every weight a constant");
+                    + abbreviate(names) + "; expected exactly one (the features), with every weight a constant");
         }
         final ValueInfoProto feed = feeds.get(0);
         final long[] inputShape = inputShape(feed);
@@ -318,7 +330,7 @@ final class ChainImporter {
     }
 
     /** The feed's declared shape, -1 for symbolic or unknown dimensions; null when the rank is unknown. */
-    private static long[] inputShape(ValueInfoProto feed) throws OnnxImportException {
+    private long[] inputShape(ValueInfoProto feed) throws OnnxImportException {
         if (!feed.hasType() || feed.getType().getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) {
             throw new OnnxImportException("graph input '" + feed.getName() + "' is not a tensor; expected a FLOAT tensor"
                     + " [N, features]");
@@ -343,6 +355,7 @@ final class ChainImporter {
         if (dims.length == 0) {
             throw new OnnxImportException("graph input '" + feed.getName() + "' is a scalar; expected [N, features]");
         }
+        checkDimsProduct(dims, "graph input '" + feed.getName() + "' is declared " + dims(dims));
         return dims;
     }
 
@@ -351,6 +364,7 @@ final class ChainImporter {
         Map<String, Integer> producer = new HashMap<String, Integer>();
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
+            checkNoNul(i, n);
             if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
                 throw nodeError(i, n, "is in operator domain '" + n.getDomain()
                         + "'; expected the default ONNX domain");
@@ -397,7 +411,7 @@ final class ChainImporter {
         return folded;
     }
 
-    private static ConstantTensor constantValue(int index, NodeProto n) throws OnnxImportException {
+    private ConstantTensor constantValue(int index, NodeProto n) throws OnnxImportException {
         if (n.getAttributeCount() != 1) {
             throw nodeError(index, n, "has " + n.getAttributeCount() + " attributes; expected exactly one value attribute");
         }
@@ -405,10 +419,13 @@ final class ChainImporter {
         String origin = "the value of " + describe(index, n);
         String name = a.getName();
         if (name.equals("value")) {
-            return ConstantTensor.of(a.getT(), origin);
+            ConstantTensor c = ConstantTensor.of(a.getT(), origin, limits);
+            charge(origin, c.count);
+            return c;
         } else if (name.equals("value_float")) {
             return ConstantTensor.ofFloats(origin, new long[0], new float[] {a.getF()});
         } else if (name.equals("value_floats")) {
+            checkTensorSize(origin, a.getFloatsCount());
             float[] v = new float[a.getFloatsCount()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = a.getFloats(i);
@@ -417,6 +434,7 @@ final class ChainImporter {
         } else if (name.equals("value_int")) {
             return ConstantTensor.ofLongs(origin, new long[0], new long[] {a.getI()});
         } else if (name.equals("value_ints")) {
+            checkTensorSize(origin, a.getIntsCount());
             long[] v = new long[a.getIntsCount()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = a.getInts(i);
@@ -427,7 +445,7 @@ final class ChainImporter {
                 + " (value, value_float(s), value_int(s))");
     }
 
-    private static ConstantTensor transpose(int index, NodeProto n, ConstantTensor in) throws OnnxImportException {
+    private ConstantTensor transpose(int index, NodeProto n, ConstantTensor in) throws OnnxImportException {
         long[] perm = null;
         for (AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals("perm")) {
@@ -458,6 +476,7 @@ final class ChainImporter {
         }
         int rows = (int) in.dims[0];
         int cols = (int) in.dims[1];
+        charge(origin, src.length);
         float[] t = new float[src.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -472,7 +491,7 @@ final class ChainImporter {
     /** One output; the chain value used once; every other input a constant. */
     private void checkNodeShape(int index, NodeProto node, String value) throws OnnxImportException {
         if (node.getOutputCount() != 1 || node.getOutput(0).isEmpty()) {
-            throw nodeError(index, node, "has " + node.getOutputCount() + " outputs " + node.getOutputList()
+            throw nodeError(index, node, "has " + node.getOutputCount() + " outputs " + abbreviate(node.getOutputList())
                     + "; expected exactly one");
         }
         int uses = 0;
@@ -608,6 +627,11 @@ final class ChainImporter {
             throw nodeError(index, node, "reshapes to " + Arrays.toString(target) + " (rank " + target.length
                     + "); expected rank 2, [N, features]");
         }
+        try {
+            checkDimsProduct(target, "has target shape " + Arrays.toString(target));
+        } catch (OnnxImportException e) {
+            throw nodeError(index, node, e.getMessage());
+        }
         if (allowZero != 0 && (target[0] == 0 || target[1] == 0)) {
             throw nodeError(index, node, "reshapes to an empty tensor " + Arrays.toString(target)
                     + " (allowzero=1); expected [N, features]");
@@ -673,6 +697,7 @@ final class ChainImporter {
         // W is [out][in]: B itself when transB=1 (PyTorch), else B transposed.
         final int in = checkedWidth(index, node, transB == 1 ? b.dims[1] : b.dims[0], "input");
         final int out = checkedWidth(index, node, transB == 1 ? b.dims[0] : b.dims[1], "output");
+        chargeParameters(index, node, in, out);
         float[] weight = weight(b.floats(), in, out, transB == 1, alpha);
         float[] bias = null;
         if (node.getInputCount() == 3 && !node.getInput(2).isEmpty()) {
@@ -682,6 +707,7 @@ final class ChainImporter {
             }
             ConstantTensor c = constant(index, node, 2, "C");
             if (beta != 0f) {
+                chargeParameters(index, node, 0, out);
                 bias = bias(index, node, c, out, beta);
             }
         }
@@ -702,6 +728,7 @@ final class ChainImporter {
         }
         int in = checkedWidth(index, node, w.dims[0], "input");
         int out = checkedWidth(index, node, w.dims[1], "output");
+        chargeParameters(index, node, in, out);
         return new Layer(in, out, weight(w.floats(), in, out, false, 1f), null, describe(index, node));
     }
 
@@ -732,6 +759,7 @@ final class ChainImporter {
             }
         }
         int other = node.getInput(0).equals(value) ? 1 : 0;
+        chargeParameters(index, node, 0, layer.out);
         layer.bias = bias(index, node, constant(index, node, other, "bias"), layer.out, 1f);
         layer.biasOpen = false;
     }
@@ -774,11 +802,83 @@ final class ChainImporter {
         return w;
     }
 
-    private static int checkedWidth(int index, NodeProto node, long width, String what) throws OnnxImportException {
-        if (width < 1 || width > NetworkSpec.MAX_WIDTH) {
-            throw nodeError(index, node, "has " + width + " " + what + "s; expected 1 to " + NetworkSpec.MAX_WIDTH);
+    private int checkedWidth(int index, NodeProto node, long width, String what) throws OnnxImportException {
+        if (width < 1) {
+            throw nodeError(index, node, "has " + width + " " + what + "s; expected 1 to " + limits.maxLayerWidth());
+        }
+        if (width > limits.maxLayerWidth()) {
+            throw nodeError(index, node, "has " + width + " " + what + "s; expected at most " + limits.maxLayerWidth()
+                    + " (ImportLimits.maxLayerWidth)");
         }
         return (int) width;
+    }
+
+    // ---- limits ----
+
+    /** Counts {@code count} more constant elements against the total, before they are allocated. */
+    private void charge(String origin, long count) throws OnnxImportException {
+        if (count > limits.maxTotalElements() - totalElements) {
+            throw new OnnxImportException(origin + " brings the constants to " + (totalElements + count)
+                    + " elements; expected at most " + limits.maxTotalElements()
+                    + " in all tensors together (ImportLimits.maxTotalElements)");
+        }
+        totalElements += count;
+    }
+
+    /**
+     * Counts a dense layer's weights ({@code in × out}) or bias ({@code out}, when {@code in} is 0) against
+     * {@link ImportLimits#maxParameters()} before its copy is made: one small tensor used as the weight of many
+     * layers must not build a huge network.
+     */
+    private void chargeParameters(int index, NodeProto node, int in, int out) throws OnnxImportException {
+        long count = in == 0 ? out : (long) in * out;
+        if (count > limits.maxParameters() - parameters) {
+            throw nodeError(index, node, (in == 0 ? "adds a bias of " + out : "makes a " + in + "->" + out + " layer")
+                    + ", which brings the network to " + (parameters + count) + " parameters; expected at most "
+                    + limits.maxParameters() + " (ImportLimits.maxParameters)");
+        }
+        parameters += count;
+    }
+
+    /** A constant made from an attribute's list ({@code value_floats}): the per-tensor limit, then the total. */
+    private void checkTensorSize(String origin, long count) throws OnnxImportException {
+        if (count > limits.maxTensorElements()) {
+            throw new OnnxImportException(origin + " has " + count + " elements; expected at most "
+                    + limits.maxTensorElements() + " elements per tensor (ImportLimits.maxTensorElements)");
+        }
+        charge(origin, count);
+    }
+
+    /**
+     * The product of the known, non-zero dimensions of {@code shape} (negative entries are unknown) against
+     * {@link ImportLimits#maxDimsProduct()}, without overflow. {@code what} starts the message.
+     */
+    private void checkDimsProduct(long[] shape, String what) throws OnnxImportException {
+        long product = 1;
+        for (long d : shape) {
+            if (d <= 0) {
+                continue;
+            }
+            if (product > limits.maxDimsProduct() / d) {
+                throw new OnnxImportException(what + ", whose dimensions multiply to more than "
+                        + limits.maxDimsProduct() + "; expected at most that (ImportLimits.maxDimsProduct)");
+            }
+            product *= d;
+        }
+    }
+
+    /** A NUL in a name is never a real name: it cuts strings short in C-based tools and logs. */
+    private static void checkNoNul(int index, NodeProto n) throws OnnxImportException {
+        String bad = n.getName().indexOf(0) >= 0 ? "its name" : null;
+        for (int k = 0; bad == null && k < n.getInputCount(); k++) {
+            bad = n.getInput(k).indexOf(0) >= 0 ? "input " + k : null;
+        }
+        for (int k = 0; bad == null && k < n.getOutputCount(); k++) {
+            bad = n.getOutput(k).indexOf(0) >= 0 ? "output " + k : null;
+        }
+        if (bad != null) {
+            throw nodeError(index, n, "has a NUL character in " + bad + "; expected names without NUL");
+        }
     }
 
     private void checkSoftmaxAxis(int index, NodeProto node) throws OnnxImportException {
@@ -807,7 +907,7 @@ final class ChainImporter {
         }
         if (!found) {
             throw new OnnxImportException("the chain ends in '" + end + "', which is not a graph output (outputs: "
-                    + names + "); expected the chain to end in a graph output");
+                    + abbreviate(names) + "); expected the chain to end in a graph output");
         }
     }
 
@@ -840,7 +940,7 @@ final class ChainImporter {
             spec = NetworkSpec.of(layers.get(0).in, hidden, layers.get(layers.size() - 1).out).withLayerBias(bias);
         } catch (IllegalArgumentException e) {
             throw new OnnxImportException("the layers " + describeLayers() + " do not make an edgetrain network"
-                    + " (expected widths up to " + NetworkSpec.MAX_WIDTH + " and at most " + NetworkSpec.MAX_PARAMETERS
+                    + " (expected widths up to " + limits.maxLayerWidth() + " and at most " + NetworkSpec.MAX_PARAMETERS
                     + " parameters): " + e.getMessage(), e);
         }
         // The runtime owns the layout: fill its slab, then refresh what it derives from it.
@@ -877,10 +977,19 @@ final class ChainImporter {
         return "[" + sb + "]";
     }
 
-    private Map<String, String> metadata() {
+    /** {@code metadata_props} as a map: keys non-empty and unique (as the ONNX checker requires). */
+    private Map<String, String> metadata() throws OnnxImportException {
         Map<String, String> m = new LinkedHashMap<String, String>();
-        for (StringStringEntryProto e : model.getMetadataPropsList()) {
-            m.put(e.getKey(), e.getValue());
+        for (int i = 0; i < model.getMetadataPropsCount(); i++) {
+            StringStringEntryProto e = model.getMetadataProps(i);
+            if (e.getKey().isEmpty()) {
+                throw new OnnxImportException("metadata_props entry " + i + " has an empty key; expected a non-empty"
+                        + " key");
+            }
+            if (m.put(e.getKey(), e.getValue()) != null) {
+                throw new OnnxImportException("metadata_props entry " + i + " repeats key '" + e.getKey()
+                        + "'; expected unique keys");
+            }
         }
         return Collections.unmodifiableMap(m);
     }
@@ -914,6 +1023,15 @@ final class ChainImporter {
     static OnnxImportException nodeError(int index, NodeProto node, String message) {
         return new OnnxImportException(describe(index, node) + " " + message, node.getName(), node.getOpType(), index,
                 null);
+    }
+
+    /** {@code [a, b, c]}, or the first ten and the count: a hostile file's lists must not make huge messages. */
+    static String abbreviate(List<String> names) {
+        if (names.size() <= 10) {
+            return names.toString();
+        }
+        String first = names.subList(0, 10).toString();
+        return first.substring(0, first.length() - 1) + ", ... (" + names.size() + " in all)]";
     }
 
     private static String dims(long[] shape) {

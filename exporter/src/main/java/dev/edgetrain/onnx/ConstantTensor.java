@@ -2,7 +2,6 @@ package dev.edgetrain.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.edgetrain.onnx.proto.TensorProto;
-import dev.edgetrain.runtime.NetworkSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,13 +9,12 @@ import java.util.Arrays;
 
 /**
  * A constant of the graph (an initializer, a {@code Constant} node's value, or a folded {@code Transpose}
- * of one), checked before its data is touched: dimensions non-negative, their product without overflow
- * and at most {@link #MAX_ELEMENTS}, no external data, and a payload of exactly the claimed size. Only then
- * is an array allocated, so a file that claims 2^31 floats is an error, never an out-of-memory.
+ * of one), checked before its data is touched: a name that is not a path, dimensions non-negative, their
+ * product without overflow and at most {@link ImportLimits#maxTensorElements()}, no external data, and a
+ * payload of exactly the claimed size. Only then is an array allocated, so a file that claims 2^31 floats is
+ * an error, never an out-of-memory.
  */
 final class ConstantTensor {
-    /** The largest tensor read: as many elements as a whole network may have. */
-    static final long MAX_ELEMENTS = NetworkSpec.MAX_PARAMETERS;
 
     /** What the tensor is, for messages: {@code initializer 'fc1.weight'}. */
     final String origin;
@@ -36,23 +34,45 @@ final class ConstantTensor {
         this.proto = proto;
     }
 
-    /** Checks the header of {@code t}: shape, size limit, storage. Does not decode the data. */
+    /** {@link #of(TensorProto, String, ImportLimits)} with the default limits. */
     static ConstantTensor of(TensorProto t, String origin) throws OnnxImportException {
-        long[] dims = new long[t.getDimsCount()];
-        long count = 1;
-        for (int i = 0; i < dims.length; i++) {
+        return of(t, origin, ImportLimits.DEFAULTS);
+    }
+
+    /** Checks the header of {@code t}: name, shape, size limit, storage. Does not decode the data. */
+    static ConstantTensor of(TensorProto t, String origin, ImportLimits limits) throws OnnxImportException {
+        checkTensorName(t.getName(), origin);
+        // Product of the non-zero dimensions, so [2^40, 0] is refused like [2^40]; overflow is caught.
+        long nonZeroProduct = 1;
+        boolean empty = false;
+        boolean overflow = false;
+        for (int i = 0; i < t.getDimsCount(); i++) {
             long d = t.getDims(i);
             if (d < 0) {
                 throw new OnnxImportException(origin + " has dimension " + i + " = " + d
                         + "; expected a non-negative size");
             }
-            dims[i] = d;
-            if (d != 0 && count > MAX_ELEMENTS / d) {
-                throw new OnnxImportException(origin + " claims shape " + Arrays.toString(t.getDimsList().toArray())
-                        + "; expected at most " + MAX_ELEMENTS + " elements (the largest network's parameter count)");
+            if (d == 0) {
+                empty = true;
+            } else if (overflow || nonZeroProduct > Long.MAX_VALUE / d) {
+                overflow = true;
+            } else {
+                nonZeroProduct *= d;
             }
-            count *= d;
         }
+        if (overflow || nonZeroProduct > limits.maxTensorElements()) {
+            throw new OnnxImportException(origin + " claims shape " + Arrays.toString(t.getDimsList().toArray())
+                    + (overflow ? ", whose element count overflows a 64-bit integer"
+                    : empty ? ", whose non-zero dimensions multiply to " + nonZeroProduct
+                    : " = " + nonZeroProduct + " elements")
+                    + "; expected at most " + limits.maxTensorElements()
+                    + " elements per tensor (ImportLimits.maxTensorElements)");
+        }
+        long[] dims = new long[t.getDimsCount()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = t.getDims(i);
+        }
+        long count = empty ? 0 : nonZeroProduct;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
             String location = "";
             for (int i = 0; i < t.getExternalDataCount(); i++) {
@@ -202,6 +222,36 @@ final class ConstantTensor {
             sb.append('[').append(i).append(']');
         }
         return sb.toString();
+    }
+
+    /**
+     * Refuses a tensor name that reads as a file path: NUL or another control character, a backslash, a
+     * {@code ..} or a leading {@code /}. ONNX tooling turns tensor names into file names when it saves
+     * external data, so such a name is a path-traversal attempt, never a real weight's name. A {@code /}
+     * inside the name stays allowed: TensorFlow converters name weights {@code dense_1/kernel:0}.
+     */
+    static void checkTensorName(String name, String origin) throws OnnxImportException {
+        String why = null;
+        for (int i = 0; i < name.length() && why == null; i++) {
+            char c = name.charAt(i);
+            if (c == 0) {
+                why = "a NUL character at index " + i;
+            } else if (c < 0x20 || c == 0x7f) {
+                why = "control character U+" + String.format("%04X", (int) c) + " at index " + i;
+            } else if (c == '\\') {
+                why = "a backslash at index " + i;
+            }
+        }
+        if (why == null && name.contains("..")) {
+            why = "'..' at index " + name.indexOf("..");
+        }
+        if (why == null && name.startsWith("/")) {
+            why = "a leading '/'";
+        }
+        if (why != null) {
+            throw new OnnxImportException(origin + " has a path-like name (" + why + "); expected a tensor name that"
+                    + " is not a file path (no NUL or control characters, '\\', '..' or leading '/')");
+        }
     }
 
     static String typeName(int dataType) {

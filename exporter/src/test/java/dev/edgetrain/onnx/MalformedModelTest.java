@@ -109,7 +109,7 @@ class MalformedModelTest {
     void tensorsClaimingHugeSizesAreRefusedBeforeAllocating() {
         // 2^31 floats in 24 bytes.
         OnnxImportException big = refused(model(7, 13, oneLayer(raw("W", W, 1L << 31))));
-        assertMessage(big, "initializer 'W' claims shape [2147483648]", "expected at most 268435456 elements");
+        assertMessage(big, "initializer 'W' claims shape [2147483648]", "expected at most 16777216 elements per tensor");
         // 65536 × 65536 = 2^32.
         OnnxImportException square = refused(model(7, 13, oneLayer(raw("W", W, 65536, 65536))));
         assertMessage(square, "claims shape [65536, 65536]");
