@@ -1,0 +1,76 @@
+package dev.edgetrain.fleet.cli;
+
+import dev.edgetrain.cli.CliException;
+import dev.edgetrain.fleet.model.OptimizerSettings;
+import dev.edgetrain.fleet.spark.SparkFailures;
+import dev.edgetrain.onnx.ExportOptions;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.Standardizer;
+import java.io.File;
+import java.util.Map;
+
+/** What the fleet commands share: option checks, the export options, and turning Spark failures into user errors. */
+final class Commands {
+    private Commands() {
+    }
+
+    /**
+     * A failure inside a Spark task arrives wrapped in a SparkException; a user mistake found there (bad data, a
+     * diverged network) is rethrown as itself so the CLI prints one line, anything else as it came.
+     */
+    static Exception unwrap(Exception e) {
+        Throwable t = SparkFailures.unwrap(e);
+        if (t instanceof Exception) {
+            return (Exception) t;
+        }
+        return e;
+    }
+
+    static NetworkSpec spec(Dataset data, int[] hidden) {
+        for (int h : hidden) {
+            if (h < 0 || (h == 0 && hidden.length > 1)) {
+                throw new CliException("--hidden takes positive widths like 64 or 128,64 (or 0 for none), got "
+                        + java.util.Arrays.toString(hidden));
+            }
+        }
+        int[] widths = hidden.length == 1 && hidden[0] == 0 ? new int[0] : hidden;
+        return NetworkSpec.of(data.featureCount(), widths, data.classes());
+    }
+
+    static OptimizerSettings optimizer(String rule, float lr) {
+        try {
+            return OptimizerSettings.of(rule, lr);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--optimizer/--lr: " + e.getMessage());
+        }
+    }
+
+    static void requirePositive(String option, long value) {
+        if (value < 1) {
+            throw new CliException(option + " must be at least 1, got " + value);
+        }
+    }
+
+    /** Fails before any work when {@code file} cannot be created. */
+    static void requireWritable(File file, String option) {
+        File dir = file.getAbsoluteFile().getParentFile();
+        if (dir == null || !dir.isDirectory()) {
+            throw new CliException(option + " " + file + ": directory " + dir + " does not exist");
+        }
+        if (file.isDirectory()) {
+            throw new CliException(option + " " + file + ": is a directory, expected a file name");
+        }
+    }
+
+    static ExportOptions exportOptions(Dataset data, Standardizer standardizer, String doc, Map<String, String> meta) {
+        ExportOptions.Builder b = ExportOptions.builder().classLabels(data.classNames()).docString(doc).metadata(meta);
+        if (data.featureNames() != null) {
+            b.featureNames(data.featureNames());
+        }
+        if (standardizer != null) {
+            b.standardizer(standardizer.mean(), standardizer.std());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,218 @@
+package dev.edgetrain.fleet.cli;
+
+import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.fleet.data.Shard;
+import dev.edgetrain.fleet.data.Shards;
+import dev.edgetrain.fleet.fedavg.FedAvg;
+import dev.edgetrain.fleet.fedavg.FedAvgConfig;
+import dev.edgetrain.fleet.fedavg.RoundReport;
+import dev.edgetrain.fleet.model.OptimizerSettings;
+import dev.edgetrain.fleet.spark.FleetSpark;
+import dev.edgetrain.onnx.ExportOptions;
+import dev.edgetrain.onnx.OnnxExporter;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.Evaluation;
+import dev.edgetrain.runtime.train.Standardizer;
+import dev.edgetrain.runtime.train.Trainer;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code edgetrain fleet fedavg}: federated averaging over simulated devices, the global model exported as ONNX. */
+@Command(name = "fedavg", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Federated averaging: the training rows are dealt to simulated devices (one Spark partition "
+                + "each, by default 2 classes per device); every round a sample of devices fine-tunes the global model "
+                + "locally and the server averages their weights, weighted by example count. The global model is "
+                + "evaluated on the held-out rows and written as ONNX after every round.")
+final class FedAvgCommand implements Callable<Integer> {
+    @Mixin
+    TrainingData data;
+
+    @Option(names = "--clients", paramLabel = "N", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
+    int clients = 10;
+
+    @Option(names = "--classes-per-client", paramLabel = "K",
+            description = "Classes each device sees (non-IID); 0 deals rows at random (IID) (default: ${DEFAULT-VALUE}).")
+    int classesPerClient = 2;
+
+    @Option(names = "--rounds", paramLabel = "R", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    int rounds = 20;
+
+    @Option(names = "--fraction", paramLabel = "C", description = "Fraction of devices sampled per round (default: ${DEFAULT-VALUE}).")
+    double fraction = 0.5;
+
+    @Option(names = "--local-epochs", paramLabel = "E", description = "Epochs each device trains per round (default: ${DEFAULT-VALUE}).")
+    int localEpochs = 2;
+
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = "Local mini-batch size; 0 = a device's whole shard (default: ${DEFAULT-VALUE}).")
+    int batchSize = 16;
+
+    @Option(names = "--optimizer", paramLabel = "RULE", description = "Devices' update rule: sgd, momentum, nesterov, adam (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate = 0.1f;
+
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", description = "Hidden layer widths; 0 for none (default: 64).")
+    int[] hidden = {64};
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split, sampling and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the global model (default: <data>-fedavg.onnx).")
+    File out;
+
+    @Option(names = "--baseline", description = "Also train the same network centrally on the driver, for comparison.")
+    boolean baseline;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Mixin
+    Output output;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
+            throw Commands.unwrap(e);
+        }
+    }
+
+    private int run() throws Exception {
+        final Console console = output.console();
+        Commands.requirePositive("--clients", clients);
+        Commands.requirePositive("--rounds", rounds);
+        Commands.requirePositive("--local-epochs", localEpochs);
+        if (classesPerClient < 0) {
+            throw new CliException("--classes-per-client must be >= 0, got " + classesPerClient);
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new CliException("--fraction must be in (0, 1], got " + fraction);
+        }
+        if (batchSize < 0) {
+            throw new CliException("--batch-size must be >= 1, or 0 for a device's whole shard, got " + batchSize);
+        }
+        data.load(seed);
+        final File modelFile = out != null ? out : new File(data.source.shortName() + "-fedavg.onnx");
+        Commands.requireWritable(modelFile, "--out");
+        final NetworkSpec spec = Commands.spec(data.train, hidden);
+        final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
+        final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
+                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed);
+        final List<Shard> shards;
+        try {
+            shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)
+                    : Shards.nonIid(data.train, clients, classesPerClient, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--clients/--classes-per-client: " + e.getMessage());
+        }
+
+        try (FleetSpark fs = spark.start("edgetrain fleet fedavg")) {
+            final JavaSparkContext sc = fs.context();
+            final JavaRDD<Shard> raw = Shards.toRdd(sc, shards);
+            final Standardizer standardizer = data.noStandardize ? null : Shards.federatedStandardizer(raw);
+            final JavaRDD<Shard> devices;
+            final Dataset testInput;
+            if (standardizer == null) {
+                devices = raw.cache();
+                testInput = data.test;
+            } else {
+                final float[] mean = standardizer.mean();
+                final float[] std = standardizer.std();
+                devices = raw.map(s -> s.standardized(new Standardizer(mean, std))).cache();
+                testInput = standardizer.apply(data.test);
+            }
+            final int evalParts = Math.max(1, Math.min(fs.defaultParallelism(), testInput.rows()));
+            final JavaRDD<Shard> evaluation = Shards.toRdd(sc, Shards.contiguous(testInput, evalParts)).cache();
+
+            console.line("federated averaging of %s on %s over %d simulated devices (%s), master %s: %s", spec,
+                    data.source.name(), shards.size(), classesPerClient == 0 ? "IID"
+                            : classesPerClient + " classes each", fs.master(), config);
+            final Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("training.data", data.source.shortName());
+            meta.put("training.algorithm", "federated averaging (edgetrain fleet)");
+            meta.put("training.clients", shards.size() + (classesPerClient == 0 ? " IID" : " non-IID, " + classesPerClient
+                    + " classes each"));
+            meta.put("training.settings", config.toString());
+            final List<Map<String, Object>> history = new ArrayList<>();
+            final FedAvg.Result result = new FedAvg(sc, config).run(devices, new Network(spec, seed), evaluation,
+                    (report, global) -> {
+                        console.line(report.toString());
+                        history.add(json(report));
+                        Map<String, String> m = new LinkedHashMap<>(meta);
+                        m.put("training.rounds", report.round() + " of " + report.rounds());
+                        m.put("training.test_accuracy", String.format(Locale.ROOT, "%.4f", report.global().accuracy()));
+                        ExportOptions export = Commands.exportOptions(data.train, standardizer,
+                                "Federated averaging by edgetrain fleet on " + data.source.shortName() + ": " + spec, m);
+                        OnnxExporter.write(global, export, modelFile); // atomic: an interrupted run keeps the last round
+                    });
+            final RoundReport last = result.rounds().get(result.rounds().size() - 1);
+            console.line("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds", modelFile, modelFile.length(),
+                    100 * last.global().accuracy(), rounds);
+
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", modelFile.getPath());
+            doc.put("network", spec.toString());
+            doc.put("master", fs.master());
+            doc.put("clients", shards.size());
+            doc.put("settings", config.toString());
+            doc.put("rounds", history);
+            doc.put("test_accuracy", last.global().accuracy());
+            if (baseline) {
+                Evaluation central = centralBaseline(spec, standardizer, opt);
+                int epochs = baselineEpochs();
+                console.line("centralised baseline (same network, %d epochs on the driver): test accuracy %.2f%%",
+                        epochs, 100 * central.accuracy());
+                doc.put("baseline_epochs", epochs);
+                doc.put("baseline_test_accuracy", central.accuracy());
+            }
+            console.document(doc);
+        }
+        return 0;
+    }
+
+    /** As many passes over the data as the federation made: rounds × local epochs × fraction. */
+    private int baselineEpochs() {
+        return Math.max(1, (int) Math.round(rounds * localEpochs * fraction));
+    }
+
+    private Evaluation centralBaseline(NetworkSpec spec, Standardizer standardizer, OptimizerSettings opt) {
+        Dataset train = standardizer == null ? data.train : standardizer.apply(data.train);
+        Dataset test = standardizer == null ? data.test : standardizer.apply(data.test);
+        int batch = batchSize == 0 ? train.rows() : batchSize;
+        TrainingSession session = new TrainingSession(new Network(spec, seed), batch, opt.config());
+        new Trainer(session, train, batch, seed).fit(baselineEpochs(), null);
+        return Trainer.evaluate(session, test);
+    }
+
+    private static Map<String, Object> json(RoundReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("round", r.round());
+        m.put("clients", r.clientsAveraged());
+        m.put("dropped", r.droppedClients());
+        m.put("examples", r.examples());
+        m.put("local_loss", r.trainLoss());
+        m.put("loss", r.global().loss());
+        m.put("accuracy", r.global().accuracy());
+        m.put("seconds", r.seconds());
+        m.put("bytes_down", r.broadcastBytes());
+        m.put("bytes_up", r.uploadBytes());
+        return m;
+    }
+}

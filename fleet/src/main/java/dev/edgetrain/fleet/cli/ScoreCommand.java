@@ -1,0 +1,143 @@
+package dev.edgetrain.fleet.cli;
+
+import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.fleet.score.DistributedScorer;
+import dev.edgetrain.fleet.score.ScoreSummary;
+import dev.edgetrain.fleet.spark.FleetSpark;
+import dev.edgetrain.onnx.OnnxImportException;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code edgetrain fleet score}: distributed inference and evaluation of a CSV or Parquet table with an ONNX model. */
+@Command(name = "score", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Score a CSV or Parquet table (a file, a directory of parts, or a glob) with an ONNX model: "
+                + "each Spark partition runs the edgetrain runtime over its rows. Prints accuracy and per-class "
+                + "figures when the table has labels; --predictions writes every row with its predicted class.")
+final class ScoreCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "MODEL.onnx", required = true, description = "The model (edgetrain's or another framework's MLP).")
+    File model;
+
+    @Option(names = "--data", paramLabel = "PATH", required = true, description = "The table: a path or URI Spark can read.")
+    String data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv, parquet or auto (by extension) (default: ${DEFAULT-VALUE}).")
+    String format = "auto";
+
+    @Option(names = "--label", paramLabel = "COLUMN", description = "Label column name (default: the one column the model does not read, if any).")
+    String label;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "Repartition the table into P partitions first.")
+    Integer partitions;
+
+    @Option(names = "--predictions", paramLabel = "DIR", description = "Write the rows with predicted, score (and actual) columns here.")
+    String predictions;
+
+    @Option(names = "--predictions-format", paramLabel = "FORMAT", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
+    String predictionsFormat = "parquet";
+
+    @Mixin
+    SparkOptions spark;
+
+    @Mixin
+    Output output;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
+            throw Commands.unwrap(e);
+        }
+    }
+
+    private int run() throws Exception {
+        final Console console = output.console();
+        if (!model.isFile()) {
+            throw new CliException(model + ": no such file");
+        }
+        if (partitions != null) {
+            Commands.requirePositive("--partitions", partitions);
+        }
+        final String outFormat = predictionsFormat.toLowerCase(Locale.ROOT);
+        if (!outFormat.equals("csv") && !outFormat.equals("parquet")) {
+            throw new CliException("--predictions-format must be csv or parquet, got '" + predictionsFormat + "'");
+        }
+        final byte[] bytes = Files.readAllBytes(model.toPath());
+        try (FleetSpark fs = spark.start("edgetrain fleet score")) {
+            final DistributedScorer scorer;
+            try {
+                scorer = new DistributedScorer(fs.session(), bytes);
+            } catch (OnnxImportException e) {
+                throw new CliException(model + ": " + e.getMessage(), e);
+            }
+            try (scorer) {
+                final long start = System.nanoTime();
+                Dataset<Row> table;
+                try {
+                    table = DistributedScorer.read(fs.session(), data, format);
+                } catch (Exception e) { // Spark's AnalysisException (no such path, unreadable file) is checked but undeclared
+                    if (e instanceof org.apache.spark.sql.AnalysisException) {
+                        throw new CliException(data + ": " + e.getMessage(), e);
+                    }
+                    throw e;
+                }
+                if (partitions != null) {
+                    table = table.repartition(partitions);
+                }
+                Dataset<Row> scored = scorer.predict(table, data, label);
+                if (predictions != null) {
+                    scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
+                    if ("csv".equals(outFormat)) {
+                        scored.write().option("header", "true").csv(predictions);
+                    } else {
+                        scored.write().parquet(predictions);
+                    }
+                }
+                final ScoreSummary summary = scorer.summarize(scored);
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                console.line("scored %s with %s on %d partitions (master %s) in %.2f s: %s", data, model,
+                        table.rdd().getNumPartitions(), fs.master(), seconds, summary);
+                final String[] classes = summary.classNames();
+                Map<String, Object> perClass = new LinkedHashMap<>();
+                for (int c = 0; c < classes.length; c++) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("predicted", summary.predicted(c));
+                    if (summary.hasLabels()) {
+                        m.put("support", summary.support(c));
+                        m.put("precision", summary.precision(c));
+                        m.put("recall", summary.recall(c));
+                        console.line("  %-12s precision %6.2f%%  recall %6.2f%%  support %d", classes[c],
+                                100 * summary.precision(c), 100 * summary.recall(c), summary.support(c));
+                    } else {
+                        console.line("  %-12s predicted %d", classes[c], summary.predicted(c));
+                    }
+                    perClass.put(classes[c], m);
+                }
+                if (predictions != null) {
+                    console.line("wrote predictions to %s (%s)", predictions, outFormat);
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("model", model.getPath());
+                doc.put("data", data);
+                doc.put("rows", summary.rows());
+                doc.put("accuracy", summary.hasLabels() ? summary.accuracy() : null);
+                doc.put("classes", perClass);
+                doc.put("seconds", seconds);
+                doc.put("predictions", predictions);
+                console.document(doc);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.edgetrain.fleet.fedavg;
+
+import dev.edgetrain.runtime.Rng;
+import java.util.Arrays;
+
+/**
+ * Which clients train in a round: {@code max(1, round(fraction · clients))} of them, drawn without replacement
+ * by a generator seeded from the run's seed and the round number alone, so a rerun, or a retried task, sees
+ * the same clients.
+ */
+public final class ClientSampler {
+    private ClientSampler() {
+    }
+
+    /** The sampled client ids of {@code round} (1-based), ascending. */
+    public static int[] select(int[] clientIds, double fraction, long seed, int round) {
+        if (clientIds.length == 0) {
+            throw new IllegalArgumentException("no clients to sample from");
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("client fraction must be in (0, 1], got " + fraction);
+        }
+        int k = Math.max(1, (int) Math.round(fraction * clientIds.length));
+        int[] ids = clientIds.clone();
+        Arrays.sort(ids); // the draw must not depend on the order the ids were collected in
+        if (k < ids.length) {
+            Rng rng = new Rng(mix(seed, round, 0x5A3B1E));
+            for (int i = 0; i < k; i++) { // partial Fisher–Yates: the first k places
+                int j = i + rng.nextInt(ids.length - i);
+                int t = ids[i];
+                ids[i] = ids[j];
+                ids[j] = t;
+            }
+            ids = Arrays.copyOf(ids, k);
+            Arrays.sort(ids);
+        }
+        return ids;
+    }
+
+    /** A 64-bit seed for one (run seed, round, stream) triple: SplitMix64 steps, so nearby inputs give unrelated seeds. */
+    public static long mix(long seed, long a, long b) {
+        Rng rng = new Rng(seed);
+        long x = rng.nextLong() ^ (a * 0x9E3779B97F4A7C15L);
+        rng.setState(x);
+        x = rng.nextLong() ^ (b * 0xC2B2AE3D27D4EB4FL);
+        rng.setState(x);
+        return rng.nextLong();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.edgetrain.fleet.fedavg;
+
+import dev.edgetrain.fleet.score.Metrics;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** What one federated round did: who trained, on how much data, the resulting global model's quality, and cost. */
+public final class RoundReport {
+    private final int round;
+    private final int rounds;
+    private final int[] sampled;
+    private final int[] dropped;
+    private final long examples;
+    private final double trainLoss;
+    private final Metrics global;
+    private final double seconds;
+    private final long broadcastBytes;
+    private final long uploadBytes;
+
+    RoundReport(int round, int rounds, int[] sampled, int[] dropped, long examples, double trainLoss, Metrics global,
+                double seconds, long broadcastBytes, long uploadBytes) {
+        this.round = round;
+        this.rounds = rounds;
+        this.sampled = sampled;
+        this.dropped = dropped;
+        this.examples = examples;
+        this.trainLoss = trainLoss;
+        this.global = global;
+        this.seconds = seconds;
+        this.broadcastBytes = broadcastBytes;
+        this.uploadBytes = uploadBytes;
+    }
+
+    /** 1-based. */
+    public int round() {
+        return round;
+    }
+
+    public int rounds() {
+        return rounds;
+    }
+
+    /** Ids of the clients sampled for this round, ascending. */
+    public int[] sampledClients() {
+        return sampled.clone();
+    }
+
+    /** Ids of sampled clients whose update was discarded (local training diverged), ascending. */
+    public int[] droppedClients() {
+        return dropped.clone();
+    }
+
+    /** Clients whose update went into the average. */
+    public int clientsAveraged() {
+        return sampled.length - dropped.length;
+    }
+
+    /** Training examples behind the averaged updates. */
+    public long examples() {
+        return examples;
+    }
+
+    /** Example-weighted mean of the clients' last local-epoch training loss (NaN when no client finished). */
+    public double trainLoss() {
+        return trainLoss;
+    }
+
+    /** The new global model on the evaluation rows. */
+    public Metrics global() {
+        return global;
+    }
+
+    /** Wall-clock seconds of the round: training, aggregation and evaluation. */
+    public double seconds() {
+        return seconds;
+    }
+
+    /** The global weights' payload broadcast to executors: 4 bytes per parameter (before Spark's compression). */
+    public long broadcastBytes() {
+        return broadcastBytes;
+    }
+
+    /** Serialized task results and shuffle bytes of the round's aggregation job: the clients' updates on their way up. */
+    public long uploadBytes() {
+        return uploadBytes;
+    }
+
+    /** The per-round log line. */
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "round %d/%d: %d clients (%d examples)%s, local loss %.4f, global loss %.4f, accuracy %.2f%%, %.2f s, "
+                        + "%d B down + %d B up",
+                round, rounds, clientsAveraged(), examples,
+                dropped.length == 0 ? "" : ", dropped diverged " + Arrays.toString(dropped),
+                trainLoss, global.loss(), 100 * global.accuracy(), seconds, broadcastBytes, uploadBytes);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.edgetrain.fleet.model;
+
+import dev.edgetrain.runtime.optim.OptimizerConfig;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The optimizer a task builds, in a form Spark can ship: plain SGD, SGD with (Nesterov) momentum, or Adam, each
+ * with optional weight decay and gradient clipping; constant learning rate.
+ */
+public final class OptimizerSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The update rules a fleet job offers. */
+    public enum Rule {
+        SGD, MOMENTUM, NESTEROV, ADAM
+    }
+
+    private final Rule rule;
+    private final float learningRate;
+    private final float momentum;
+    private final float weightDecay;
+    private final float clipNorm;
+
+    private OptimizerSettings(Rule rule, float learningRate, float momentum, float weightDecay, float clipNorm) {
+        if (!(learningRate > 0 && learningRate <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0 && weightDecay <= Float.MAX_VALUE) || !(clipNorm >= 0 && clipNorm <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("weight decay and clip norm must be finite and >= 0, got " + weightDecay
+                    + " and " + clipNorm);
+        }
+        this.rule = rule;
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        this.clipNorm = clipNorm;
+    }
+
+    public static OptimizerSettings sgd(float learningRate) {
+        return new OptimizerSettings(Rule.SGD, learningRate, 0f, 0f, 0f);
+    }
+
+    public static OptimizerSettings momentum(float learningRate, float momentum, boolean nesterov) {
+        return new OptimizerSettings(nesterov ? Rule.NESTEROV : Rule.MOMENTUM, learningRate, momentum, 0f, 0f);
+    }
+
+    public static OptimizerSettings adam(float learningRate) {
+        return new OptimizerSettings(Rule.ADAM, learningRate, 0f, 0f, 0f);
+    }
+
+    /** The rule by name ({@code sgd}, {@code momentum}, {@code nesterov}, {@code adam}); momentum 0.9 where used. */
+    public static OptimizerSettings of(String rule, float learningRate) {
+        switch (rule.toLowerCase(Locale.ROOT)) {
+            case "sgd":
+                return sgd(learningRate);
+            case "momentum":
+                return momentum(learningRate, 0.9f, false);
+            case "nesterov":
+                return momentum(learningRate, 0.9f, true);
+            case "adam":
+                return adam(learningRate);
+            default:
+                throw new IllegalArgumentException("optimizer must be sgd, momentum, nesterov or adam, got '" + rule + "'");
+        }
+    }
+
+    public OptimizerSettings withWeightDecay(float weightDecay) {
+        return new OptimizerSettings(rule, learningRate, momentum, weightDecay, clipNorm);
+    }
+
+    public OptimizerSettings withClipNorm(float clipNorm) {
+        return new OptimizerSettings(rule, learningRate, momentum, weightDecay, clipNorm);
+    }
+
+    public Rule rule() {
+        return rule;
+    }
+
+    public float learningRate() {
+        return learningRate;
+    }
+
+    /** The runtime's optimizer configuration. */
+    public OptimizerConfig config() {
+        OptimizerConfig c;
+        switch (rule) {
+            case MOMENTUM:
+                c = OptimizerConfig.sgd(learningRate).withMomentum(momentum, false);
+                break;
+            case NESTEROV:
+                c = OptimizerConfig.sgd(learningRate).withMomentum(momentum, true);
+                break;
+            case ADAM:
+                c = OptimizerConfig.adam(learningRate);
+                break;
+            default:
+                c = OptimizerConfig.sgd(learningRate);
+                break;
+        }
+        return c.withWeightDecay(weightDecay).withClipNorm(clipNorm);
+    }
+
+    @Override
+    public String toString() {
+        return config().toString();
+    }
+}

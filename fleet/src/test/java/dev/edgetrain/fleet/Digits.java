@@ -1,0 +1,32 @@
+package dev.edgetrain.fleet;
+
+import dev.edgetrain.cli.data.CsvTable;
+import dev.edgetrain.cli.data.DataSource;
+import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.Standardizer;
+import java.io.File;
+
+/** The shipped digits data set (1,797 rows, 64 features, 10 classes), read as {@code edgetrain train} reads it. */
+public final class Digits {
+    /** The repository root (set by surefire; falls back to the module's parent when run from an IDE). */
+    public static final File REPO = new File(System.getProperty("edgetrain.repo", "..")).getAbsoluteFile();
+    public static final File CSV = new File(REPO, "models/data/digits.csv");
+    private static Dataset all;
+
+    private Digits() {
+    }
+
+    public static synchronized Dataset all() {
+        if (all == null) {
+            LabeledData d = LabeledData.forTraining(CsvTable.read(DataSource.resolve(CSV.getPath())), null);
+            all = d.toDataset(d.classNames().length);
+        }
+        return all;
+    }
+
+    /** All rows, standardised with their own statistics. */
+    public static Dataset standardized() {
+        return Standardizer.fit(all()).apply(all());
+    }
+}

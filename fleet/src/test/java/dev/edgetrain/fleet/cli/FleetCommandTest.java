@@ -1,0 +1,103 @@
+package dev.edgetrain.fleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.fleet.Digits;
+import dev.edgetrain.fleet.FleetMain;
+import dev.edgetrain.fleet.LocalSpark;
+import dev.edgetrain.onnx.ImportedModel;
+import dev.edgetrain.onnx.OnnxImporter;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code edgetrain fleet …} in-process, in the tests' Spark session: what a user runs and sees. */
+class FleetCommandTest {
+    @TempDir
+    static File dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            int exit = FleetMain.run(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static File model;
+    static Result fedavg;
+
+    @BeforeAll
+    static void aFederatedModel() {
+        LocalSpark.session(); // the commands reuse the running session instead of starting local[*]
+        model = new File(dir, "fedavg.onnx");
+        fedavg = run("fleet", "fedavg", "--data", Digits.CSV.getPath(), "--clients", "4", "--classes-per-client", "3",
+                "--fraction", "1", "--rounds", "3", "--hidden", "16", "--out", model.getPath());
+    }
+
+    @Test
+    void fedavgLogsEveryRoundAndWritesAnOnnxModelWithTheDataSetsNames() throws Exception {
+        Result r = fedavg;
+        assertEquals(0, r.exit(), r.toString());
+        for (int round = 1; round <= 3; round++) {
+            assertTrue(r.out().contains("round " + round + "/3: 4 clients"), r.out());
+        }
+        assertTrue(r.out().contains("global loss") && r.out().contains("accuracy"), r.out());
+        ImportedModel m = OnnxImporter.read(model);
+        assertEquals(64, m.featureCount());
+        assertArrayEquals(new String[] {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, m.classLabels());
+        assertEquals("pixel_0_0", m.featureNames()[0]);
+        assertEquals("3 of 3", m.metadata().get("training.rounds"));
+    }
+
+    @Test
+    void sgdAndScoreRunEndToEndOnTheCsv() throws Exception {
+        File sgd = new File(dir, "sgd.onnx");
+        Result trained = run("fleet", "sgd", "--data", Digits.CSV.getPath(), "--partitions", "2", "--epochs", "1",
+                "--batch-size", "256", "--out", sgd.getPath(), "--json");
+        assertEquals(0, trained.exit(), trained.toString());
+        assertTrue(trained.out().contains("\"partitions\": 2"), trained.out());
+        Result scored = run("fleet", "score", "--model", sgd.getPath(), "--data", Digits.CSV.getPath(),
+                "--partitions", "3", "--predictions", new File(dir, "scored").getPath());
+        assertEquals(0, scored.exit(), scored.toString());
+        assertTrue(scored.out().contains("1797 rows, accuracy"), scored.out());
+        assertTrue(new File(dir, "scored/_SUCCESS").isFile());
+    }
+
+    @Test
+    void userMistakesGiveOneLineAndExitCodeTwo() throws Exception {
+        Result fraction = run("fleet", "fedavg", "--fraction", "2");
+        assertEquals(2, fraction.exit(), fraction.toString());
+        assertEquals("edgetrain fedavg: error: --fraction must be in (0, 1], got 2.0", fraction.err().strip());
+
+        File bad = new File(dir, "bad.csv");
+        String csv = Files.readString(Digits.CSV.toPath()).replaceFirst("\n0,", "\nzero,");
+        Files.writeString(bad.toPath(), csv);
+        Result cell = run("fleet", "score", "--model", model.getPath(), "--data", bad.getPath());
+        assertEquals(2, cell.exit(), cell.toString());
+        String err = cell.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("bad.csv, column 'pixel_0_0': 'zero' is not a number"), err);
+        assertFalse(err.contains("\tat "), err);
+    }
+}
