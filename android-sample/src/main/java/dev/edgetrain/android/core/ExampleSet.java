@@ -1,0 +1,153 @@
+package dev.edgetrain.android.core;
+
+import dev.edgetrain.runtime.train.Dataset;
+
+/**
+ * The labelled examples the user collects for fine-tuning: drawings and picked data-set rows, up to a fixed
+ * capacity. Storage is allocated once; {@link #add} checks everything first, so a rejected example leaves
+ * the set as it was. Not thread-safe: the UI thread owns it, and training works on {@link #toDataset() a copy}.
+ */
+public final class ExampleSet {
+    /** Where an example came from, for the summary and the exported metadata. */
+    public enum Source { DRAWN, DATA_SET_ROW }
+
+    private final int capacity;
+    private final float[] features;
+    private final int[] labels;
+    private final Source[] sources;
+    private int size;
+
+    public ExampleSet(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.features = new float[capacity * DigitsCsv.FEATURES];
+        this.labels = new int[capacity];
+        this.sources = new Source[capacity];
+    }
+
+    /**
+     * Adds {@code x [64]} from {@code offset} with digit {@code label}.
+     *
+     * @throws IllegalArgumentException for a label outside 0–9, a feature that is not a count in [0, 16],
+     *                                  or a null source
+     * @throws IllegalStateException    when the set is full
+     */
+    public void add(float[] x, int offset, int label, Source source) {
+        if (label < 0 || label >= DigitsCsv.CLASSES) {
+            throw new IllegalArgumentException("label " + label + " is not a digit 0-9");
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("source must not be null");
+        }
+        if (x == null || offset < 0 || x.length - offset < DigitsCsv.FEATURES) {
+            throw new IllegalArgumentException("an example needs " + DigitsCsv.FEATURES + " features from offset "
+                    + offset);
+        }
+        for (int j = 0; j < DigitsCsv.FEATURES; j++) {
+            float v = x[offset + j];
+            if (!(v >= 0 && v <= DigitSketch.MAX_COUNT)) {
+                throw new IllegalArgumentException("feature " + j + " is " + v + ", expected a count in [0, "
+                        + DigitSketch.MAX_COUNT + "]");
+            }
+        }
+        if (size == capacity) {
+            throw new IllegalStateException("the example set is full (" + capacity + " examples); clear it first");
+        }
+        System.arraycopy(x, offset, features, size * DigitsCsv.FEATURES, DigitsCsv.FEATURES);
+        labels[size] = label;
+        sources[size] = source;
+        size++;
+    }
+
+    /** Drops the most recent example; false if there was none. */
+    public boolean removeLast() {
+        if (size == 0) {
+            return false;
+        }
+        size--;
+        return true;
+    }
+
+    public void clear() {
+        size = 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isFull() {
+        return size == capacity;
+    }
+
+    public int label(int index) {
+        checkIndex(index);
+        return labels[index];
+    }
+
+    public Source source(int index) {
+        checkIndex(index);
+        return sources[index];
+    }
+
+    /** Examples per digit, {@code [10]}. */
+    public int[] countsPerDigit() {
+        int[] counts = new int[DigitsCsv.CLASSES];
+        for (int i = 0; i < size; i++) {
+            counts[labels[i]]++;
+        }
+        return counts;
+    }
+
+    public int count(Source source) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (sources[i] == source) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A copy of the examples as a data set with class names "0"–"9". */
+    public Dataset toDataset() {
+        if (size == 0) {
+            throw new IllegalStateException("no examples yet: draw or pick some first");
+        }
+        float[] x = new float[size * DigitsCsv.FEATURES];
+        System.arraycopy(features, 0, x, 0, x.length);
+        int[] y = new int[size];
+        System.arraycopy(labels, 0, y, 0, size);
+        return new Dataset(x, y, DigitsCsv.FEATURES, DigitsCsv.CLASSES, DigitsCsv.classNames(), null);
+    }
+
+    /** E.g. {@code "5 examples (3 drawn, 2 from the data set): 0×2 7×3"}. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(size).append(size == 1 ? " example" : " examples");
+        if (size == 0) {
+            return sb.toString();
+        }
+        sb.append(" (").append(count(Source.DRAWN)).append(" drawn, ").append(count(Source.DATA_SET_ROW))
+                .append(" from the data set):");
+        int[] counts = countsPerDigit();
+        for (int d = 0; d < counts.length; d++) {
+            if (counts[d] > 0) {
+                sb.append(' ').append(d).append('\u00d7').append(counts[d]);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("example " + index + " of " + size);
+        }
+    }
+}
