@@ -1,7 +1,6 @@
 package dev.edgetrain.runtime;
 
 import dev.edgetrain.runtime.kernels.Dense;
-import dev.edgetrain.runtime.kernels.Relu;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
 
 /**
@@ -22,8 +21,16 @@ public final class Network {
     private final float[] params;
     /** Gradients of the loss, same layout as {@link #params}; accumulated by backward passes. */
     private final float[] grads;
-    /** Per layer, {@code Wᵀ [in][out]} at the weight's slab offset: derived from {@link #params}, read by forward. */
-    private final float[] weightsT;
+    /**
+     * Derived from {@link #params} by {@link #parametersChanged}, one array per row (what the vectorised kernels
+     * read): per layer {@code l}, {@code Wᵀ [in][out]} for the forward axpys of a wide layer, and {@code W [out][in]}
+     * for a narrow layer's dot products and for the input gradient of every layer above the first. {@code null}
+     * where the layer needs no such copy.
+     */
+    private final float[][][] weightT;
+    private final float[][][] weightRows;
+    /** Weights of all layers: multiply-adds per row of a forward pass. */
+    private final long weightCount;
 
     /** A network with seeded He initialisation: {@code W ~ N(0, 2/fan_in)}, biases zero. */
     public Network(NetworkSpec spec, long seed) {
@@ -47,7 +54,24 @@ public final class Network {
         this.layout = new ParameterLayout(spec);
         this.params = new float[layout.size()];
         this.grads = new float[layout.size()];
-        this.weightsT = new float[layout.size()];
+        final int layers = layout.layerCount();
+        long weights = 0;
+        for (int l = 0; l < layers; l++) {
+            weights += layout.weightSize(l);
+        }
+        this.weightCount = weights;
+        this.weightT = new float[layers][][];
+        this.weightRows = new float[layers][][];
+        for (int l = 0; l < layers; l++) {
+            final int in = layout.inputs(l);
+            final int out = layout.outputs(l);
+            if (wideForward(out)) {
+                weightT[l] = new float[in][out];
+            }
+            if (l > 0 || !wideForward(out)) {
+                weightRows[l] = new float[out][in];
+            }
+        }
     }
 
     /** A network holding a copy of {@code parameters}, laid out as {@link ParameterLayout} describes. */
@@ -124,7 +148,22 @@ public final class Network {
     /** As {@link #parametersChanged()}, for layer {@code l} only. */
     public void parametersChanged(int l) {
         final int w0 = layout.weightOffset(l);
-        Dense.transpose(weightsT, w0, params, w0, layout.inputs(l), layout.outputs(l));
+        if (weightT[l] != null) {
+            Dense.transpose(weightT[l], params, w0, layout.inputs(l), layout.outputs(l));
+        }
+        if (weightRows[l] != null) {
+            Dense.copyRows(weightRows[l], params, w0, layout.inputs(l), layout.outputs(l));
+        }
+    }
+
+    /** Whether a layer of {@code outputs} computes its forward pass as axpys over {@code Wᵀ} (else as dot products over {@code W}). */
+    private static boolean wideForward(int outputs) {
+        return outputs >= Dense.MIN_AXPY_OUTPUTS;
+    }
+
+    /** Layer {@code l}'s {@code W [out][in]}, one array per output; present for every layer above the first. */
+    float[][] weightRows(int l) {
+        return weightRows[l];
     }
 
     /** Sets every gradient to zero. */
@@ -141,30 +180,96 @@ public final class Network {
         Checks.workspace(ws, spec);
         Checks.batch(batch, ws.maxBatch);
         Checks.inputs(x, xOffset, batch, spec.inputs());
-        forwardLogits(ws, x, xOffset, batch);
-        SoftmaxCrossEntropy.softmax(ws.probabilities, 0, ws.logits, 0, batch, spec.classes());
+        forwardPass(ws, x, xOffset, batch, true);
     }
 
     /** Forward up to the logits; arguments already checked. */
     void forwardLogits(Workspace ws, float[] x, int xOffset, int batch) {
+        forwardPass(ws, x, xOffset, batch, false);
+    }
+
+    /**
+     * Forward up to the logits, and the softmax too when {@code softmax}; arguments already checked. With a pool
+     * and enough work the batch rows are split over its threads (rows are independent all the way up).
+     */
+    private void forwardPass(Workspace ws, float[] x, int xOffset, int batch, boolean softmax) {
         ws.input = x;
         ws.inputOffset = xOffset;
         ws.batch = batch;
-        float[] in = x;
-        int inOff = xOffset;
-        final int last = layout.layerCount() - 1;
-        for (int l = 0; l < last; l++) {
-            final float[] out = ws.hidden[l];
-            final int outDim = layout.outputs(l);
-            Dense.forward(out, 0, in, inOff, weightsT, layout.weightOffset(l),
-                    layout.biasOffset(l) >= 0 ? params : null, layout.biasOffset(l), batch, layout.inputs(l), outDim);
-            Relu.forward(out, 0, out, 0, batch * outDim);
-            in = out;
-            inOff = 0;
+        final ComputePool pool = ws.pool;
+        if (pool != null && pool.threads() > 1 && batch >= 2 * pool.threads()
+                && (long) batch * weightCount >= PARALLEL_MIN_MULTIPLY_ADDS) {
+            final ForwardTask task = ws.forwardTask;
+            task.set(this, x, xOffset, batch, softmax);
+            try {
+                pool.run(task);
+            } finally {
+                task.set(null, null, 0, 0, false);
+            }
+        } else {
+            forwardRange(ws, x, xOffset, 0, batch, softmax);
         }
-        Dense.forward(ws.logits, 0, in, inOff, weightsT, layout.weightOffset(last),
-                layout.biasOffset(last) >= 0 ? params : null, layout.biasOffset(last), batch, layout.inputs(last),
-                spec.classes());
+    }
+
+    /** Below this many multiply-adds a pass stays on the calling thread: handing it out would cost more. */
+    static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 19;
+
+    /** The forward pass for batch rows {@code [from, to)}. */
+    void forwardRange(Workspace ws, float[] x, int xOffset, int from, int to, boolean softmax) {
+        final int last = layout.layerCount() - 1;
+        float[][] in = null; // rows of the layer's input; null while it is the caller's flat x
+        for (int l = 0; l <= last; l++) {
+            final float[][] out = l == last ? ws.logitRows : ws.hiddenRows[l];
+            final int inDim = layout.inputs(l);
+            final int outDim = layout.outputs(l);
+            final float[] bias = layout.biasOffset(l) >= 0 ? params : null;
+            final boolean relu = l < last;
+            if (weightT[l] != null) {
+                Dense.forward(out, x, xOffset, in, weightT[l], bias, layout.biasOffset(l), from, to, inDim, outDim,
+                        relu);
+            } else {
+                if (in == null) {
+                    in = ws.copyInputRows(x, xOffset, from, to);
+                }
+                Dense.forwardDot(out, in, weightRows[l], bias, layout.biasOffset(l), from, to, inDim, outDim, relu);
+            }
+            in = out;
+        }
+        final int classes = spec.classes();
+        for (int b = from; b < to; b++) {
+            System.arraycopy(ws.logitRows[b], 0, ws.logits, b * classes, classes);
+        }
+        if (softmax) {
+            SoftmaxCrossEntropy.softmax(ws.probabilities, from * classes, ws.logits, from * classes, to - from, classes);
+        }
+    }
+
+    /** The forward pass of one workspace as a pool task; one per workspace, filled before each pass. */
+    static final class ForwardTask implements ComputePool.Task {
+        private final Workspace ws;
+        private Network network;
+        private float[] x;
+        private int xOffset;
+        private int batch;
+        private boolean softmax;
+
+        ForwardTask(Workspace ws) {
+            this.ws = ws;
+        }
+
+        void set(Network n, float[] input, int offset, int rows, boolean withSoftmax) {
+            network = n;
+            x = input;
+            xOffset = offset;
+            batch = rows;
+            softmax = withSoftmax;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            network.forwardRange(ws, x, xOffset, ComputePool.split(batch, part, parts),
+                    ComputePool.split(batch, part + 1, parts), softmax);
+        }
     }
 
     /** Class probabilities of {@code batch} rows into {@code out [batch][classes]} at {@code outOffset}. */

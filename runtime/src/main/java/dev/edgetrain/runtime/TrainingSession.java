@@ -1,6 +1,7 @@
 package dev.edgetrain.runtime;
 
 import dev.edgetrain.runtime.kernels.Dense;
+import dev.edgetrain.runtime.kernels.Dense;
 import dev.edgetrain.runtime.kernels.Relu;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
 import dev.edgetrain.runtime.optim.Optimizer;
@@ -33,13 +34,27 @@ public final class TrainingSession {
     private int lastCorrect;
     private int lastBatch;
 
+    /** With a pool: one layer's backward pass as a task, filled before each dispatch; {@code null} without. */
+    private final BackwardTask backwardTask;
+
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer) {
+        this(network, maxBatch, optimizer, null);
+    }
+
+    /**
+     * A session whose steps over large batches are split over {@code pool}'s threads: the forward pass by batch
+     * rows, each layer's weight gradient by its output rows, its input gradient by batch rows. {@code null} runs
+     * everything on the calling thread, as {@link #TrainingSession(Network, int, OptimizerConfig)}. Results
+     * are the same either way, to the bit: every row's arithmetic is the same whoever computes it.
+     */
+    public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer, ComputePool pool) {
         if (network == null || optimizer == null) {
             throw new IllegalArgumentException("network and optimizer config must not be null");
         }
         this.network = network;
         this.layout = network.layout();
-        this.ws = new Workspace(network.spec(), maxBatch);
+        this.ws = new Workspace(network.spec(), maxBatch, pool);
+        this.backwardTask = pool == null ? null : new BackwardTask();
         this.optimizer = optimizer.create(layout.size());
         this.trainable = new boolean[layout.layerCount()];
         java.util.Arrays.fill(trainable, true);
@@ -168,31 +183,82 @@ public final class TrainingSession {
 
     /**
      * Backward from the loss to every trainable layer, after {@link #forwardLoss}: the fused softmax +
-     * cross-entropy gradient {@code (P − y)/batch}, then per layer from the top {@link Dense#backward}
-     * (which holds the founding equations) and {@link Relu#backward}.
+     * cross-entropy gradient {@code (P − y)/batch}, then per layer from the top the weight and bias gradients
+     * and the input gradient through the ReLU below ({@link Dense#backwardWeight} and {@link Dense#backwardInput},
+     * whose Javadoc holds the founding equations, and {@link Relu#backward}).
      */
     private void backward(int[] labels, int labelOffset, int batch) {
-        final float[] params = network.parameters();
         final float[] grads = network.gradients();
-        float[] dOut = ws.gradA;
-        float[] dIn = ws.gradB;
-        SoftmaxCrossEntropy.backward(dOut, 0, ws.probabilities, 0, labels, labelOffset, batch,
+        float[][] dOut = ws.gradRowsA;
+        float[][] dIn = ws.gradRowsB;
+        SoftmaxCrossEntropy.backward(dOut, ws.probabilities, 0, labels, labelOffset, batch,
                 network.spec().classes(), 1f / batch);
+        final ComputePool pool = ws.pool;
         for (int l = layout.layerCount() - 1; l >= lowestTrainable; l--) {
             final int inDim = layout.inputs(l);
             final int outDim = layout.outputs(l);
-            final float[] in = l == 0 ? ws.input : ws.hidden[l - 1];
-            final int inOff = l == 0 ? ws.inputOffset : 0;
-            final boolean needInputGradient = l > lowestTrainable;
-            Dense.backward(needInputGradient ? dIn : null, 0,
-                    trainable[l] ? grads : null, layout.weightOffset(l),
-                    trainable[l] && layout.biasOffset(l) >= 0 ? grads : null, layout.biasOffset(l),
-                    dOut, 0, in, inOff, params, layout.weightOffset(l), batch, inDim, outDim);
-            if (needInputGradient) {
-                Relu.backward(dIn, 0, dIn, 0, ws.hidden[l - 1], 0, batch * inDim);
-                final float[] t = dOut;
+            final float[][] in = !trainable[l] ? null
+                    : l == 0 ? ws.copyInputRows(ws.input, ws.inputOffset, batch) : ws.hiddenRows[l - 1];
+            final boolean inputGradient = l > lowestTrainable;
+            if (pool != null && pool.threads() > 1 && batch >= 2 * pool.threads()
+                    && (long) batch * inDim * outDim >= Network.PARALLEL_MIN_MULTIPLY_ADDS) {
+                backwardTask.set(l, in, dOut, inputGradient ? dIn : null, batch);
+                try {
+                    pool.run(backwardTask);
+                } finally {
+                    backwardTask.set(-1, null, null, null, 0);
+                }
+            } else {
+                if (in != null) {
+                    Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
+                            layout.biasOffset(l), ws.rowScratch, dOut, in, batch, inDim, 0, outDim);
+                }
+                if (inputGradient) {
+                    Dense.backwardInput(dIn, dOut, network.weightRows(l), ws.hiddenRows[l - 1], 0, batch, inDim,
+                            outDim);
+                }
+            }
+            if (inputGradient) {
+                final float[][] t = dOut;
                 dOut = dIn;
                 dIn = t;
+            }
+        }
+    }
+
+    /**
+     * One layer's backward pass split over a pool: part {@code p} takes the weight-gradient rows (outputs) and the
+     * input-gradient batch rows of its share; the two write disjoint data and read only what the layer above made.
+     */
+    private final class BackwardTask implements ComputePool.Task {
+        private int layer;
+        private float[][] in;
+        private float[][] dOut;
+        private float[][] dIn;
+        private int batch;
+
+        void set(int l, float[][] input, float[][] gradOut, float[][] gradIn, int rows) {
+            layer = l;
+            in = input;
+            dOut = gradOut;
+            dIn = gradIn;
+            batch = rows;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            final int l = layer;
+            final int inDim = layout.inputs(l);
+            final int outDim = layout.outputs(l);
+            final float[] grads = network.gradients();
+            if (in != null) {
+                Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
+                        layout.biasOffset(l), ws.partRowScratch[part], dOut, in, batch, inDim,
+                        ComputePool.split(outDim, part, parts), ComputePool.split(outDim, part + 1, parts));
+            }
+            if (dIn != null) {
+                Dense.backwardInput(dIn, dOut, network.weightRows(l), ws.hiddenRows[l - 1],
+                        ComputePool.split(batch, part, parts), ComputePool.split(batch, part + 1, parts), inDim, outDim);
             }
         }
     }

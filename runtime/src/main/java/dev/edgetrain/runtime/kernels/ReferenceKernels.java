@@ -2,8 +2,8 @@ package dev.edgetrain.runtime.kernels;
 
 /**
  * Naive kernels, written for obviousness, not speed: the definitions the fast kernels are tested against.
- * Same signatures and shapes as the fast ones, except that {@link #denseForward} reads {@code W} in its
- * stored layout {@code [outDim][inDim]} rather than transposed.
+ * Flat arrays addressed by offset (the fast {@link Dense} works on one array per row), {@code W} in its
+ * stored layout {@code [outDim][inDim]}.
  *
  * <p>The two founding-equation kernels compute the gradients of {@code J = log P_c} for one sample of the
  * one-hidden-layer, bias-free network literally as the founding document writes them.
@@ -26,7 +26,10 @@ public final class ReferenceKernels {
         }
     }
 
-    /** As {@link Dense#backward}: dWeight and dBias accumulate, dIn is overwritten; any may be null. */
+    /**
+     * {@code dWeight[o][i] += Σ_b dOut[b][o]·in[b][i]}, {@code dBias[o] += Σ_b dOut[b][o]} (accumulate) and
+     * {@code dIn[b][i] = Σ_o dOut[b][o]·W[o][i]} (overwritten); any output may be null.
+     */
     public static void denseBackward(float[] dIn, int dInOff, float[] dWeight, int dwOff, float[] dBias, int dbOff,
                                      float[] dOut, int dOutOff, float[] in, int inOff, float[] weight, int wOff,
                                      int batch, int inDim, int outDim) {

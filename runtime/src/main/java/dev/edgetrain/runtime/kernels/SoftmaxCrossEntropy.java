@@ -74,21 +74,20 @@ public final class SoftmaxCrossEntropy {
      * The fused softmax + cross-entropy backward: {@code dO[b][k] = scale · (P[b][k] − y[b][k])}, with
      * {@code y} the one-hot label. This is {@code −∂J/∂O_k = P_k − y_k} of the founding objective
      * {@code J = log P_c}; with {@code scale = 1/batch} it is the gradient of the mean loss.
-     * {@code dLogits} may be {@code probs}.
      *
-     * @param dLogits {@code [batch][classes]} at {@code dOff}, overwritten
+     * @param dLogits {@code [batch][≥ classes]}, overwritten
      * @param probs   {@code [batch][classes]} at {@code pOff}
      * @param labels  {@code [batch]} at {@code yOff}
      */
-    public static void backward(float[] dLogits, int dOff, float[] probs, int pOff, int[] labels, int yOff,
-                                int batch, int classes, float scale) {
+    public static void backward(float[][] dLogits, float[] probs, int pOff, int[] labels, int yOff, int batch,
+                                int classes, float scale) {
         for (int b = 0; b < batch; b++) {
-            final int d0 = dOff + b * classes;
+            final float[] d = dLogits[b];
             final int p0 = pOff + b * classes;
             for (int k = 0; k < classes; k++) {
-                dLogits[d0 + k] = scale * probs[p0 + k];
+                d[k] = scale * probs[p0 + k];
             }
-            dLogits[d0 + labels[yOff + b]] -= scale;
+            d[labels[yOff + b]] -= scale;
         }
     }
 

@@ -22,6 +22,10 @@ public abstract class Optimizer {
     double lastGradientNorm;
     /** Multiplies the scheduled rate; lowered by divergence recovery. */
     double learningRateScale = 1.0;
+    private static final int CHUNK = 1024;
+    /** Scratch for {@link #sumOfSquares}: a chunk of gradients and one running sum per chunk position. */
+    private final float[] chunk = new float[CHUNK];
+    private final float[] lanes = new float[CHUNK];
 
     Optimizer(OptimizerConfig config, int parameterCount) {
         this.config = config;
@@ -76,18 +80,38 @@ public abstract class Optimizer {
         }
     }
 
-    private static double sumOfSquares(float[] g, int from, int to) {
-        // Four float partial sums per chunk keep the loop fast; chunks are summed in double.
-        double total = 0;
-        for (int c = from; c < to; c += 1024) {
-            final int end = Math.min(to, c + 1024);
-            float s = 0f;
-            for (int i = c; i < end; i++) {
-                s += g[i] * g[i];
-            }
-            total += s;
+    /**
+     * {@code Σ g[i]²} over {@code [from, to)}. A single running sum is a chain of dependent additions the JIT
+     * may not reorder (about 0.8 ns an element); instead each position of a 1,024-wide chunk keeps its own
+     * float sum ({@code lanes[j] += chunk[j]²}, a loop the JIT vectorises: about 0.1 ns an element), and the
+     * lanes are added up in double at the end. The chunk is copied first because the JIT vectorises loops over
+     * arrays indexed from 0 (see {@link dev.edgetrain.runtime.kernels.Dense}).
+     */
+    private double sumOfSquares(float[] g, int from, int to) {
+        final float[] c = chunk;
+        final float[] s = lanes;
+        final int used = Math.min(CHUNK, to - from);
+        for (int j = 0; j < used; j++) {
+            s[j] = 0f;
         }
-        return total;
+        for (int start = from; start < to; start += CHUNK) {
+            final int n = Math.min(CHUNK, to - start);
+            System.arraycopy(g, start, c, 0, n);
+            for (int j = 0; j < n; j++) {
+                s[j] += c[j] * c[j];
+            }
+        }
+        double t0 = 0;
+        double t1 = 0;
+        int j = 0;
+        for (; j + 1 < used; j += 2) {
+            t0 += s[j];
+            t1 += s[j + 1];
+        }
+        if (j < used) {
+            t0 += s[j];
+        }
+        return t0 + t1;
     }
 
     private static int firstNonFinite(float[] g) {

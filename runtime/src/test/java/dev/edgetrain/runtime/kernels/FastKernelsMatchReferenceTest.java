@@ -39,81 +39,6 @@ class FastKernelsMatchReferenceTest {
     }
 
     @Test
-    void denseForwardEqualsReference() {
-        for (int trial = 0; trial < 300; trial++) {
-            int batch = size();
-            int in = size();
-            int out = size();
-            boolean bias = rng.nextInt(2) == 0;
-            int inOff = rng.nextInt(5);
-            int wOff = rng.nextInt(5);
-            int outOff = rng.nextInt(5);
-            float[] x = random(inOff + batch * in, trial % 3 == 0 ? 0.6 : 0.0);
-            float[] w = random(wOff + out * in, 0);
-            float[] bvec = random(3 + out, 0);
-            float[] wt = new float[wOff + out * in];
-            Dense.transpose(wt, wOff, w, wOff, in, out);
-
-            float[] expected = random(outOff + batch * out, 0);
-            float[] actual = expected.clone();
-            ReferenceKernels.denseForward(expected, outOff, x, inOff, w, wOff, bias ? bvec : null, 3, batch, in, out);
-            Dense.forward(actual, outOff, x, inOff, wt, wOff, bias ? bvec : null, 3, batch, in, out);
-            assertClose(expected, actual, (float) Math.sqrt(in), "forward " + batch + "x" + in + "->" + out);
-        }
-    }
-
-    @Test
-    void denseBackwardEqualsReference() {
-        for (int trial = 0; trial < 300; trial++) {
-            int batch = size();
-            int in = size();
-            int out = size();
-            boolean bias = rng.nextInt(2) == 0;
-            boolean wantInput = rng.nextInt(4) != 0;
-            boolean wantWeight = rng.nextInt(4) != 0;
-            float[] x = random(2 + batch * in, 0.3);
-            float[] w = random(1 + out * in, 0);
-            float[] dOut = random(batch * out, trial % 2 == 0 ? 0.5 : 0.0);
-
-            float[] dInRef = random(batch * in + 4, 0);
-            float[] dInFast = dInRef.clone();
-            float[] dWRef = random(out * in + 1, 0); // accumulation onto existing values
-            float[] dWFast = dWRef.clone();
-            float[] dBRef = random(out + 2, 0);
-            float[] dBFast = dBRef.clone();
-
-            ReferenceKernels.denseBackward(wantInput ? dInRef : null, 4, wantWeight ? dWRef : null, 1,
-                    bias ? dBRef : null, 2, dOut, 0, x, 2, w, 1, batch, in, out);
-            Dense.backward(wantInput ? dInFast : null, 4, wantWeight ? dWFast : null, 1,
-                    bias ? dBFast : null, 2, dOut, 0, x, 2, w, 1, batch, in, out);
-            String what = "backward " + batch + "x" + in + "->" + out;
-            assertClose(dInRef, dInFast, (float) Math.sqrt(out), what + " dIn");
-            assertClose(dWRef, dWFast, (float) Math.sqrt(batch), what + " dWeight");
-            assertClose(dBRef, dBFast, (float) Math.sqrt(batch), what + " dBias");
-        }
-    }
-
-    @Test
-    void reluForwardAndBackwardEqualReference() {
-        for (int trial = 0; trial < 50; trial++) {
-            int n = size() * size();
-            float[] a = random(n, 0.1);
-            float[] refOut = new float[n];
-            float[] fastOut = new float[n];
-            ReferenceKernels.reluForward(refOut, 0, a, 0, n);
-            Relu.forward(fastOut, 0, a, 0, n);
-            assertClose(refOut, fastOut, 0f, "relu forward");
-
-            float[] dOut = random(n, 0);
-            float[] refIn = new float[n];
-            float[] fastIn = new float[n];
-            ReferenceKernels.reluBackward(refIn, 0, dOut, 0, a, 0, n); // gate on A
-            Relu.backward(fastIn, 0, dOut, 0, fastOut, 0, n);          // gate on B = ReLU(A)
-            assertClose(refIn, fastIn, 0f, "relu backward");
-        }
-    }
-
-    @Test
     void softmaxCrossEntropyEqualsReference() {
         for (int trial = 0; trial < 200; trial++) {
             int batch = size();
@@ -140,12 +65,200 @@ class FastKernelsMatchReferenceTest {
             SoftmaxCrossEntropy.softmax(soft, 0, logits, 0, batch, classes);
             assertClose(refP, soft, 1f, "softmax");
 
+        }
+    }
+
+    private static float[][] rows(float[] flat, int off, int rows, int width, int extra) {
+        float[][] r = new float[rows][width + extra];
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(flat, off + b * width, r[b], 0, width);
+        }
+        return r;
+    }
+
+    private static float[] flat(float[][] rows, int count, int width) {
+        float[] f = new float[count * width];
+        for (int b = 0; b < count; b++) {
+            System.arraycopy(rows[b], 0, f, b * width, width);
+        }
+        return f;
+    }
+
+    /** Inputs wide enough to cross the forward kernel's cache blocks (block = 8 KiB floats / outDim). */
+    private int inputSize() {
+        return rng.nextInt(8) == 0 ? 300 + rng.nextInt(500) : size();
+    }
+
+    @Test
+    void denseForwardEqualsReference() {
+        for (int trial = 0; trial < 300; trial++) {
+            int batch = size();
+            int in = inputSize();
+            int out = Math.max(Dense.MIN_AXPY_OUTPUTS, size());
+            int dotOut = size();
+            boolean bias = rng.nextInt(2) == 0;
+            boolean relu = rng.nextInt(2) == 0;
+            int inOff = rng.nextInt(5);
+            float[] x = random(inOff + batch * in, trial % 3 == 0 ? 0.6 : 0.0);
+            float[] w = random(out * in, 0);
+            float[] bvec = random(3 + Math.max(out, dotOut), 0);
+            String what = batch + "x" + in + "->" + out + (bias ? " bias" : "") + (relu ? " relu" : "");
+
+            float[] expected = new float[batch * out];
+            ReferenceKernels.denseForward(expected, 0, x, inOff, w, 0, bias ? bvec : null, 3, batch, in, out);
+            if (relu) {
+                ReferenceKernels.reluForward(expected, 0, expected, 0, expected.length);
+            }
+            float[][] wt = new float[in][out + 2];
+            Dense.transpose(wt, w, 0, in, out);
+            float[][] y = rows(random(batch * (out + 1), 0), 0, batch, out + 1, 0); // stale values must be overwritten
+            Dense.forward(y, x, inOff, null, wt, bias ? bvec : null, 3, 0, batch, in, out, relu);
+            assertClose(expected, flat(y, batch, out), (float) Math.sqrt(in), "forward (flat input) " + what);
+            float[][] y2 = new float[batch][out];
+            Dense.forward(y2, null, 0, rows(x, inOff, batch, in, 1), wt, bias ? bvec : null, 3, 0, batch, in, out, relu);
+            assertClose(expected, flat(y2, batch, out), (float) Math.sqrt(in), "forward (row input) " + what);
+
+            // a row range computes exactly those rows and leaves the others alone
+            int from = rng.nextInt(batch);
+            int to = from + 1 + rng.nextInt(batch - from);
+            float[][] y3 = new float[batch][out];
+            for (float[] r : y3) {
+                java.util.Arrays.fill(r, 7f);
+            }
+            Dense.forward(y3, x, inOff, null, wt, bias ? bvec : null, 3, from, to, in, out, relu);
+            for (int b = 0; b < batch; b++) {
+                for (int o = 0; o < out; o++) {
+                    if (b >= from && b < to) {
+                        assertEquals(y[b][o], y3[b][o], 0f, what + " range [" + from + ", " + to + ") row " + b);
+                    } else {
+                        assertEquals(7f, y3[b][o], 0f, what + " row " + b + " outside [" + from + ", " + to + ")");
+                    }
+                }
+            }
+
+            float[] wd = random(dotOut * in, 0);
+            float[] dotExpected = new float[batch * dotOut];
+            ReferenceKernels.denseForward(dotExpected, 0, x, inOff, wd, 0, bias ? bvec : null, 3, batch, in, dotOut);
+            if (relu) {
+                ReferenceKernels.reluForward(dotExpected, 0, dotExpected, 0, dotExpected.length);
+            }
+            float[][] wRows = new float[dotOut][in + 1];
+            Dense.copyRows(wRows, wd, 0, in, dotOut);
+            float[][] yd = new float[batch][dotOut + 3];
+            Dense.forwardDot(yd, rows(x, inOff, batch, in, 0), wRows, bias ? bvec : null, 3, 0, batch, in, dotOut, relu);
+            assertClose(dotExpected, flat(yd, batch, dotOut), (float) Math.sqrt(in), "forwardDot " + batch + "x" + in
+                    + "->" + dotOut);
+        }
+    }
+
+    @Test
+    void denseBackwardEqualsReference() {
+        for (int trial = 0; trial < 300; trial++) {
+            int batch = size();
+            int in = inputSize();
+            int out = size();
+            boolean bias = rng.nextInt(2) == 0;
+            boolean gated = rng.nextInt(2) == 0;
+            float[] x = random(batch * in, 0.3);
+            float[] w = random(2 + out * in, 0);
+            float[] dOut = random(batch * out, trial % 2 == 0 ? 0.5 : 0.0);
+            float[] preActivation = random(batch * in, 0.1); // the layer below's A; its output B = ReLU(A)
+            float[] below = new float[batch * in];
+            ReferenceKernels.reluForward(below, 0, preActivation, 0, below.length);
+
+            float[] dInRef = new float[batch * in];
+            float[] dWRef = random(out * in + 1, 0); // accumulation onto existing values
+            float[] dWFast = dWRef.clone();
+            float[] dBRef = random(out + 2, 0);
+            float[] dBFast = dBRef.clone();
+            ReferenceKernels.denseBackward(dInRef, 0, dWRef, 1, bias ? dBRef : null, 2, dOut, 0, x, 0, w, 2, batch, in,
+                    out);
+            if (gated) {
+                ReferenceKernels.reluBackward(dInRef, 0, dInRef, 0, preActivation, 0, dInRef.length);
+            }
+            float[][] dOutRows = rows(dOut, 0, batch, out, 2);
+            Dense.backwardWeight(dWFast, 1, bias ? dBFast : null, 2, new float[in + 5], dOutRows,
+                    rows(x, 0, batch, in, 0), batch, in, 0, out);
+            float[][] wRows = new float[out][in];
+            Dense.copyRows(wRows, w, 2, in, out);
+            float[][] dInRows = rows(random(batch * in, 0), 0, batch, in, 1); // stale values must be overwritten
+            Dense.backwardInput(dInRows, dOutRows, wRows, gated ? rows(below, 0, batch, in, 0) : null, 0, batch,
+                    in, out);
+            String what = "row backward " + batch + "x" + in + "->" + out + (gated ? " through ReLU" : "");
+            assertClose(dWRef, dWFast, (float) Math.sqrt(batch), what + " dWeight");
+            assertClose(dBRef, dBFast, (float) Math.sqrt(batch), what + " dBias");
+            assertClose(dInRef, flat(dInRows, batch, in), (float) Math.sqrt(out), what + " dIn");
+
+            // weight-gradient rows split in two ranges give the same result as one call
+            float[] dWSplit = new float[out * in];
+            float[] dWWhole = new float[out * in];
+            int mid = rng.nextInt(out + 1);
+            float[][] xRows = rows(x, 0, batch, in, 0);
+            Dense.backwardWeight(dWSplit, 0, null, 0, new float[in], dOutRows, xRows, batch, in, 0, mid);
+            Dense.backwardWeight(dWSplit, 0, null, 0, new float[in], dOutRows, xRows, batch, in, mid, out);
+            Dense.backwardWeight(dWWhole, 0, null, 0, new float[in], dOutRows, xRows, batch, in, 0, out);
+            assertClose(dWWhole, dWSplit, 0f, what + " split at output " + mid);
+        }
+    }
+
+    @Test
+    void transposeRowsAndCopyRowsMoveEveryValueExactly() {
+        for (int trial = 0; trial < 50; trial++) {
+            int in = inputSize();
+            int out = size();
+            int off = rng.nextInt(4);
+            float[] w = random(off + out * in, 0);
+            float[][] wt = new float[in][out];
+            float[][] wr = new float[out][in];
+            Dense.transpose(wt, w, off, in, out);
+            Dense.copyRows(wr, w, off, in, out);
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    assertEquals(w[off + o * in + i], wt[i][o], 0f, "transpose " + in + "x" + out + " at [" + i + "][" + o + "]");
+                    assertEquals(w[off + o * in + i], wr[o][i], 0f, "copy " + in + "x" + out + " at [" + o + "][" + i + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void reluBackwardEqualsTheReferenceIncludingSubnormalOutputs() {
+        float[] special = {0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1e-40f, 1e-30f, 0.5f, 1f, 3e38f, Float.MAX_VALUE};
+        for (int trial = 0; trial < 50; trial++) {
+            int n = size() * size();
+            float[] a = random(n, 0.3);
+            for (int i = 0; i < n; i += 7) {
+                a[i] = special[rng.nextInt(special.length)] * (rng.nextInt(2) == 0 ? 1 : -1);
+            }
+            float[] b = new float[n];
+            ReferenceKernels.reluForward(b, 0, a, 0, n);
+            float[] d = random(n, 0);
+            float[] expected = new float[n];
+            ReferenceKernels.reluBackward(expected, 0, d, 0, a, 0, n);
+            float[] actual = d.clone();
+            Relu.backward(actual, b, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i], actual[i], 0f, "gate at " + i + " for B = " + b[i]);
+            }
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyBackwardEqualsReference() {
+        for (int trial = 0; trial < 100; trial++) {
+            int batch = size();
+            int classes = 2 + rng.nextInt(12);
+            float[] p = random(batch * classes, 0);
+            int[] labels = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                labels[b] = rng.nextInt(classes);
+            }
             float scale = 1f / batch;
-            float[] refD = new float[batch * classes];
-            float[] fastD = new float[batch * classes];
-            ReferenceKernels.softmaxCrossEntropyBackward(refD, 0, refP, 0, labels, 0, batch, classes, scale);
-            SoftmaxCrossEntropy.backward(fastD, 0, refP, 0, labels, 0, batch, classes, scale);
-            assertClose(refD, fastD, 0f, "backward (P - y)");
+            float[] expected = new float[batch * classes];
+            ReferenceKernels.softmaxCrossEntropyBackward(expected, 0, p, 0, labels, 0, batch, classes, scale);
+            float[][] actual = new float[batch][classes + 2];
+            SoftmaxCrossEntropy.backward(actual, p, 0, labels, 0, batch, classes, scale);
+            assertClose(expected, flat(actual, batch, classes), 0f, "softmax + cross-entropy backward (P - y)");
         }
     }
 }

@@ -1,0 +1,79 @@
+package dev.edgetrain.benchmarks;
+
+import dev.edgetrain.runtime.ComputePool;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.optim.OptimizerConfig;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One SGD training step of edgetrain: zero the gradients, forward + backward over the next mini-batch of
+ * the data set, update the parameters. The same contract as every peer's training benchmark. {@code threads}
+ * above 1 gives the session a {@link ComputePool} (the optional multi-threaded path).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(3)
+public class EdgetrainTraining {
+    @Param({"64-32-10", "784-128-10", "784-256-10"})
+    public String net;
+    @Param({"32", "64"})
+    public int batch;
+    @Param({"1"})
+    public int threads;
+
+    private ComputePool pool;
+    private TrainingSession session;
+    private Datasets data;
+    private int cursor;
+
+    @Setup
+    public void setUp() {
+        Architecture arch = Architecture.parse(net);
+        data = Datasets.forArchitecture(arch);
+        pool = threads > 1 ? new ComputePool(threads) : null;
+        session = new TrainingSession(new Network(arch.spec(), 7), batch, OptimizerConfig.sgd(Peers.LEARNING_RATE), pool);
+        cursor = 0;
+    }
+
+    @Benchmark
+    public float trainStep() {
+        final int row = cursor;
+        cursor = row + 2 * batch > data.rows ? 0 : row + batch;
+        session.zeroGrad();
+        float loss = session.trainStep(data.x, row * data.features, data.y, row, batch);
+        session.optimizerStep();
+        return loss;
+    }
+
+    /** The optimizer step alone (the gradients stay as the last train step left them). */
+    @Benchmark
+    @Fork(1)
+    public void optimizerStep() {
+        session.optimizerStep();
+    }
+
+    @TearDown
+    public void tearDown() {
+        AllocationMeter.record("EdgetrainTraining.trainStep", net, batch, threads, this::trainStep);
+        AllocationMeter.record("EdgetrainTraining.optimizerStep", net, batch, threads, this::optimizerStep);
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

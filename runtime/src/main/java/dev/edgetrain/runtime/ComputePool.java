@@ -1,0 +1,156 @@
+package dev.edgetrain.runtime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed set of threads that large batches can be split over: the optional multi-threaded path. Give one to
+ * {@link Workspace#Workspace(NetworkSpec, int, ComputePool)} for inference or to
+ * {@link TrainingSession#TrainingSession(Network, int, dev.edgetrain.runtime.optim.OptimizerConfig, ComputePool)}
+ * for training; without one, everything runs on the calling thread (the default).
+ *
+ * <p>The threads are started here, once. A pass splits its batch rows (and, in the backward pass, the rows of
+ * each weight gradient) into {@link #threads()} parts, runs part 0 on the calling thread and the others on the
+ * pool's threads, and returns when all are done: no allocation, no queue, one pass at a time (callers on other
+ * threads wait their turn). Idle threads spin briefly, then park. Small batches run on the calling thread alone,
+ * where splitting would cost more than it saves. {@link #close()} stops the threads.
+ */
+public final class ComputePool implements AutoCloseable {
+    /** Work cut into parts; part {@code p} of {@code parts} runs on one thread. */
+    interface Task {
+        void run(int part, int parts);
+    }
+
+    /** Busy-wait rounds before a waiting thread parks: about the gap between two passes of a training step. */
+    private static final int SPIN_ROUNDS = 1 << 14;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final AtomicInteger remaining = new AtomicInteger();
+    private final Object lock = new Object();
+    private volatile Task task;
+    private volatile int generation;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    /** Starts {@code threads − 1} daemon threads; the caller of each pass is the remaining one. */
+    public ComputePool(int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
+        }
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            final int part = w + 1;
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    work(part);
+                }
+            }, "edgetrain-compute-" + part);
+            t.setDaemon(true);
+            workers[w] = t;
+        }
+        for (Thread t : workers) {
+            t.start();
+        }
+    }
+
+    /** Parts a pass is split into: the pool's threads plus the caller. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Runs {@code task} in {@link #threads()} parts and returns when every part has finished. */
+    void run(Task job) {
+        if (threads == 1) {
+            job.run(0, 1);
+            return;
+        }
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("compute pool is closed");
+            }
+            caller = Thread.currentThread();
+            failure = null;
+            remaining.set(threads - 1);
+            task = job;
+            generation++; // publishes task to the workers
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+            Throwable own = null;
+            try {
+                job.run(0, threads);
+            } catch (Throwable e) {
+                own = e;
+            }
+            int spins = 0;
+            while (remaining.get() != 0) {
+                if (++spins > SPIN_ROUNDS) {
+                    LockSupport.parkNanos(this, 100_000L);
+                }
+            }
+            task = null;
+            final Throwable failed = own != null ? own : failure;
+            if (failed instanceof RuntimeException) {
+                throw (RuntimeException) failed;
+            }
+            if (failed instanceof Error) {
+                throw (Error) failed;
+            }
+            if (failed != null) {
+                throw new IllegalStateException("a compute thread failed", failed);
+            }
+        }
+    }
+
+    private void work(int part) {
+        int seen = 0;
+        int spins = 0;
+        while (!closed) {
+            final int g = generation;
+            if (g == seen) {
+                if (++spins > SPIN_ROUNDS) {
+                    LockSupport.park(this);
+                }
+                continue;
+            }
+            seen = g;
+            spins = 0;
+            final Task job = task;
+            try {
+                if (job != null) {
+                    job.run(part, threads);
+                }
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (remaining.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** The first row of part {@code part} when {@code rows} are split in {@code parts}; part {@code parts} gives {@code rows}. */
+    static int split(int rows, int part, int parts) {
+        return (int) ((long) rows * part / parts);
+    }
+
+    /** Stops the threads; passes already running finish first. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ComputePool of " + threads + " threads" + (closed ? " (closed)" : "");
+    }
+}
