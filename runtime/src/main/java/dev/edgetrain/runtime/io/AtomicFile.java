@@ -17,6 +17,13 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * A temporary file of ours older than this was left by a writer that died (a crash or {@code kill -9}
+     * between creating it and the rename); the next write of the same target removes it. Far longer than any
+     * write takes, so a concurrent writer's file in progress is never touched.
+     */
+    static final long STALE_TEMP_MILLIS = 10 * 60 * 1000L;
+
     private AtomicFile() {
     }
 
@@ -33,6 +40,7 @@ public final class AtomicFile {
         if (absolute.isDirectory()) {
             throw new IOException("cannot write '" + target + "': it is a directory");
         }
+        removeStaleTemporaries(dir, absolute.getName());
         // Same directory, so the rename stays on one file system and is atomic.
         File temp = File.createTempFile("." + absolute.getName() + ".", ".tmp", dir);
         boolean done = false;
@@ -50,6 +58,24 @@ public final class AtomicFile {
         } finally {
             if (!done && !temp.delete() && temp.exists()) {
                 temp.deleteOnExit();
+            }
+        }
+    }
+
+    /** Deletes {@code .<name>.*.tmp} files in {@code dir} older than {@link #STALE_TEMP_MILLIS}; best effort. */
+    static void removeStaleTemporaries(File dir, String name) {
+        final String prefix = "." + name + ".";
+        File[] leftovers = dir.listFiles();
+        if (leftovers == null) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - STALE_TEMP_MILLIS;
+        for (File f : leftovers) {
+            String n = f.getName();
+            if (n.startsWith(prefix) && n.endsWith(".tmp") && f.isFile() && f.lastModified() < cutoff) {
+                if (!f.delete()) {
+                    f.deleteOnExit();
+                }
             }
         }
     }
