@@ -3,7 +3,6 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
-import dev.edgetrain.cli.referee.OnnxRuntimeReferee;
 import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TrainingHistory;
@@ -21,7 +20,6 @@ import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -161,17 +159,8 @@ final class FinetuneCommand implements Callable<Integer> {
 
         double maxDiff = Double.NaN;
         if (!noVerify) {
-            Dataset raw = test != null ? test : train;
-            Dataset input = test != null ? testInput : trainInput;
-            float[] ours = ModelOutputs.compute(network, input.features(), input.rows(), kind);
-            try (OnnxRuntimeReferee referee = new OnnxRuntimeReferee(Files.readAllBytes(out.toPath()))) {
-                float[] theirs = referee.run(OnnxExporter.INPUT_NAME, new long[] {-1, spec.inputs()}, raw.features(),
-                        raw.rows(), kind.outputName());
-                maxDiff = OnnxRuntimeReferee.maxAbsDifference(ours, theirs);
-            }
-            console.line("onnxruntime %s on %d rows (raw features): max |difference| %.3g (limit %.0e) %s",
-                    OnnxRuntimeReferee.version(), raw.rows(), maxDiff, VerifyCommand.TOLERANCE,
-                    maxDiff <= VerifyCommand.TOLERANCE ? "OK" : "FAILED");
+            maxDiff = test != null ? ExportCheck.againstOnnxRuntime(console, network, kind, out, test, testInput, "test")
+                    : ExportCheck.againstOnnxRuntime(console, network, kind, out, train, trainInput, "training");
         }
         if (plot != null) {
             CurvePlot.write(plot, history, "edgetrain fine-tuning " + spec + " on " + source.shortName());

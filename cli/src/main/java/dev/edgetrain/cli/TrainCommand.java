@@ -3,7 +3,6 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
-import dev.edgetrain.cli.referee.OnnxRuntimeReferee;
 import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TrainingHistory;
@@ -20,7 +19,6 @@ import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -172,18 +170,9 @@ final class TrainCommand implements Callable<Integer> {
         double maxDiff = Double.NaN;
         int verifiedRows = 0;
         if (!noVerify) {
-            Dataset raw = test != null ? test : train;
-            Dataset input = test != null ? testInput : trainInput;
-            float[] ours = ModelOutputs.compute(network, input.features(), input.rows(), kind);
-            try (OnnxRuntimeReferee referee = new OnnxRuntimeReferee(Files.readAllBytes(modelFile.toPath()))) {
-                float[] theirs = referee.run(OnnxExporter.INPUT_NAME, new long[] {-1, spec.inputs()}, raw.features(),
-                        raw.rows(), kind.outputName());
-                maxDiff = OnnxRuntimeReferee.maxAbsDifference(ours, theirs);
-            }
-            verifiedRows = raw.rows();
-            console.line("onnxruntime %s on %d %s rows (raw features): max |difference| %.3g (limit %.0e) %s",
-                    OnnxRuntimeReferee.version(), verifiedRows, test != null ? "test" : "training", maxDiff,
-                    VerifyCommand.TOLERANCE, maxDiff <= VerifyCommand.TOLERANCE ? "OK" : "FAILED");
+            maxDiff = test != null ? ExportCheck.againstOnnxRuntime(console, network, kind, modelFile, test, testInput, "test")
+                    : ExportCheck.againstOnnxRuntime(console, network, kind, modelFile, train, trainInput, "training");
+            verifiedRows = test != null ? test.rows() : train.rows();
         }
         if (plot != null) {
             CurvePlot.write(plot, history, "edgetrain " + spec + " on " + source.shortName());
