@@ -3,15 +3,15 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.report.Console;
 import picocli.CommandLine.Option;
 
-/** {@code --quiet} and {@code --json}, shared by every command. */
-final class OutputOptions {
+/** {@code --quiet} and {@code --json}, shared by every command (the fleet commands too). */
+public final class OutputOptions {
     @Option(names = "--quiet", description = "Print nothing but errors.")
-    boolean quiet;
+    public boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON document with the results instead of text.")
-    boolean json;
+    public boolean json;
 
-    Console console() {
+    public Console console() {
         return new Console(System.out, quiet, json);
     }
 }

@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ import picocli.CommandLine.Option;
                 + "each, by default 2 classes per device); every round a sample of devices fine-tunes the global model "
                 + "locally and the server averages their weights, weighted by example count. The global model is "
                 + "evaluated on the held-out rows and written as ONNX after every round.")
-final class FedAvgCommand implements Callable<Integer> {
+final class FedAvgCommand extends SparkCommand {
     @Mixin
     TrainingData data;
 
@@ -79,22 +78,8 @@ final class FedAvgCommand implements Callable<Integer> {
     @Option(names = "--baseline", description = "Also train the same network centrally on the driver, for comparison.")
     boolean baseline;
 
-    @Mixin
-    SparkOptions spark;
-
-    @Mixin
-    Output output;
-
     @Override
-    public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
-            throw Commands.unwrap(e);
-        }
-    }
-
-    private int run() throws Exception {
+    int run() throws Exception {
         final Console console = output.console();
         Commands.requirePositive("--clients", clients);
         Commands.requirePositive("--rounds", rounds);

@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code edgetrain fleet score}: distributed inference and evaluation of a CSV or Parquet table with an ONNX model. */
@@ -24,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Score a CSV or Parquet table (a file, a directory of parts, or a glob) with an ONNX model: "
                 + "each Spark partition runs the edgetrain runtime over its rows. Prints accuracy and per-class "
                 + "figures when the table has labels; --predictions writes every row with its predicted class.")
-final class ScoreCommand implements Callable<Integer> {
+final class ScoreCommand extends SparkCommand {
     @Option(names = "--model", paramLabel = "MODEL.onnx", required = true, description = "The model (edgetrain's or another framework's MLP).")
     File model;
 
@@ -46,22 +44,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--predictions-format", paramLabel = "FORMAT", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
     String predictionsFormat = "parquet";
 
-    @Mixin
-    SparkOptions spark;
-
-    @Mixin
-    Output output;
-
     @Override
-    public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
-            throw Commands.unwrap(e);
-        }
-    }
-
-    private int run() throws Exception {
+    int run() throws Exception {
         final Console console = output.console();
         if (!model.isFile()) {
             throw new CliException(model + ": no such file");

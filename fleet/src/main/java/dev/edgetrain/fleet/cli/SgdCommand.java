@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Synchronous data-parallel SGD: the training rows are cut into slices, one Spark partition "
                 + "each; every step each slice computes the gradient of its part of the global batch, the driver "
                 + "averages them and takes one optimizer step. Same batches and result as training on one machine.")
-final class SgdCommand implements Callable<Integer> {
+final class SgdCommand extends SparkCommand {
     @Mixin
     TrainingData data;
 
@@ -59,22 +58,8 @@ final class SgdCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the model (default: <data>-sgd.onnx).")
     File out;
 
-    @Mixin
-    SparkOptions spark;
-
-    @Mixin
-    Output output;
-
     @Override
-    public Integer call() throws Exception {
-        try {
-            return run();
-        } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
-            throw Commands.unwrap(e);
-        }
-    }
-
-    private int run() throws Exception {
+    int run() throws Exception {
         final Console console = output.console();
         Commands.requirePositive("--epochs", epochs);
         Commands.requirePositive("--batch-size", batchSize);
