@@ -56,6 +56,22 @@ final class Checks {
         }
     }
 
+    /**
+     * Targets {@code [batch][width]} at {@code offset}: present, long enough, finite, and in [0, 1] when
+     * {@code probabilities} (binary cross-entropy targets).
+     */
+    static void targets(float[] t, int offset, int batch, int width, boolean probabilities) {
+        region("targets", t, t == null ? 0 : t.length, offset, batch, width);
+        final int n = batch * width;
+        for (int i = 0; i < n; i++) {
+            final float v = t[offset + i];
+            if (probabilities ? !(v >= 0f && v <= 1f) : !(Math.abs(v) <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("target of row " + (i / width) + ", output " + (i % width) + " is "
+                        + v + ", expected " + (probabilities ? "a probability in [0, 1]" : "a finite number"));
+            }
+        }
+    }
+
     static void workspace(Workspace ws, NetworkSpec spec) {
         if (ws == null) {
             throw new IllegalArgumentException("workspace must not be null");

@@ -16,9 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * where splitting would cost more than it saves. {@link #close()} stops the threads.
  */
 public final class ComputePool implements AutoCloseable {
-    /** Work cut into parts; part {@code p} of {@code parts} runs on one thread. */
-    interface Task {
-        void run(int part, int parts);
+    /**
+     * Work cut into parts; part {@code p} of {@code parts} runs on one thread. Tasks are stateless objects and
+     * what a pass works on comes as {@code context} (a workspace, a session), so nothing is allocated per pass.
+     */
+    interface Task<C> {
+        void run(C context, int part, int parts);
     }
 
     /** Busy-wait rounds before a waiting thread parks: about the gap between two passes of a training step. */
@@ -28,7 +31,8 @@ public final class ComputePool implements AutoCloseable {
     private final Thread[] workers;
     private final AtomicInteger remaining = new AtomicInteger();
     private final Object lock = new Object();
-    private volatile Task task;
+    private volatile Task<Object> task;
+    private volatile Object context;
     private volatile int generation;
     private volatile Thread caller;
     private volatile Throwable failure;
@@ -62,10 +66,11 @@ public final class ComputePool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} in {@link #threads()} parts and returns when every part has finished. */
-    void run(Task job) {
+    /** Runs {@code job} on {@code ctx} in {@link #threads()} parts and returns when every part has finished. */
+    @SuppressWarnings("unchecked")
+    <C> void run(Task<C> job, C ctx) {
         if (threads == 1) {
-            job.run(0, 1);
+            job.run(ctx, 0, 1);
             return;
         }
         synchronized (lock) {
@@ -75,14 +80,15 @@ public final class ComputePool implements AutoCloseable {
             caller = Thread.currentThread();
             failure = null;
             remaining.set(threads - 1);
-            task = job;
+            context = ctx;
+            task = (Task<Object>) job;
             generation++; // publishes task to the workers
             for (Thread w : workers) {
                 LockSupport.unpark(w);
             }
             Throwable own = null;
             try {
-                job.run(0, threads);
+                job.run(ctx, 0, threads);
             } catch (Throwable e) {
                 own = e;
             }
@@ -93,6 +99,7 @@ public final class ComputePool implements AutoCloseable {
                 }
             }
             task = null;
+            context = null;
             final Throwable failed = own != null ? own : failure;
             if (failed instanceof RuntimeException) {
                 throw (RuntimeException) failed;
@@ -119,10 +126,11 @@ public final class ComputePool implements AutoCloseable {
             }
             seen = g;
             spins = 0;
-            final Task job = task;
+            final Task<Object> job = task;
+            final Object ctx = context;
             try {
                 if (job != null) {
-                    job.run(part, threads);
+                    job.run(ctx, part, threads);
                 }
             } catch (Throwable e) {
                 failure = e;

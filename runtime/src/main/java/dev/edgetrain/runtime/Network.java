@@ -4,46 +4,59 @@ import dev.edgetrain.runtime.kernels.Dense;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
 
 /**
- * A feed-forward classifier's parameters and its inference pass.
+ * A feed-forward network's parameters and its inference pass.
  *
- * <p>All parameters live in one flat slab, {@link #parameters()}, laid out by {@link #layout()}; the gradient
- * slab {@link #gradients()} has the same shape, so an optimizer is one loop over indices. Weights are
- * {@code [out][in]} row-major (ONNX Gemm, transB=1).
+ * <p>All parameters live in one flat slab laid out by {@link #layout()}, the single source of truth; the
+ * gradient slab {@link #gradients()} has the same shape, so an optimizer is one loop over indices. Weights are
+ * {@code [out][in]} row-major (ONNX Gemm, transB=1). The slab is read through {@link #copyParameters} and
+ * {@link #parameter} and written only through {@link #setParameters} and a {@link TrainingSession}'s optimizer
+ * step. The kernels also read layouts derived from it (transposed weights, weight rows); those belong to this
+ * class, which rebuilds them on every write, so they can never be stale.
  *
  * <p>Threads: after construction, inference only reads the network; any number of threads may call
- * {@link #forward} at once, each with its own {@link Workspace}. Changing parameters (an optimizer step,
- * {@link #setParameters}) must not overlap inference.
+ * {@link #forward} and the {@code predict} methods at once, each with its own {@link Workspace}. Changing
+ * parameters (an optimizer step, {@link #setParameters}) must not overlap inference.
  */
 public final class Network {
     private final NetworkSpec spec;
     private final ParameterLayout layout;
-    /** All parameters, {@code [layout.size()]}: per layer {@code weight [out][in]} then {@code bias [out]}. */
-    private final float[] params;
+    /** All parameters, {@code [layout.size()]}: per layer weight {@code [out][in]}, bias, norm scale, norm shift. */
+    final float[] params;
     /** Gradients of the loss, same layout as {@link #params}; accumulated by backward passes. */
     private final float[] grads;
     /**
-     * Derived from {@link #params} by {@link #parametersChanged}, one array per row (what the vectorised kernels
-     * read): per layer {@code l}, {@code Wᵀ [in][out]} for the forward axpys of a wide layer, and {@code W [out][in]}
-     * for a narrow layer's dot products and for the input gradient of every layer above the first. {@code null}
-     * where the layer needs no such copy.
+     * Derived from {@link #params} on every write (never by a caller), one array per row, which is what the
+     * vectorised kernels read: per layer {@code l}, {@code Wᵀ [in][out]} for the forward axpys of a wide layer, and
+     * {@code W [out][in]} for a narrow layer's dot products and for the input gradient of every layer above the
+     * first. {@code null} where the layer needs no such copy.
      */
-    private final float[][][] weightT;
-    private final float[][][] weightRows;
+    final float[][][] weightT;
+    final float[][][] weightRows;
     /** Weights of all layers: multiply-adds per row of a forward pass. */
-    private final long weightCount;
+    final long weightCount;
 
-    /** A network with seeded He initialisation: {@code W ~ N(0, 2/fan_in)}, biases zero. */
+    /**
+     * A network with seeded initialisation: weights {@code N(0, 2/fan_in)} (He) before rectifiers and the identity,
+     * {@code N(0, 2/(fan_in + fan_out))} (Glorot) before tanh and sigmoid; biases and layer-norm shifts 0, layer-norm
+     * scales 1.
+     */
     public Network(NetworkSpec spec, long seed) {
         this(spec);
         Rng rng = new Rng(seed);
         for (int l = 0; l < layout.layerCount(); l++) {
-            final double std = Math.sqrt(2.0 / layout.inputs(l));
+            final Activation f = spec.activation(l);
+            final boolean glorot = f.kind() == Activation.Kind.TANH || f.kind() == Activation.Kind.SIGMOID;
+            final double std = glorot ? Math.sqrt(2.0 / (layout.inputs(l) + layout.outputs(l)))
+                    : Math.sqrt(2.0 / layout.inputs(l));
             final int w0 = layout.weightOffset(l);
             for (int i = 0; i < layout.weightSize(l); i++) {
                 params[w0 + i] = (float) (rng.nextGaussian() * std);
             }
+            if (layout.normScaleOffset(l) >= 0) {
+                java.util.Arrays.fill(params, layout.normScaleOffset(l), layout.normScaleOffset(l) + layout.outputs(l), 1f);
+            }
         }
-        parametersChanged();
+        refreshDerived();
     }
 
     private Network(NetworkSpec spec) {
@@ -86,6 +99,25 @@ public final class Network {
         return fromParameters(spec, params);
     }
 
+    /**
+     * A new network for new outputs (new classes, new targets) that keeps this one's hidden layers: their spec and
+     * parameters are copied, and the output layer is replaced by a fresh dense layer of {@code outputs} for
+     * {@code task} (identity activation, this output layer's bias flag), initialised from {@code seed} as
+     * {@link #Network(NetworkSpec, long)} does. Freeze the hidden layers with
+     * {@link TrainingSession#trainOnlyLastLayer()} or train them all.
+     */
+    public Network withNewHead(int outputs, Task task, long seed) {
+        NetworkSpec headSpec = spec.withNewHead(outputs, task);
+        Network fresh = new Network(headSpec, seed);
+        Network result = new Network(headSpec);
+        final int last = layout.layerCount() - 1;
+        System.arraycopy(params, 0, result.params, 0, layout.layerStart(last));
+        final int newStart = result.layout.layerStart(last);
+        System.arraycopy(fresh.params, newStart, result.params, newStart, result.params.length - newStart);
+        result.refreshDerived();
+        return result;
+    }
+
     public NetworkSpec spec() {
         return spec;
     }
@@ -94,15 +126,41 @@ public final class Network {
         return layout;
     }
 
-    /**
-     * The live parameter slab. Whoever writes to it must call {@link #parametersChanged()} before the next
-     * forward pass.
-     */
-    public float[] parameters() {
-        return params;
+    /** The number of parameters: the length of the slab. */
+    public int parameterCount() {
+        return params.length;
     }
 
-    /** The live gradient slab, same layout as {@link #parameters()}. */
+    /** A copy of the parameter slab, laid out by {@link #layout()}. */
+    public float[] copyParameters() {
+        return params.clone();
+    }
+
+    /** Copies the parameter slab into {@code dst} at {@code offset}, without allocating. */
+    public void copyParameters(float[] dst, int offset) {
+        Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, params.length, -1);
+        System.arraycopy(params, 0, dst, offset, params.length);
+    }
+
+    /** Parameter {@code index} of the slab ({@link ParameterLayout#describe} names it). */
+    public float parameter(int index) {
+        if (index < 0 || index >= params.length) {
+            throw new IndexOutOfBoundsException("parameter " + index + " out of range [0, " + params.length + ")");
+        }
+        return params[index];
+    }
+
+    /** The index of the first parameter that is NaN or infinite, or -1 when all are finite. */
+    public int firstNonFiniteParameter() {
+        for (int i = 0; i < params.length; i++) {
+            if (!(Math.abs(params[i]) <= Float.MAX_VALUE)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The live gradient slab, same layout as the parameters. */
     public float[] gradients() {
         return grads;
     }
@@ -116,14 +174,32 @@ public final class Network {
             throw new IllegalArgumentException("parameters for network " + spec + " must have length "
                     + params.length + ", got " + (source == null ? "null" : String.valueOf(source.length)));
         }
-        for (int i = 0; i < source.length; i++) {
-            if (!(Math.abs(source[i]) <= Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("parameter " + layout.describe(i) + " is " + source[i]
+        setParameters(0, source, 0, source.length);
+    }
+
+    /**
+     * Replaces parameters {@code [offset, offset + length)} with {@code source[sourceOffset ..]}. Checked first
+     * (ranges, all finite), so a rejected call leaves the network unchanged.
+     */
+    public void setParameters(int offset, float[] source, int sourceOffset, int length) {
+        if (offset < 0 || length < 0 || offset > params.length - length) {
+            throw new IllegalArgumentException("parameters [" + offset + ", " + ((long) offset + length)
+                    + ") are outside the slab of " + params.length);
+        }
+        Checks.region("source", source, source == null ? 0 : source.length, sourceOffset, length, -1);
+        for (int i = 0; i < length; i++) {
+            final float v = source[sourceOffset + i];
+            if (!(Math.abs(v) <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("parameter " + layout.describe(offset + i) + " is " + v
                         + ", expected a finite number");
             }
         }
-        System.arraycopy(source, 0, params, 0, params.length);
-        parametersChanged();
+        System.arraycopy(source, sourceOffset, params, offset, length);
+        for (int l = 0; l < layout.layerCount(); l++) {
+            if (layout.layerStart(l) < offset + length && layout.layerEnd(l) > offset) {
+                refreshDerived(l);
+            }
+        }
     }
 
     /** Copies layer {@code l}'s weight {@code [out][in]} into {@code dst} at {@code offset}. */
@@ -138,15 +214,29 @@ public final class Network {
         }
     }
 
-    /** Refreshes what is derived from the parameters (the transposed weights the forward pass reads). */
-    public void parametersChanged() {
-        for (int l = 0; l < layout.layerCount(); l++) {
-            parametersChanged(l);
+    /** Copies layer {@code l}'s layer-norm scale γ {@code [out]} into {@code dst}; no-op without a layer norm. */
+    public void copyNormScale(int l, float[] dst, int offset) {
+        if (layout.normScaleOffset(l) >= 0) {
+            System.arraycopy(params, layout.normScaleOffset(l), dst, offset, layout.outputs(l));
         }
     }
 
-    /** As {@link #parametersChanged()}, for layer {@code l} only. */
-    public void parametersChanged(int l) {
+    /** Copies layer {@code l}'s layer-norm shift β {@code [out]} into {@code dst}; no-op without a layer norm. */
+    public void copyNormShift(int l, float[] dst, int offset) {
+        if (layout.normShiftOffset(l) >= 0) {
+            System.arraycopy(params, layout.normShiftOffset(l), dst, offset, layout.outputs(l));
+        }
+    }
+
+    /** Rebuilds every layer's derived weight layouts from the slab. */
+    void refreshDerived() {
+        for (int l = 0; l < layout.layerCount(); l++) {
+            refreshDerived(l);
+        }
+    }
+
+    /** Rebuilds layer {@code l}'s derived weight layouts from the slab; called by every writer of the slab. */
+    void refreshDerived(int l) {
         final int w0 = layout.weightOffset(l);
         if (weightT[l] != null) {
             Dense.transpose(weightT[l], params, w0, layout.inputs(l), layout.outputs(l));
@@ -161,152 +251,92 @@ public final class Network {
         return outputs >= Dense.MIN_AXPY_OUTPUTS;
     }
 
-    /** Layer {@code l}'s {@code W [out][in]}, one array per output; present for every layer above the first. */
-    float[][] weightRows(int l) {
-        return weightRows[l];
-    }
-
     /** Sets every gradient to zero. */
     public void zeroGradients() {
         java.util.Arrays.fill(grads, 0f);
     }
 
     /**
-     * The forward pass: {@code A = W·x, B = ReLU(A), …, O = V·B, P = softmax(O)} for {@code batch} rows of
-     * {@code x [batch][inputs]} at {@code xOffset}. The results stay in the workspace
-     * ({@link Workspace#logits()}, {@link Workspace#probabilities()}). Inputs are checked (shape, finite).
+     * The inference pass for {@code batch} rows of {@code x [batch][inputs]} at {@code xOffset}: every layer, then
+     * the head. The results stay in the workspace ({@link Workspace#logits()}, {@link Workspace#predictions()}).
+     * Inputs are checked (shape, finite).
      */
     public void forward(Workspace ws, float[] x, int xOffset, int batch) {
-        Checks.workspace(ws, spec);
-        Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs());
-        forwardPass(ws, x, xOffset, batch, true);
-    }
-
-    /** Forward up to the logits; arguments already checked. */
-    void forwardLogits(Workspace ws, float[] x, int xOffset, int batch) {
-        forwardPass(ws, x, xOffset, batch, false);
+        check(ws, x, xOffset, batch);
+        Passes.forward(this, ws, x, xOffset, batch, null, true);
     }
 
     /**
-     * Forward up to the logits, and the softmax too when {@code softmax}; arguments already checked. With a pool
-     * and enough work the batch rows are split over its threads (rows are independent all the way up).
+     * The model's output for {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}: class
+     * probabilities (softmax) of a classifier, sigmoid probabilities of a binary or multi-label network, the
+     * values of a regressor.
      */
-    private void forwardPass(Workspace ws, float[] x, int xOffset, int batch, boolean softmax) {
-        ws.input = x;
-        ws.inputOffset = xOffset;
-        ws.batch = batch;
-        final ComputePool pool = ws.pool;
-        if (pool != null && pool.threads() > 1 && batch >= 2 * pool.threads()
-                && (long) batch * weightCount >= PARALLEL_MIN_MULTIPLY_ADDS) {
-            final ForwardTask task = ws.forwardTask;
-            task.set(this, x, xOffset, batch, softmax);
-            try {
-                pool.run(task);
-            } finally {
-                task.set(null, null, 0, 0, false);
-            }
-        } else {
-            forwardRange(ws, x, xOffset, 0, batch, softmax);
-        }
-    }
-
-    /** Below this many multiply-adds a pass stays on the calling thread: handing it out would cost more. */
-    static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 19;
-
-    /** The forward pass for batch rows {@code [from, to)}. */
-    void forwardRange(Workspace ws, float[] x, int xOffset, int from, int to, boolean softmax) {
-        final int last = layout.layerCount() - 1;
-        float[][] in = null; // rows of the layer's input; null while it is the caller's flat x
-        for (int l = 0; l <= last; l++) {
-            final float[][] out = l == last ? ws.logitRows : ws.hiddenRows[l];
-            final int inDim = layout.inputs(l);
-            final int outDim = layout.outputs(l);
-            final float[] bias = layout.biasOffset(l) >= 0 ? params : null;
-            final boolean relu = l < last;
-            if (weightT[l] != null) {
-                Dense.forward(out, x, xOffset, in, weightT[l], bias, layout.biasOffset(l), from, to, inDim, outDim,
-                        relu);
-            } else {
-                if (in == null) {
-                    in = ws.copyInputRows(x, xOffset, from, to);
-                }
-                Dense.forwardDot(out, in, weightRows[l], bias, layout.biasOffset(l), from, to, inDim, outDim, relu);
-            }
-            in = out;
-        }
-        final int classes = spec.classes();
-        for (int b = from; b < to; b++) {
-            System.arraycopy(ws.logitRows[b], 0, ws.logits, b * classes, classes);
-        }
-        if (softmax) {
-            SoftmaxCrossEntropy.softmax(ws.probabilities, from * classes, ws.logits, from * classes, to - from, classes);
-        }
-    }
-
-    /** The forward pass of one workspace as a pool task; one per workspace, filled before each pass. */
-    static final class ForwardTask implements ComputePool.Task {
-        private final Workspace ws;
-        private Network network;
-        private float[] x;
-        private int xOffset;
-        private int batch;
-        private boolean softmax;
-
-        ForwardTask(Workspace ws) {
-            this.ws = ws;
-        }
-
-        void set(Network n, float[] input, int offset, int rows, boolean withSoftmax) {
-            network = n;
-            x = input;
-            xOffset = offset;
-            batch = rows;
-            softmax = withSoftmax;
-        }
-
-        @Override
-        public void run(int part, int parts) {
-            network.forwardRange(ws, x, xOffset, ComputePool.split(batch, part, parts),
-                    ComputePool.split(batch, part + 1, parts), softmax);
-        }
-    }
-
-    /** Class probabilities of {@code batch} rows into {@code out [batch][classes]} at {@code outOffset}. */
-    public void predictProbabilities(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.classes());
+    public void predict(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.outputs());
         forward(ws, x, xOffset, batch);
-        System.arraycopy(ws.probabilities, 0, out, outOffset, batch * spec.classes());
+        System.arraycopy(ws.predictions, 0, out, outOffset, batch * spec.outputs());
     }
 
-    /** Pre-softmax outputs of {@code batch} rows into {@code out [batch][classes]} at {@code outOffset}. */
+    /**
+     * Probabilities of {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}: {@link #predict}
+     * of a classifier (softmax), a binary or a multi-label network (sigmoid); a regressor has none.
+     */
+    public void predictProbabilities(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
+        if (spec.task() == Task.REGRESS) {
+            throw new IllegalArgumentException("network " + spec + " is a regressor and has no probabilities; use predict");
+        }
+        predict(ws, x, xOffset, batch, out, outOffset);
+    }
+
+    /** The output layer's values before the head of {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}. */
     public void predictLogits(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
-        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.classes());
-        Checks.workspace(ws, spec);
-        Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs());
-        forwardLogits(ws, x, xOffset, batch);
-        System.arraycopy(ws.logits, 0, out, outOffset, batch * spec.classes());
+        Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.outputs());
+        check(ws, x, xOffset, batch);
+        Passes.forward(this, ws, x, xOffset, batch, null, false);
+        System.arraycopy(ws.logits, 0, out, outOffset, batch * spec.outputs());
     }
 
-    /** The most probable class of each of {@code batch} rows into {@code out [batch]} at {@code outOffset}. */
+    /**
+     * The predicted class of each of {@code batch} rows into {@code out [batch]} at {@code outOffset}: the most
+     * probable class of a classifier (the first on ties), or 1 when a binary network's probability is at least ½.
+     */
     public void predictClasses(Workspace ws, float[] x, int xOffset, int batch, int[] out, int outOffset) {
+        requireClassLabels();
         Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, -1);
-        Checks.workspace(ws, spec);
-        Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs());
-        forwardLogits(ws, x, xOffset, batch); // argmax of the logits is argmax of the softmax
+        check(ws, x, xOffset, batch);
+        Passes.forward(this, ws, x, xOffset, batch, null, false); // argmax and thresholds need no head
         for (int b = 0; b < batch; b++) {
-            out[outOffset + b] = SoftmaxCrossEntropy.argmax(ws.logits, 0, b, spec.classes());
+            out[outOffset + b] = classOf(ws.logits, b);
         }
     }
 
-    /** The most probable class of one row {@code x [inputs]} at {@code xOffset}. */
+    /** The predicted class of one row {@code x [inputs]} at {@code xOffset}, as {@link #predictClasses}. */
     public int predictClass(Workspace ws, float[] x, int xOffset) {
+        requireClassLabels();
+        check(ws, x, xOffset, 1);
+        Passes.forward(this, ws, x, xOffset, 1, null, false);
+        return classOf(ws.logits, 0);
+    }
+
+    /** Row {@code b}'s class from the pre-head outputs: argmax, or {@code logit ≥ 0} (σ ≥ ½) for binary. */
+    int classOf(float[] logits, int b) {
+        if (spec.task() == Task.BINARY) {
+            return logits[b] >= 0f ? 1 : 0;
+        }
+        return SoftmaxCrossEntropy.argmax(logits, 0, b, spec.outputs());
+    }
+
+    private void requireClassLabels() {
+        if (!spec.task().hasClassLabels()) {
+            throw new IllegalArgumentException("network " + spec + " predicts " + (spec.task() == Task.REGRESS
+                    ? "values" : "several labels per row") + ", not one class; use predict");
+        }
+    }
+
+    private void check(Workspace ws, float[] x, int xOffset, int batch) {
         Checks.workspace(ws, spec);
-        Checks.inputs(x, xOffset, 1, spec.inputs());
-        forwardLogits(ws, x, xOffset, 1);
-        return SoftmaxCrossEntropy.argmax(ws.logits, 0, 0, spec.classes());
+        Checks.batch(batch, ws.maxBatch);
+        Checks.inputs(x, xOffset, batch, spec.inputs());
     }
 
     @Override

@@ -4,13 +4,16 @@ package dev.edgetrain.runtime;
  * Where each layer's tensors live in the flat parameter slab (and in the same-shaped gradient slab).
  *
  * <p>Layer {@code l} owns a contiguous block: its weight {@code [out][in]} row-major (ONNX Gemm with
- * {@code transB=1}), then its bias {@code [out]} if the layer has one. Layers follow each other in
- * order, so the slab of a 64-32-10 network with biases is
- * {@code layer0.weight[32][64] layer0.bias[32] layer1.weight[10][32] layer1.bias[10]}.
+ * {@code transB=1}), then its bias {@code [out]} if it has one, then its layer norm's scale γ {@code [out]} and
+ * shift β {@code [out]} if it has one. Layers follow each other in order, so the slab of a 64-32-10 network
+ * with biases is {@code layer0.weight[32][64] layer0.bias[32] layer1.weight[10][32] layer1.bias[10]}.
  */
 public final class ParameterLayout {
     private final int[] weightOffset;
     private final int[] biasOffset;
+    private final int[] normScaleOffset;
+    private final int[] normShiftOffset;
+    private final int[] layerEnd;
     private final int[] inputs;
     private final int[] outputs;
     private final int size;
@@ -19,6 +22,9 @@ public final class ParameterLayout {
         int layers = spec.layerCount();
         weightOffset = new int[layers];
         biasOffset = new int[layers];
+        normScaleOffset = new int[layers];
+        normShiftOffset = new int[layers];
+        layerEnd = new int[layers];
         inputs = new int[layers];
         outputs = new int[layers];
         int offset = 0;
@@ -27,12 +33,20 @@ public final class ParameterLayout {
             outputs[l] = spec.layerOutputs(l);
             weightOffset[l] = offset;
             offset += inputs[l] * outputs[l];
+            biasOffset[l] = -1;
             if (spec.hasBias(l)) {
                 biasOffset[l] = offset;
                 offset += outputs[l];
-            } else {
-                biasOffset[l] = -1;
             }
+            normScaleOffset[l] = -1;
+            normShiftOffset[l] = -1;
+            if (spec.hasLayerNorm(l)) {
+                normScaleOffset[l] = offset;
+                offset += outputs[l];
+                normShiftOffset[l] = offset;
+                offset += outputs[l];
+            }
+            layerEnd[l] = offset;
         }
         size = offset;
     }
@@ -64,14 +78,24 @@ public final class ParameterLayout {
         return biasOffset[l] < 0 ? 0 : outputs[l];
     }
 
-    /** First slab index of layer {@code l}'s block (weight, then bias). */
+    /** Offset of layer {@code l}'s layer-norm scale γ {@code [out]}, or -1 when it has no layer norm. */
+    public int normScaleOffset(int l) {
+        return normScaleOffset[l];
+    }
+
+    /** Offset of layer {@code l}'s layer-norm shift β {@code [out]}, or -1 when it has no layer norm. */
+    public int normShiftOffset(int l) {
+        return normShiftOffset[l];
+    }
+
+    /** First slab index of layer {@code l}'s block (weight, bias, norm scale, norm shift). */
     public int layerStart(int l) {
         return weightOffset[l];
     }
 
     /** One past the last slab index of layer {@code l}'s block. */
     public int layerEnd(int l) {
-        return weightOffset[l] + weightSize(l) + biasSize(l);
+        return layerEnd[l];
     }
 
     public int inputs(int l) {
@@ -91,6 +115,14 @@ public final class ParameterLayout {
         return "layer" + l + ".bias";
     }
 
+    public String normScaleName(int l) {
+        return "layer" + l + ".norm.scale";
+    }
+
+    public String normShiftName(int l) {
+        return "layer" + l + ".norm.bias";
+    }
+
     /** Which tensor the slab index belongs to, for error messages: {@code layer1.weight[3][7]}. */
     public String describe(int index) {
         for (int l = 0; l < layerCount(); l++) {
@@ -98,9 +130,14 @@ public final class ParameterLayout {
             if (w >= 0 && w < weightSize(l)) {
                 return weightName(l) + "[" + (w / inputs[l]) + "][" + (w % inputs[l]) + "]";
             }
-            int b = index - biasOffset[l];
-            if (biasOffset[l] >= 0 && b >= 0 && b < outputs[l]) {
-                return biasName(l) + "[" + b + "]";
+            if (biasOffset[l] >= 0 && index >= biasOffset[l] && index < biasOffset[l] + outputs[l]) {
+                return biasName(l) + "[" + (index - biasOffset[l]) + "]";
+            }
+            if (normScaleOffset[l] >= 0 && index >= normScaleOffset[l] && index < normScaleOffset[l] + outputs[l]) {
+                return normScaleName(l) + "[" + (index - normScaleOffset[l]) + "]";
+            }
+            if (normShiftOffset[l] >= 0 && index >= normShiftOffset[l] && index < normShiftOffset[l] + outputs[l]) {
+                return normShiftName(l) + "[" + (index - normShiftOffset[l]) + "]";
             }
         }
         return "index " + index + " (outside the slab of " + size + ")";

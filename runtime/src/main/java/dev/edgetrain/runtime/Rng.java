@@ -50,6 +50,11 @@ public final class Rng {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
+    /** Uniform in {@code [0, 1)} with 24 random bits: every float of the form k·2^−24. */
+    public float nextFloat() {
+        return (nextLong() >>> 40) * 0x1.0p-24f;
+    }
+
     /** Standard normal by Box–Muller, with {@link StrictMath} so the values are the same everywhere. */
     public double nextGaussian() {
         double u1 = 1.0 - nextDouble(); // (0, 1], keeps log finite

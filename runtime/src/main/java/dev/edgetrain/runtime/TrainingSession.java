@@ -1,8 +1,7 @@
 package dev.edgetrain.runtime;
 
-import dev.edgetrain.runtime.kernels.Dense;
-import dev.edgetrain.runtime.kernels.Dense;
-import dev.edgetrain.runtime.kernels.Relu;
+import dev.edgetrain.runtime.kernels.RegressionLoss;
+import dev.edgetrain.runtime.kernels.SigmoidCrossEntropy;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
 import dev.edgetrain.runtime.optim.Optimizer;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
@@ -15,30 +14,44 @@ import dev.edgetrain.runtime.optim.OptimizerConfig;
  * session.optimizerStep();                           // update parameters from gradients
  * session.zeroGrad();
  * }</pre>
- * Owns a {@link Workspace} for {@code maxBatch} rows and the optimizer's state; once constructed, none of
- * its steps allocate. The loss is the mean cross-entropy {@code −(1/batch) Σ_b log P[b][c_b]}, i.e. the
- * founding objective {@code J = log P_c}, negated and averaged; descending it ascends {@code J}.
+ * Owns a {@link Workspace} for {@code maxBatch} rows, the optimizer's state and the dropout generator; once
+ * constructed, none of its steps allocate. The loss is a {@link Loss} that suits the network's {@link Task}
+ * ({@link Loss#defaultFor} unless given): for the founding classifier the mean cross-entropy
+ * {@code −(1/batch) Σ_b log P[b][c_b]}, i.e. the objective {@code J = log P_c}, negated and averaged; descending
+ * it ascends {@code J}.
+ *
+ * <p>Targets: class indices ({@code int[]}) for {@link Task#CLASSIFY} and {@link Task#BINARY} (0 or 1); values
+ * {@code [batch][outputs]} ({@code float[]}) for {@link Task#BINARY} and {@link Task#MULTILABEL} (in [0, 1]) and
+ * {@link Task#REGRESS}.
  *
  * <p>Every argument is checked before anything changes; a rejected step leaves parameters, gradients and
  * optimizer state as they were. Not thread-safe.
  */
 public final class TrainingSession {
+    /** The dropout generator's seed until {@link #setDropoutSeed} is called. */
+    public static final long DEFAULT_DROPOUT_SEED = 0x5EEDD809L;
+
     private final Network network;
     private final Workspace ws;
     private final Optimizer optimizer;
     private final ParameterLayout layout;
+    private final Loss loss;
     /** Per dense layer: whether its parameters get gradients and updates. */
     private final boolean[] trainable;
     /** Lowest trainable layer; the backward pass stops there. -1 when everything is frozen. */
     private int lowestTrainable;
+    /** Draws the dropout masks of training passes; its state goes into checkpoints. */
+    private final Rng dropout = new Rng(DEFAULT_DROPOUT_SEED);
     private int lastCorrect;
+    private int lastCounted;
     private int lastBatch;
-
+    /** What the last forward pass's loss is a mean over: {@code Σ w} or {@code batch × outputs}. */
+    private double lastNormaliser;
     /** With a pool: one layer's backward pass as a task, filled before each dispatch; {@code null} without. */
-    private final BackwardTask backwardTask;
+    private final Passes.BackwardTask backwardTask;
 
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer) {
-        this(network, maxBatch, optimizer, null);
+        this(network, maxBatch, optimizer, null, null);
     }
 
     /**
@@ -48,13 +61,26 @@ public final class TrainingSession {
      * are the same either way, to the bit: every row's arithmetic is the same whoever computes it.
      */
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer, ComputePool pool) {
+        this(network, maxBatch, optimizer, null, pool);
+    }
+
+    /**
+     * A session minimising {@code loss} ({@code null}: {@link Loss#defaultFor} the network's task), optionally
+     * split over {@code pool}.
+     */
+    public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer, Loss loss, ComputePool pool) {
         if (network == null || optimizer == null) {
             throw new IllegalArgumentException("network and optimizer config must not be null");
+        }
+        this.loss = loss == null ? Loss.defaultFor(network.spec().task()) : loss;
+        String mismatch = this.loss.mismatch(network.spec());
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
         }
         this.network = network;
         this.layout = network.layout();
         this.ws = new Workspace(network.spec(), maxBatch, pool);
-        this.backwardTask = pool == null ? null : new BackwardTask();
+        this.backwardTask = pool == null ? null : new Passes.BackwardTask();
         this.optimizer = optimizer.create(layout.size());
         this.trainable = new boolean[layout.layerCount()];
         java.util.Arrays.fill(trainable, true);
@@ -62,25 +88,19 @@ public final class TrainingSession {
     }
 
     /**
-     * Forward and backward over {@code batch} rows: {@code x [batch][inputs]} from {@code xOffset},
-     * {@code labels [batch]} from {@code labelOffset}. Adds the gradient of the mean loss to the gradient
-     * slab (call {@link #zeroGrad()} between steps unless accumulating on purpose) and returns the mean loss.
+     * Forward and backward over {@code batch} rows: {@code x [batch][inputs]} from {@code xOffset}, class indices
+     * {@code labels [batch]} from {@code labelOffset} (a classifier's classes, or 0/1 for a binary network). Adds
+     * the gradient of the mean loss to the gradient slab (call {@link #zeroGrad()} between steps unless
+     * accumulating on purpose) and returns the mean loss.
      *
-     * @throws IllegalArgumentException for a bad shape, a non-finite input or a label outside {@code [0, classes)}
+     * @throws IllegalArgumentException for a bad shape, a non-finite input, a label outside the classes, or a
+     *                                  network whose task has no class labels
      * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
      */
     public float trainStep(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
-        final double lossSum = forwardLoss(x, xOffset, labels, labelOffset, batch);
-        final float meanLoss = (float) (lossSum / batch);
-        if (!(Math.abs(meanLoss) <= Float.MAX_VALUE)) {
-            throw new DivergenceException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
-                    + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged",
-                    optimizer.steps());
-        }
-        if (lowestTrainable >= 0) {
-            backward(labels, labelOffset, batch);
-        }
-        return meanLoss;
+        requireLabels();
+        return train(forwardLoss(x, xOffset, labels, labelOffset, null, 0, batch, true), labels, labelOffset, null, 0,
+                batch);
     }
 
     /** {@link #trainStep(float[], int, int[], int, int)} from offset 0 of both arrays. */
@@ -88,18 +108,67 @@ public final class TrainingSession {
         return trainStep(x, 0, labels, 0, batch);
     }
 
-    /** The mean loss of {@code batch} rows, without gradients. Same checks as {@link #trainStep}. */
+    /**
+     * Forward and backward over {@code batch} rows with real-valued targets {@code [batch][outputs]} from
+     * {@code targetOffset}: probabilities in [0, 1] for a binary or multi-label network, any finite values for a
+     * regressor. Otherwise as {@link #trainStep(float[], int, int[], int, int)}.
+     */
+    public float trainStep(float[] x, int xOffset, float[] targets, int targetOffset, int batch) {
+        requireTargets(targets);
+        return train(forwardLoss(x, xOffset, null, 0, targets, targetOffset, batch, true), null, 0, targets,
+                targetOffset, batch);
+    }
+
+    /** {@link #trainStep(float[], int, float[], int, int)} from offset 0 of both arrays. */
+    public float trainStep(float[] x, float[] targets, int batch) {
+        return trainStep(x, 0, targets, 0, batch);
+    }
+
+    private float train(double lossSum, int[] labels, int labelOffset, float[] targets, int targetOffset, int batch) {
+        final float meanLoss = (float) (lossSum / lastNormaliser);
+        if (!(Math.abs(meanLoss) <= Float.MAX_VALUE)) {
+            throw new DivergenceException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
+                    + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged",
+                    optimizer.steps());
+        }
+        if (lowestTrainable >= 0) {
+            lossBackward(labels, labelOffset, targets, targetOffset, batch);
+            Passes.backward(network, ws, trainable, lowestTrainable, batch, backwardTask);
+        }
+        return meanLoss;
+    }
+
+    /** The mean loss of {@code batch} rows with class labels, without gradients or dropout. Same checks as {@link #trainStep}. */
     public float evalStep(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
-        return (float) (forwardLoss(x, xOffset, labels, labelOffset, batch) / batch);
+        requireLabels();
+        return (float) (forwardLoss(x, xOffset, labels, labelOffset, null, 0, batch, false) / lastNormaliser);
     }
 
     public float evalStep(float[] x, int[] labels, int batch) {
         return evalStep(x, 0, labels, 0, batch);
     }
 
-    /** Rows the last train or eval step classified correctly (argmax of the output = label). */
+    /** The mean loss of {@code batch} rows with targets {@code [batch][outputs]}, without gradients or dropout. */
+    public float evalStep(float[] x, int xOffset, float[] targets, int targetOffset, int batch) {
+        requireTargets(targets);
+        return (float) (forwardLoss(x, xOffset, null, 0, targets, targetOffset, batch, false) / lastNormaliser);
+    }
+
+    public float evalStep(float[] x, float[] targets, int batch) {
+        return evalStep(x, 0, targets, 0, batch);
+    }
+
+    /**
+     * What the last train or eval step got right: rows whose predicted class is the label (classify, binary), or
+     * outputs on the right side of ½ (multilabel); 0 for a regressor.
+     */
     public int lastCorrect() {
         return lastCorrect;
+    }
+
+    /** What {@link #lastCorrect()} counts out of: rows, or rows × outputs for multilabel; 0 for a regressor. */
+    public int lastCounted() {
+        return lastCounted;
     }
 
     /** Rows in the last train or eval step. */
@@ -113,7 +182,12 @@ public final class TrainingSession {
      * @throws DivergenceException when a gradient is not finite; nothing is changed then
      */
     public void optimizerStep() {
-        optimizer.step(network, trainable);
+        optimizer.step(network.params, network.gradients(), layout, trainable);
+        for (int l = 0; l < trainable.length; l++) {
+            if (trainable[l]) {
+                network.refreshDerived(l);
+            }
+        }
     }
 
     /** Sets every gradient to zero. */
@@ -147,12 +221,30 @@ public final class TrainingSession {
         return trainable[layer];
     }
 
+    /** Restarts the dropout generator from {@code seed} (it starts from {@link #DEFAULT_DROPOUT_SEED}). */
+    public void setDropoutSeed(long seed) {
+        dropout.setState(seed);
+    }
+
+    /** The dropout generator's state, for checkpoints. */
+    public long dropoutRngState() {
+        return dropout.state();
+    }
+
+    public void setDropoutRngState(long state) {
+        dropout.setState(state);
+    }
+
     public Network network() {
         return network;
     }
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
     }
 
     public Workspace workspace() {
@@ -163,103 +255,115 @@ public final class TrainingSession {
         return ws.maxBatch;
     }
 
-    private double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
+    private void requireLabels() {
+        if (!network.spec().task().hasClassLabels()) {
+            throw new IllegalArgumentException("a " + network.spec().task() + " network trains on targets [batch]["
+                    + network.spec().outputs() + "] (float[]), not class labels");
+        }
+    }
+
+    private void requireTargets(float[] targets) {
+        if (targets == null) {
+            throw new IllegalArgumentException("targets must not be null");
+        }
+        if (network.spec().task() == Task.CLASSIFY) {
+            throw new IllegalArgumentException("a classifier trains on class labels (int[]), not float targets");
+        }
+    }
+
+    /**
+     * The forward pass (a training pass with dropout when {@code train}) and the loss summed over the batch; sets
+     * {@link #lastNormaliser}, the correct counts, and leaves the head's output in the workspace for the backward.
+     */
+    private double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, float[] targets,
+                               int targetOffset, int batch, boolean train) {
         final NetworkSpec spec = network.spec();
+        final int outputs = spec.outputs();
         Checks.batch(batch, ws.maxBatch);
         Checks.inputs(x, xOffset, batch, spec.inputs());
-        Checks.labels(labels, labelOffset, batch, spec.classes());
-        network.forwardLogits(ws, x, xOffset, batch);
-        final int classes = spec.classes();
-        int correct = 0;
-        for (int b = 0; b < batch; b++) {
-            if (SoftmaxCrossEntropy.argmax(ws.logits, 0, b, classes) == labels[labelOffset + b]) {
-                correct++;
-            }
+        if (targets == null) {
+            Checks.labels(labels, labelOffset, batch, spec.task() == Task.BINARY ? 2 : outputs);
+        } else {
+            Checks.targets(targets, targetOffset, batch, outputs, spec.task().sigmoidHead());
         }
-        lastCorrect = correct;
+        Passes.forward(network, ws, x, xOffset, batch, train ? dropout : null, false);
         lastBatch = batch;
-        return SoftmaxCrossEntropy.forward(ws.probabilities, 0, ws.logits, 0, labels, labelOffset, batch, classes);
-    }
-
-    /**
-     * Backward from the loss to every trainable layer, after {@link #forwardLoss}: the fused softmax +
-     * cross-entropy gradient {@code (P − y)/batch}, then per layer from the top the weight and bias gradients
-     * and the input gradient through the ReLU below ({@link Dense#backwardWeight} and {@link Dense#backwardInput},
-     * whose Javadoc holds the founding equations, and {@link Relu#backward}).
-     */
-    private void backward(int[] labels, int labelOffset, int batch) {
-        final float[] grads = network.gradients();
-        float[][] dOut = ws.gradRowsA;
-        float[][] dIn = ws.gradRowsB;
-        SoftmaxCrossEntropy.backward(dOut, ws.probabilities, 0, labels, labelOffset, batch,
-                network.spec().classes(), 1f / batch);
-        final ComputePool pool = ws.pool;
-        for (int l = layout.layerCount() - 1; l >= lowestTrainable; l--) {
-            final int inDim = layout.inputs(l);
-            final int outDim = layout.outputs(l);
-            final float[][] in = !trainable[l] ? null
-                    : l == 0 ? ws.copyInputRows(ws.input, ws.inputOffset, batch) : ws.hiddenRows[l - 1];
-            final boolean inputGradient = l > lowestTrainable;
-            if (pool != null && pool.threads() > 1 && batch >= 2 * pool.threads()
-                    && (long) batch * inDim * outDim >= Network.PARALLEL_MIN_MULTIPLY_ADDS) {
-                backwardTask.set(l, in, dOut, inputGradient ? dIn : null, batch);
-                try {
-                    pool.run(backwardTask);
-                } finally {
-                    backwardTask.set(-1, null, null, null, 0);
+        final float[] logits = ws.logits;
+        final float[] weights = loss.classWeightsRef();
+        switch (loss.kind()) {
+            case CROSS_ENTROPY: {
+                int correct = 0;
+                for (int b = 0; b < batch; b++) {
+                    if (network.classOf(logits, b) == labels[labelOffset + b]) {
+                        correct++;
+                    }
                 }
-            } else {
-                if (in != null) {
-                    Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
-                            layout.biasOffset(l), ws.rowScratch, dOut, in, batch, inDim, 0, outDim);
-                }
-                if (inputGradient) {
-                    Dense.backwardInput(dIn, dOut, network.weightRows(l), ws.hiddenRows[l - 1], 0, batch, inDim,
-                            outDim);
-                }
+                lastCorrect = correct;
+                lastCounted = batch;
+                lastNormaliser = SoftmaxCrossEntropy.weightSum(labels, labelOffset, batch, weights);
+                return SoftmaxCrossEntropy.forward(ws.predictions, 0, logits, 0, labels, labelOffset, batch, outputs,
+                        weights, loss.labelSmoothing());
             }
-            if (inputGradient) {
-                final float[][] t = dOut;
-                dOut = dIn;
-                dIn = t;
+            case BINARY_CROSS_ENTROPY: {
+                float[] t = targets;
+                int t0 = targetOffset;
+                if (labels != null) {
+                    for (int b = 0; b < batch; b++) {
+                        ws.targets[b] = labels[labelOffset + b];
+                    }
+                    t = ws.targets;
+                    t0 = 0;
+                }
+                int correct = 0;
+                for (int i = 0; i < batch * outputs; i++) {
+                    if ((logits[i] >= 0f) == (t[t0 + i] >= 0.5f)) {
+                        correct++;
+                    }
+                }
+                lastCorrect = correct;
+                lastCounted = batch * outputs;
+                lastNormaliser = (double) batch * outputs;
+                return SigmoidCrossEntropy.forward(ws.predictions, 0, logits, 0, t, t0, batch * outputs,
+                        weights == null ? 1f : weights[0], weights == null ? 1f : weights[1]);
+            }
+            default: {
+                lastCorrect = 0;
+                lastCounted = 0;
+                lastNormaliser = (double) batch * outputs;
+                System.arraycopy(logits, 0, ws.predictions, 0, batch * outputs);
+                return loss.kind() == Loss.Kind.MSE
+                        ? RegressionLoss.squaredError(logits, 0, targets, targetOffset, batch * outputs)
+                        : RegressionLoss.huber(logits, 0, targets, targetOffset, batch * outputs, loss.huberDelta());
             }
         }
     }
 
     /**
-     * One layer's backward pass split over a pool: part {@code p} takes the weight-gradient rows (outputs) and the
-     * input-gradient batch rows of its share; the two write disjoint data and read only what the layer above made.
+     * The loss's fused backward into {@code ws.gradRowsA}: {@code ∂L/∂a} of the output layer, with the mean's
+     * {@code 1/normaliser} folded in. For the founding classifier, {@code (P − y)/batch}.
      */
-    private final class BackwardTask implements ComputePool.Task {
-        private int layer;
-        private float[][] in;
-        private float[][] dOut;
-        private float[][] dIn;
-        private int batch;
-
-        void set(int l, float[][] input, float[][] gradOut, float[][] gradIn, int rows) {
-            layer = l;
-            in = input;
-            dOut = gradOut;
-            dIn = gradIn;
-            batch = rows;
-        }
-
-        @Override
-        public void run(int part, int parts) {
-            final int l = layer;
-            final int inDim = layout.inputs(l);
-            final int outDim = layout.outputs(l);
-            final float[] grads = network.gradients();
-            if (in != null) {
-                Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
-                        layout.biasOffset(l), ws.partRowScratch[part], dOut, in, batch, inDim,
-                        ComputePool.split(outDim, part, parts), ComputePool.split(outDim, part + 1, parts));
-            }
-            if (dIn != null) {
-                Dense.backwardInput(dIn, dOut, network.weightRows(l), ws.hiddenRows[l - 1],
-                        ComputePool.split(batch, part, parts), ComputePool.split(batch, part + 1, parts), inDim, outDim);
-            }
+    private void lossBackward(int[] labels, int labelOffset, float[] targets, int targetOffset, int batch) {
+        final int outputs = network.spec().outputs();
+        final float scale = (float) (1.0 / lastNormaliser);
+        final float[] weights = loss.classWeightsRef();
+        switch (loss.kind()) {
+            case CROSS_ENTROPY:
+                SoftmaxCrossEntropy.backward(ws.gradRowsA, ws.predictions, 0, labels, labelOffset, batch, outputs, scale,
+                        weights, loss.labelSmoothing());
+                break;
+            case BINARY_CROSS_ENTROPY:
+                SigmoidCrossEntropy.backward(ws.gradRowsA, ws.predictions, 0, labels != null ? ws.targets : targets,
+                        labels != null ? 0 : targetOffset, batch, outputs, scale, weights == null ? 1f : weights[0],
+                        weights == null ? 1f : weights[1]);
+                break;
+            case MSE:
+                RegressionLoss.squaredErrorBackward(ws.gradRowsA, ws.logits, 0, targets, targetOffset, batch, outputs,
+                        scale);
+                break;
+            default:
+                RegressionLoss.huberBackward(ws.gradRowsA, ws.logits, 0, targets, targetOffset, batch, outputs, scale,
+                        loss.huberDelta());
+                break;
         }
     }
 }

@@ -34,7 +34,7 @@ class BadInputTest {
         session.trainStep(x, y, 8);
         session.optimizerStep();
         session.trainStep(x, y, 8); // leave non-zero gradients to protect
-        paramsBefore = network.parameters().clone();
+        paramsBefore = network.copyParameters();
         gradsBefore = network.gradients().clone();
     }
 
@@ -43,7 +43,7 @@ class BadInputTest {
         for (String part : messageParts) {
             assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should mention '" + part + "'");
         }
-        assertArrayEquals(paramsBefore, network.parameters(), 0f, "parameters unchanged");
+        assertArrayEquals(paramsBefore, network.copyParameters(), 0f, "parameters unchanged");
         assertArrayEquals(gradsBefore, network.gradients(), 0f, "gradients unchanged");
         assertEquals(1, session.optimizer().steps(), "optimizer step count unchanged");
     }
@@ -105,7 +105,7 @@ class BadInputTest {
     @Test
     void nullArrays() {
         assertRejected(IllegalArgumentException.class, () -> session.trainStep(null, y, 8), "input must not be null");
-        assertRejected(IllegalArgumentException.class, () -> session.trainStep(x, null, 8), "labels must not be null");
+        assertRejected(IllegalArgumentException.class, () -> session.trainStep(x, (int[]) null, 8), "labels must not be null");
     }
 
     @Test
@@ -143,7 +143,7 @@ class BadInputTest {
 
     @Test
     void nonFiniteParametersAreRefused() {
-        float[] bad = network.parameters().clone();
+        float[] bad = network.copyParameters();
         bad[network.layout().biasOffset(0) + 2] = Float.NaN;
         assertRejected(IllegalArgumentException.class, () -> network.setParameters(bad),
                 "parameter layer0.bias[2] is NaN");

@@ -64,14 +64,14 @@ class ConcurrentInferenceTest {
     private static void assertSharedInferenceMatches(NetworkSpec spec, long seed, ComputePool pool) throws Exception {
         Network network = new Network(spec, seed);
         Random r = new Random(seed);
-        float[] params = network.parameters();
+        float[] params = network.copyParameters();
         for (int l = 0; l < spec.layerCount(); l++) {
             int b0 = network.layout().biasOffset(l);
             for (int o = 0; b0 >= 0 && o < spec.layerOutputs(l); o++) {
                 params[b0 + o] = (float) r.nextGaussian() * 0.3f;
             }
         }
-        network.parametersChanged();
+        network.setParameters(params);
         float[] x = new float[ROWS * spec.inputs()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (r.nextGaussian() * 2);

@@ -38,14 +38,14 @@ class GradientCheckTest {
         Network network = new Network(spec, 11 + inputs + hiddenLayers);
         Rng rng = new Rng(99);
         // Non-zero biases, so their gradients and the ReLU gates are exercised away from the init.
-        float[] p = network.parameters();
+        float[] p = network.copyParameters();
         for (int l = 0; l < spec.layerCount(); l++) {
             int b0 = network.layout().biasOffset(l);
             for (int o = 0; b0 >= 0 && o < spec.layerOutputs(l); o++) {
                 p[b0 + o] = (float) (0.3 * rng.nextGaussian());
             }
         }
-        network.parametersChanged();
+        network.setParameters(p);
         float[] x = new float[batch * inputs];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rng.nextGaussian();

@@ -19,7 +19,7 @@ class LearningTest {
         Network network = new Network(spec, seed);
         TrainingSession session = new TrainingSession(network, 32, config);
         new Trainer(session, data, 32, seed + 1).fit(epochs, TrainingListener.NONE);
-        return network.parameters().clone();
+        return network.copyParameters();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.edgetrain.runtime.checkpoint;
 
+import dev.edgetrain.runtime.Activation;
+import dev.edgetrain.runtime.LayerSpec;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.io.AtomicFile;
 import dev.edgetrain.runtime.optim.Optimizer;
@@ -23,54 +26,64 @@ import java.util.zip.CRC32;
 
 /**
  * Everything needed to resume training exactly where it stopped: the network's spec and parameters, the
- * optimizer's step count and state slabs, the epochs done, the shuffling generator's state, and the
- * caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint taken
- * after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
+ * optimizer's step count and state slabs, the loss, the epochs done, the shuffling and dropout generators'
+ * states, and the caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint
+ * taken after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
  *
- * <h2>File format, version 1</h2>
+ * <h2>File format, version 2</h2>
  * Big-endian. {@code magic "ETCKPT\r\n"} (8 bytes: a text-mode transfer that mangles line ends is
  * detected), {@code int version}, then:
  * <pre>
- *   spec        int inputs, int hiddenCount, int[hiddenCount] hidden, int classes, byte[layers] bias flags
+ *   spec        int inputs, int layerCount, layerCount × layer, string task (Task.id())
+ *     layer     int outputs, byte bias, string activation (Activation.toString()), byte layerNorm,
+ *               float normEpsilon, float dropout
+ *   loss        string description (Loss.toString())
  *   optimizer   string description (OptimizerConfig.toString()), long steps, double learning-rate scale,
  *               int slabCount, slabCount × (int length, float[length])
- *   progress    int epochsDone, long rngState
+ *   progress    int epochsDone, long rngState, long dropoutRngState
  *   metadata    int count, count × (string key, string value)        — sorted by key
  *   arrays      int count, count × (string key, int length, float[length]) — sorted by key
  *   parameters  int length, float[length]
  *   checksum    long CRC-32 of every byte before it
  * </pre>
+ * Version 1 (before layer kinds and tasks; read as ReLU classifiers with the cross-entropy loss and the default
+ * dropout generator) had {@code spec = int inputs, int hiddenCount, int[hiddenCount] hidden, int classes,
+ * byte[layers] bias flags}, no loss, and no {@code dropoutRngState}.
  * Strings are {@code int byteLength} + UTF-8. Files are written atomically: to a temporary file in the same
  * directory, flushed to disk, then renamed over the target, so a crash leaves the old checkpoint or the
  * new one, never a partial file.
  */
 public final class Checkpoint {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     private static final byte[] MAGIC = {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'};
     private static final Charset UTF8 = Charset.forName("UTF-8");
 
     private final NetworkSpec spec;
     private final float[] parameters;
+    private final String loss;
     private final String optimizer;
     private final long optimizerSteps;
     private final double learningRateScale;
     private final float[][] optimizerState;
     private final int epochsDone;
     private final long rngState;
+    private final long dropoutRngState;
     private final Map<String, String> metadata;
     private final Map<String, float[]> arrays;
 
-    private Checkpoint(NetworkSpec spec, float[] parameters, String optimizer, long optimizerSteps,
+    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, String optimizer, long optimizerSteps,
                        double learningRateScale, float[][] optimizerState, int epochsDone, long rngState,
-                       Map<String, String> metadata, Map<String, float[]> arrays) {
+                       long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
         this.parameters = parameters;
+        this.loss = loss;
         this.optimizer = optimizer;
         this.optimizerSteps = optimizerSteps;
         this.learningRateScale = learningRateScale;
         this.optimizerState = optimizerState;
         this.epochsDone = epochsDone;
         this.rngState = rngState;
+        this.dropoutRngState = dropoutRngState;
         this.metadata = Collections.unmodifiableMap(new TreeMap<String, String>(metadata));
         this.arrays = Collections.unmodifiableMap(new TreeMap<String, float[]>(arrays));
     }
@@ -89,9 +102,9 @@ public final class Checkpoint {
                 copies.put(e.getKey(), e.getValue().clone());
             }
         }
-        return new Checkpoint(session.network().spec(), session.network().parameters().clone(),
-                opt.config().toString(), opt.steps(), opt.learningRateScale(), state, trainer.epochsDone(),
-                trainer.rngState(),
+        return new Checkpoint(session.network().spec(), session.network().copyParameters(),
+                session.loss().toString(), opt.config().toString(), opt.steps(), opt.learningRateScale(), state,
+                trainer.epochsDone(), trainer.rngState(), session.dropoutRngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
 
@@ -105,6 +118,10 @@ public final class Checkpoint {
         Optimizer opt = session.optimizer();
         if (!network.spec().equals(spec)) {
             throw new CheckpointException("checkpoint holds network " + spec + ", this run builds " + network.spec());
+        }
+        if (!session.loss().toString().equals(loss)) {
+            throw new CheckpointException("checkpoint was trained with loss " + loss + ", this run asks for "
+                    + session.loss());
         }
         if (!opt.config().toString().equals(optimizer)) {
             throw new CheckpointException("checkpoint was trained with optimizer " + optimizer
@@ -122,6 +139,7 @@ public final class Checkpoint {
         opt.setLearningRateScale(learningRateScale);
         trainer.setEpochsDone(epochsDone);
         trainer.setRngState(rngState);
+        session.setDropoutRngState(dropoutRngState);
     }
 
     public NetworkSpec spec() {
@@ -131,6 +149,11 @@ public final class Checkpoint {
     /** A copy of the parameters. */
     public float[] parameters() {
         return parameters.clone();
+    }
+
+    /** The loss the run trained with ({@code Loss.toString()}). */
+    public String lossDescription() {
+        return loss;
     }
 
     public String optimizerDescription() {
@@ -154,6 +177,11 @@ public final class Checkpoint {
         return rngState;
     }
 
+    /** The dropout generator's state ({@code TrainingSession.dropoutRngState()}). */
+    public long dropoutRngState() {
+        return dropoutRngState;
+    }
+
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -172,14 +200,18 @@ public final class Checkpoint {
             out.write(MAGIC);
             out.writeInt(FORMAT_VERSION);
             out.writeInt(spec.inputs());
-            out.writeInt(spec.hiddenLayerCount());
-            for (int h = 0; h < spec.hiddenLayerCount(); h++) {
-                out.writeInt(spec.hidden(h));
-            }
-            out.writeInt(spec.classes());
+            out.writeInt(spec.layerCount());
             for (int l = 0; l < spec.layerCount(); l++) {
-                out.writeByte(spec.hasBias(l) ? 1 : 0);
+                LayerSpec layer = spec.layer(l);
+                out.writeInt(layer.outputs());
+                out.writeByte(layer.bias() ? 1 : 0);
+                writeString(out, layer.activation().toString());
+                out.writeByte(layer.layerNorm() ? 1 : 0);
+                out.writeFloat(layer.normEpsilon());
+                out.writeFloat(layer.dropout());
             }
+            writeString(out, spec.task().id());
+            writeString(out, loss);
             writeString(out, optimizer);
             out.writeLong(optimizerSteps);
             out.writeDouble(learningRateScale);
@@ -189,6 +221,7 @@ public final class Checkpoint {
             }
             out.writeInt(epochsDone);
             out.writeLong(rngState);
+            out.writeLong(dropoutRngState);
             out.writeInt(metadata.size());
             for (Map.Entry<String, String> e : metadata.entrySet()) {
                 writeString(out, e.getKey());
@@ -270,9 +303,9 @@ public final class Checkpoint {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         buf.position(MAGIC.length);
         int version = buf.getInt();
-        if (version != FORMAT_VERSION) {
+        if (version != 1 && version != FORMAT_VERSION) {
             throw new CheckpointException(source + " has checkpoint format version " + version
-                    + ", this edgetrain reads version " + FORMAT_VERSION);
+                    + ", this edgetrain reads versions 1 and " + FORMAT_VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 8);
@@ -283,22 +316,11 @@ public final class Checkpoint {
         buf.limit(bytes.length - 8);
         String field = "spec";
         try {
-            int inputs = buf.getInt();
-            int hiddenCount = count(buf, 4, "hidden layer count", source);
-            int[] hidden = new int[hiddenCount];
-            for (int h = 0; h < hiddenCount; h++) {
-                hidden[h] = buf.getInt();
-            }
-            int classes = buf.getInt();
-            boolean[] bias = new boolean[hiddenCount + 1];
-            for (int l = 0; l < bias.length; l++) {
-                bias[l] = buf.get() != 0;
-            }
-            NetworkSpec spec;
-            try {
-                spec = NetworkSpec.of(inputs, hidden, classes).withLayerBias(bias);
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
+            NetworkSpec spec = version == 1 ? readSpecV1(buf, source) : readSpec(buf, source);
+            String loss = "cross_entropy";
+            if (version >= 2) {
+                field = "loss";
+                loss = readString(buf, source);
             }
             field = "optimizer";
             String optimizer = readString(buf, source);
@@ -315,6 +337,7 @@ public final class Checkpoint {
             field = "progress";
             int epochs = buf.getInt();
             long rng = buf.getLong();
+            long dropoutRng = version >= 2 ? buf.getLong() : TrainingSession.DEFAULT_DROPOUT_SEED;
             field = "metadata";
             int metaCount = count(buf, 8, "metadata entry count", source);
             Map<String, String> meta = new TreeMap<String, String>();
@@ -343,11 +366,54 @@ public final class Checkpoint {
             if (epochs < 0 || steps < 0) {
                 throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps + ")");
             }
-            return new Checkpoint(probe.spec(), params, optimizer, steps, scale, state, epochs, rng, meta, arrays);
+            return new Checkpoint(probe.spec(), params, loss, optimizer, steps, scale, state, epochs, rng, dropoutRng,
+                    meta, arrays);
         } catch (BufferUnderflowException e) {
             throw new CheckpointException(source + " is truncated in its " + field + " section");
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** Version 1's spec: ReLU hidden layers, a softmax classifier, a bias flag per layer. */
+    private static NetworkSpec readSpecV1(ByteBuffer buf, String source) throws CheckpointException {
+        int inputs = buf.getInt();
+        int hiddenCount = count(buf, 4, "hidden layer count", source);
+        int[] hidden = new int[hiddenCount];
+        for (int h = 0; h < hiddenCount; h++) {
+            hidden[h] = buf.getInt();
+        }
+        int classes = buf.getInt();
+        boolean[] bias = new boolean[hiddenCount + 1];
+        for (int l = 0; l < bias.length; l++) {
+            bias[l] = buf.get() != 0;
+        }
+        try {
+            return NetworkSpec.of(inputs, hidden, classes).withLayerBias(bias);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
+        }
+    }
+
+    private static NetworkSpec readSpec(ByteBuffer buf, String source) throws CheckpointException {
+        int inputs = buf.getInt();
+        int layerCount = count(buf, 14, "layer count", source);
+        LayerSpec[] layers = new LayerSpec[layerCount];
+        try {
+            for (int l = 0; l < layerCount; l++) {
+                int outputs = buf.getInt();
+                boolean bias = buf.get() != 0;
+                Activation activation = Activation.parse(readString(buf, source));
+                boolean norm = buf.get() != 0;
+                float epsilon = buf.getFloat();
+                float dropout = buf.getFloat();
+                LayerSpec layer = LayerSpec.dense(outputs, activation).withBias(bias).withDropout(dropout);
+                layers[l] = norm ? layer.withLayerNorm(epsilon) : layer;
+            }
+            Task task = Task.parse(readString(buf, source));
+            return NetworkSpec.of(inputs, layers, task);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
         }
     }
 

@@ -37,8 +37,8 @@ public final class Dense {
     // ---- forward: out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i], axpys over o along rows of Wᵀ -------------
 
     /**
-     * {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} for batch rows {@code [rowFrom, rowTo)}, then
-     * {@code max(·, 0)} when {@code relu}: the dense layer and its ReLU fused. Inner loops are axpys over
+     * {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} for batch rows {@code [rowFrom, rowTo)}: the dense
+     * layer's {@code z = W·x + b} (its activation is a kernel pair of its own, {@link Activations}). Inner loops are axpys over
      * contiguous outputs along rows of {@code Wᵀ}, four inputs a pass; the input dimension is cut in blocks of {@code Wᵀ} rows that stay in cache while
      * all batch rows use them.
      *
@@ -49,7 +49,7 @@ public final class Dense {
      * @param bias    {@code [outDim]} at {@code bOff}, or {@code null} for none
      */
     public static void forward(float[][] out, float[] in, int inOff, float[][] inRows, float[][] weightT,
-                               float[] bias, int bOff, int rowFrom, int rowTo, int inDim, int outDim, boolean relu) {
+                               float[] bias, int bOff, int rowFrom, int rowTo, int inDim, int outDim) {
         for (int b = rowFrom; b < rowTo; b++) {
             final float[] y = out[b];
             if (bias != null) {
@@ -68,14 +68,6 @@ public final class Dense {
                     forwardRow(out[b], inRows[b], 0, weightT, i0, i1, outDim);
                 } else {
                     forwardRow(out[b], in, inOff + b * inDim, weightT, i0, i1, outDim);
-                }
-            }
-        }
-        if (relu) {
-            for (int b = rowFrom; b < rowTo; b++) {
-                final float[] y = out[b];
-                for (int o = 0; o < outDim; o++) {
-                    y[o] = Math.max(y[o], 0f);
                 }
             }
         }
@@ -126,7 +118,7 @@ public final class Dense {
      * @param weight {@code W [outDim][≥ inDim]}, one array per output
      */
     public static void forwardDot(float[][] out, float[][] in, float[][] weight, float[] bias, int bOff, int rowFrom,
-                                  int rowTo, int inDim, int outDim, boolean relu) {
+                                  int rowTo, int inDim, int outDim) {
         for (int b = rowFrom; b < rowTo; b++) {
             final float[] x = in[b];
             final float[] y = out[b];
@@ -219,11 +211,6 @@ public final class Dense {
                 }
                 y[o] = (s0 + s1) + (bias != null ? bias[bOff + o] : 0f);
             }
-            if (relu) {
-                for (int k = 0; k < outDim; k++) {
-                    y[k] = Math.max(y[k], 0f);
-                }
-            }
         }
     }
 
@@ -241,7 +228,7 @@ public final class Dense {
      *       {@link SoftmaxCrossEntropy#backward}), so {@code dWeight} is
      *       <b>{@code ∂J/∂V_kj = B_j (y_k − P_k)}</b>, negated.</li>
      *   <li>At the hidden layer, {@code in = x} and {@code dOut = 1[A_j > 0] · Σ_k (P_k − y_k) V_kj} (from
-     *       {@link #backwardInput} of the output layer, gated), so {@code dWeight} is
+     *       {@link #backwardInput} of the output layer, gated by {@link Relu#backward}), so {@code dWeight} is
      *       <b>{@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}</b>, negated.</li>
      * </ul>
      * {@link ReferenceKernels#foundingOutputWeightGradient} and {@link ReferenceKernels#foundingHiddenWeightGradient}
@@ -304,18 +291,17 @@ public final class Dense {
 
     /**
      * Input gradient for batch rows {@code [rowFrom, rowTo)}: {@code dIn[b][i] = Σ_o dOut[b][o] · W[o][i]}
-     * (overwritten), four weight rows a pass; then, when {@code gate} is given (the forward
-     * output {@code B = ReLU(A)} of the layer below), the ReLU backward {@code dIn[b][i] *= 1[B[b][i] > 0]}
-     * ({@link Relu#backward}). At the founding network's output layer this is the factor
+     * (overwritten), four weight rows a pass. At the founding network's output layer ({@code W = V},
+     * {@code dOut = P − y}) this is {@code Σ_k (P_k − y_k) V_kj}, which the ReLU backward of the hidden layer
+     * ({@link Activations}, {@link Relu#backward}) then gates into the factor
      * {@code 1[A_j > 0] · Σ_k (P_k − y_k) V_kj} of {@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}.
      *
      * @param dIn    {@code [≥ rowTo][≥ inDim]}
      * @param dOut   {@code [≥ rowTo][≥ outDim]}
      * @param weight {@code W [outDim][≥ inDim]}, one array per output
-     * @param gate   {@code [≥ rowTo][≥ inDim]} or {@code null}
      */
-    public static void backwardInput(float[][] dIn, float[][] dOut, float[][] weight, float[][] gate, int rowFrom,
-                                     int rowTo, int inDim, int outDim) {
+    public static void backwardInput(float[][] dIn, float[][] dOut, float[][] weight, int rowFrom, int rowTo,
+                                     int inDim, int outDim) {
         for (int b = rowFrom; b < rowTo; b++) {
             final float[] y = dIn[b];
             final float[] d = dOut[b];
@@ -338,9 +324,6 @@ public final class Dense {
                 if (g != 0f) {
                     inputAxpy1(y, inDim, g, weight[o]);
                 }
-            }
-            if (gate != null) {
-                Relu.backward(y, gate[b], inDim);
             }
         }
     }

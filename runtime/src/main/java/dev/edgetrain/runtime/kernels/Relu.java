@@ -1,8 +1,8 @@
 package dev.edgetrain.runtime.kernels;
 
 /**
- * The rectifier {@code B = ReLU(A) = max(A, 0)}. Its forward pass is fused into {@link Dense#forward} and
- * {@link Dense#forwardDot} ({@code relu = true}); this is its backward pass.
+ * The rectifier {@code B = ReLU(A) = max(A, 0)} and its backward pass: the indicator {@code 1[A_j > 0]} of the
+ * founding equation {@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}.
  */
 public final class Relu {
     private Relu() {
@@ -12,8 +12,20 @@ public final class Relu {
     private static final float LIFT = 0x1p126f;
 
     /**
-     * {@code d[i] = 1[A_i > 0] · d[i]}, in place: the indicator {@code 1[A_j > 0]} of the founding equation
-     * {@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}. The test is made on the forward <em>output</em>
+     * {@code out[i] = max(in[i], 0)}; {@code out} may be {@code in} (the workspace computes ReLU in place, since its
+     * backward needs only the output).
+     *
+     * @param out {@code [≥ n]}
+     * @param in  {@code [≥ n]} pre-activation {@code A}
+     */
+    public static void forward(float[] out, float[] in, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(in[i], 0f);
+        }
+    }
+
+    /**
+     * {@code d[i] = 1[A_i > 0] · d[i]}, in place. The test is made on the forward <em>output</em>
      * {@code B = ReLU(A)}, since {@code B > 0} exactly when {@code A > 0}, so the workspace keeps only {@code B}.
      *
      * <p>Written without a branch or a select so the JIT vectorises it: the factor
@@ -27,7 +39,12 @@ public final class Relu {
      */
     public static void backward(float[] d, float[] out, int n) {
         for (int i = 0; i < n; i++) {
-            d[i] *= Math.min(Math.min(out[i] * LIFT, 1f) * LIFT, 1f);
+            d[i] *= gate(out[i]);
         }
+    }
+
+    /** 1 for every positive float, 0 for zero and negatives; branch-free (see {@link #backward}). */
+    static float gate(float v) {
+        return Math.min(Math.min(Math.max(v, 0f) * LIFT, 1f) * LIFT, 1f);
     }
 }

@@ -91,6 +91,97 @@ public final class SoftmaxCrossEntropy {
         }
     }
 
+    /**
+     * Softmax of every row and the summed weighted, smoothed cross-entropy, PyTorch's
+     * {@code cross_entropy(weight=w, label_smoothing=ε)} before its division by {@link #weightSum}:
+     * <pre>
+     *   ℓ_b = (1 − ε) · w_c · (−log P_c) + (ε / K) · Σ_k w_k · (−log P_k)      c = labels[b], K = classes
+     * </pre>
+     * with {@code −log P_k = m + log Σ_j exp(O_j − m) − O_k} (log-sum-exp). {@code weights == null} means all 1;
+     * with no weights and {@code ε = 0} this is {@link #forward(float[], int, float[], int, int[], int, int, int)}.
+     *
+     * @param weights {@code [classes]} or {@code null}
+     */
+    public static double forward(float[] probs, int pOff, float[] logits, int lOff, int[] labels, int yOff,
+                                 int batch, int classes, float[] weights, float smoothing) {
+        if (weights == null && smoothing == 0f) {
+            return forward(probs, pOff, logits, lOff, labels, yOff, batch, classes);
+        }
+        softmax(probs, pOff, logits, lOff, batch, classes);
+        double loss = 0;
+        for (int b = 0; b < batch; b++) {
+            final int l0 = lOff + b * classes;
+            float max = logits[l0];
+            for (int k = 1; k < classes; k++) {
+                max = Math.max(max, logits[l0 + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                sum += Math.exp(logits[l0 + k] - max);
+            }
+            final double logSum = max + Math.log(sum);
+            final int c = labels[yOff + b];
+            final double wc = weights == null ? 1.0 : weights[c];
+            double smooth = 0;
+            if (smoothing != 0f) {
+                for (int k = 0; k < classes; k++) {
+                    smooth += (weights == null ? 1.0 : weights[k]) * (logSum - logits[l0 + k]);
+                }
+            }
+            loss += (1.0 - smoothing) * wc * (logSum - logits[l0 + c]) + smoothing / classes * smooth;
+        }
+        return loss;
+    }
+
+    /** {@code Σ_b w[labels[b]]}, PyTorch's divisor of a weighted mean; {@code batch} without weights. */
+    public static double weightSum(int[] labels, int yOff, int batch, float[] weights) {
+        if (weights == null) {
+            return batch;
+        }
+        double s = 0;
+        for (int b = 0; b < batch; b++) {
+            s += weights[labels[yOff + b]];
+        }
+        return s;
+    }
+
+    /**
+     * The backward of {@link #forward(float[], int, float[], int, int[], int, int, int, float[], float)}:
+     * <pre>
+     *   dO[b][k] = scale · ((1 − ε) · w_c · (P_k − y_k) + (ε / K) · (W · P_k − w_k)),   W = Σ_j w_j
+     * </pre>
+     * Without weights this is {@code scale · (P_k − ((1 − ε) · y_k + ε / K))}: the fused {@code P − y} against the
+     * smoothed one-hot label; with neither, exactly {@link #backward(float[][], float[], int, int[], int, int, int, float)}.
+     */
+    public static void backward(float[][] dLogits, float[] probs, int pOff, int[] labels, int yOff, int batch,
+                                int classes, float scale, float[] weights, float smoothing) {
+        if (weights == null && smoothing == 0f) {
+            backward(dLogits, probs, pOff, labels, yOff, batch, classes, scale);
+            return;
+        }
+        double total = classes;
+        if (weights != null) {
+            total = 0;
+            for (int k = 0; k < classes; k++) {
+                total += weights[k];
+            }
+        }
+        final float eps = smoothing;
+        final float perClass = eps / classes;
+        for (int b = 0; b < batch; b++) {
+            final float[] d = dLogits[b];
+            final int p0 = pOff + b * classes;
+            final int c = labels[yOff + b];
+            final float wc = weights == null ? 1f : weights[c];
+            for (int k = 0; k < classes; k++) {
+                final float p = probs[p0 + k];
+                final float wk = weights == null ? 1f : weights[k];
+                final float y = k == c ? 1f : 0f;
+                d[k] = scale * ((1f - eps) * wc * (p - y) + perClass * ((float) total * p - wk));
+            }
+        }
+    }
+
     /** Index of the largest value in row {@code b} of {@code values [batch][classes]}; the first on ties. */
     public static int argmax(float[] values, int off, int b, int classes) {
         final int r0 = off + b * classes;

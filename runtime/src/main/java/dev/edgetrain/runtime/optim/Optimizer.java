@@ -1,7 +1,6 @@
 package dev.edgetrain.runtime.optim;
 
 import dev.edgetrain.runtime.DivergenceException;
-import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.ParameterLayout;
 
 /**
@@ -11,7 +10,10 @@ import dev.edgetrain.runtime.ParameterLayout;
  * <p>A step: the global L2 norm of the trainable gradients is computed first; if it is not finite the
  * step throws {@link DivergenceException} and changes nothing. Otherwise gradients are scaled down to
  * the clip norm if set, the schedule gives this step's learning rate, and each trainable layer's weights
- * (with weight decay) and biases (without) are updated by one loop over their slab range.
+ * (with weight decay) and biases and layer-norm parameters (without) are updated by one loop over their slab range.
+ *
+ * <p>A {@link dev.edgetrain.runtime.TrainingSession} calls {@link #step} with its network's slabs and then rebuilds
+ * what the network derives from them; that is the only way an optimizer changes a network.
  */
 public abstract class Optimizer {
     final OptimizerConfig config;
@@ -33,16 +35,16 @@ public abstract class Optimizer {
     }
 
     /**
-     * One update of {@code network}'s parameters from its gradients; layers whose {@code trainable} flag is
-     * false are left as they are. Gradients are not cleared.
+     * One update of {@code params} from {@code grads} (both laid out by {@code layout}); layers whose
+     * {@code trainable} flag is false are left as they are. Gradients are not cleared.
      */
-    public final void step(Network network, boolean[] trainable) {
-        final float[] params = network.parameters();
-        final float[] grads = network.gradients();
-        final ParameterLayout layout = network.layout();
-        if (params.length != parameterCount) {
-            throw new IllegalArgumentException("optimizer was made for " + parameterCount + " parameters, network "
-                    + network.spec() + " has " + params.length);
+    public final void step(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable) {
+        if (params == null || grads == null || layout == null) {
+            throw new IllegalArgumentException("parameters, gradients and layout must not be null");
+        }
+        if (params.length != parameterCount || grads.length != parameterCount || layout.size() != parameterCount) {
+            throw new IllegalArgumentException("optimizer was made for " + parameterCount + " parameters, got "
+                    + params.length + " parameters, " + grads.length + " gradients and a layout of " + layout.size());
         }
         if (trainable == null || trainable.length != layout.layerCount()) {
             throw new IllegalArgumentException("trainable flags must have one entry per layer ("
@@ -71,12 +73,11 @@ public abstract class Optimizer {
                 continue;
             }
             final int w0 = layout.weightOffset(l);
-            update(params, grads, w0, w0 + layout.weightSize(l), lr, gradScale, config.weightDecay);
-            final int b0 = layout.biasOffset(l);
-            if (b0 >= 0) {
-                update(params, grads, b0, b0 + layout.biasSize(l), lr, gradScale, 0f);
+            final int wEnd = w0 + layout.weightSize(l);
+            update(params, grads, w0, wEnd, lr, gradScale, config.weightDecay);
+            if (wEnd < layout.layerEnd(l)) { // bias and layer-norm scale/shift: no weight decay
+                update(params, grads, wEnd, layout.layerEnd(l), lr, gradScale, 0f);
             }
-            network.parametersChanged(l);
         }
     }
 

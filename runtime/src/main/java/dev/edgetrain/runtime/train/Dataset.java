@@ -1,20 +1,26 @@
 package dev.edgetrain.runtime.train;
 
+import dev.edgetrain.runtime.Rng;
+
 /**
- * An in-memory classification data set: features {@code [rows][features]} row-major in one {@code float[]},
- * labels {@code [rows]} as class indices. Validated on construction (shapes, finite features, labels in
- * {@code [0, classes)}), with errors that name the row and column. Optional class and feature names travel
- * with the data into exported model metadata.
+ * An in-memory data set: features {@code [rows][features]} row-major in one {@code float[]}, and per row either
+ * a class index (a labelled set, for classify and binary networks: {@code labels [rows]}) or real-valued targets
+ * (a target set, for multi-label, binary and regression networks: {@code targets [rows][targetWidth]}).
+ * Validated on construction (shapes, finite values, labels in {@code [0, classes)}), with errors that name the
+ * row and column. Optional class, target and feature names travel with the data into exported model metadata.
  *
  * <p>The arrays are held, not copied; don't change them while a {@link Trainer} uses the set.
  */
 public final class Dataset {
     private final float[] features;
     private final int[] labels;
+    private final float[] targets;
     private final int rows;
     private final int featureCount;
     private final int classes;
-    private final String[] classNames;
+    private final int targetWidth;
+    /** Class names {@code [classes]} of a labelled set, target names {@code [targetWidth]} of a target set. */
+    private final String[] outputNames;
     private final String[] featureNames;
 
     public Dataset(float[] features, int[] labels, int featureCount, int classes) {
@@ -22,30 +28,52 @@ public final class Dataset {
     }
 
     /**
+     * A labelled set.
+     *
      * @param classNames   {@code [classes]} or null
      * @param featureNames {@code [featureCount]} or null
      */
     public Dataset(float[] features, int[] labels, int featureCount, int classes, String[] classNames,
                    String[] featureNames) {
-        if (features == null || labels == null) {
-            throw new IllegalArgumentException("features and labels must not be null");
+        this(features, labels, null, featureCount, classes, 0, classNames, featureNames);
+    }
+
+    private Dataset(float[] features, int[] labels, float[] targets, int featureCount, int classes, int targetWidth,
+                    String[] outputNames, String[] featureNames) {
+        if (features == null || (labels == null) == (targets == null)) {
+            throw new IllegalArgumentException("features and labels (or targets) must not be null");
         }
         if (featureCount < 1) {
             throw new IllegalArgumentException("featureCount must be >= 1, got " + featureCount);
         }
-        if (classes < 2) {
-            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        final int n;
+        if (labels != null) {
+            if (classes < 2) {
+                throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+            }
+            n = labels.length;
+        } else {
+            if (targetWidth < 1) {
+                throw new IllegalArgumentException("targetWidth must be >= 1, got " + targetWidth);
+            }
+            if (targets.length % targetWidth != 0) {
+                throw new IllegalArgumentException(targets.length + " target values are not a whole number of rows of "
+                        + targetWidth);
+            }
+            n = targets.length / targetWidth;
         }
-        if (labels.length == 0) {
+        if (n == 0) {
             throw new IllegalArgumentException("data set is empty: expected at least one row");
         }
-        if ((long) labels.length * featureCount != features.length) {
-            throw new IllegalArgumentException(labels.length + " labels need " + (long) labels.length * featureCount
-                    + " feature values (" + featureCount + " per row), got " + features.length);
+        if ((long) n * featureCount != features.length) {
+            throw new IllegalArgumentException(n + (labels != null ? " labels" : " target rows") + " need "
+                    + (long) n * featureCount + " feature values (" + featureCount + " per row), got " + features.length);
         }
-        if (classNames != null && classNames.length != classes) {
-            throw new IllegalArgumentException(classes + " classes need " + classes + " class names, got "
-                    + classNames.length);
+        final int outputs = labels != null ? classes : targetWidth;
+        if (outputNames != null && outputNames.length != outputs) {
+            throw new IllegalArgumentException(labels != null ? classes + " classes need " + classes
+                    + " class names, got " + outputNames.length
+                    : targetWidth + " targets need " + targetWidth + " target names, got " + outputNames.length);
         }
         if (featureNames != null && featureNames.length != featureCount) {
             throw new IllegalArgumentException(featureCount + " features need " + featureCount
@@ -57,19 +85,44 @@ public final class Dataset {
                         + " is " + features[i] + ", expected a finite number");
             }
         }
-        for (int r = 0; r < labels.length; r++) {
-            if (labels[r] < 0 || labels[r] >= classes) {
-                throw new IllegalArgumentException("row " + r + " has label " + labels[r] + ", expected a class in [0, "
-                        + classes + ")");
+        if (labels != null) {
+            for (int r = 0; r < labels.length; r++) {
+                if (labels[r] < 0 || labels[r] >= classes) {
+                    throw new IllegalArgumentException("row " + r + " has label " + labels[r]
+                            + ", expected a class in [0, " + classes + ")");
+                }
+            }
+        } else {
+            for (int i = 0; i < targets.length; i++) {
+                if (!(Math.abs(targets[i]) <= Float.MAX_VALUE)) {
+                    throw new IllegalArgumentException("row " + (i / targetWidth) + ", target " + (i % targetWidth)
+                            + " is " + targets[i] + ", expected a finite number");
+                }
             }
         }
         this.features = features;
         this.labels = labels;
-        this.rows = labels.length;
+        this.targets = targets;
+        this.rows = n;
         this.featureCount = featureCount;
-        this.classes = classes;
-        this.classNames = classNames == null ? null : classNames.clone();
+        this.classes = labels != null ? classes : 0;
+        this.targetWidth = labels != null ? 0 : targetWidth;
+        this.outputNames = outputNames == null ? null : outputNames.clone();
         this.featureNames = featureNames == null ? null : featureNames.clone();
+    }
+
+    /**
+     * A target set: {@code targets [rows][targetWidth]} for a multi-label, binary or regression network.
+     *
+     * @param targetNames  {@code [targetWidth]} or null
+     * @param featureNames {@code [featureCount]} or null
+     */
+    public static Dataset withTargets(float[] features, float[] targets, int featureCount, int targetWidth,
+                                      String[] targetNames, String[] featureNames) {
+        if (targets == null) {
+            throw new IllegalArgumentException("targets must not be null");
+        }
+        return new Dataset(features, null, targets, featureCount, 0, targetWidth, targetNames, featureNames);
     }
 
     public int rows() {
@@ -80,8 +133,19 @@ public final class Dataset {
         return featureCount;
     }
 
+    /** Whether each row has a class index ({@link #labels()}) rather than real-valued {@link #targets()}. */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** The number of classes of a labelled set; 0 for a target set. */
     public int classes() {
         return classes;
+    }
+
+    /** Values per row of a target set; 0 for a labelled set. */
+    public int targetWidth() {
+        return targetWidth;
     }
 
     /** The live feature array {@code [rows][featureCount]}. */
@@ -89,14 +153,24 @@ public final class Dataset {
         return features;
     }
 
-    /** The live label array {@code [rows]}. */
+    /** The live label array {@code [rows]} of a labelled set; {@code null} for a target set. */
     public int[] labels() {
         return labels;
     }
 
-    /** Class names {@code [classes]} (a copy), or null when the set has none. */
+    /** The live target array {@code [rows][targetWidth]} of a target set; {@code null} for a labelled set. */
+    public float[] targets() {
+        return targets;
+    }
+
+    /** Class names {@code [classes]} (a copy) of a labelled set, or null when it has none (or is a target set). */
     public String[] classNames() {
-        return classNames == null ? null : classNames.clone();
+        return labels == null || outputNames == null ? null : outputNames.clone();
+    }
+
+    /** Target names {@code [targetWidth]} (a copy) of a target set, or null. */
+    public String[] targetNames() {
+        return targets == null || outputNames == null ? null : outputNames.clone();
     }
 
     /** Feature names {@code [featureCount]} (a copy), or null when the set has none. */
@@ -104,48 +178,74 @@ public final class Dataset {
         return featureNames == null ? null : featureNames.clone();
     }
 
+    /** A set with these rows' features replaced by {@code newFeatures [rows][featureCount]}, same labels or targets. */
+    public Dataset withFeatures(float[] newFeatures) {
+        return new Dataset(newFeatures, labels, targets, featureCount, classes, targetWidth, outputNames, featureNames);
+    }
+
     /** The rows at {@code indices}, copied into a new set with the same names. */
     public Dataset subset(int[] indices) {
         float[] x = new float[indices.length * featureCount];
-        int[] y = new int[indices.length];
+        int[] y = labels == null ? null : new int[indices.length];
+        float[] t = targets == null ? null : new float[indices.length * targetWidth];
         for (int k = 0; k < indices.length; k++) {
             int r = indices[k];
             if (r < 0 || r >= rows) {
                 throw new IllegalArgumentException("row index " + r + " out of range [0, " + rows + ")");
             }
             System.arraycopy(features, r * featureCount, x, k * featureCount, featureCount);
-            y[k] = labels[r];
+            if (y != null) {
+                y[k] = labels[r];
+            } else {
+                System.arraycopy(targets, r * targetWidth, t, k * targetWidth, targetWidth);
+            }
         }
-        return new Dataset(x, y, featureCount, classes, classNames, featureNames);
+        return new Dataset(x, y, t, featureCount, classes, targetWidth, outputNames, featureNames);
     }
 
     /**
-     * A stratified split: from each class, {@code round(testFraction × count)} rows (shuffled with {@code seed})
-     * go to the test set, the rest to the training set. Returns {@code {train, test}}.
+     * A split into {@code {train, test}}. A labelled set is split by class (stratified): from each class,
+     * {@code round(testFraction × count)} rows, shuffled with {@code seed}, go to the test set. A target set is
+     * split as a whole: {@code round(testFraction × rows)} shuffled rows.
      */
     public Dataset[] split(double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
         }
-        int[] perClass = new int[classes];
-        for (int y : labels) {
-            perClass[y]++;
-        }
-        int[][] byClass = new int[classes][];
-        for (int c = 0; c < classes; c++) {
-            byClass[c] = new int[perClass[c]];
-        }
-        int[] fill = new int[classes];
-        for (int r = 0; r < rows; r++) {
-            byClass[labels[r]][fill[labels[r]]++] = r;
-        }
-        dev.edgetrain.runtime.Rng rng = new dev.edgetrain.runtime.Rng(seed);
+        Rng rng = new Rng(seed);
+        boolean[] inTest = new boolean[rows];
         int testCount = 0;
-        int[] testPerClass = new int[classes];
-        for (int c = 0; c < classes; c++) {
-            rng.shuffle(byClass[c], byClass[c].length);
-            testPerClass[c] = (int) Math.round(testFraction * byClass[c].length);
-            testCount += testPerClass[c];
+        if (labels != null) {
+            int[] perClass = new int[classes];
+            for (int y : labels) {
+                perClass[y]++;
+            }
+            int[][] byClass = new int[classes][];
+            for (int c = 0; c < classes; c++) {
+                byClass[c] = new int[perClass[c]];
+            }
+            int[] fill = new int[classes];
+            for (int r = 0; r < rows; r++) {
+                byClass[labels[r]][fill[labels[r]]++] = r;
+            }
+            for (int c = 0; c < classes; c++) {
+                rng.shuffle(byClass[c], byClass[c].length);
+                int take = (int) Math.round(testFraction * byClass[c].length);
+                for (int k = 0; k < take; k++) {
+                    inTest[byClass[c][k]] = true;
+                }
+                testCount += take;
+            }
+        } else {
+            int[] order = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                order[r] = r;
+            }
+            rng.shuffle(order, rows);
+            testCount = (int) Math.round(testFraction * rows);
+            for (int k = 0; k < testCount; k++) {
+                inTest[order[k]] = true;
+            }
         }
         if (testCount == 0 || testCount == rows) {
             throw new IllegalArgumentException("test fraction " + testFraction + " of " + rows
@@ -155,17 +255,13 @@ public final class Dataset {
         int[] train = new int[rows - testCount];
         int t = 0;
         int n = 0;
-        for (int c = 0; c < classes; c++) {
-            for (int k = 0; k < byClass[c].length; k++) {
-                if (k < testPerClass[c]) {
-                    test[t++] = byClass[c][k];
-                } else {
-                    train[n++] = byClass[c][k];
-                }
+        for (int r = 0; r < rows; r++) {
+            if (inTest[r]) {
+                test[t++] = r;
+            } else {
+                train[n++] = r;
             }
         }
-        java.util.Arrays.sort(test);
-        java.util.Arrays.sort(train);
         return new Dataset[] {subset(train), subset(test)};
     }
 }

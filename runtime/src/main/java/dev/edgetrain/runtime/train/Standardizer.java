@@ -92,7 +92,6 @@ public final class Standardizer {
         }
         float[] x = data.features().clone();
         applyInPlace(x, 0, data.rows());
-        return new Dataset(x, data.labels().clone(), data.featureCount(), data.classes(), data.classNames(),
-                data.featureNames());
+        return data.withFeatures(x);
     }
 }

@@ -1,8 +1,9 @@
 package dev.edgetrain.runtime.train;
 
 import dev.edgetrain.runtime.DivergenceException;
-import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Rng;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.optim.Optimizer;
 
@@ -30,8 +31,10 @@ public final class Trainer {
     private final int[] order;
     /** The mini-batch being trained, {@code [batchSize][features]}. */
     private final float[] batchX;
-    /** Its labels, {@code [batchSize]}. */
+    /** Its labels {@code [batchSize]} (a labelled set), or {@code null}. */
     private final int[] batchY;
+    /** Its targets {@code [batchSize][targetWidth]} (a target set), or {@code null}. */
+    private final float[] batchT;
     /** Parameters {@code [params]} and optimizer state slabs of the last good step, and of the step in flight. */
     private Snapshot good;
     private Snapshot pending;
@@ -55,14 +58,7 @@ public final class Trainer {
         if (session == null || data == null) {
             throw new IllegalArgumentException("session and data must not be null");
         }
-        if (data.featureCount() != session.network().spec().inputs()) {
-            throw new IllegalArgumentException("data has " + data.featureCount() + " features, network "
-                    + session.network().spec() + " expects " + session.network().spec().inputs());
-        }
-        if (data.classes() != session.network().spec().classes()) {
-            throw new IllegalArgumentException("data has " + data.classes() + " classes, network "
-                    + session.network().spec() + " has " + session.network().spec().classes());
-        }
+        checkFits(session.network().spec(), data);
         if (batchSize < 1 || batchSize > session.maxBatch()) {
             throw new IllegalArgumentException("batch size must be in [1, " + session.maxBatch()
                     + "] (the session's maxBatch), got " + batchSize);
@@ -73,7 +69,8 @@ public final class Trainer {
         this.rng = new Rng(shuffleSeed);
         this.order = new int[data.rows()];
         this.batchX = new float[batchSize * data.featureCount()];
-        this.batchY = new int[batchSize];
+        this.batchY = data.hasLabels() ? new int[batchSize] : null;
+        this.batchT = data.hasLabels() ? null : new float[batchSize * data.targetWidth()];
         this.good = new Snapshot(session);
         this.pending = new Snapshot(session);
         this.epochStart = new Snapshot(session);
@@ -120,6 +117,8 @@ public final class Trainer {
         final int f = data.featureCount();
         final float[] x = data.features();
         final int[] y = data.labels();
+        final float[] t = data.targets();
+        final int tw = data.targetWidth();
         for (int r = 0; r < rows; r++) {
             order[r] = r;
         }
@@ -135,6 +134,7 @@ public final class Trainer {
         final int batches = batchesPerEpoch();
         double lossSum = 0;
         int correct = 0;
+        int counted = 0;
         int trained = 0;
         for (int k = 0; k < batches; k++) {
             final int start = k * batchSize;
@@ -142,7 +142,11 @@ public final class Trainer {
             for (int b = 0; b < n; b++) {
                 final int r = order[start + b];
                 System.arraycopy(x, r * f, batchX, b * f, f);
-                batchY[b] = y[r];
+                if (y != null) {
+                    batchY[b] = y[r];
+                } else {
+                    System.arraycopy(t, r * tw, batchT, b * tw, tw);
+                }
             }
             final float loss = step(n, k, listener);
             if (Float.isNaN(loss)) {
@@ -150,12 +154,13 @@ public final class Trainer {
             }
             lossSum += (double) loss * n;
             correct += session.lastCorrect();
+            counted += session.lastCounted();
             trained += n;
             listener.onBatch(epochsDone, k, batches, loss);
         }
         // Over the rows actually trained: batches skipped by a divergence recovery don't count.
         lastLoss = trained == 0 ? Float.NaN : (float) (lossSum / trained);
-        lastAccuracy = trained == 0 ? Float.NaN : (float) correct / trained;
+        lastAccuracy = counted == 0 ? Float.NaN : (float) correct / counted;
         listener.onEpoch(epochsDone, lastLoss, lastAccuracy);
         epochsDone++;
     }
@@ -170,10 +175,11 @@ public final class Trainer {
         long at;
         try {
             session.zeroGrad();
-            final float loss = session.trainStep(batchX, 0, batchY, 0, n);
+            final float loss = batchY != null ? session.trainStep(batchX, 0, batchY, 0, n)
+                    : session.trainStep(batchX, 0, batchT, 0, n);
             pending.save(session);
             session.optimizerStep();
-            final int bad = firstNonFinite(session.network().parameters());
+            final int bad = session.network().firstNonFiniteParameter();
             if (bad < 0) {
                 final Snapshot t = good; // the step's starting point is now the last good state
                 good = pending;
@@ -209,15 +215,6 @@ public final class Trainer {
         return Float.NaN;
     }
 
-    private static int firstNonFinite(float[] values) {
-        for (int i = 0; i < values.length; i++) {
-            if (!(Math.abs(values[i]) <= Float.MAX_VALUE)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Parameters, optimizer state and step count, in arrays allocated once. */
     private static final class Snapshot {
         final float[] params;
@@ -225,7 +222,7 @@ public final class Trainer {
         long steps;
 
         Snapshot(TrainingSession session) {
-            params = new float[session.network().parameters().length];
+            params = new float[session.network().parameterCount()];
             Optimizer opt = session.optimizer();
             state = new float[opt.stateSlabCount()][];
             for (int k = 0; k < state.length; k++) {
@@ -234,7 +231,7 @@ public final class Trainer {
         }
 
         void save(TrainingSession session) {
-            System.arraycopy(session.network().parameters(), 0, params, 0, params.length);
+            session.network().copyParameters(params, 0);
             Optimizer opt = session.optimizer();
             for (int k = 0; k < state.length; k++) {
                 System.arraycopy(opt.stateSlab(k), 0, state[k], 0, params.length);
@@ -243,9 +240,7 @@ public final class Trainer {
         }
 
         void restore(TrainingSession session) {
-            Network network = session.network();
-            System.arraycopy(params, 0, network.parameters(), 0, params.length);
-            network.parametersChanged();
+            session.network().setParameters(params);
             Optimizer opt = session.optimizer();
             for (int k = 0; k < state.length; k++) {
                 System.arraycopy(state[k], 0, opt.stateSlab(k), 0, params.length);
@@ -254,21 +249,56 @@ public final class Trainer {
         }
     }
 
-    /** Loss and accuracy of the session's network on {@code test}, in chunks of the session's maxBatch. */
+    /**
+     * Loss and accuracy of the session's network on {@code test}, in chunks of the session's maxBatch, without
+     * dropout. The loss is the session's, averaged over rows.
+     */
     public static Evaluation evaluate(TrainingSession session, Dataset test) {
-        if (test.featureCount() != session.network().spec().inputs()) {
-            throw new IllegalArgumentException("data has " + test.featureCount() + " features, network "
-                    + session.network().spec() + " expects " + session.network().spec().inputs());
-        }
+        checkFits(session.network().spec(), test);
         final int f = test.featureCount();
+        final int tw = test.targetWidth();
         double lossSum = 0;
         int correct = 0;
+        int counted = 0;
         for (int start = 0; start < test.rows(); start += session.maxBatch()) {
             final int n = Math.min(session.maxBatch(), test.rows() - start);
-            lossSum += (double) session.evalStep(test.features(), start * f, test.labels(), start, n) * n;
+            final float loss = test.hasLabels()
+                    ? session.evalStep(test.features(), start * f, test.labels(), start, n)
+                    : session.evalStep(test.features(), start * f, test.targets(), start * tw, n);
+            lossSum += (double) loss * n;
             correct += session.lastCorrect();
+            counted += session.lastCounted();
         }
-        return new Evaluation(lossSum / test.rows(), correct, test.rows());
+        return new Evaluation(lossSum / test.rows(), correct, counted, test.rows());
+    }
+
+    /** Whether {@code data} can train or test a network of {@code spec}: features, and labels or targets that suit its task. */
+    static void checkFits(NetworkSpec spec, Dataset data) {
+        if (data.featureCount() != spec.inputs()) {
+            throw new IllegalArgumentException("data has " + data.featureCount() + " features, network " + spec
+                    + " expects " + spec.inputs());
+        }
+        final Task task = spec.task();
+        if (data.hasLabels()) {
+            final int classes = task == Task.BINARY ? 2 : spec.outputs();
+            if (!task.hasClassLabels()) {
+                throw new IllegalArgumentException("data has class labels, the " + task + " network " + spec
+                        + " needs targets [rows][" + spec.outputs() + "]");
+            }
+            if (data.classes() != classes) {
+                throw new IllegalArgumentException("data has " + data.classes() + " classes, network " + spec
+                        + " has " + classes);
+            }
+        } else {
+            if (task == Task.CLASSIFY) {
+                throw new IllegalArgumentException("data has real-valued targets, the classifier " + spec
+                        + " needs class labels");
+            }
+            if (data.targetWidth() != spec.outputs()) {
+                throw new IllegalArgumentException("data has " + data.targetWidth() + " targets per row, network "
+                        + spec + " has " + spec.outputs() + " outputs");
+            }
+        }
     }
 
     public int epochsDone() {

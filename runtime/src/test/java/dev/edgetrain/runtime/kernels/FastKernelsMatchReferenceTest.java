@@ -3,6 +3,7 @@ package dev.edgetrain.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,7 @@ class FastKernelsMatchReferenceTest {
             int dotOut = size();
             boolean bias = rng.nextInt(2) == 0;
             boolean relu = rng.nextInt(2) == 0;
+            Activation act = relu ? Activation.RELU : Activation.IDENTITY;
             int inOff = rng.nextInt(5);
             float[] x = random(inOff + batch * in, trial % 3 == 0 ? 0.6 : 0.0);
             float[] w = random(out * in, 0);
@@ -112,10 +114,12 @@ class FastKernelsMatchReferenceTest {
             float[][] wt = new float[in][out + 2];
             Dense.transpose(wt, w, 0, in, out);
             float[][] y = rows(random(batch * (out + 1), 0), 0, batch, out + 1, 0); // stale values must be overwritten
-            Dense.forward(y, x, inOff, null, wt, bias ? bvec : null, 3, 0, batch, in, out, relu);
+            Dense.forward(y, x, inOff, null, wt, bias ? bvec : null, 3, 0, batch, in, out);
+            Activations.forward(act, y, y, 0, batch, out);
             assertClose(expected, flat(y, batch, out), (float) Math.sqrt(in), "forward (flat input) " + what);
             float[][] y2 = new float[batch][out];
-            Dense.forward(y2, null, 0, rows(x, inOff, batch, in, 1), wt, bias ? bvec : null, 3, 0, batch, in, out, relu);
+            Dense.forward(y2, null, 0, rows(x, inOff, batch, in, 1), wt, bias ? bvec : null, 3, 0, batch, in, out);
+            Activations.forward(act, y2, y2, 0, batch, out);
             assertClose(expected, flat(y2, batch, out), (float) Math.sqrt(in), "forward (row input) " + what);
 
             // a row range computes exactly those rows and leaves the others alone
@@ -125,7 +129,8 @@ class FastKernelsMatchReferenceTest {
             for (float[] r : y3) {
                 java.util.Arrays.fill(r, 7f);
             }
-            Dense.forward(y3, x, inOff, null, wt, bias ? bvec : null, 3, from, to, in, out, relu);
+            Dense.forward(y3, x, inOff, null, wt, bias ? bvec : null, 3, from, to, in, out);
+            Activations.forward(act, y3, y3, from, to, out);
             for (int b = 0; b < batch; b++) {
                 for (int o = 0; o < out; o++) {
                     if (b >= from && b < to) {
@@ -145,7 +150,8 @@ class FastKernelsMatchReferenceTest {
             float[][] wRows = new float[dotOut][in + 1];
             Dense.copyRows(wRows, wd, 0, in, dotOut);
             float[][] yd = new float[batch][dotOut + 3];
-            Dense.forwardDot(yd, rows(x, inOff, batch, in, 0), wRows, bias ? bvec : null, 3, 0, batch, in, dotOut, relu);
+            Dense.forwardDot(yd, rows(x, inOff, batch, in, 0), wRows, bias ? bvec : null, 3, 0, batch, in, dotOut);
+            Activations.forward(act, yd, yd, 0, batch, dotOut);
             assertClose(dotExpected, flat(yd, batch, dotOut), (float) Math.sqrt(in), "forwardDot " + batch + "x" + in
                     + "->" + dotOut);
         }
@@ -182,8 +188,10 @@ class FastKernelsMatchReferenceTest {
             float[][] wRows = new float[out][in];
             Dense.copyRows(wRows, w, 2, in, out);
             float[][] dInRows = rows(random(batch * in, 0), 0, batch, in, 1); // stale values must be overwritten
-            Dense.backwardInput(dInRows, dOutRows, wRows, gated ? rows(below, 0, batch, in, 0) : null, 0, batch,
-                    in, out);
+            Dense.backwardInput(dInRows, dOutRows, wRows, 0, batch, in, out);
+            if (gated) {
+                Activations.backward(Activation.RELU, dInRows, null, rows(below, 0, batch, in, 0), 0, batch, in);
+            }
             String what = "row backward " + batch + "x" + in + "->" + out + (gated ? " through ReLU" : "");
             assertClose(dWRef, dWFast, (float) Math.sqrt(batch), what + " dWeight");
             assertClose(dBRef, dBFast, (float) Math.sqrt(batch), what + " dBias");

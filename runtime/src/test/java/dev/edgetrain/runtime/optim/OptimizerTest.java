@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 class OptimizerTest {
     private static final NetworkSpec SPEC = NetworkSpec.of(3, 4, 2);
 
-    /** A network whose gradient slab holds a known pattern, as if a backward pass had run. */
-    private static Network withGradients(long seed) {
-        Network n = new Network(SPEC, seed);
+    /**
+     * A network's parameter slab (a copy) and a gradient slab holding a known pattern, as if a backward pass had
+     * run: what an optimizer steps on.
+     */
+    private static Slabs withGradients(long seed) {
+        Slabs n = new Slabs(new Network(SPEC, seed));
         float[] g = n.gradients();
         for (int i = 0; i < g.length; i++) {
             g[i] = (float) Math.sin(i + seed) * 0.5f;
@@ -25,10 +28,47 @@ class OptimizerTest {
         return n;
     }
 
-    private static boolean[] all(Network n) {
-        boolean[] t = new boolean[n.layout().layerCount()];
-        java.util.Arrays.fill(t, true);
-        return t;
+    /** Parameters, gradients and their layout, stepped by an optimizer with every layer trainable. */
+    private static final class Slabs {
+        private final float[] params;
+        private final float[] grads;
+        private final ParameterLayout layout;
+
+        Slabs(Network n) {
+            this(n.copyParameters(), new float[n.parameterCount()], n.layout());
+        }
+
+        private Slabs(float[] params, float[] grads, ParameterLayout layout) {
+            this.params = params;
+            this.grads = grads;
+            this.layout = layout;
+        }
+
+        float[] copyParameters() {
+            return params.clone();
+        }
+
+        int parameterCount() {
+            return params.length;
+        }
+
+        float[] gradients() {
+            return grads;
+        }
+
+        ParameterLayout layout() {
+            return layout;
+        }
+
+        Slabs copy() {
+            return new Slabs(params.clone(), new float[grads.length], layout);
+        }
+
+        void step(Optimizer opt) {
+            boolean[] all = new boolean[layout.layerCount()];
+            java.util.Arrays.fill(all, true);
+            opt.step(params, grads, layout, all);
+        }
     }
 
     private static boolean isBias(ParameterLayout layout, int i) {
@@ -43,14 +83,14 @@ class OptimizerTest {
 
     @Test
     void sgdStepsAgainstTheGradientWithL2DecayOnWeightsOnly() {
-        Network n = withGradients(1);
-        float[] w0 = n.parameters().clone();
+        Slabs n = withGradients(1);
+        float[] w0 = n.copyParameters();
         float[] g = n.gradients().clone();
         Optimizer opt = OptimizerConfig.sgd(0.1f).withWeightDecay(0.01f).create(w0.length);
-        opt.step(n, all(n));
+        n.step(opt);
         for (int i = 0; i < w0.length; i++) {
             double decay = isBias(n.layout(), i) ? 0 : 0.01;
-            assertEquals(w0[i] - 0.1 * (g[i] + decay * w0[i]), n.parameters()[i], 1e-6, "param " + i);
+            assertEquals(w0[i] - 0.1 * (g[i] + decay * w0[i]), n.copyParameters()[i], 1e-6, "param " + i);
         }
         assertEquals(1, opt.steps());
     }
@@ -58,8 +98,8 @@ class OptimizerTest {
     @Test
     void momentumAndNesterovFollowPyTorchsFormulation() {
         for (boolean nesterov : new boolean[] {false, true}) {
-            Network n = withGradients(2);
-            float[] w = n.parameters().clone();
+            Slabs n = withGradients(2);
+            float[] w = n.copyParameters();
             double[] v = new double[w.length];
             double[] expected = new double[w.length];
             for (int i = 0; i < w.length; i++) {
@@ -72,10 +112,10 @@ class OptimizerTest {
                     v[i] = 0.9 * v[i] + g[i];
                     expected[i] -= 0.05 * (nesterov ? g[i] + 0.9 * v[i] : v[i]);
                 }
-                opt.step(n, all(n));
+                n.step(opt);
             }
             for (int i = 0; i < w.length; i++) {
-                assertEquals(expected[i], n.parameters()[i], 1e-5, (nesterov ? "nesterov" : "momentum") + " param " + i);
+                assertEquals(expected[i], n.copyParameters()[i], 1e-5, (nesterov ? "nesterov" : "momentum") + " param " + i);
                 assertEquals(v[i], opt.stateSlab(0)[i], 1e-5, "velocity " + i);
             }
         }
@@ -83,8 +123,8 @@ class OptimizerTest {
 
     @Test
     void adamMatchesTheBiasCorrectedUpdate() {
-        Network n = withGradients(3);
-        float[] w = n.parameters().clone();
+        Slabs n = withGradients(3);
+        float[] w = n.copyParameters();
         double[] m = new double[w.length];
         double[] v = new double[w.length];
         double[] expected = new double[w.length];
@@ -102,37 +142,37 @@ class OptimizerTest {
                 double vHat = v[i] / (1 - Math.pow(0.99, t));
                 expected[i] -= 0.01 * mHat / (Math.sqrt(vHat) + 1e-8);
             }
-            opt.step(n, all(n));
+            n.step(opt);
         }
         for (int i = 0; i < w.length; i++) {
-            assertEquals(expected[i], n.parameters()[i], 1e-5, "param " + i);
+            assertEquals(expected[i], n.copyParameters()[i], 1e-5, "param " + i);
         }
     }
 
     @Test
     void adamWDecaysWeightsDecoupledFromTheGradient() {
-        Network n = withGradients(4);
+        Slabs n = withGradients(4);
         java.util.Arrays.fill(n.gradients(), 0f); // zero gradient: only the decay moves weights
-        float[] w = n.parameters().clone();
+        float[] w = n.copyParameters();
         Optimizer opt = OptimizerConfig.adamW(0.1f, 0.5f).create(w.length);
-        opt.step(n, all(n));
+        n.step(opt);
         for (int i = 0; i < w.length; i++) {
             double expected = isBias(n.layout(), i) ? w[i] : w[i] * (1 - 0.1 * 0.5);
-            assertEquals(expected, n.parameters()[i], 1e-6, "param " + i);
+            assertEquals(expected, n.copyParameters()[i], 1e-6, "param " + i);
         }
         // Adam with L2 decay instead feeds λw through the moments: the first step moves each weight by ~lr.
-        Network l2 = withGradients(4);
+        Slabs l2 = withGradients(4);
         java.util.Arrays.fill(l2.gradients(), 0f);
-        float[] w2 = l2.parameters().clone();
-        OptimizerConfig.adam(0.1f).withWeightDecay(0.5f).create(w2.length).step(l2, all(l2));
+        float[] w2 = l2.copyParameters();
+        l2.step(OptimizerConfig.adam(0.1f).withWeightDecay(0.5f).create(w2.length));
         int weight = 1;
-        assertEquals(w2[weight] - 0.1 * Math.signum(w2[weight]), l2.parameters()[weight], 1e-5);
+        assertEquals(w2[weight] - 0.1 * Math.signum(w2[weight]), l2.copyParameters()[weight], 1e-5);
     }
 
     @Test
     void clippingScalesTheGlobalNormDownToTheLimit() {
-        Network n = withGradients(5);
-        float[] w = n.parameters().clone();
+        Slabs n = withGradients(5);
+        float[] w = n.copyParameters();
         float[] g = n.gradients().clone();
         double norm = 0;
         for (float v : g) {
@@ -141,10 +181,10 @@ class OptimizerTest {
         norm = Math.sqrt(norm);
         assertTrue(norm > 1, "the pattern's norm exceeds the limit: " + norm);
         Optimizer opt = OptimizerConfig.sgd(1f).withClipNorm(1f).create(w.length);
-        opt.step(n, all(n));
+        n.step(opt);
         double stepNorm = 0;
         for (int i = 0; i < w.length; i++) {
-            stepNorm += (w[i] - n.parameters()[i]) * (double) (w[i] - n.parameters()[i]);
+            stepNorm += (w[i] - n.copyParameters()[i]) * (double) (w[i] - n.copyParameters()[i]);
         }
         assertEquals(1.0, Math.sqrt(stepNorm), 1e-5, "a unit-lr SGD step moves by exactly the clip norm");
         assertEquals(norm, opt.lastGradientNorm(), 1e-5);
@@ -156,7 +196,7 @@ class OptimizerTest {
         Network n = new Network(NetworkSpec.of(3, new int[] {5, 4}, 2), 6);
         TrainingSession s = new TrainingSession(n, 4, OptimizerConfig.adam(0.05f));
         s.trainOnlyLastLayer();
-        float[] before = n.parameters().clone();
+        float[] before = n.copyParameters();
         float[] x = {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1};
         int[] y = {0, 1, 1, 0};
         s.trainStep(x, y, 4);
@@ -166,11 +206,11 @@ class OptimizerTest {
         }
         s.optimizerStep();
         for (int i = 0; i < layout.layerEnd(1); i++) {
-            assertEquals(before[i], n.parameters()[i], "frozen " + layout.describe(i));
+            assertEquals(before[i], n.parameter(i), "frozen " + layout.describe(i));
         }
         boolean moved = false;
         for (int i = layout.layerStart(2); i < layout.size(); i++) {
-            moved |= before[i] != n.parameters()[i];
+            moved |= before[i] != n.parameter(i);
         }
         assertTrue(moved, "the output layer trained");
         // Unfrozen again, the whole network trains, and the output layer's gradient is the same either way.
@@ -207,14 +247,14 @@ class OptimizerTest {
 
     @Test
     void theOptimizerUsesTheScheduledRate() {
-        Network n = withGradients(7);
-        float[] w = n.parameters().clone();
+        Slabs n = withGradients(7);
+        float[] w = n.copyParameters();
         float[] g = n.gradients().clone();
         Optimizer opt = OptimizerConfig.sgd(0.2f).withSchedule(LearningRateSchedule.constant().withWarmup(4))
                 .create(w.length);
         assertEquals(0.05f, opt.currentLearningRate(), 1e-7f);
-        opt.step(n, all(n));
-        assertEquals(w[0] - 0.05 * g[0], n.parameters()[0], 1e-6);
+        n.step(opt);
+        assertEquals(w[0] - 0.05 * g[0], n.copyParameters()[0], 1e-6);
         assertEquals(0.1f, opt.currentLearningRate(), 1e-7f);
     }
 
@@ -230,27 +270,27 @@ class OptimizerTest {
                 .contains("got NaN"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.cosine(0, 0)).getMessage()
                 .contains("totalSteps must be >= 1"));
-        Network n = withGradients(1);
+        Slabs n = withGradients(1);
         Optimizer small = OptimizerConfig.sgd(0.1f).create(3);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> small.step(n, all(n))).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> n.step(small)).getMessage()
                 .contains("optimizer was made for 3 parameters"));
     }
 
     @Test
     void stateCanBeCopiedForCheckpoints() {
-        Network n = withGradients(8);
-        Optimizer a = OptimizerConfig.adam(0.01f).create(n.parameters().length);
-        a.step(n, all(n));
-        a.step(n, all(n));
-        Optimizer b = OptimizerConfig.adam(0.01f).create(n.parameters().length);
+        Slabs n = withGradients(8);
+        Optimizer a = OptimizerConfig.adam(0.01f).create(n.parameterCount());
+        n.step(a);
+        n.step(a);
+        Optimizer b = OptimizerConfig.adam(0.01f).create(n.parameterCount());
         b.copyStateFrom(a);
         assertEquals(2, b.steps());
         assertArrayEquals(a.stateSlab(0), b.stateSlab(0), 0f);
         assertArrayEquals(a.stateSlab(1), b.stateSlab(1), 0f);
-        Network n2 = n.copy();
+        Slabs n2 = n.copy();
         System.arraycopy(n.gradients(), 0, n2.gradients(), 0, n.gradients().length);
-        a.step(n, all(n));
-        b.step(n2, all(n2));
-        assertArrayEquals(n.parameters(), n2.parameters(), 0f, "continuing from copied state is identical");
+        n.step(a);
+        n2.step(b);
+        assertArrayEquals(n.copyParameters(), n2.copyParameters(), 0f, "continuing from copied state is identical");
     }
 }
