@@ -42,7 +42,7 @@ final class ChainImporter {
      * later versions of Reshape/Transpose/Identity/Constant only added types). A newer opset could redefine
      * one of them, so it is refused rather than guessed.
      */
-    static final int MAX_KNOWN_OPSET = 28;
+    static final int MAX_KNOWN_OPSET = dev.edgetrain.onnx.graph.OnnxOp.MAX_KNOWN_OPSET;
 
     private enum State {
         /** Before the first dense layer: only Flatten, Reshape, Identity, then a dense op. */
@@ -943,10 +943,9 @@ final class ChainImporter {
                     + " (expected widths up to " + limits.maxLayerWidth() + " and at most " + NetworkSpec.MAX_PARAMETERS
                     + " parameters): " + e.getMessage(), e);
         }
-        // The runtime owns the layout: fill its slab, then refresh what it derives from it.
-        Network network = new Network(spec, 0L);
-        ParameterLayout layout = network.layout();
-        float[] params = network.parameters();
+        // The runtime owns the layout: fill a slab laid out as it says, then hand it over.
+        ParameterLayout layout = new Network(spec, 0L).layout();
+        float[] params = new float[layout.size()];
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             System.arraycopy(layer.weight, 0, params, layout.weightOffset(l), layer.weight.length);
@@ -965,8 +964,7 @@ final class ChainImporter {
                         + " after scaling by alpha/beta; expected finite weights");
             }
         }
-        network.parametersChanged();
-        return network;
+        return Network.fromParameters(spec, params);
     }
 
     private String describeLayers() {

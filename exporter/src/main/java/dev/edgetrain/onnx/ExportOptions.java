@@ -1,5 +1,6 @@
 package dev.edgetrain.onnx;
 
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Standardizer;
 
 import java.util.Collections;
@@ -21,10 +22,14 @@ public final class ExportOptions {
     private final float[] std;
     private final String docString;
     private final Long modelVersion;
+    private final int targetOpset;
+    private final long[] inputShape;
     private final Map<String, String> metadata;
 
     private ExportOptions(Builder b) {
         this.output = b.output;
+        this.targetOpset = b.targetOpset;
+        this.inputShape = b.inputShape == null ? null : b.inputShape.clone();
         this.includeLogits = b.includeLogits;
         this.classLabels = b.classLabels == null ? null : b.classLabels.clone();
         this.featureNames = b.featureNames == null ? null : b.featureNames.clone();
@@ -55,12 +60,37 @@ public final class ExportOptions {
         b.std = std;
         b.docString = docString;
         b.modelVersion = modelVersion;
+        b.targetOpset = targetOpset;
+        b.inputShape = inputShape;
         b.metadata.putAll(metadata);
         return b;
     }
 
+    /** The main output as set, or {@code null} for the task's default ({@link OutputKind#defaultFor}). */
     public OutputKind output() {
         return output;
+    }
+
+    /** The main output of a network for {@code task}: as set, or {@link OutputKind#defaultFor}. */
+    public OutputKind outputFor(Task task) {
+        return output != null ? output : OutputKind.defaultFor(task);
+    }
+
+    /**
+     * The default-domain opset to write, or 0 for the lowest that expresses every layer natively (13; 17 with a
+     * layer norm, written as {@code LayerNormalization}; 20 with GELU, written as {@code Gelu}). A lower target
+     * (at least {@link dev.edgetrain.onnx.graph.OnnxOp#MIN_OPSET}) writes those layers in their decomposed forms.
+     */
+    public int targetOpset() {
+        return targetOpset;
+    }
+
+    /**
+     * The graph input's shape, {@code -1} for the (symbolic) batch, e.g. {@code [-1, 16, 96]}: a rank above 2 is
+     * flattened to {@code [N, features]} by a leading {@code Flatten} node. {@code null}: {@code [N, features]}.
+     */
+    public long[] inputShape() {
+        return inputShape == null ? null : inputShape.clone();
     }
 
     public boolean includeLogits() {
@@ -119,7 +149,9 @@ public final class ExportOptions {
     }
 
     public static final class Builder {
-        private OutputKind output = OutputKind.PROBABILITIES;
+        private OutputKind output;
+        private int targetOpset;
+        private long[] inputShape;
         private boolean includeLogits;
         private String[] classLabels;
         private String[] featureNames;
@@ -177,12 +209,48 @@ public final class ExportOptions {
                     : standardizer(standardizer.mean(), standardizer.std());
         }
 
-        /** The main output: {@link OutputKind#PROBABILITIES} (default), logits or log-probabilities. */
+        /**
+         * The main output: probabilities, logits, log-probabilities or predictions, as the network's task allows
+         * (checked at export); {@code null} for the task's default ({@link OutputKind#defaultFor}).
+         */
         public Builder output(OutputKind kind) {
-            if (kind == null) {
-                throw new IllegalArgumentException("output kind must not be null");
-            }
             this.output = kind;
+            return this;
+        }
+
+        /** See {@link ExportOptions#targetOpset()}: 0 (automatic) or {@code MIN_OPSET} to {@code MAX_KNOWN_OPSET}. */
+        public Builder targetOpset(int opset) {
+            if (opset != 0 && (opset < dev.edgetrain.onnx.graph.OnnxOp.MIN_OPSET
+                    || opset > dev.edgetrain.onnx.graph.OnnxOp.MAX_KNOWN_OPSET)) {
+                throw new IllegalArgumentException("target opset must be 0 (automatic) or in ["
+                        + dev.edgetrain.onnx.graph.OnnxOp.MIN_OPSET + ", "
+                        + dev.edgetrain.onnx.graph.OnnxOp.MAX_KNOWN_OPSET + "], got " + opset);
+            }
+            this.targetOpset = opset;
+            return this;
+        }
+
+        /**
+         * See {@link ExportOptions#inputShape()}: rank ≥ 2, dimension 0 is -1 (or 1, written as the symbolic batch
+         * too), the others positive; their product must equal the network's inputs (checked at export). {@code null}
+         * for {@code [N, features]}.
+         */
+        public Builder inputShape(long[] shape) {
+            if (shape == null) {
+                this.inputShape = null;
+                return this;
+            }
+            if (shape.length < 2) {
+                throw new IllegalArgumentException("input shape must have rank >= 2 ([N, ...]), got "
+                        + java.util.Arrays.toString(shape));
+            }
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] < 1) {
+                    throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(shape) + " has dimension "
+                            + i + " = " + shape[i] + "; expected positive sizes after the batch");
+                }
+            }
+            this.inputShape = shape.clone();
             return this;
         }
 

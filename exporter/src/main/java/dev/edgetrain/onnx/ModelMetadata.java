@@ -19,6 +19,8 @@ public final class ModelMetadata {
     public static final String ARCHITECTURE = "edgetrain.architecture";
     /** {@link OutputKind#outputName()} of the main output. */
     public static final String OUTPUT = "edgetrain.output";
+    /** The network's task, {@code Task.id()}: {@code classify}, {@code binary}, {@code multilabel} or {@code regress}. */
+    public static final String TASK = "edgetrain.task";
     /** The class labels, one per output column, as an encoded list. */
     public static final String CLASS_LABELS = "edgetrain.class_labels";
     /** The input feature names, one per input column, as an encoded list. */
@@ -32,8 +34,8 @@ public final class ModelMetadata {
     static final String CURRENT_VERSION = "1";
     static final String STANDARDIZATION_FOLDED = "folded";
 
-    private static final String[] RESERVED = {METADATA_VERSION, ARCHITECTURE, OUTPUT, CLASS_LABELS, FEATURE_NAMES,
-            STANDARDIZATION};
+    private static final String[] RESERVED = {METADATA_VERSION, ARCHITECTURE, OUTPUT, TASK, CLASS_LABELS,
+            FEATURE_NAMES, STANDARDIZATION};
 
     private ModelMetadata() {
     }

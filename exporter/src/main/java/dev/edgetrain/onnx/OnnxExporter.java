@@ -86,8 +86,8 @@ public final class OnnxExporter {
     static String graphFragment(GraphBuilder graph, Network network, ExportOptions o) {
         final NetworkSpec spec = network.spec();
         final ParameterLayout layout = network.layout();
-        final float[] params = network.parameters();
-        final OutputKind kind = o.output();
+        final float[] params = network.copyParameters();
+        final OutputKind kind = o.outputFor(spec.task());
 
         String value = graph.addFloatInput(INPUT_NAME, BATCH_DIM, spec.inputs());
         // Claim the output names first, so no internal name can take them.
@@ -137,12 +137,10 @@ public final class OnnxExporter {
 
     /** A diverged network (NaN or infinite weights) is refused rather than written as a file that outputs NaN. */
     private static void checkFinite(Network network) {
-        float[] p = network.parameters();
-        for (int i = 0; i < p.length; i++) {
-            if (!(Math.abs(p[i]) <= Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("parameter " + network.layout().describe(i) + " is " + p[i]
-                        + "; expected finite weights (has training diverged?)");
-            }
+        int i = network.firstNonFiniteParameter();
+        if (i >= 0) {
+            throw new IllegalArgumentException("parameter " + network.layout().describe(i) + " is "
+                    + network.parameter(i) + "; expected finite weights (has training diverged?)");
         }
     }
 
@@ -172,9 +170,9 @@ public final class OnnxExporter {
         for (int l = 0; l < spec.layerCount(); l++) {
             sb.append(l == 0 ? "Gemm" : " -> Relu -> Gemm");
         }
-        if (o.output() == OutputKind.PROBABILITIES) {
+        if (o.outputFor(spec.task()) == OutputKind.PROBABILITIES) {
             sb.append(" -> Softmax");
-        } else if (o.output() == OutputKind.LOG_PROBABILITIES) {
+        } else if (o.outputFor(spec.task()) == OutputKind.LOG_PROBABILITIES) {
             sb.append(" -> LogSoftmax");
         }
         if (o.meanRef() != null) {
@@ -187,7 +185,7 @@ public final class OnnxExporter {
         Map<String, String> m = new LinkedHashMap<String, String>();
         m.put(ModelMetadata.METADATA_VERSION, ModelMetadata.CURRENT_VERSION);
         m.put(ModelMetadata.ARCHITECTURE, network.spec().toString());
-        m.put(ModelMetadata.OUTPUT, o.output().outputName());
+        m.put(ModelMetadata.OUTPUT, o.outputFor(network.spec().task()).outputName());
         if (o.classLabelsRef() != null) {
             m.put(ModelMetadata.CLASS_LABELS, ModelMetadata.encodeList(o.classLabelsRef()));
         }

@@ -1,13 +1,29 @@
 package dev.edgetrain.onnx;
 
-/** What the exported graph's main output holds, and what an imported graph computes at its end. */
+import dev.edgetrain.runtime.Task;
+
+/**
+ * What the exported graph's main output holds, and what an imported graph computes at its end: the network's
+ * head ({@link Task}) applied, or not.
+ *
+ * <table>
+ *   <caption>Output kinds by task</caption>
+ *   <tr><th>kind</th><th>classify</th><th>binary, multilabel</th><th>regress</th></tr>
+ *   <tr><td>{@link #PROBABILITIES}</td><td>Softmax (default)</td><td>Sigmoid (default)</td><td>—</td></tr>
+ *   <tr><td>{@link #LOG_PROBABILITIES}</td><td>LogSoftmax</td><td>—</td><td>—</td></tr>
+ *   <tr><td>{@link #LOGITS}</td><td>no head</td><td>no head</td><td>—</td></tr>
+ *   <tr><td>{@link #PREDICTIONS}</td><td>—</td><td>—</td><td>no head (default)</td></tr>
+ * </table>
+ */
 public enum OutputKind {
-    /** {@code Softmax(axis=-1)} of the last layer: rows sum to 1. Output {@code probabilities}. The default. */
+    /** Softmax (classify) or sigmoid (binary, multilabel) of the output layer. Output {@code probabilities}. */
     PROBABILITIES("probabilities"),
-    /** The last dense layer's output, no softmax. Output {@code logits}. */
+    /** The output layer's values, no head. Output {@code logits}. */
     LOGITS("logits"),
-    /** {@code LogSoftmax(axis=-1)} of the last layer. Output {@code log_probabilities}. */
-    LOG_PROBABILITIES("log_probabilities");
+    /** {@code LogSoftmax(axis=-1)} of the output layer (classify). Output {@code log_probabilities}. */
+    LOG_PROBABILITIES("log_probabilities"),
+    /** A regressor's values (its head is the identity). Output {@code predictions}. */
+    PREDICTIONS("predictions");
 
     private final String outputName;
 
@@ -15,8 +31,26 @@ public enum OutputKind {
         this.outputName = outputName;
     }
 
-    /** The exported graph output's name: {@code probabilities}, {@code logits} or {@code log_probabilities}. */
+    /** The exported graph output's name: {@code probabilities}, {@code logits}, {@code log_probabilities} or {@code predictions}. */
     public String outputName() {
         return outputName;
+    }
+
+    /** The default output of a network for {@code task}: {@link #PREDICTIONS} for regression, else {@link #PROBABILITIES}. */
+    public static OutputKind defaultFor(Task task) {
+        return task == Task.REGRESS ? PREDICTIONS : PROBABILITIES;
+    }
+
+    /** Whether a network for {@code task} can have this output. */
+    public boolean suits(Task task) {
+        switch (this) {
+            case PROBABILITIES:
+            case LOGITS:
+                return task != Task.REGRESS;
+            case LOG_PROBABILITIES:
+                return task == Task.CLASSIFY;
+            default:
+                return task == Task.REGRESS;
+        }
     }
 }

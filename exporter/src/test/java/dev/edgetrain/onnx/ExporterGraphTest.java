@@ -242,7 +242,7 @@ class ExporterGraphTest {
     @Test
     void divergedNetworkIsRefusedNamingTheParameter() {
         Network diverged = network.copy();
-        diverged.parameters()[diverged.layout().weightOffset(1) + 9] = Float.NaN; // layer1.weight[1][1]
+        diverged.copyParameters()[diverged.layout().weightOffset(1) + 9] = Float.NaN; // layer1.weight[1][1]
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OnnxExporter.toBytes(diverged, null));
         assertEquals("parameter layer1.weight[1][1] is NaN; expected finite weights (has training diverged?)",

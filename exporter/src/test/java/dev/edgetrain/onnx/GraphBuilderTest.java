@@ -65,10 +65,16 @@ class GraphBuilderTest {
     @Test
     void opsCarryTheirOpsetAndArity() {
         for (OnnxOp op : OnnxOp.values()) {
-            assertTrue(op.sinceVersion() >= 1 && op.sinceVersion() <= OnnxOp.MIN_OPSET, op + " fits the opset");
-            assertTrue(op.minInputs() >= 1 && op.minInputs() <= op.maxInputs());
-            assertEquals(1, op.outputs());
+            assertTrue(op.firstVersion() >= 1 && op.firstVersion() <= op.sinceVersion()
+                    && op.sinceVersion() <= OnnxOp.MAX_KNOWN_OPSET, op + " versions");
+            assertTrue(op.minInputs() >= 0 && op.minInputs() <= op.maxInputs(), op + " inputs");
+            assertTrue(op.minOutputs() >= 1 && op.minOutputs() <= op.maxOutputs(), op + " outputs");
+            assertEquals(op, OnnxOp.forType(op.opType()), op + " is found by its type");
         }
+        assertEquals(17, OnnxOp.LAYER_NORMALIZATION.sinceVersion());
+        assertEquals(-1L, OnnxOp.SOFTMAX.attribute("axis", 13).defaultValue());
+        assertEquals(1L, OnnxOp.SOFTMAX.attribute("axis", 12).defaultValue());
+        assertEquals(null, OnnxOp.GEMM.attribute("broadcast", 7), "Gemm's broadcast went away in opset 7");
         assertEquals("Gemm", OnnxOp.GEMM.opType());
         assertEquals(3, OnnxOp.GEMM.maxInputs());
         assertEquals("LogSoftmax", OnnxOp.LOG_SOFTMAX.opType());

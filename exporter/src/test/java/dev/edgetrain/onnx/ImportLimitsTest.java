@@ -247,7 +247,7 @@ class ImportLimitsTest {
         // Three hidden 8->8 layers (64 weights each) and an 8->2 output layer (16): 208 parameters.
         ModelProto m = sharedWeightChain(8, 3);
         assertEquals(208, OnnxImporter.read(m.toByteArray(), ImportLimits.builder().maxParameters(208).build())
-                .network().parameters().length);
+                .network().parameterCount());
         OnnxImportException e = refused(m, ImportLimits.builder().maxParameters(207).build());
         assertMessage(e, "node 6 'out' (Gemm) makes a 8->2 layer, which brings the network to 208 parameters;"
                 + " expected at most 207 (ImportLimits.maxParameters)");

@@ -110,14 +110,14 @@ class ImportedModelConcurrencyTest {
     void importingFromSeveralThreadsAtOnceGivesEqualModels() throws Exception {
         // OnnxImporter is stateless: concurrent imports of the same bytes give the same parameters.
         byte[] bytes = TestSupport.readBytes(TestSupport.onnxTests().resolve("real/tf2onnx_keras_ortbatcher/model.onnx"));
-        float[] reference = OnnxImporter.read(bytes).network().parameters();
+        float[] reference = OnnxImporter.read(bytes).network().copyParameters();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<float[]>> imports = new ArrayList<>();
             for (int t = 0; t < THREADS * 4; t++) {
                 imports.add(pool.submit(() -> {
                     try {
-                        return OnnxImporter.read(bytes).network().parameters();
+                        return OnnxImporter.read(bytes).network().copyParameters();
                     } catch (IOException e) {
                         throw new AssertionError(e);
                     }

@@ -40,11 +40,11 @@ class RoundTripTest {
             NetworkSpec spec = NetworkSpec.of(1 + r.nextInt(30), hidden, 2 + r.nextInt(9)).withLayerBias(bias);
             Network network = TestSupport.randomNetwork(spec, trial);
             // Special values must survive too: -0.0, subnormals, extremes.
-            float[] p = network.parameters();
+            float[] p = network.copyParameters();
             p[0] = -0.0f;
             p[p.length - 1] = Float.MIN_VALUE;
             p[p.length / 2] = -Float.MAX_VALUE;
-            network.parametersChanged();
+            network.setParameters(p);
             OutputKind kind = OutputKind.values()[trial % 3];
             String[] labels = new String[spec.classes()];
             for (int k = 0; k < labels.length; k++) {
@@ -67,8 +67,8 @@ class RoundTripTest {
             assertEquals(13, imported.opsetVersion());
             assertEquals(7, imported.irVersion());
             assertEquals("trial " + trial, imported.metadata().get("edgetrain.training_summary"));
-            assertArrayEquals(ExporterGraphTest.bits(network.parameters()),
-                    ExporterGraphTest.bits(imported.network().parameters()), spec + ": weights bit-identical");
+            assertArrayEquals(ExporterGraphTest.bits(network.copyParameters()),
+                    ExporterGraphTest.bits(imported.network().copyParameters()), spec + ": weights bit-identical");
             assertArrayEquals(bytes, OnnxExporter.toBytes(imported.network(), imported.exportOptions().build()),
                     "re-exporting an import gives the same file");
         }
@@ -82,8 +82,8 @@ class RoundTripTest {
             ImportedModel second = OnnxImporter.read(exported);
             assertEquals(first.spec(), second.spec(), dir.toString());
             assertEquals(first.outputKind(), second.outputKind());
-            assertArrayEquals(ExporterGraphTest.bits(first.network().parameters()),
-                    ExporterGraphTest.bits(second.network().parameters()), dir + ": weights bit-identical");
+            assertArrayEquals(ExporterGraphTest.bits(first.network().copyParameters()),
+                    ExporterGraphTest.bits(second.network().copyParameters()), dir + ": weights bit-identical");
             // And onnxruntime computes the same thing from the original file and from ours.
             TestSupport.Tensor in = TestSupport.readTensor(dir.resolve("test_data_set_0/input_0.pb"));
             int batch = (int) in.dims[0];
@@ -102,7 +102,7 @@ class RoundTripTest {
         Path dir = TestSupport.onnxTests().resolve("real/pytorch_marabou_softmax_last_layer");
         ImportedModel imported = OnnxImporter.read(dir.resolve("model.onnx").toFile());
         Network network = imported.network();
-        float[] before = network.parameters().clone();
+        float[] before = network.copyParameters();
         assertEquals("784-32-32-10", network.spec().toString());
 
         // Fine-tune the last layer to a new labelling of a small synthetic set.
@@ -125,7 +125,7 @@ class RoundTripTest {
             session.optimizerStep();
         }
         assertTrue(loss < firstLoss * 0.5, "fine-tuning lowers the loss: " + firstLoss + " -> " + loss);
-        assertFalse(Arrays.equals(before, network.parameters()));
+        assertFalse(Arrays.equals(before, network.copyParameters()));
 
         byte[] exported = OnnxExporter.toBytes(network, imported.exportOptions().build());
         float[] probs = new float[rows * 10];
@@ -133,8 +133,8 @@ class RoundTripTest {
         float[] ort = TestSupport.runOrt(exported, "input", x, rows, 784).get("probabilities");
         double d = TestSupport.maxAbsDiff(ort, probs);
         assertTrue(d <= OnnxRuntimeRefereeTest.TOLERANCE, "fine-tuned export: max |Δp| = " + d);
-        assertArrayEquals(ExporterGraphTest.bits(network.parameters()),
-                ExporterGraphTest.bits(OnnxImporter.read(exported).network().parameters()));
+        assertArrayEquals(ExporterGraphTest.bits(network.copyParameters()),
+                ExporterGraphTest.bits(OnnxImporter.read(exported).network().copyParameters()));
     }
 
     @Test
@@ -142,8 +142,8 @@ class RoundTripTest {
         Path model = TestSupport.onnxTests().resolve("real/tf2onnx_marabou_fc1/model.onnx");
         ImportedModel fromFile = OnnxImporter.read(model.toFile());
         ImportedModel fromStream = OnnxImporter.read(new ByteArrayInputStream(Files.readAllBytes(model)));
-        assertArrayEquals(ExporterGraphTest.bits(fromFile.network().parameters()),
-                ExporterGraphTest.bits(fromStream.network().parameters()));
+        assertArrayEquals(ExporterGraphTest.bits(fromFile.network().copyParameters()),
+                ExporterGraphTest.bits(fromStream.network().copyParameters()));
         assertEquals("tf2onnx", fromFile.producerName());
         assertEquals("Placeholder:0", fromFile.inputName());
         assertEquals("y_out:0", fromFile.outputName());
@@ -172,8 +172,8 @@ class RoundTripTest {
             assertTrue(indexOf(reserialized, extra) >= 0, "unknown field bytes are written back");
         }
         ImportedModel imported = OnnxImporter.read(bytes);
-        assertArrayEquals(ExporterGraphTest.bits(network.parameters()),
-                ExporterGraphTest.bits(imported.network().parameters()));
+        assertArrayEquals(ExporterGraphTest.bits(network.copyParameters()),
+                ExporterGraphTest.bits(imported.network().copyParameters()));
     }
 
     // ---- protobuf wire helpers ----

@@ -70,14 +70,14 @@ final class TestSupport {
     static Network randomNetwork(NetworkSpec spec, long seed) {
         Network n = new Network(spec, seed);
         Random r = new Random(seed ^ 0x5DEECE66DL);
-        float[] p = n.parameters();
+        float[] p = n.copyParameters();
         for (int l = 0; l < spec.layerCount(); l++) {
             int b0 = n.layout().biasOffset(l);
             for (int o = 0; b0 >= 0 && o < spec.layerOutputs(l); o++) {
                 p[b0 + o] = (float) (r.nextGaussian() * 0.5);
             }
         }
-        n.parametersChanged();
+        n.setParameters(p);
         return n;
     }
 
