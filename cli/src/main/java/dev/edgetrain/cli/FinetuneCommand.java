@@ -193,8 +193,8 @@ final class FinetuneCommand implements Callable<Integer> {
         ParameterLayout from = network.layout();
         Network result = new Network(unfolded, 0);
         ParameterLayout to = result.layout();
-        float[] src = network.parameters();
-        float[] dst = result.parameters();
+        float[] src = network.copyParameters();
+        float[] dst = result.copyParameters();
         float[] mean = s.mean();
         float[] std = s.std();
         int in = spec.layerInputs(0);
@@ -211,7 +211,7 @@ final class FinetuneCommand implements Callable<Integer> {
         for (int l = 1; l < spec.layerCount(); l++) {
             System.arraycopy(src, from.layerStart(l), dst, to.layerStart(l), from.layerEnd(l) - from.layerStart(l));
         }
-        result.parametersChanged();
+        result.setParameters(dst);
         return result;
     }
 }

@@ -44,7 +44,7 @@ public final class InputScaling {
             throw new IllegalArgumentException("folding the input scaling needs " + DigitsCsv.FEATURES
                     + " inputs and a bias in layer 0, network is " + network.spec());
         }
-        float[] p = network.parameters().clone();
+        float[] p = network.copyParameters();
         final int in = layout.inputs(0);
         final int out = layout.outputs(0);
         final int w0 = layout.weightOffset(0);

@@ -139,7 +139,7 @@ class DigitsWorkbenchTest {
         try (DigitsWorkbench wb = open(looper)) {
             wb.setListener(rec);
             assertEquals(60, wb.addRandomRows(60));
-            float[] before = wb.model().parameters().clone();
+            float[] before = wb.model().copyParameters();
             wb.startFineTuning(FineTuneConfig.defaults(FineTuneMode.OUTPUT_LAYER_ONLY).withEpochs(10));
             assertTrue(wb.isTraining());
             assertThrows(IllegalStateException.class, wb::useShippedModel, "no model switch while training");
@@ -148,7 +148,7 @@ class DigitsWorkbenchTest {
             assertNull(rec.failed);
             assertEquals(10, rec.progressCalls);
             assertFalse(rec.finished.cancelled());
-            assertFalse(Arrays.equals(before, wb.model().parameters()), "the fine-tuned copy is now the model");
+            assertFalse(Arrays.equals(before, wb.model().copyParameters()), "the fine-tuned copy is now the model");
             assertEquals("digits-base.onnx, fine-tuned 1\u00d7", wb.modelOrigin());
             assertEquals(2L, wb.modelVersion());
 
@@ -159,7 +159,7 @@ class DigitsWorkbenchTest {
             assertTrue(report.maxProbabilityDifference() <= 1e-5f);
 
             ImportedModel back = OnnxImporter.read(file);
-            assertArrayEquals(wb.model().parameters(), back.network().parameters());
+            assertArrayEquals(wb.model().copyParameters(), back.network().copyParameters());
             assertEquals(Long.valueOf(2L), back.modelVersion());
             assertArrayEquals(DigitsCsv.classNames(), back.classLabels());
             assertEquals("pixel_7_7", back.featureNames()[63]);
@@ -182,12 +182,12 @@ class DigitsWorkbenchTest {
         try (DigitsWorkbench wb = open(looper)) {
             wb.setListener(rec);
             wb.addRandomRows(30);
-            float[] before = wb.model().parameters().clone();
+            float[] before = wb.model().copyParameters();
             wb.startFineTuning(FineTuneConfig.defaults(FineTuneMode.ALL_LAYERS).withEpochs(10_000));
             wb.cancelFineTuning();
             looper.loopUntilIdle(wb);
             assertTrue(rec.finished.cancelled());
-            assertArrayEquals(before, wb.model().parameters());
+            assertArrayEquals(before, wb.model().copyParameters());
             assertEquals("digits-base.onnx", wb.modelOrigin());
         }
     }

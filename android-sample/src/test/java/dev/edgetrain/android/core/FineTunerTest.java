@@ -30,13 +30,13 @@ class FineTunerTest {
 
     private static float[] layer(Network n, int l) {
         ParameterLayout layout = n.layout();
-        return Arrays.copyOfRange(n.parameters(), layout.layerStart(l), layout.layerEnd(l));
+        return Arrays.copyOfRange(n.copyParameters(), layout.layerStart(l), layout.layerEnd(l));
     }
 
     @Test
     void outputLayerOnlyAdaptsToANewWriterAndLeavesTheHiddenLayerAndTheBaseAlone() {
         Network base = TestData.pretrainedOnRawCounts();
-        float[] baseParams = base.parameters().clone();
+        float[] baseParams = base.copyParameters();
         FineTuneResult r = FineTuner.run(base, mirroredExamples(), mirroredEvaluation(),
                 FineTuneConfig.defaults(FineTuneMode.OUTPUT_LAYER_ONLY), null, null);
         assertFalse(r.cancelled());
@@ -45,7 +45,7 @@ class FineTunerTest {
                 "held-out " + r.before().accuracy() + " -> " + r.after().accuracy());
         assertArrayEquals(layer(base, 0), layer(r.network(), 0), "hidden layer must be frozen");
         assertFalse(Arrays.equals(layer(base, 1), layer(r.network(), 1)), "output layer must change");
-        assertArrayEquals(baseParams, base.parameters(), "the base network must not change");
+        assertArrayEquals(baseParams, base.copyParameters(), "the base network must not change");
     }
 
     @Test
@@ -97,10 +97,10 @@ class FineTunerTest {
     void theSameSeedGivesTheSameWeights() {
         Network base = TestData.pretrainedOnRawCounts();
         FineTuneConfig config = FineTuneConfig.defaults(FineTuneMode.ALL_LAYERS).withEpochs(3);
-        float[] a = FineTuner.run(base, mirroredExamples(), null, config, null, null).network().parameters();
-        float[] b = FineTuner.run(base, mirroredExamples(), null, config, null, null).network().parameters();
+        float[] a = FineTuner.run(base, mirroredExamples(), null, config, null, null).network().copyParameters();
+        float[] b = FineTuner.run(base, mirroredExamples(), null, config, null, null).network().copyParameters();
         float[] c = FineTuner.run(base, mirroredExamples(), null, config.withSeed(2), null, null).network()
-                .parameters();
+                .copyParameters();
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
     }

@@ -58,11 +58,12 @@ final class ClientStep implements Function2<RoundSum, Shard, RoundSum> {
             sum.drop(shard.id()); // a real server discards a broken update too
             return sum;
         }
-        if (!FixedPointSum.accepts(local.parameters(), share[k]) || !Float.isFinite(trainer.lastLoss())) {
+        final float[] update = local.copyParameters();
+        if (!FixedPointSum.accepts(update, share[k]) || !Float.isFinite(trainer.lastLoss())) {
             sum.drop(shard.id()); // weights beyond 2^22: diverged without a non-finite loss
             return sum;
         }
-        sum.addClient(local.parameters(), share[k], trainer.lastLoss(), shard.rows(), shard.id());
+        sum.addClient(update, share[k], trainer.lastLoss(), shard.rows(), shard.id());
         return sum;
     }
 }

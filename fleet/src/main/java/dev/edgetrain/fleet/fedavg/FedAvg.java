@@ -85,7 +85,7 @@ public final class FedAvg {
         final JavaRDD<Shard> evalRdd = evaluation == null ? clients : evaluation;
         final long evalRows = evaluation == null ? sum(rowsOf) : checkEvaluation(evaluation, spec);
 
-        float[] params = initial.parameters().clone();
+        float[] params = initial.copyParameters();
         Broadcast<float[]> current = sc.broadcast(params.clone());
         List<RoundReport> reports = new ArrayList<>();
         try (ShippedBytes meter = new ShippedBytes(sc)) {

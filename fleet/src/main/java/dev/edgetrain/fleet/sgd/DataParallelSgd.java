@@ -78,7 +78,7 @@ public final class DataParallelSgd {
                     for (int k = 0; k < batches.stepsPerEpoch(); k++) {
                         final int from = batches.from(k);
                         final int to = batches.to(k);
-                        final Broadcast<float[]> weights = sc.broadcast(network.parameters().clone());
+                        final Broadcast<float[]> weights = sc.broadcast(network.copyParameters());
                         final ShippedBytes.Measured<StepSum> measured;
                         try {
                             measured = meter.measure("edgetrain fleet: data-parallel step", 1,
@@ -108,7 +108,7 @@ public final class DataParallelSgd {
                 }
                 Metrics metrics = null;
                 if (evaluation != null) {
-                    Broadcast<float[]> weights = sc.broadcast(network.parameters().clone());
+                    Broadcast<float[]> weights = sc.broadcast(network.copyParameters());
                     try {
                         metrics = ShardEvaluation.evaluate(evaluation, specData, weights, evalRows);
                     } finally {
@@ -116,7 +116,7 @@ public final class DataParallelSgd {
                     }
                 }
                 EpochReport report = new EpochReport(e, config.epochs(), batches.stepsPerEpoch(), lossSum / rows,
-                        metrics, (System.nanoTime() - start) / 1e9, 4L * network.parameters().length,
+                        metrics, (System.nanoTime() - start) / 1e9, 4L * network.parameterCount(),
                         upload);
                 reports.add(report);
                 if (listener != null) {

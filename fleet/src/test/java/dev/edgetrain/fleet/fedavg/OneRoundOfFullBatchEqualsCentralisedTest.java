@@ -60,8 +60,8 @@ class OneRoundOfFullBatchEqualsCentralisedTest {
 
         Network federated = oneRound(List.of(everything), initial);
 
-        double moved = Floats.maxAbsDifference(central.parameters(), initial.parameters());
-        double diff = Floats.maxAbsDifference(federated.parameters(), central.parameters());
+        double moved = Floats.maxAbsDifference(central.copyParameters(), initial.copyParameters());
+        double diff = Floats.maxAbsDifference(federated.copyParameters(), central.copyParameters());
         assertTrue(moved > 1e-2, "the step must move the weights for the comparison to mean anything: " + moved);
         assertTrue(diff <= TOLERANCE, "federated vs centralised: max |difference| " + diff);
     }
@@ -76,17 +76,17 @@ class OneRoundOfFullBatchEqualsCentralisedTest {
 
         Network federated = oneRound(clients, initial);
 
-        double diff = Floats.maxAbsDifference(federated.parameters(), central.parameters());
+        double diff = Floats.maxAbsDifference(federated.copyParameters(), central.copyParameters());
         assertTrue(diff <= TOLERANCE, "federated vs centralised: max |difference| " + diff);
         // What an unweighted mean of the clients' weights would have been: clearly outside the tolerance.
-        float[] unweighted = new float[initial.parameters().length];
+        float[] unweighted = new float[initial.parameterCount()];
         for (Shard s : clients) {
             Network local = centralisedStep(initial, s.toDataset());
             for (int i = 0; i < unweighted.length; i++) {
-                unweighted[i] += local.parameters()[i] / clients.size();
+                unweighted[i] += local.copyParameters()[i] / clients.size();
             }
         }
-        double unweightedDiff = Floats.maxAbsDifference(unweighted, central.parameters());
+        double unweightedDiff = Floats.maxAbsDifference(unweighted, central.copyParameters());
         assertTrue(unweightedDiff > 100 * TOLERANCE, "an unweighted average differs by " + unweightedDiff);
     }
 }
