@@ -3,7 +3,8 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
-import dev.edgetrain.cli.report.ClassificationReport;
+import dev.edgetrain.cli.report.TaskReport;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.cli.report.Console;
 import java.io.File;
 import java.util.Map;
@@ -12,9 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code edgetrain evaluate}: accuracy, per-class precision and recall, confusion matrix. */
+/** {@code edgetrain evaluate}: the task's metrics of a model on labelled data. */
 @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Accuracy, per-class precision/recall and the confusion matrix of a model on labelled data.")
+        description = {"The metrics of a model on labelled data, by task: accuracy, per-class precision/recall and the",
+                "confusion matrix (classify); accuracy, precision, recall, F1, ROC-AUC (binary); per-label F1 and",
+                "Hamming loss (multilabel); MSE, MAE, R² (regress)."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
     File model;
@@ -23,7 +26,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Labelled data: a CSV file or a shipped set.")
     String data;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "Label column: name or 1-based index.")
+    @Option(names = "--label", paramLabel = "COLUMN[,COLUMN...]",
+            description = "Label column(s): name or 1-based index (default: by the model's names, or the last).")
     String label;
 
     @Mixin
@@ -34,12 +38,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Console console = outputOptions.console();
         ModelFile m = ModelFile.read(model);
         DataSource source = DataSource.resolve(data);
-        LabeledData input = LabeledData.forModel(CsvTable.read(source), m.model.featureCount(),
-                m.model.featureNames(), m.model.classLabels(), m.model.network().spec().classes(), label, true);
-        float[] outputs = m.runtimeOutputs(input.features(), input.rows());
-        int[] predicted = m.predictedClasses(outputs, input.rows());
-        ClassificationReport report = new ClassificationReport(m.classNames(), input.labels(), predicted);
-        console.line("%s on %s (%d rows):", model, source.name(), input.rows());
+        LabeledData input = m.rows(source, label, true);
+        float[] outputs = m.headOutputs(input.features(), input.rows());
+        TaskReport report = TaskReport.of(m.task(), m.outputNames(), outputs,
+                input.toDataset(m.task() == Task.BINARY ? 2 : m.model.network().spec().outputs()));
+        console.line("%s (%s) on %s (%d rows):", model, m.task(), source.name(), input.rows());
         report.print(console);
         Map<String, Object> doc = report.toJson();
         doc.put("model", model.getPath());

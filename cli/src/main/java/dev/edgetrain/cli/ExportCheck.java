@@ -22,16 +22,18 @@ final class ExportCheck {
     /**
      * Runs both and prints one line; returns the largest absolute difference of their outputs.
      *
-     * @param raw   rows as the exported model takes them
-     * @param input the same rows as the network takes them
-     * @param which what the rows are, for the line ("test", "training")
+     * @param inputShape the exported graph input's shape, -1 for the batch ({@code null}: {@code [N, features]})
+     * @param raw        rows as the exported model takes them
+     * @param input      the same rows as the network takes them
+     * @param which      what the rows are, for the line ("test", "training")
      */
-    static double againstOnnxRuntime(Console console, Network network, OutputKind kind, File exported, Dataset raw,
-                                     Dataset input, String which) throws IOException {
+    static double againstOnnxRuntime(Console console, Network network, OutputKind kind, File exported,
+                                     long[] inputShape, Dataset raw, Dataset input, String which) throws IOException {
         float[] ours = ModelOutputs.compute(network, input.features(), input.rows(), kind);
         float[] theirs;
         try (OnnxRuntimeReferee referee = new OnnxRuntimeReferee(Files.readAllBytes(exported.toPath()))) {
-            theirs = referee.run(OnnxExporter.INPUT_NAME, new long[] {-1, network.spec().inputs()}, raw.features(),
+            theirs = referee.run(OnnxExporter.INPUT_NAME,
+                    inputShape != null ? inputShape : new long[] {-1, network.spec().inputs()}, raw.features(),
                     raw.rows(), kind.outputName());
         }
         double maxDiff = OnnxRuntimeReferee.maxAbsDifference(ours, theirs);

@@ -5,23 +5,23 @@ import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
 import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.cli.report.CurvePlot;
+import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.cli.report.TrainingHistory;
 import dev.edgetrain.onnx.ExportOptions;
-import dev.edgetrain.onnx.ModelMetadata;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.Dataset;
-import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,12 +29,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code edgetrain finetune}: the on-device personalisation flow on any importable model: import, train
- * on the user's rows (all layers or only the output layer), export, check against onnxruntime.
+ * {@code edgetrain finetune}: the on-device personalisation flow on any importable model: import, train on the
+ * user's rows (all layers or only the output layer; optionally a new output layer for the data's own classes or
+ * targets), export, check against onnxruntime.
  */
 @Command(name = "finetune", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Fine-tune an ONNX model (made by edgetrain, PyTorch, Keras or TensorFlow) on labelled",
-                "CSV data and export the result as ONNX, checked against onnxruntime."})
+                "CSV data and export the result as ONNX, checked against onnxruntime. --new-head replaces the",
+                "output layer with one for the data's own classes (or targets), keeping the hidden layers."})
 final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "IN.onnx", description = "The model to start from.")
     File model;
@@ -45,11 +47,21 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "Where to write the fine-tuned model.")
     File out;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "Label column: name or 1-based index.")
+    @Option(names = "--label", paramLabel = "COLUMN[,COLUMN...]",
+            description = "Label column(s): name or 1-based index (default: by the model's names, or the last).")
     String label;
 
     @Option(names = "--train-only-last-layer", description = "Freeze every layer but the output layer.")
     boolean onlyLastLayer;
+
+    @Option(names = "--new-head",
+            description = "Replace the output layer with a fresh one for the data's classes (or target columns).")
+    boolean newHead;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "With --new-head: the new head's task, classify, binary, multilabel or regress "
+                    + "(default: the model's).")
+    String task;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 10;
@@ -60,7 +72,11 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     OptimizerOptions optimizer;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of split and shuffling (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    LossOptions lossOptions;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of split, shuffling, dropout and a new head's weights (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Option(names = "--test-fraction", paramLabel = "F",
@@ -87,17 +103,47 @@ final class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1 || batchSize < 1 || !(testFraction >= 0 && testFraction < 1)) {
             throw new CliException("need --epochs >= 1, --batch-size >= 1 and --test-fraction in [0, 1)");
         }
+        if (task != null && !newHead) {
+            throw new CliException("--task chooses the task of a --new-head; a model keeps its own task ("
+                    + "use --new-head --task TASK to change it)");
+        }
         CliException.requireWritableLocation(out, "--out");
         CliException.requireWritableLocation(plot, "--plot");
         ModelFile m = ModelFile.read(model);
         Network imported = m.model.network();
-        NetworkSpec spec = imported.spec();
         DataSource source = DataSource.resolve(data);
-        LabeledData labeled = LabeledData.forModel(CsvTable.read(source), m.model.featureCount(),
-                m.model.featureNames(), m.model.classLabels(), spec.classes(), label, true);
-        String[] classes = m.classNames();
-        Dataset all = new Dataset(labeled.features(), labeled.labels(), labeled.featureCount(), spec.classes(),
-                classes, labeled.featureNames());
+        CsvTable table = CsvTable.read(source);
+
+        Task headTask = m.task();
+        LabeledData labeled;
+        String[] outputNames;
+        Network start;
+        if (newHead) {
+            headTask = task == null ? m.task() : parseTask(task);
+            labeled = LabeledData.forTraining(table, label, headTask, true);
+            if (labeled.featureCount() != m.model.featureCount()) {
+                throw new CliException(source.name() + ": " + labeled.featureCount() + " feature columns, the model "
+                        + "expects " + m.model.featureCount());
+            }
+            outputNames = labeled.outputNames();
+            try {
+                start = imported.withNewHead(labeled.outputs(), headTask, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--new-head: " + e.getMessage());
+            }
+        } else {
+            try {
+                labeled = m.rows(source, label, true);
+            } catch (CliException e) {
+                throw e.getMessage().contains("unknown label")
+                        ? new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head")
+                        : e;
+            }
+            outputNames = m.outputNames();
+            start = imported;
+        }
+        NetworkSpec spec = start.spec();
+        Dataset all = labeled.toDataset(headTask == Task.BINARY ? 2 : spec.outputs());
         Dataset train = all;
         Dataset test = null;
         if (testFraction > 0) {
@@ -106,61 +152,76 @@ final class FinetuneCommand implements Callable<Integer> {
             test = split[1];
         }
         Standardizer standardizer = noStandardize ? null : Standardizer.fit(train);
-        Network network = standardizer == null ? imported.copy() : onStandardizedInputs(imported, standardizer);
+        Network network = standardizer == null ? start.copy() : onStandardizedInputs(start, standardizer);
         Dataset trainInput = standardizer == null ? train : standardizer.apply(train);
         Dataset testInput = test == null ? null : standardizer == null ? test : standardizer.apply(test);
 
         int batches = (trainInput.rows() + batchSize - 1) / batchSize;
         OptimizerConfig config = optimizer.config(epochs, batches);
-        TrainingSession session = new TrainingSession(network, batchSize, config);
+        Loss loss = lossOptions.loss(headTask, trainInput);
+        TrainingSession session;
+        try {
+            session = new TrainingSession(network, batchSize, config, loss, null);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        session.setDropoutSeed(seed + 2);
         if (onlyLastLayer) {
             session.trainOnlyLastLayer();
         }
-        Evaluation before = testInput == null ? null : Trainer.evaluate(session, testInput);
-        console.line("fine-tuning %s (%s, from %s) on %s: %d train rows, %s, %s", model, spec,
+        TaskReport before = test == null || newHead ? null : report(headTask, outputNames, network, testInput, test);
+        console.line("fine-tuning %s (%s, from %s) on %s: %d train rows, %s%s, %s, %s", model, spec,
                 m.model.producerName(), source.name(), train.rows(), onlyLastLayer ? "output layer only" : "all layers",
-                config);
+                newHead ? ", new head (" + TrainCommand.describeOutputs(headTask, labeled) + ")" : "", loss, config);
         if (before != null) {
-            console.line("before: test accuracy %.2f%%", 100 * before.accuracy());
+            console.line("before: test %s", before.headline());
         }
         Trainer trainer = new Trainer(session, trainInput, batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
         TrainingHistory history = new TrainingLoop(console, trainer, testInput, epochs, null, null, null).run();
-        Evaluation after = testInput == null ? null : Trainer.evaluate(session, testInput);
         TrainCommand.requireFinite(Trainer.evaluate(session, trainInput), "training");
-        TrainCommand.requireFinite(after, "test");
+        if (testInput != null) {
+            TrainCommand.requireFinite(Trainer.evaluate(session, testInput), "test");
+        }
+        TaskReport after = test == null ? null : report(headTask, outputNames, network, testInput, test);
 
-        OutputKind kind = m.model.outputKind();
-        ExportOptions.Builder export = ExportOptions.builder().output(kind).classLabels(m.model.classLabels())
+        OutputKind kind = m.model.outputKind().suits(headTask) ? m.model.outputKind() : OutputKind.defaultFor(headTask);
+        ExportOptions.Builder export = m.model.exportOptions().output(kind).classLabels(outputNames)
                 .featureNames(labeled.featureNames())
                 .docString("Fine-tuned by edgetrain from " + model.getName() + " on " + source.shortName());
-        for (Map.Entry<String, String> e : m.model.metadata().entrySet()) {
-            if (!ModelMetadata.isReserved(e.getKey())) {
-                export.metadata(e.getKey(), e.getValue());
-            }
-        }
         export.metadata("finetune.base_model", model.getName());
         export.metadata("finetune.base_producer", m.model.producerName());
         export.metadata("finetune.data", source.shortName());
         export.metadata("finetune.epochs", String.valueOf(epochs));
         export.metadata("finetune.layers", onlyLastLayer ? "output" : "all");
+        export.metadata("finetune.new_head", String.valueOf(newHead));
+        export.metadata("finetune.loss", loss.toString());
         export.metadata("finetune.optimizer", config.toString());
+        if (before != null) {
+            export.metadata("finetune.test_before", before.headline());
+        }
         if (after != null) {
-            export.metadata("finetune.test_accuracy_before", String.format(Locale.ROOT, "%.4f", before.accuracy()));
-            export.metadata("finetune.test_accuracy_after", String.format(Locale.ROOT, "%.4f", after.accuracy()));
+            export.metadata("finetune.test_after", after.headline());
         }
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
         }
-        OnnxExporter.write(network, export.build(), out);
+        ExportOptions options = export.build();
+        try {
+            OnnxExporter.write(network, options, out);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("cannot export " + spec + ": " + e.getMessage());
+        }
         console.line("wrote %s (%d bytes)%s", out, out.length(), after == null ? ""
-                : String.format(Locale.ROOT, ": test accuracy %.2f%% -> %.2f%%", 100 * before.accuracy(),
-                100 * after.accuracy()));
+                : before == null ? ": test " + after.headline()
+                : ": test " + before.headline() + " -> " + after.headline());
 
         double maxDiff = Double.NaN;
         if (!noVerify) {
-            maxDiff = test != null ? ExportCheck.againstOnnxRuntime(console, network, kind, out, test, testInput, "test")
-                    : ExportCheck.againstOnnxRuntime(console, network, kind, out, train, trainInput, "training");
+            long[] shape = options.inputShape();
+            maxDiff = test != null
+                    ? ExportCheck.againstOnnxRuntime(console, network, kind, out, shape, test, testInput, "test")
+                    : ExportCheck.againstOnnxRuntime(console, network, kind, out, shape, train, trainInput, "training");
         }
         if (plot != null) {
             CurvePlot.write(plot, history, "edgetrain fine-tuning " + spec + " on " + source.shortName());
@@ -169,32 +230,47 @@ final class FinetuneCommand implements Callable<Integer> {
         doc.put("model", out.getPath());
         doc.put("base_model", model.getPath());
         doc.put("network", spec.toString());
+        doc.put("task", headTask.id());
+        doc.put("new_head", newHead);
         doc.put("epochs", history.toJson());
-        doc.put("test_accuracy_before", before == null ? null : before.accuracy());
-        doc.put("test_accuracy_after", after == null ? null : after.accuracy());
+        if (headTask == Task.CLASSIFY) {
+            doc.put("test_accuracy_before", before == null ? null : before.score());
+            doc.put("test_accuracy_after", after == null ? null : after.score());
+        }
+        doc.put("test_metrics_before", before == null ? null : before.toJson());
+        doc.put("test_metrics_after", after == null ? null : after.toJson());
         doc.put("onnxruntime_max_abs_difference", Double.isNaN(maxDiff) ? null : maxDiff);
         console.document(doc);
         return !noVerify && !(maxDiff <= VerifyCommand.TOLERANCE) ? Edgetrain.EXIT_CHECK_FAILED : Edgetrain.EXIT_OK;
     }
 
+    private static Task parseTask(String name) {
+        try {
+            return Task.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--task: " + e.getMessage());
+        }
+    }
+
+    /** The task's metrics of {@code network} on {@code input} (the rows as it takes them), scored against {@code data}. */
+    private static TaskReport report(Task task, String[] names, Network network, Dataset input, Dataset data) {
+        return TaskReport.of(task, names, ModelOutputs.compute(network, input.features(), input.rows(),
+                OutputKind.defaultFor(task)), data);
+    }
+
     /**
      * The same function re-expressed on standardised inputs {@code z = (x − μ) / σ}: with {@code x = σz + μ},
      * {@code W·x + b = (W·diag σ)·z + (W·μ + b)}. Training then sees well-scaled inputs; the exporter folds
-     * {@code (μ, σ)} back in. The first layer gets a bias if it had none (to hold {@code W·μ}).
+     * {@code (μ, σ)} back in. The first layer gets a bias if it had none (to hold {@code W·μ}); everything after the
+     * first dense layer's output (its layer norm, activation, the other layers) is unchanged.
      */
     static Network onStandardizedInputs(Network network, Standardizer s) {
         NetworkSpec spec = network.spec();
-        boolean[] bias = new boolean[spec.layerCount()];
-        for (int l = 0; l < bias.length; l++) {
-            bias[l] = spec.hasBias(l);
-        }
-        bias[0] = true;
-        NetworkSpec unfolded = spec.withLayerBias(bias);
+        NetworkSpec unfolded = spec.withLayer(0, spec.layer(0).withBias(true));
         ParameterLayout from = network.layout();
-        Network result = new Network(unfolded, 0);
-        ParameterLayout to = result.layout();
+        ParameterLayout to = new Network(unfolded, 0).layout();
         float[] src = network.copyParameters();
-        float[] dst = result.copyParameters();
+        float[] dst = new float[to.size()];
         float[] mean = s.mean();
         float[] std = s.std();
         int in = spec.layerInputs(0);
@@ -208,10 +284,13 @@ final class FinetuneCommand implements Callable<Integer> {
             }
             dst[to.biasOffset(0) + o] = (float) shift;
         }
+        if (from.normScaleOffset(0) >= 0) {
+            System.arraycopy(src, from.normScaleOffset(0), dst, to.normScaleOffset(0), outDim);
+            System.arraycopy(src, from.normShiftOffset(0), dst, to.normShiftOffset(0), outDim);
+        }
         for (int l = 1; l < spec.layerCount(); l++) {
             System.arraycopy(src, from.layerStart(l), dst, to.layerStart(l), from.layerEnd(l) - from.layerStart(l));
         }
-        result.setParameters(dst);
-        return result;
+        return Network.fromParameters(unfolded, dst);
     }
 }

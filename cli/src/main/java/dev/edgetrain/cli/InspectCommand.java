@@ -2,7 +2,11 @@ package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.onnx.ImportedModel;
+import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.runtime.Activation;
+import dev.edgetrain.runtime.LayerSpec;
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Task;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,26 +36,34 @@ final class InspectCommand implements Callable<Integer> {
         NetworkSpec spec = im.network().spec();
         List<String> layers = new ArrayList<>();
         for (int l = 0; l < spec.layerCount(); l++) {
+            LayerSpec layer = spec.layer(l);
             String dense = String.format("dense %d: [N, %d] -> [N, %d], weight [%d][%d]%s", l, spec.layerInputs(l),
                     spec.layerOutputs(l), spec.layerOutputs(l), spec.layerInputs(l),
                     spec.hasBias(l) ? ", bias [" + spec.layerOutputs(l) + "]" : ", no bias");
             layers.add(dense);
-            if (l < spec.layerCount() - 1) {
-                layers.add("relu");
+            if (layer.layerNorm()) {
+                layers.add(String.format(java.util.Locale.ROOT, "layer norm (eps %g), scale and shift [%d]",
+                        layer.normEpsilon(), layer.outputs()));
+            }
+            if (!layer.activation().equals(Activation.IDENTITY)) {
+                layers.add(layer.activation().toString());
+            }
+            if (layer.dropout() > 0) {
+                layers.add("dropout " + layer.dropout() + " (training only)");
             }
         }
-        layers.add(im.outputKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " out");
+        layers.add(head(spec.task(), im.outputKind()));
         console.line("%s: %d bytes, produced by %s, IR version %d, opset %d", model, m.bytes.length, im.producerName(),
                 im.irVersion(), im.opsetVersion());
         console.line("input   %s %s (%d features)", im.inputName(), shape(im.inputShape()), im.featureCount());
-        console.line("output  %s [N, %d] (%s)", im.outputName(), spec.classes(),
-                im.outputKind().name().toLowerCase(java.util.Locale.ROOT));
+        console.line("output  %s [N, %d] (%s, task %s)", im.outputName(), spec.outputs(),
+                im.outputKind().name().toLowerCase(java.util.Locale.ROOT), spec.task());
         console.line("network %s, %d parameters", spec, im.network().layout().size());
         for (String layer : layers) {
             console.line("  %s", layer);
         }
         if (im.classLabels() != null) {
-            console.line("classes %s", String.join(", ", im.classLabels()));
+            console.line("%s %s", spec.task().hasClassLabels() ? "classes" : "outputs", String.join(", ", im.classLabels()));
         }
         if (im.featureNames() != null) {
             String[] f = im.featureNames();
@@ -75,6 +87,7 @@ final class InspectCommand implements Callable<Integer> {
         doc.put("input_shape", im.inputShape());
         doc.put("output", im.outputName());
         doc.put("output_kind", im.outputKind().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("task", spec.task().id());
         doc.put("network", spec.toString());
         doc.put("layers", layers);
         doc.put("class_labels", im.classLabels());
@@ -82,6 +95,18 @@ final class InspectCommand implements Callable<Integer> {
         doc.put("metadata", im.metadata());
         console.document(doc);
         return Edgetrain.EXIT_OK;
+    }
+
+    /** The head the file applies after the output layer. */
+    private static String head(Task task, OutputKind kind) {
+        switch (kind) {
+            case PROBABILITIES:
+                return task == Task.CLASSIFY ? "softmax" : "sigmoid";
+            case LOG_PROBABILITIES:
+                return "log_softmax";
+            default:
+                return "no head (" + kind.outputName() + ")";
+        }
     }
 
     private static String shape(long[] dims) {

@@ -1,7 +1,12 @@
 package dev.edgetrain.cli;
 
+import dev.edgetrain.cli.data.CsvTable;
+import dev.edgetrain.cli.data.DataSource;
+import dev.edgetrain.cli.data.LabeledData;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImporter;
+import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.runtime.Task;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,18 +38,42 @@ final class ModelFile {
         }
     }
 
-    /** Class names from the model's metadata, or "0", "1", … */
-    String[] classNames() {
+    /** The model's task (from its head, or its metadata). */
+    Task task() {
+        return model.network().spec().task();
+    }
+
+    /**
+     * Names of the outputs from the model's metadata: class names (classify; binary: negative, positive), label or
+     * target names; else {@code 0, 1, …} for classes and {@code output0, output1, …} for labels and targets.
+     */
+    String[] outputNames() {
         String[] names = model.classLabels();
-        if (names != null) {
+        int k = task() == Task.BINARY ? 2 : model.network().spec().outputs();
+        if (names != null && names.length == k) {
             return names;
         }
-        int k = model.network().spec().classes();
         String[] n = new String[k];
         for (int c = 0; c < k; c++) {
-            n[c] = String.valueOf(c);
+            n[c] = task().hasClassLabels() ? String.valueOf(c) : "output" + c;
         }
         return n;
+    }
+
+    /** {@link #outputNames()} of a classifier. */
+    String[] classNames() {
+        return outputNames();
+    }
+
+    /** Rows of {@code source} for this model: its features, and its labels or targets ({@code required} or if present). */
+    LabeledData rows(DataSource source, String label, boolean required) {
+        return LabeledData.forModel(CsvTable.read(source), task(), model.featureCount(), model.featureNames(),
+                model.classLabels(), model.network().spec().outputs(), label, required);
+    }
+
+    /** The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the file outputs. */
+    float[] headOutputs(float[] x, int rows) {
+        return ModelOutputs.compute(model.network(), x, rows, OutputKind.defaultFor(task()));
     }
 
     /** The model's own outputs {@code [rows][classes]} on raw rows, computed by the runtime. */
@@ -61,12 +90,16 @@ final class ModelFile {
         return out;
     }
 
-    /** The predicted class of each row: the arg-max of the outputs (the same for every output kind). */
-    int[] predictedClasses(float[] outputs, int rows) {
-        int classes = model.network().spec().classes();
+    /**
+     * The predicted class of each row from the head's outputs ({@link #headOutputs}): the arg-max (classify), or
+     * 1 when the probability is at least ½ (binary).
+     */
+    int[] predictedClasses(float[] headOutputs, int rows) {
+        int classes = model.network().spec().outputs();
         int[] predicted = new int[rows];
         for (int r = 0; r < rows; r++) {
-            predicted[r] = dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy.argmax(outputs, 0, r, classes);
+            predicted[r] = task() == Task.BINARY ? (headOutputs[r] >= 0.5f ? 1 : 0)
+                    : dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy.argmax(headOutputs, 0, r, classes);
         }
         return predicted;
     }

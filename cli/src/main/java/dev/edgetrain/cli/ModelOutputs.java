@@ -10,8 +10,9 @@ final class ModelOutputs {
     }
 
     /**
-     * Outputs {@code [rows][classes]} of {@code network} on {@code x [rows][inputs]}: probabilities, raw logits,
-     * or log-probabilities (log-softmax in double precision).
+     * Outputs {@code [rows][outputs]} of {@code network} on {@code x [rows][inputs]}: probabilities (softmax or
+     * sigmoid, by task), a regressor's predictions, raw logits, or log-probabilities (log-softmax in double
+     * precision).
      */
     static float[] compute(Network network, float[] x, int rows, OutputKind kind) {
         int classes = network.spec().classes();
@@ -21,8 +22,8 @@ final class ModelOutputs {
         int inputs = network.spec().inputs();
         for (int start = 0; start < rows; start += chunk) {
             int n = Math.min(chunk, rows - start);
-            if (kind == OutputKind.PROBABILITIES) {
-                network.predictProbabilities(ws, x, start * inputs, n, out, start * classes);
+            if (kind == OutputKind.PROBABILITIES || kind == OutputKind.PREDICTIONS) {
+                network.predict(ws, x, start * inputs, n, out, start * classes);
             } else {
                 network.predictLogits(ws, x, start * inputs, n, out, start * classes);
             }

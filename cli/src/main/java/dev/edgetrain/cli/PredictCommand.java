@@ -4,6 +4,7 @@ import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
 import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.io.AtomicFile;
 import java.io.File;
 import java.io.OutputStreamWriter;
@@ -17,10 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code edgetrain predict}: one CSV row per input with the predicted class and every output value. */
+/** {@code edgetrain predict}: one CSV row per input with the prediction and every output value. */
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Predict every row of a CSV file: the row number, the predicted class and each output",
-                "value (probabilities, or the raw outputs of models without softmax) at full float precision."})
+        description = {"Predict every row of a CSV file: the row number, the prediction (a class; for multilabel the",
+                "labels at probability >= 0.5 joined by ';') and each output value (probabilities, raw outputs of",
+                "models without a head, or a regressor's values) at full float precision."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
     File model;
@@ -44,20 +46,24 @@ final class PredictCommand implements Callable<Integer> {
         CliException.requireWritableLocation(out, "--out");
         ModelFile m = ModelFile.read(model);
         DataSource source = DataSource.resolve(data);
-        LabeledData input = LabeledData.forModel(CsvTable.read(source), m.model.featureCount(),
-                m.model.featureNames(), m.model.classLabels(), m.model.network().spec().classes(), label, false);
+        LabeledData input = m.rows(source, label, false);
         int rows = input.rows();
-        int classes = m.model.network().spec().classes();
-        float[] outputs = m.runtimeOutputs(input.features(), rows);
-        int[] predicted = m.predictedClasses(outputs, rows);
-        String[] names = m.classNames();
-        String[] header = new String[2 + classes];
+        Task task = m.task();
+        int outputs = m.model.network().spec().outputs();
+        float[] values = m.runtimeOutputs(input.features(), rows);
+        float[] head = m.headOutputs(input.features(), rows);
+        String[] names = m.outputNames();
+        boolean regress = task == Task.REGRESS;
+        String[] header = new String[(regress ? 1 : 2) + outputs];
         header[0] = "row";
-        header[1] = "predicted";
-        String prefix = m.model.outputName();
-        for (int k = 0; k < classes; k++) {
-            header[2 + k] = prefix + "_" + names[k];
+        if (!regress) {
+            header[1] = "predicted";
         }
+        String prefix = m.model.outputName();
+        for (int k = 0; k < outputs; k++) {
+            header[header.length - outputs + k] = regress ? names[k] : prefix + "_" + names[task == Task.BINARY ? 1 : k];
+        }
+        String[] predicted = predictions(task, head, rows, outputs, names);
         if (out == null && outputOptions.json) {
             throw new CliException("--json needs --out FILE for the predictions");
         }
@@ -65,11 +71,14 @@ final class PredictCommand implements Callable<Integer> {
         try (Writer writer = out == null ? new OutputStreamWriter(nonClosing(System.out), StandardCharsets.UTF_8) : text;
              CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get())) {
             for (int r = 0; r < rows; r++) {
-                Object[] record = new Object[2 + classes];
+                Object[] record = new Object[header.length];
                 record[0] = r + 1;
-                record[1] = names[predicted[r]];
-                for (int k = 0; k < classes; k++) {
-                    record[2 + k] = Float.toString(outputs[r * classes + k]); // shortest exact float text
+                if (!regress) {
+                    record[1] = predicted[r];
+                }
+                for (int k = 0; k < outputs; k++) {
+                    // shortest exact float text
+                    record[header.length - outputs + k] = Float.toString(values[r * outputs + k]);
                 }
                 printer.printRecord(record);
             }
@@ -87,6 +96,35 @@ final class PredictCommand implements Callable<Integer> {
             console.document(doc);
         }
         return Edgetrain.EXIT_OK;
+    }
+
+    /** The prediction column: a class name, or the labels at probability ≥ ½ joined by {@code ;} (multilabel). */
+    private static String[] predictions(Task task, float[] head, int rows, int outputs, String[] names) {
+        String[] p = new String[rows];
+        for (int r = 0; r < rows; r++) {
+            switch (task) {
+                case CLASSIFY:
+                    p[r] = names[dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy.argmax(head, 0, r, outputs)];
+                    break;
+                case BINARY:
+                    p[r] = names[head[r] >= 0.5f ? 1 : 0];
+                    break;
+                case MULTILABEL: {
+                    StringBuilder sb = new StringBuilder();
+                    for (int k = 0; k < outputs; k++) {
+                        if (head[r * outputs + k] >= 0.5f) {
+                            sb.append(sb.length() == 0 ? "" : ";").append(names[k]);
+                        }
+                    }
+                    p[r] = sb.toString();
+                    break;
+                }
+                default:
+                    p[r] = null;
+                    break;
+            }
+        }
+        return p;
     }
 
     private static PrintStream nonClosing(PrintStream s) {

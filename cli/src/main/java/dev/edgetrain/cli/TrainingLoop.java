@@ -68,8 +68,10 @@ final class TrainingLoop {
                 @Override
                 public void onEpoch(int epoch, float loss, float accuracy) {
                     if (progress != null) {
-                        progress.setExtraMessage(String.format(java.util.Locale.ROOT, " epoch %d loss %.4f acc %.1f%%",
-                                epoch + 1, loss, 100 * accuracy));
+                        progress.setExtraMessage(Float.isNaN(accuracy)
+                                ? String.format(java.util.Locale.ROOT, " epoch %d loss %.4f", epoch + 1, loss)
+                                : String.format(java.util.Locale.ROOT, " epoch %d loss %.4f acc %.1f%%", epoch + 1, loss,
+                                100 * accuracy));
                     }
                 }
             };
@@ -81,9 +83,12 @@ final class TrainingLoop {
                 Evaluation eval = test == null ? null : Trainer.evaluate(trainer.session(), test);
                 history.add(new TrainingHistory.Epoch(epoch, trainer.lastLoss(), trainer.lastAccuracy(),
                         eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
-                String line = String.format(java.util.Locale.ROOT, "epoch %3d/%d  loss %.4f  train %.2f%%%s  (%.2f s)",
-                        epoch, epochs, trainer.lastLoss(), 100 * trainer.lastAccuracy(),
-                        eval == null ? "" : String.format(java.util.Locale.ROOT, "  test %.2f%%", 100 * eval.accuracy()),
+                String line = String.format(java.util.Locale.ROOT, "epoch %3d/%d  loss %.4f%s%s  (%.2f s)",
+                        epoch, epochs, trainer.lastLoss(), Float.isNaN(trainer.lastAccuracy()) ? ""
+                                : String.format(java.util.Locale.ROOT, "  train %.2f%%", 100 * trainer.lastAccuracy()),
+                        eval == null ? "" : Double.isNaN(eval.accuracy())
+                                ? String.format(java.util.Locale.ROOT, "  test loss %.4f", eval.loss())
+                                : String.format(java.util.Locale.ROOT, "  test %.2f%%", 100 * eval.accuracy()),
                         seconds);
                 if (progress != null) {
                     System.err.print("\r");

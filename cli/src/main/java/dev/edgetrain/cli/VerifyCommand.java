@@ -54,8 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
         String what;
         if (data != null) {
             DataSource source = DataSource.resolve(data);
-            LabeledData input = LabeledData.forModel(CsvTable.read(source), features, m.model.featureNames(),
-                    m.model.classLabels(), m.model.network().spec().classes(), label, false);
+            LabeledData input = m.rows(source, label, false);
             x = input.features();
             n = input.rows();
             what = n + " rows of " + source.name();
