@@ -3,6 +3,7 @@ package dev.edgetrain.fleet;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
 import java.io.File;
@@ -19,8 +20,9 @@ public final class Digits {
 
     public static synchronized Dataset all() {
         if (all == null) {
-            LabeledData d = LabeledData.forTraining(CsvTable.read(DataSource.resolve(CSV.getPath())), null);
-            all = d.toDataset(d.classNames().length);
+            LabeledData d = LabeledData.forTraining(CsvTable.read(DataSource.resolve(CSV.getPath())), null,
+                    Task.CLASSIFY, false);
+            all = d.toDataset();
         }
         return all;
     }

@@ -62,7 +62,7 @@ final class ScoreCommand extends SparkCommand {
             final DistributedScorer scorer;
             try {
                 scorer = new DistributedScorer(fs.session(), bytes);
-            } catch (OnnxImportException e) {
+            } catch (OnnxImportException | IllegalArgumentException e) {
                 throw new CliException(model + ": " + e.getMessage(), e);
             }
             try (scorer) {

@@ -4,6 +4,7 @@ import dev.edgetrain.cli.CliException;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;
 import picocli.CommandLine.Option;
 
@@ -38,8 +39,8 @@ final class TrainingData {
             throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
         }
         source = DataSource.resolve(data == null ? DataSource.DEFAULT : data);
-        labeled = LabeledData.forTraining(CsvTable.read(source), label);
-        all = labeled.toDataset(labeled.classNames().length);
+        labeled = LabeledData.forTraining(CsvTable.read(source), label, Task.CLASSIFY, false);
+        all = labeled.toDataset();
         Dataset[] split = all.split(testFraction, seed);
         train = split[0];
         test = split[1];

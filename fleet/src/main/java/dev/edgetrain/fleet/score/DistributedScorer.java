@@ -42,6 +42,12 @@ public final class DistributedScorer implements AutoCloseable {
     public DistributedScorer(SparkSession spark, byte[] modelBytes) throws OnnxImportException {
         this.spark = spark;
         this.model = OnnxImporter.read(modelBytes);
+        if (model.spec().task() != dev.edgetrain.runtime.Task.CLASSIFY) {
+            // Rows get a predicted class and its probability; binary, multi-label and regression models need other
+            // output columns, which distributed scoring does not write yet.
+            throw new IllegalArgumentException("distributed scoring writes a predicted class per row and takes "
+                    + "classifiers; the model is a " + model.spec().task() + " network " + model.spec());
+        }
         String[] names = model.classLabels();
         if (names == null) {
             names = new String[model.classCount()];
