@@ -89,6 +89,29 @@ class UserMistakesTest {
     }
 
     @Test
+    void taskOptionsThatDoNotFitTheDataOrEachOther() throws IOException {
+        mistake(args("train", "--data", "iris", "--task", "binary"), "label column 'species' has 3 distinct values",
+                "--task binary needs exactly 2");
+        mistake(args("train", "--data", "iris", "--task", "multilabel"), "--task multilabel needs two or more label columns");
+        mistake(args("train", "--data", "iris", "--task", "ranking"), "--task: unknown task 'ranking'",
+                "classify, binary, multilabel, regress");
+        mistake(args("train", "--data", "iris", "--activation", "swish"), "--activation: unknown activation 'swish'",
+                "gelu");
+        mistake(args("train", "--data", "iris", "--class-weights", "1,2"), "--class-weights gives 2 weights",
+                "3 classes");
+        mistake(args("train", "--data", "iris", "--loss", "mse"), "loss mse does not suit a classify network",
+                "cross_entropy");
+        mistake(args("train", "--data", "iris", "--output", "predictions"),
+                "--output for a classify network must be one of [probabilities, logits, log_probabilities]");
+        mistake(args("train", "--data", "iris", "--dropout", "1.5"), "--dropout must be in [0, 1), got 1.5");
+        File ml = csv("ml.csv", "a,b,x,y\n1,2,0,1\n3,4,1,2\n5,6,0,1\n");
+        mistake(args("train", "--data", ml.getPath(), "--task", "multilabel", "--label", "x,y"),
+                "ml.csv, line 3, column 'y' (4): '2' is not a multilabel target; expected 0 or 1");
+        mistake(args("finetune", "--model", model.getPath(), "--data", "iris", "--out",
+                new File(dir, "t.onnx").getPath(), "--task", "binary"), "--task chooses the task of a --new-head");
+    }
+
+    @Test
     void nonNumericValueNamesLineAndColumn() throws IOException {
         File f = csv("bad.csv", "a,b,label\n1,2,x\n3,4,y\n5,abc,x\n");
         mistake(args("train", "--data", f.getPath()), "bad.csv, line 4, column 'b' (2): 'abc' is not a number");

@@ -1,6 +1,8 @@
 package dev.edgetrain.benchmarks.kernels;
 
+import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.Rng;
+import dev.edgetrain.runtime.kernels.Activations;
 import dev.edgetrain.runtime.kernels.Dense;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -229,7 +231,8 @@ public class KernelBench {
 
     @Benchmark
     public Object runtimeForwardRows() {
-        Dense.forward(out2d, x, 0, null, wt2d, bias, 0, 0, batch, in, out, true);
+        Dense.forward(out2d, x, 0, null, wt2d, bias, 0, 0, batch, in, out);
+        Activations.forward(Activation.RELU, out2d, out2d, 0, batch, out);
         return out2d;
     }
 
