@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * What {@link OnnxExporter} writes besides the weights: the output kind, labels, feature names, a folded
- * input standardisation and the model envelope's fields. Immutable; made with {@link #builder()}.
- * Values are checked when set; whether they fit the network (label count = classes, …) is checked at
- * export, before anything is written.
+ * input standardisation, the opset, the input shape and the model envelope's fields. Immutable; made with
+ * {@link #builder()}. Values are checked when set; whether they fit the network (output kind, label count, input
+ * shape, …) is checked at export, before anything is written.
  */
 public final class ExportOptions {
     private final OutputKind output;
@@ -164,7 +164,11 @@ public final class ExportOptions {
         private Builder() {
         }
 
-        /** One label per class, in output-column order; written as {@link ModelMetadata#CLASS_LABELS}. */
+        /**
+         * The names of what the network predicts, written as {@link ModelMetadata#CLASS_LABELS}: one per class
+         * (classify), negative then positive (binary, 2), one per output (multilabel labels, regress targets);
+         * the count is checked at export ({@link ModelMetadata#classLabelCount}).
+         */
         public Builder classLabels(String[] labels) {
             this.classLabels = checkedNames("class label", labels);
             return this;
@@ -179,7 +183,7 @@ public final class ExportOptions {
         /**
          * The standardisation {@code x' = (x − mean)/std} the network was trained behind. It is folded into
          * the first layer ({@code W' = W/std} per input column, {@code b' = b − W'·mean}), so the exported
-         * graph takes raw features and stays {@code Gemm → Relu → … → Softmax}. Null for none.
+         * graph takes raw features and has no extra node. Null for none.
          */
         public Builder standardizer(float[] mean, float[] std) {
             if (mean == null && std == null) {
@@ -244,6 +248,10 @@ public final class ExportOptions {
                 throw new IllegalArgumentException("input shape must have rank >= 2 ([N, ...]), got "
                         + java.util.Arrays.toString(shape));
             }
+            if (shape[0] != -1 && shape[0] != 1) {
+                throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(shape)
+                        + " has batch dimension " + shape[0] + "; expected -1 (any batch) or 1");
+            }
             for (int i = 1; i < shape.length; i++) {
                 if (shape[i] < 1) {
                     throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(shape) + " has dimension "
@@ -255,8 +263,9 @@ public final class ExportOptions {
         }
 
         /**
-         * Also expose the last layer's pre-softmax values as a second graph output {@code logits}. Has no
-         * effect when the main output already is {@link OutputKind#LOGITS}.
+         * Also expose the output layer's values before the head (softmax, log-softmax or sigmoid) as a second
+         * graph output {@code logits}. Has no effect when the main output has no head ({@link OutputKind#LOGITS},
+         * {@link OutputKind#PREDICTIONS}): it already is those values.
          */
         public Builder includeLogits(boolean include) {
             this.includeLogits = include;

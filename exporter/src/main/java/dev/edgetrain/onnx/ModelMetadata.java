@@ -1,5 +1,7 @@
 package dev.edgetrain.onnx;
 
+import dev.edgetrain.runtime.Task;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +17,24 @@ import java.util.List;
 public final class ModelMetadata {
     /** Version of this key set and encoding; {@code 1}. */
     public static final String METADATA_VERSION = "edgetrain.metadata_version";
-    /** The network architecture, e.g. {@code 4-16-3} (informative; the graph is authoritative). */
+    /**
+     * The network architecture as {@code NetworkSpec.toString()}, e.g. {@code 4-16-3} or
+     * {@code 1536-32[layer_norm]-32[layer_norm]-1 binary} (informative; the graph is authoritative).
+     */
     public static final String ARCHITECTURE = "edgetrain.architecture";
     /** {@link OutputKind#outputName()} of the main output. */
     public static final String OUTPUT = "edgetrain.output";
-    /** The network's task, {@code Task.id()}: {@code classify}, {@code binary}, {@code multilabel} or {@code regress}. */
+    /**
+     * The network's task, {@code Task.id()}: {@code classify}, {@code binary}, {@code multilabel} or {@code regress};
+     * always written.
+     */
     public static final String TASK = "edgetrain.task";
-    /** The class labels, one per output column, as an encoded list. */
+    /**
+     * The names of what the network predicts, as an encoded list, {@link #classLabelCount} of them: one per class of
+     * a {@code classify} network (output column order); 2 for a {@code binary} network, the negative class (sigmoid
+     * output below ½) then the positive one; one per output of a {@code multilabel} network (its labels) or of a
+     * {@code regress} network (its targets).
+     */
     public static final String CLASS_LABELS = "edgetrain.class_labels";
     /** The input feature names, one per input column, as an encoded list. */
     public static final String FEATURE_NAMES = "edgetrain.feature_names";
@@ -38,6 +51,28 @@ public final class ModelMetadata {
             FEATURE_NAMES, STANDARDIZATION};
 
     private ModelMetadata() {
+    }
+
+    /**
+     * How many {@link #CLASS_LABELS} a network for {@code task} with {@code outputs} outputs has: 2 for
+     * {@link Task#BINARY} (negative, positive), otherwise {@code outputs} (classes, labels or targets).
+     */
+    public static int classLabelCount(Task task, int outputs) {
+        return task == Task.BINARY ? 2 : outputs;
+    }
+
+    /** What the {@link #CLASS_LABELS} of a {@code task} network name, for messages: {@code classes}, … */
+    static String classLabelNoun(Task task) {
+        switch (task) {
+            case BINARY:
+                return "classes (negative, positive)";
+            case MULTILABEL:
+                return "labels";
+            case REGRESS:
+                return "targets";
+            default:
+                return "classes";
+        }
     }
 
     /** Whether {@code key} is one the exporter writes itself (callers may not set it as extra metadata). */

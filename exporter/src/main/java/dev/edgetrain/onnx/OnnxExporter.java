@@ -3,43 +3,69 @@ package dev.edgetrain.onnx;
 import dev.edgetrain.onnx.graph.GraphBuilder;
 import dev.edgetrain.onnx.graph.ModelEnvelope;
 import dev.edgetrain.onnx.graph.OnnxOp;
-import dev.edgetrain.runtime.io.AtomicFile;
+import dev.edgetrain.onnx.proto.AttributeProto;
 import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
+import dev.edgetrain.runtime.Task;
+import dev.edgetrain.runtime.io.AtomicFile;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a runtime {@link Network} as an ONNX model that onnxruntime (or any ONNX runtime) computes the
- * same way:
+ * Writes a runtime {@link Network} as an ONNX model that onnxruntime (or any ONNX runtime) computes the same
+ * way, for every network the runtime builds:
  * <pre>
- *   input [N, features] → Gemm(transB=1) → Relu → … → Gemm(transB=1) → Softmax(axis=-1) → probabilities [N, classes]
+ *   input [N, features]  (or [N, d1, d2, …] → Flatten(axis=1))
+ *   per layer l:  Gemm(transB=1) → [LayerNormalization] → [activation]        (dropout: nothing, training only)
+ *   head:         Softmax(axis=-1) | LogSoftmax(axis=-1) | Sigmoid | none     → probabilities | log_probabilities
+ *                                                                                 | logits | predictions [N, outputs]
  * </pre>
- * Each dense layer is one Gemm whose B is the layer's weight {@code [out][in]} as stored by the runtime
- * (so no transposition and bit-identical weights) and whose C is its bias (absent for a layer without one).
- * Weights are little-endian {@code raw_data} initializers named {@code layer<l>.weight} / {@code layer<l>.bias}.
- * Default operator set {@value #OPSET_VERSION}, IR version {@value ModelEnvelope#IR_VERSION}.
+ * <ul>
+ *   <li>Each dense layer is one Gemm whose B is the layer's weight {@code [out][in]} as stored by the runtime (so
+ *       no transposition and bit-identical weights) and whose C is its bias (absent for a layer without one).
+ *       Parameters are little-endian {@code raw_data} initializers named as {@link ParameterLayout} names them:
+ *       {@code layer<l>.weight}, {@code layer<l>.bias}, {@code layer<l>.norm.scale}, {@code layer<l>.norm.bias}.
+ *       A folded standardiser changes the first layer's weight and bias only.</li>
+ *   <li>A layer norm is {@code LayerNormalization(axis=-1, epsilon)} from opset 17, below it PyTorch's
+ *       decomposition {@code ReduceMean(axes=[-1]) → Sub → Pow(2) → ReduceMean → Add(ε) → Sqrt → Div → Mul(scale)
+ *       → Add(bias)}.</li>
+ *   <li>Activations: identity writes nothing; {@code Relu}, {@code LeakyRelu(alpha)}, {@code Tanh}, {@code Sigmoid};
+ *       GELU is {@code Gelu(approximate="none"|"tanh")} from opset 20, below it PyTorch's decomposition
+ *       ({@code Div(√2) → Erf → Add(1) → Mul(x) → Mul(½)}, or for tanh
+ *       {@code Mul/Mul/Mul(κ)/Add/Mul(β)/Tanh/Add(1)/Mul(x)/Mul(½)}).</li>
+ *   <li>The head comes from {@link ExportOptions#outputFor} the network's task; a kind that does not suit the task
+ *       ({@link OutputKind#suits}) is refused. The value before the head is named {@code logits}.</li>
+ *   <li>Opset: {@link ExportOptions#targetOpset()} 0 writes the lowest that has every layer's native op (13; 17
+ *       with a layer norm; 20 with a GELU); an explicit target writes exactly that opset, the decomposed forms where
+ *       it is below the native op's, and never an op newer than it. The IR version is the one released with the
+ *       opset ({@link ModelEnvelope#irVersionFor}).</li>
+ * </ul>
  *
  * <p>The export is split in two, as in Tribuo's ONNX layer: {@link #graphFragment} builds the graph
- * through a {@link GraphBuilder} (which owns the names), and {@link ModelEnvelope} wraps it with the
- * producer, versions, doc string and {@code metadata_props} (see {@link ModelMetadata}).
+ * through a {@link GraphBuilder} (which owns the names) and a {@link LayerWriter} per layer, and
+ * {@link ModelEnvelope} wraps it with the producer, versions, doc string and {@code metadata_props} (see
+ * {@link ModelMetadata}).
  *
  * <p>Reads the network only; it may be exported while no optimizer step runs on it.
  */
 public final class OnnxExporter {
-    /** The default-domain operator set of exported models. */
+    /** The lowest default-domain operator set of exported models (a network without layer norm or GELU). */
     public static final int OPSET_VERSION = OnnxOp.MIN_OPSET;
     /** The name of the graph input. */
     public static final String INPUT_NAME = "input";
     /** The name of the symbolic batch dimension of the input and outputs. */
     public static final String BATCH_DIM = "N";
-    /** The name of the optional extra output (and of the last Gemm's output). */
+    /** The name of the optional extra output (and of the output layer's value before the head). */
     public static final String LOGITS_NAME = OutputKind.LOGITS.outputName();
 
     private OnnxExporter() {
@@ -53,10 +79,12 @@ public final class OnnxExporter {
         ExportOptions o = options == null ? ExportOptions.defaults() : options;
         checkFits(network.spec(), o);
         checkFinite(network);
-        GraphBuilder graph = new GraphBuilder("edgetrain_classifier");
-        graphFragment(graph, network, o);
-        return ModelEnvelope.wrap(graph.build(), graph.opsetVersion(), o.modelVersion(), docString(network, o),
-                metadata(network, o));
+        OpsetPlan plan = OpsetPlan.resolve(network.spec(), o.targetOpset());
+        GraphBuilder graph = new GraphBuilder(network.spec().task() == Task.REGRESS ? "edgetrain_regressor"
+                : "edgetrain_classifier", plan.opset);
+        List<String> stages = graphFragment(graph, network, o, plan);
+        return ModelEnvelope.wrap(graph.build(), graph.modelOpset(), o.modelVersion(),
+                docString(network.spec(), o, stages), metadata(network, o));
     }
 
     /** The serialized model, as written to a {@code .onnx} file. */
@@ -80,59 +108,107 @@ public final class OnnxExporter {
     }
 
     /**
-     * The graph fragment: adds input {@code input [N, features]}, the layers and the outputs to {@code graph}.
-     * Returns the name of the main output.
+     * The graph fragment: adds the input ({@code input [N, features]}, or the options' input shape and a
+     * {@code Flatten}), the layers, the head and the outputs to {@code graph}. Returns the stages written, in order
+     * ({@code Gemm}, {@code Relu}, …), for the doc string.
      */
-    static String graphFragment(GraphBuilder graph, Network network, ExportOptions o) {
+    static List<String> graphFragment(GraphBuilder graph, Network network, ExportOptions o, OpsetPlan plan) {
         final NetworkSpec spec = network.spec();
-        final ParameterLayout layout = network.layout();
         final float[] params = network.copyParameters();
         final OutputKind kind = o.outputFor(spec.task());
+        final LayerWriter layers = new LayerWriter(graph, plan);
 
-        String value = graph.addFloatInput(INPUT_NAME, BATCH_DIM, spec.inputs());
-        // Claim the output names first, so no internal name can take them.
-        final String logits = graph.reserveValueName(LOGITS_NAME);
-        final String main = kind == OutputKind.LOGITS ? logits : graph.reserveValueName(kind.outputName());
-
-        final int last = layout.layerCount() - 1;
+        String value = input(graph, spec, o.inputShape(), layers);
+        // Claim the output names first, so no internal name can take them. Without a head the output layer
+        // writes the main output itself; with one it writes `logits`, which the head reads.
+        final boolean head = hasHead(kind);
+        final String main = graph.reserveValueName(kind.outputName());
+        final String logits = head ? graph.reserveValueName(LOGITS_NAME) : main;
+        final int last = spec.layerCount() - 1;
         for (int l = 0; l <= last; l++) {
-            final int in = layout.inputs(l);
-            final int out = layout.outputs(l);
-            String weight;
-            String bias = null;
-            if (l == 0 && o.meanRef() != null) {
-                FoldedLayer folded = FoldedLayer.fold(params, layout, o.meanRef(), o.stdRef());
-                weight = graph.addFloatInitializer(layout.weightName(0), folded.weight, 0, out, in);
-                if (folded.bias != null) {
-                    bias = graph.addFloatInitializer(layout.biasName(0), folded.bias, 0, out);
-                }
-            } else {
-                weight = graph.addFloatInitializer(layout.weightName(l), params, layout.weightOffset(l), out, in);
-                if (layout.biasOffset(l) >= 0) {
-                    bias = graph.addFloatInitializer(layout.biasName(l), params, layout.biasOffset(l), out);
-                }
+            String[] p = layerParameters(graph, network.layout(), params, l, o);
+            value = layers.write(l, spec.layer(l), value, p[0], p[1], p[2], p[3], l == last ? logits : null);
+        }
+        if (head) {
+            OnnxOp op = headOp(kind, spec);
+            graph.addNode(op, headNodeName(op), new String[] {logits}, main, headAttributes(op));
+            layers.addStage(op.opType());
+        }
+        graph.addFloatOutput(main, BATCH_DIM, spec.outputs());
+        if (o.includeLogits() && head) {
+            graph.addFloatOutput(logits, BATCH_DIM, spec.outputs());
+        }
+        return layers.stages();
+    }
+
+    /**
+     * Adds layer {@code l}'s initializers: weight {@code [out][in]}, bias {@code [out]} (with the standardiser
+     * folded into layer 0's), layer-norm scale and shift {@code [out]}. Returns their names, {@code null} for
+     * those the layer lacks: {weight, bias, scale, shift}.
+     */
+    private static String[] layerParameters(GraphBuilder graph, ParameterLayout layout, float[] params, int l,
+                                            ExportOptions o) {
+        final int in = layout.inputs(l);
+        final int out = layout.outputs(l);
+        String weight;
+        String bias = null;
+        if (l == 0 && o.meanRef() != null) {
+            FoldedLayer folded = FoldedLayer.fold(params, layout, o.meanRef(), o.stdRef());
+            weight = graph.addFloatInitializer(layout.weightName(0), folded.weight, 0, out, in);
+            if (folded.bias != null) {
+                bias = graph.addFloatInitializer(layout.biasName(0), folded.bias, 0, out);
             }
-            String[] inputs = bias == null ? new String[] {value, weight} : new String[] {value, weight, bias};
-            String linear = l == last ? logits : graph.uniqueValueName("layer" + l + ".linear");
-            graph.addNode(OnnxOp.GEMM, "layer" + l + ".gemm", inputs, linear, GraphBuilder.intAttribute("transB", 1));
-            value = linear;
-            if (l < last) {
-                String relu = graph.uniqueValueName("layer" + l + ".relu");
-                graph.addNode(OnnxOp.RELU, "layer" + l + ".relu", new String[] {value}, relu);
-                value = relu;
+        } else {
+            weight = graph.addFloatInitializer(layout.weightName(l), params, layout.weightOffset(l), out, in);
+            if (layout.biasOffset(l) >= 0) {
+                bias = graph.addFloatInitializer(layout.biasName(l), params, layout.biasOffset(l), out);
             }
         }
-        if (kind == OutputKind.PROBABILITIES) {
-            graph.addNode(OnnxOp.SOFTMAX, "softmax", new String[] {logits}, main, GraphBuilder.intAttribute("axis", -1));
-        } else if (kind == OutputKind.LOG_PROBABILITIES) {
-            graph.addNode(OnnxOp.LOG_SOFTMAX, "log_softmax", new String[] {logits}, main,
-                    GraphBuilder.intAttribute("axis", -1));
+        String scale = null;
+        String shift = null;
+        if (layout.normScaleOffset(l) >= 0) {
+            scale = graph.addFloatInitializer(layout.normScaleName(l), params, layout.normScaleOffset(l), out);
+            shift = graph.addFloatInitializer(layout.normShiftName(l), params, layout.normShiftOffset(l), out);
         }
-        graph.addFloatOutput(main, BATCH_DIM, spec.classes());
-        if (o.includeLogits() && kind != OutputKind.LOGITS) {
-            graph.addFloatOutput(logits, BATCH_DIM, spec.classes());
+        return new String[] {weight, bias, scale, shift};
+    }
+
+    /** Declares the graph input; a rank above 2 is flattened to {@code [N, features]}. Returns the 2-D value. */
+    private static String input(GraphBuilder graph, NetworkSpec spec, long[] shape, LayerWriter layers) {
+        if (shape == null) {
+            return graph.addFloatInput(INPUT_NAME, BATCH_DIM, spec.inputs());
         }
-        return main;
+        long[] trailing = Arrays.copyOfRange(shape, 1, shape.length);
+        String input = graph.addFloatInput(INPUT_NAME, BATCH_DIM, trailing);
+        if (trailing.length == 1) {
+            return input;
+        }
+        String flat = graph.uniqueValueName(INPUT_NAME + ".flat");
+        graph.addNode(OnnxOp.FLATTEN, INPUT_NAME + ".flatten", new String[] {input}, flat,
+                GraphBuilder.intAttribute("axis", 1));
+        layers.addStage(OnnxOp.FLATTEN.opType());
+        return flat;
+    }
+
+    /** Whether the output kind applies a function after the output layer (softmax, log-softmax, sigmoid). */
+    private static boolean hasHead(OutputKind kind) {
+        return kind == OutputKind.PROBABILITIES || kind == OutputKind.LOG_PROBABILITIES;
+    }
+
+    private static OnnxOp headOp(OutputKind kind, NetworkSpec spec) {
+        if (kind == OutputKind.LOG_PROBABILITIES) {
+            return OnnxOp.LOG_SOFTMAX;
+        }
+        return spec.task().sigmoidHead() ? OnnxOp.SIGMOID : OnnxOp.SOFTMAX;
+    }
+
+    private static String headNodeName(OnnxOp op) {
+        return op == OnnxOp.LOG_SOFTMAX ? "log_softmax" : op.opType().toLowerCase(Locale.ROOT);
+    }
+
+    private static AttributeProto[] headAttributes(OnnxOp op) {
+        return op == OnnxOp.SIGMOID ? new AttributeProto[0]
+                : new AttributeProto[] {GraphBuilder.intAttribute("axis", -1)};
     }
 
     /** A diverged network (NaN or infinite weights) is refused rather than written as a file that outputs NaN. */
@@ -145,10 +221,22 @@ public final class OnnxExporter {
     }
 
     private static void checkFits(NetworkSpec spec, ExportOptions o) {
+        OutputKind kind = o.outputFor(spec.task());
+        if (!kind.suits(spec.task())) {
+            List<String> suitable = new ArrayList<String>();
+            for (OutputKind k : OutputKind.values()) {
+                if (k.suits(spec.task())) {
+                    suitable.add(k.outputName());
+                }
+            }
+            throw new IllegalArgumentException("output " + kind.outputName() + " does not suit the " + spec.task()
+                    + " task of network " + spec + "; expected one of " + suitable);
+        }
         String[] labels = o.classLabelsRef();
-        if (labels != null && labels.length != spec.classes()) {
+        int expectedLabels = ModelMetadata.classLabelCount(spec.task(), spec.outputs());
+        if (labels != null && labels.length != expectedLabels) {
             throw new IllegalArgumentException(labels.length + " class labels given, network " + spec + " has "
-                    + spec.classes() + " classes");
+                    + expectedLabels + " " + ModelMetadata.classLabelNoun(spec.task()));
         }
         String[] features = o.featureNamesRef();
         if (features != null && features.length != spec.inputs()) {
@@ -159,33 +247,60 @@ public final class OnnxExporter {
             throw new IllegalArgumentException("standardizer has " + o.meanRef().length + " features, network " + spec
                     + " has " + spec.inputs() + " inputs");
         }
+        long[] shape = o.inputShape();
+        if (shape != null) {
+            long features2d = 1;
+            for (int i = 1; i < shape.length && features2d <= spec.inputs(); i++) {
+                features2d *= shape[i];
+            }
+            if (features2d != spec.inputs()) {
+                throw new IllegalArgumentException("input shape " + Arrays.toString(shape) + " holds "
+                        + (features2d > spec.inputs() ? "more than " + spec.inputs() : String.valueOf(features2d))
+                        + " features per row, network " + spec + " has " + spec.inputs()
+                        + " inputs; expected the dimensions after the batch to multiply to " + spec.inputs());
+            }
+        }
     }
 
-    private static String docString(Network network, ExportOptions o) {
+    /** {@code edgetrain feed-forward <kind> <spec>: <stage> -> <stage> -> …} and notes, unless the options set one. */
+    private static String docString(NetworkSpec spec, ExportOptions o, List<String> stages) {
         if (o.docString() != null) {
             return o.docString();
         }
-        NetworkSpec spec = network.spec();
-        StringBuilder sb = new StringBuilder("edgetrain feed-forward classifier ").append(spec).append(": ");
-        for (int l = 0; l < spec.layerCount(); l++) {
-            sb.append(l == 0 ? "Gemm" : " -> Relu -> Gemm");
-        }
-        if (o.outputFor(spec.task()) == OutputKind.PROBABILITIES) {
-            sb.append(" -> Softmax");
-        } else if (o.outputFor(spec.task()) == OutputKind.LOG_PROBABILITIES) {
-            sb.append(" -> LogSoftmax");
+        StringBuilder sb = new StringBuilder("edgetrain feed-forward ").append(modelKind(spec.task())).append(' ')
+                .append(spec).append(": ");
+        for (int i = 0; i < stages.size(); i++) {
+            sb.append(i == 0 ? "" : " -> ").append(stages.get(i));
         }
         if (o.meanRef() != null) {
             sb.append("; input standardisation folded into the first Gemm, takes raw features");
         }
+        if (spec.hasDropout()) {
+            sb.append("; dropout is training-only and not in the graph");
+        }
         return sb.toString();
     }
 
+    private static String modelKind(Task task) {
+        switch (task) {
+            case BINARY:
+                return "binary classifier";
+            case MULTILABEL:
+                return "multi-label classifier";
+            case REGRESS:
+                return "regressor";
+            default:
+                return "classifier";
+        }
+    }
+
     private static Map<String, String> metadata(Network network, ExportOptions o) {
+        NetworkSpec spec = network.spec();
         Map<String, String> m = new LinkedHashMap<String, String>();
         m.put(ModelMetadata.METADATA_VERSION, ModelMetadata.CURRENT_VERSION);
-        m.put(ModelMetadata.ARCHITECTURE, network.spec().toString());
-        m.put(ModelMetadata.OUTPUT, o.outputFor(network.spec().task()).outputName());
+        m.put(ModelMetadata.ARCHITECTURE, spec.toString());
+        m.put(ModelMetadata.TASK, spec.task().id());
+        m.put(ModelMetadata.OUTPUT, o.outputFor(spec.task()).outputName());
         if (o.classLabelsRef() != null) {
             m.put(ModelMetadata.CLASS_LABELS, ModelMetadata.encodeList(o.classLabelsRef()));
         }
@@ -197,59 +312,5 @@ public final class OnnxExporter {
         }
         m.putAll(o.metadata());
         return m;
-    }
-
-    /** The first layer with {@code x' = (x − mean)/std} folded in. */
-    static final class FoldedLayer {
-        /** {@code W'[o][i] = W[o][i] / std[i]}. */
-        final float[] weight;
-        /** {@code b'[o] = b[o] − Σ_i W'[o][i]·mean[i]}, or null when there is no bias and every mean is 0. */
-        final float[] bias;
-
-        private FoldedLayer(float[] weight, float[] bias) {
-            this.weight = weight;
-            this.bias = bias;
-        }
-
-        static FoldedLayer fold(float[] params, ParameterLayout layout, float[] mean, float[] std) {
-            final int in = layout.inputs(0);
-            final int out = layout.outputs(0);
-            final int w0 = layout.weightOffset(0);
-            final int b0 = layout.biasOffset(0);
-            boolean centred = true;
-            for (float m : mean) {
-                centred &= m == 0f;
-            }
-            float[] w = new float[in * out];
-            float[] b = b0 < 0 && centred ? null : new float[out];
-            for (int o = 0; o < out; o++) {
-                // The bias shift is summed in double from the rounded W', so the folded graph is exact up to
-                // one float rounding of b'.
-                double shift = 0;
-                for (int i = 0; i < in; i++) {
-                    float wi = params[w0 + o * in + i] / std[i];
-                    w[o * in + i] = wi;
-                    shift += (double) wi * mean[i];
-                }
-                if (b != null) {
-                    b[o] = (float) ((b0 < 0 ? 0.0 : params[b0 + o]) - shift);
-                }
-            }
-            for (int k = 0; k < w.length; k++) {
-                if (!(Math.abs(w[k]) <= Float.MAX_VALUE)) {
-                    throw new IllegalArgumentException("folding the standardizer into " + layout.describe(w0 + k)
-                            + " gives " + w[k] + " (a std too small for the weight); expected a finite weight");
-                }
-            }
-            if (b != null) {
-                for (int o = 0; o < out; o++) {
-                    if (!(Math.abs(b[o]) <= Float.MAX_VALUE)) {
-                        throw new IllegalArgumentException("folding the standardizer into layer 0's bias[" + o
-                                + "] gives " + b[o] + "; expected a finite bias");
-                    }
-                }
-            }
-            return new FoldedLayer(w, b);
-        }
     }
 }

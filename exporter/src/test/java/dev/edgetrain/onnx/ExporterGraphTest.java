@@ -11,6 +11,8 @@ import dev.edgetrain.onnx.proto.TensorShapeProto;
 import dev.edgetrain.onnx.proto.ValueInfoProto;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.optim.OptimizerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -116,8 +118,16 @@ class ExporterGraphTest {
         assertEquals("probabilities", meta.get(ModelMetadata.OUTPUT));
         assertEquals("4-8-6-3", meta.get(ModelMetadata.ARCHITECTURE));
         assertEquals("1", meta.get(ModelMetadata.METADATA_VERSION));
+        assertEquals("classify", meta.get(ModelMetadata.TASK));
         assertEquals("epochs=5 accuracy=0.97", meta.get("edgetrain.training_summary"));
         assertFalse(meta.containsKey(ModelMetadata.STANDARDIZATION));
+        List<String> keys = new ArrayList<>();
+        for (StringStringEntryProto e : m.getMetadataPropsList()) {
+            keys.add(e.getKey());
+        }
+        assertEquals(List.of(ModelMetadata.METADATA_VERSION, ModelMetadata.ARCHITECTURE, ModelMetadata.TASK,
+                ModelMetadata.OUTPUT, ModelMetadata.CLASS_LABELS, ModelMetadata.FEATURE_NAMES,
+                "edgetrain.training_summary"), keys, "the exporter's keys first, in a fixed order, then the caller's");
     }
 
     @Test
@@ -239,14 +249,26 @@ class ExporterGraphTest {
                 () -> ExportOptions.builder().classLabels(new String[] {"a", null, "c"}));
     }
 
+    /**
+     * A network can only hold a non-finite parameter by training (setParameters refuses one): one SGD step at the
+     * largest learning rate overflows the first layer's weights, and the export names the first of them.
+     */
     @Test
     void divergedNetworkIsRefusedNamingTheParameter() {
         Network diverged = network.copy();
-        diverged.copyParameters()[diverged.layout().weightOffset(1) + 9] = Float.NaN; // layer1.weight[1][1]
+        TrainingSession session = new TrainingSession(diverged, 8, OptimizerConfig.sgd(Float.MAX_VALUE));
+        float[] x = TestSupport.randomInputs(new java.util.Random(5), 8, 4, 10.0);
+        session.trainStep(x, new int[] {0, 1, 2, 0, 1, 2, 0, 1}, 8);
+        session.optimizerStep();
+        int bad = diverged.firstNonFiniteParameter();
+        assertTrue(bad >= 0, "the step should have overflowed a weight");
+        String name = diverged.layout().describe(bad);
+        assertTrue(name.matches("layer0\\.weight\\[\\d\\]\\[\\d\\]"), name);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OnnxExporter.toBytes(diverged, null));
-        assertEquals("parameter layer1.weight[1][1] is NaN; expected finite weights (has training diverged?)",
-                e.getMessage());
+        assertEquals("parameter " + name + " is " + diverged.parameter(bad)
+                + "; expected finite weights (has training diverged?)", e.getMessage());
+        assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
     }
 
     @Test
@@ -325,7 +347,7 @@ class ExporterGraphTest {
         return b;
     }
 
-    private static void assertShape(ValueInfoProto v, String name, long width) {
+    static void assertShape(ValueInfoProto v, String name, long width) {
         assertEquals(name, v.getName());
         assertEquals(TensorProto.DataType.FLOAT_VALUE, v.getType().getTensorType().getElemType());
         List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();

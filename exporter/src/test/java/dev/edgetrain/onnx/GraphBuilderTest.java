@@ -78,5 +78,78 @@ class GraphBuilderTest {
         assertEquals("Gemm", OnnxOp.GEMM.opType());
         assertEquals(3, OnnxOp.GEMM.maxInputs());
         assertEquals("LogSoftmax", OnnxOp.LOG_SOFTMAX.opType());
+        for (OnnxOp op : new OnnxOp[] {OnnxOp.ADD, OnnxOp.SUB, OnnxOp.MUL, OnnxOp.DIV}) {
+            assertEquals(13, op.sinceVersion(), op + ": version 14 only added integer types");
+        }
+    }
+
+    @Test
+    void builderForATargetOpsetRefusesNewerOpsAndAttributesTheOpLacksThere() {
+        GraphBuilder g = new GraphBuilder("g", 13);
+        String in = g.addFloatInput("input", "N", 4);
+        IllegalArgumentException newer = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.GELU, "act", new String[] {in}, g.uniqueValueName("y")));
+        assertEquals("Gelu (node 'act') needs opset 20, graph 'g' is built for opset 13; expected only ops of opset 13 "
+                + "or older", newer.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.RELU, "relu", new String[] {in}, g.uniqueValueName("r"),
+                        GraphBuilder.intAttribute("alpha", 1)));
+        assertEquals("Relu (node 'relu') has no attribute 'alpha' at opset 13; expected one of []",
+                unknown.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> g.addNode(OnnxOp.LEAKY_RELU, "leaky", new String[] {in}, g.uniqueValueName("l"),
+                        GraphBuilder.intAttribute("alpha", 1)));
+        assertEquals("LeakyRelu (node 'leaky') attribute 'alpha' is INT; expected FLOAT", type.getMessage());
+        g.addNode(OnnxOp.REDUCE_MEAN, "mean", new String[] {in}, g.uniqueValueName("m"),
+                GraphBuilder.intsAttribute("axes", -1));
+        assertEquals(13, g.modelOpset());
+        assertEquals(1, g.build().getNodeCount());
+
+        GraphBuilder at18 = new GraphBuilder("h", 18);
+        String x = at18.addFloatInput("input", "N", 4);
+        IllegalArgumentException moved = assertThrows(IllegalArgumentException.class,
+                () -> at18.addNode(OnnxOp.REDUCE_MEAN, "mean", new String[] {x}, at18.uniqueValueName("m"),
+                        GraphBuilder.intsAttribute("axes", -1)));
+        assertEquals("ReduceMean (node 'mean') has no attribute 'axes' at opset 18; expected one of [keepdims, "
+                + "noop_with_empty_axes]", moved.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GraphBuilder("g", 12));
+    }
+
+    /** Without a target, the model's opset is what its ops need, and attributes are checked against it at build. */
+    @Test
+    void builderWithoutATargetDeclaresWhatItsOpsNeedAndChecksAttributesThen() {
+        GraphBuilder g = new GraphBuilder("g");
+        String in = g.addFloatInput("input", "N", 4);
+        String mean = g.uniqueValueName("mean");
+        g.addNode(OnnxOp.REDUCE_MEAN, "mean", new String[] {in}, mean, GraphBuilder.intsAttribute("axes", -1));
+        assertEquals(13, g.modelOpset());
+        g.addNode(OnnxOp.GELU, "gelu", new String[] {mean}, g.uniqueValueName("y"),
+                GraphBuilder.stringAttribute("approximate", "tanh"));
+        assertEquals(20, g.opsetVersion());
+        assertEquals(20, g.modelOpset());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
+        assertTrue(e.getMessage().startsWith("ReduceMean (node 'mean') has no attribute 'axes' at opset 20"),
+                e.getMessage());
+    }
+
+    @Test
+    void inputOfAnyRankHasASymbolicBatchAndItsDimensions() {
+        GraphBuilder g = new GraphBuilder("g");
+        g.addFloatInput("input", "N", 16, 96);
+        var dims = g.build().getInput(0).getType().getTensorType().getShape().getDimList();
+        assertEquals(3, dims.size());
+        assertEquals("N", dims.get(0).getDimParam());
+        assertEquals(16, dims.get(1).getDimValue());
+        assertEquals(96, dims.get(2).getDimValue());
+        assertThrows(IllegalArgumentException.class, () -> new GraphBuilder("h").addFloatInput("input", "N", 4, 0));
+    }
+
+    @Test
+    void scalarInitializerHasNoDimensions() {
+        GraphBuilder g = new GraphBuilder("g");
+        g.addFloatInitializer("eps", new float[] {1e-5f}, 0);
+        var t = g.build().getInitializer(0);
+        assertEquals(0, t.getDimsCount());
+        assertEquals(4, t.getRawData().size());
     }
 }

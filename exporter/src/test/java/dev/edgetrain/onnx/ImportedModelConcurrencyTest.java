@@ -1,6 +1,7 @@
 package dev.edgetrain.onnx;
 
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.Workspace;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,9 @@ class ImportedModelConcurrencyTest {
     @Test
     void everyOutputKindPredictsTheSameFromFourThreads() throws Exception {
         for (OutputKind kind : OutputKind.values()) {
+            if (!kind.suits(Task.CLASSIFY)) {
+                continue; // the exporter refuses an output kind its network's task does not have
+            }
             byte[] bytes = OnnxExporter.toBytes(TestSupport.randomNetwork(NetworkSpec.of(12, new int[] {40, 16}, 4), 3),
                     ExportOptions.builder().output(kind).build());
             ImportedModel model = OnnxImporter.read(bytes);

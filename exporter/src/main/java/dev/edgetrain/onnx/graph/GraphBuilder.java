@@ -1,5 +1,6 @@
 package dev.edgetrain.onnx.graph;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.edgetrain.onnx.proto.AttributeProto;
 import dev.edgetrain.onnx.proto.GraphProto;
@@ -17,8 +18,10 @@ import java.util.Set;
 
 /**
  * Builds one {@link GraphProto}, the "graph fragment" of an export: it owns the names, so every value and
- * every node gets a unique one, and it refuses a node whose inputs were never defined or whose arity its
- * {@link OnnxOp} does not allow. The opset a model needs is tracked from the ops added.
+ * every node gets a unique one, and it refuses a node whose inputs were never defined, whose arity its
+ * {@link OnnxOp} does not allow, or whose attributes the op does not have (name and type, at the model's opset).
+ * The opset a model needs is tracked from the ops added; a builder made for a target opset refuses any op
+ * newer than it.
  *
  * <p>Values (graph inputs, initializers, node outputs) and nodes are separate namespaces, as in ONNX.
  * Not thread-safe; one builder per export.
@@ -31,9 +34,26 @@ public final class GraphBuilder {
     private final Set<String> defined = new HashSet<String>();
     private final Set<String> nodeNames = new HashSet<String>();
     private int opsetVersion;
+    /** The opset the model will declare, or 0 when it is whatever the ops need ({@link #opsetVersion()}). */
+    private final int targetOpset;
 
+    /** A builder whose model declares the opset its ops need ({@link #opsetVersion()}). */
     public GraphBuilder(String graphName) {
+        this(graphName, 0);
+    }
+
+    /**
+     * A builder for a model declaring default-domain opset {@code targetOpset} ({@link OnnxOp#MIN_OPSET} to
+     * {@link OnnxOp#MAX_KNOWN_OPSET}), or 0 for the opset its ops need: a node whose op is newer than the target,
+     * or that has an attribute its op does not have at the target, is refused.
+     */
+    public GraphBuilder(String graphName, int targetOpset) {
+        if (targetOpset != 0 && (targetOpset < OnnxOp.MIN_OPSET || targetOpset > OnnxOp.MAX_KNOWN_OPSET)) {
+            throw new IllegalArgumentException("target opset must be 0 or in [" + OnnxOp.MIN_OPSET + ", "
+                    + OnnxOp.MAX_KNOWN_OPSET + "], got " + targetOpset);
+        }
         graph.setName(requireName("graph name", graphName));
+        this.targetOpset = targetOpset;
     }
 
     /** Claims exactly {@code name} for a value (a graph input or output must keep its name). */
@@ -64,10 +84,13 @@ public final class GraphBuilder {
         return name;
     }
 
-    /** Declares a float graph input {@code [batchParam, width]}, with a symbolic batch dimension. */
-    public String addFloatInput(String name, String batchParam, long width) {
+    /**
+     * Declares a float graph input {@code [batchParam, trailingDims...]} with a symbolic batch dimension, e.g.
+     * {@code [N, features]} or {@code [N, 16, 96]}.
+     */
+    public String addFloatInput(String name, String batchParam, long... trailingDims) {
         reserveValueName(name);
-        graph.addInput(floatValueInfo(name, batchParam, width));
+        graph.addInput(floatValueInfo(name, batchParam, trailingDims));
         defined.add(name);
         return name;
     }
@@ -110,6 +133,14 @@ public final class GraphBuilder {
             throw new IllegalArgumentException(op.opType() + " takes " + op.minInputs() + " to " + op.maxInputs()
                     + " inputs, got " + inputs.length);
         }
+        if (targetOpset != 0 && op.sinceVersion() > targetOpset) {
+            throw new IllegalArgumentException(op.opType() + " (node '" + nodeBaseName + "') needs opset "
+                    + op.sinceVersion() + ", graph '" + graph.getName() + "' is built for opset " + targetOpset
+                    + "; expected only ops of opset " + targetOpset + " or older");
+        }
+        if (targetOpset != 0) {
+            checkAttributes(op, nodeBaseName, attributes, targetOpset);
+        }
         for (String in : inputs) {
             requireDefined(in, op.opType() + " input");
         }
@@ -145,8 +176,37 @@ public final class GraphBuilder {
         return Math.max(opsetVersion, OnnxOp.MIN_OPSET);
     }
 
+    /** The opset the model declares: the target given to the constructor, or else {@link #opsetVersion()}. */
+    public int modelOpset() {
+        return targetOpset != 0 ? targetOpset : opsetVersion();
+    }
+
+    /**
+     * The graph. Every node's attributes are checked against its op at {@link #modelOpset()} first (a builder
+     * without a target only knows that opset now).
+     */
     public GraphProto build() {
+        final int opset = modelOpset();
+        for (NodeProto n : graph.getNodeList()) {
+            OnnxOp op = OnnxOp.forType(n.getOpType());
+            checkAttributes(op, n.getName(), n.getAttributeList().toArray(new AttributeProto[0]), opset);
+        }
         return graph.build();
+    }
+
+    /** Each attribute must exist for {@code op} at {@code opset}, with its declared type. */
+    private static void checkAttributes(OnnxOp op, String node, AttributeProto[] attributes, int opset) {
+        for (AttributeProto a : attributes) {
+            OnnxOp.Attribute spec = op.attribute(a.getName(), opset);
+            if (spec == null) {
+                throw new IllegalArgumentException(op.opType() + " (node '" + node + "') has no attribute '"
+                        + a.getName() + "' at opset " + opset + "; expected one of " + op.attributeNames(opset));
+            }
+            if (spec.type() != a.getType()) {
+                throw new IllegalArgumentException(op.opType() + " (node '" + node + "') attribute '" + a.getName()
+                        + "' is " + a.getType() + "; expected " + spec.type());
+            }
+        }
     }
 
     public static AttributeProto intAttribute(String name, long value) {
@@ -156,6 +216,20 @@ public final class GraphBuilder {
     public static AttributeProto floatAttribute(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
                 .build();
+    }
+
+    public static AttributeProto intsAttribute(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    /** A STRING attribute, UTF-8 encoded as ONNX requires. */
+    public static AttributeProto stringAttribute(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
     }
 
     /** A FLOAT tensor {@code dims} of {@code data[offset ..]}, as little-endian {@code raw_data}. */
@@ -186,16 +260,20 @@ public final class GraphBuilder {
         return t.build();
     }
 
-    /** A float tensor type {@code [batchParam, width]}. */
-    public static ValueInfoProto floatValueInfo(String name, String batchParam, long width) {
-        TensorShapeProto shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchParam))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
-                .build();
+    /** A float tensor type {@code [batchParam, trailingDims...]}, e.g. {@code [N, width]}. */
+    public static ValueInfoProto floatValueInfo(String name, String batchParam, long... trailingDims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchParam));
+        for (long d : trailingDims) {
+            if (d < 1) {
+                throw new IllegalArgumentException("dimension " + d + " of value '" + name + "' must be positive");
+            }
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
         TypeProto type = TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder()
                         .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape))
+                        .setShape(shape.build()))
                 .build();
         return ValueInfoProto.newBuilder().setName(name).setType(type).build();
     }

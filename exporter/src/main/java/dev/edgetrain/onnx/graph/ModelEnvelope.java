@@ -12,12 +12,14 @@ import java.util.Properties;
 
 /**
  * The "model envelope" around a graph fragment: IR version, operator-set import, producer, model
- * version, doc string and {@code metadata_props}.
+ * version, doc string and {@code metadata_props}. The IR version is the one ONNX released with the model's
+ * opset ({@link #irVersionFor}), as PyTorch's exporter does, so a runtime that can run the opset can read the file.
  */
 public final class ModelEnvelope {
     /**
-     * IR version 7 (ONNX 1.7/1.8): the version the ONNX backend tests of Gemm/Relu/Softmax at opset 13 use,
-     * read by every onnxruntime since 1.3, so the files stay loadable by older runtimes on devices.
+     * IR version 7 (ONNX 1.7/1.8), the IR of opset-13 models: the version the ONNX backend tests of
+     * Gemm/Relu/Softmax at opset 13 use, read by every onnxruntime since 1.3, so the files stay loadable by older
+     * runtimes on devices.
      */
     public static final long IR_VERSION = 7;
     public static final String PRODUCER_NAME = "edgetrain";
@@ -60,7 +62,23 @@ public final class ModelEnvelope {
     }
 
     /**
-     * Wraps {@code graph} into a model that imports the default operator set at {@code opsetVersion}.
+     * The IR version ONNX released together with default-domain opset {@code opset} (ONNX's
+     * {@code docs/Versioning.md}): 7 up to opset 14 (ONNX 1.9), 8 up to 18 (1.13), 9 for 19 and 20 (1.15),
+     * 10 from 21 (1.16); nothing the exporter writes needs a later IR.
+     */
+    public static long irVersionFor(int opset) {
+        if (opset <= 14) {
+            return IR_VERSION;
+        }
+        if (opset <= 18) {
+            return 8;
+        }
+        return opset <= 20 ? 9 : 10;
+    }
+
+    /**
+     * Wraps {@code graph} into a model that imports the default operator set at {@code opsetVersion}, with IR
+     * version {@link #irVersionFor irVersionFor(opsetVersion)}.
      *
      * @param modelVersion written when non-null
      * @param docString    written when non-null
@@ -69,7 +87,7 @@ public final class ModelEnvelope {
     public static ModelProto wrap(GraphProto graph, int opsetVersion, Long modelVersion, String docString,
                                   Map<String, String> metadata) {
         ModelProto.Builder model = ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
+                .setIrVersion(irVersionFor(opsetVersion))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opsetVersion))
                 .setProducerName(PRODUCER_NAME)
                 .setProducerVersion(producerVersion())

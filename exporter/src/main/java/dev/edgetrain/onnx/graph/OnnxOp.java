@@ -26,11 +26,14 @@ public enum OnnxOp {
             Attribute.i("broadcast", 0).until(7)),
     /** Numpy matmul. */
     MAT_MUL("MatMul", 1, 13, 2, 2, 1, 1),
-    /** Elementwise, multidirectional broadcasting since 7 (before: {@code broadcast} and {@code axis}). */
-    ADD("Add", 1, 14, 2, 2, 1, 1, legacyBroadcast()),
-    SUB("Sub", 1, 14, 2, 2, 1, 1, legacyBroadcast()),
-    MUL("Mul", 1, 14, 2, 2, 1, 1, legacyBroadcast()),
-    DIV("Div", 1, 14, 2, 2, 1, 1, legacyBroadcast()),
+    /**
+     * Elementwise, multidirectional broadcasting since 7 (before: {@code broadcast} and {@code axis}). Version 14
+     * of Add, Sub, Mul and Div only added integer types, so the float definition the exporter relies on is 13's.
+     */
+    ADD("Add", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    SUB("Sub", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    MUL("Mul", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    DIV("Div", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
     /** {@code X^Y}; Y a tensor input since 7 (opset 1 had broadcast/axis too). */
     POW("Pow", 1, 13, 2, 2, 1, 1, Attribute.i("broadcast", 0).until(7), Attribute.i("axis", 0).until(7)),
     SQRT("Sqrt", 1, 13, 1, 1, 1, 1, Attribute.ints("consumed_inputs").until(6)),
