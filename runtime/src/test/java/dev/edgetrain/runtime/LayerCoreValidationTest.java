@@ -167,6 +167,28 @@ class LayerCoreValidationTest {
     }
 
     @Test
+    void aBatchWhoseClassWeightsSumToZeroIsRefusedNotTakenForADivergence() {
+        // Weight 0 is allowed (a class that should not count); a batch of only such rows has no weighted mean.
+        NetworkSpec spec = NetworkSpec.builder(2).hidden(4).dropout(0.2f).output(3, Task.CLASSIFY).build();
+        Network network = new Network(spec, 1);
+        Loss ignoreClass0 = Loss.crossEntropy().withClassWeights(new float[] {0f, 1f, 2f}).withLabelSmoothing(0.1f);
+        TrainingSession session = new TrainingSession(network, 4, OptimizerConfig.sgd(0.1f), ignoreClass0, null);
+        float[] x = {1f, 2f, 3f, 4f};
+        float[] before = network.copyParameters();
+        long dropoutState = session.dropoutRngState();
+        assertRefused(() -> session.trainStep(x, new int[] {0, 0}, 2),
+                "every row of this batch is of a class with weight 0 in cross_entropy(weights=[0.0, 1.0, 2.0], "
+                        + "smoothing=0.1)", "expected a row of a class with a positive weight");
+        assertRefused(() -> session.evalStep(x, new int[] {0, 0}, 2), "weighted mean loss divides by 0");
+        assertArrayEquals(before, network.copyParameters(), 0f, "parameters unchanged");
+        assertEquals(dropoutState, session.dropoutRngState(), "no dropout mask drawn");
+        for (float g : network.gradients()) {
+            assertEquals(0f, g, 0f, "no gradient accumulated");
+        }
+        assertTrue(Float.isFinite(session.trainStep(x, new int[] {0, 1}, 2)), "one weighted row is enough");
+    }
+
+    @Test
     void tasksParseTheirNames() {
         assertEquals(Task.CLASSIFY, Task.parse("Classification"));
         assertEquals(Task.REGRESS, Task.parse(" regression "));
