@@ -102,14 +102,15 @@ public final class Activation {
         if (text == null) {
             throw new IllegalArgumentException("activation must not be null");
         }
-        String t = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        String t = text.trim();
         String name = t;
         String arg = null;
         int colon = t.indexOf(':');
         if (colon >= 0) {
             name = t.substring(0, colon);
-            arg = t.substring(colon + 1);
+            arg = t.substring(colon + 1); // as written: a negative slope keeps its minus sign
         }
+        name = name.toLowerCase(Locale.ROOT).replace('-', '_');
         if (name.equals("none") || name.equals("linear")) {
             name = "identity";
         }

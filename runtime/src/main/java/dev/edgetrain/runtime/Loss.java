@@ -93,7 +93,11 @@ public final class Loss {
      * {@code huber} or {@code huber:DELTA}.
      */
     public static Loss parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        String trimmed = text == null ? "" : text.trim();
+        int colon = trimmed.indexOf(':');
+        // '-' for '_' in the name only: the argument is a number, whose minus sign stays
+        String t = (colon < 0 ? trimmed : trimmed.substring(0, colon)).toLowerCase(Locale.ROOT).replace('-', '_')
+                + (colon < 0 ? "" : trimmed.substring(colon));
         if (t.equals("cross_entropy") || t.equals("ce")) {
             return crossEntropy();
         }

@@ -93,8 +93,8 @@ public final class TrainingSession {
      * the gradient of the mean loss to the gradient slab (call {@link #zeroGrad()} between steps unless
      * accumulating on purpose) and returns the mean loss.
      *
-     * @throws IllegalArgumentException for a bad shape, a non-finite input, a label outside the classes, or a
-     *                                  network whose task has no class labels
+     * @throws IllegalArgumentException for a bad shape, a non-finite input, a label outside the classes, a network
+     *                                  whose task has no class labels, or rows whose class weights are all 0
      * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
      */
     public float trainStep(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
@@ -285,6 +285,12 @@ public final class TrainingSession {
             Checks.labels(labels, labelOffset, batch, spec.task() == Task.BINARY ? 2 : outputs);
         } else {
             Checks.targets(targets, targetOffset, batch, outputs, spec.task().sigmoidHead());
+        }
+        if (loss.kind() == Loss.Kind.CROSS_ENTROPY && loss.classWeightsRef() != null
+                && !(SoftmaxCrossEntropy.weightSum(labels, labelOffset, batch, loss.classWeightsRef()) > 0)) {
+            // PyTorch's weighted mean divides by Σ w_c: 0 here, so the loss is undefined (not a divergence)
+            throw new IllegalArgumentException("every row of this batch is of a class with weight 0 in " + loss
+                    + ": the weighted mean loss divides by 0; expected a row of a class with a positive weight");
         }
         Passes.forward(network, ws, x, xOffset, batch, train ? dropout : null, false);
         lastBatch = batch;

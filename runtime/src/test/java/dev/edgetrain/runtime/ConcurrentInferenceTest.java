@@ -27,6 +27,10 @@ class ConcurrentInferenceTest {
     private static final int BATCHES = 2000;
     private static final int MAX_BATCH = 40;
     private static final int ROWS = 600;
+    /** Layer norm, both GELUs and dropout (training-only: inference must touch neither its generator nor its masks). */
+    private static final NetworkSpec LAYER_CORE = NetworkSpec.builder(30).hidden(64).layerNorm()
+            .activation(Activation.GELU).dropout(0.3f).hidden(32, Activation.GELU_TANH).layerNorm().dropout(0.1f)
+            .output(5, Task.CLASSIFY).build();
 
     /** One batch: {@code size} rows of the shared input starting at row {@code row}. */
     private record Batch(int row, int size) {
@@ -60,6 +64,18 @@ class ConcurrentInferenceTest {
                 12, null);
     }
 
+    @Test
+    void layerNormGeluAndDropoutSharedByFourThreadsMatchOneThreadBitForBit() throws Exception {
+        assertSharedInferenceMatches(LAYER_CORE, 14, null);
+    }
+
+    @Test
+    void layerNormGeluAndDropoutWithASharedComputePoolMatchOneThreadBitForBit() throws Exception {
+        try (ComputePool pool = new ComputePool(2)) {
+            assertSharedInferenceMatches(LAYER_CORE, 15, pool);
+        }
+    }
+
     /** {@code pool}: the compute pool every thread's workspace shares, or null for none. */
     private static void assertSharedInferenceMatches(NetworkSpec spec, long seed, ComputePool pool) throws Exception {
         Network network = new Network(spec, seed);
@@ -69,6 +85,11 @@ class ConcurrentInferenceTest {
             int b0 = network.layout().biasOffset(l);
             for (int o = 0; b0 >= 0 && o < spec.layerOutputs(l); o++) {
                 params[b0 + o] = (float) r.nextGaussian() * 0.3f;
+            }
+            int g0 = network.layout().normScaleOffset(l);
+            for (int o = 0; g0 >= 0 && o < spec.layerOutputs(l); o++) {
+                params[g0 + o] = 1 + (float) r.nextGaussian() * 0.3f;
+                params[network.layout().normShiftOffset(l) + o] = (float) r.nextGaussian() * 0.3f;
             }
         }
         network.setParameters(params);

@@ -1,9 +1,15 @@
 package dev.edgetrain.runtime.kernels;
 
+import dev.edgetrain.runtime.Activation;
+import dev.edgetrain.runtime.Rng;
+
 /**
  * Naive kernels, written for obviousness, not speed: the definitions the fast kernels are tested against.
  * Flat arrays addressed by offset (the fast {@link Dense} works on one array per row), {@code W} in its
- * stored layout {@code [outDim][inDim]}.
+ * stored layout {@code [outDim][inDim]}. Every twin of a kernel added with the layer core (activations and
+ * their derivatives, layer norm, dropout, the sigmoid, regression and weighted softmax losses) computes in
+ * double straight from the definition, with its own {@link #erf} (not {@link Activations#erf}), and writes
+ * {@code double[]} results, so a test can tell the fast kernel's float rounding from a mistake.
  *
  * <p>The two founding-equation kernels compute the gradients of {@code J = log P_c} for one sample of the
  * one-hidden-layer, bias-free network literally as the founding document writes them.
@@ -100,6 +106,414 @@ public final class ReferenceKernels {
             for (int k = 0; k < classes; k++) {
                 final float y = labels[yOff + b] == k ? 1f : 0f;
                 dLogits[dOff + b * classes + k] = scale * (probs[pOff + b * classes + k] - y);
+            }
+        }
+    }
+
+    // ---- the error function, independent of Activations.erf --------------------------------------------------
+
+    /** Below this the series, above it the continued fraction: each converges fast on its side. */
+    private static final double ERF_SERIES_LIMIT = 1.5;
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+
+    /**
+     * The error function in double: {@code 1 − }{@link #erfc} for {@code |x| ≥ 1.5}, below that the series
+     * {@code erf(z) = (2/√π)·e^(−z²)·Σ_n (2z²)^n·z / (1·3·…·(2n + 1))} (Abramowitz and Stegun 7.1.6), whose terms
+     * are all positive, so nothing cancels.
+     */
+    public static double erf(double x) {
+        final double z = Math.abs(x);
+        final double e = z < ERF_SERIES_LIMIT ? erfSeries(z) : 1.0 - erfcContinuedFraction(z);
+        return x < 0 ? -e : e;
+    }
+
+    /**
+     * The complementary error function {@code 1 − erf(x)} in double, accurate relative to its own value where it
+     * is tiny: {@code 1 − } the series below {@code x = 1.5}, Laplace's continued fraction
+     * {@code erfc(z) = (e^(−z²)/√π) / (z + (1/2)/(z + 1/(z + (3/2)/(z + 2/(z + …)))))} above it, and
+     * {@code 2 − erfc(−x)} for negative {@code x}.
+     */
+    public static double erfc(double x) {
+        if (x < 0) {
+            return 2.0 - erfc(-x);
+        }
+        return x < ERF_SERIES_LIMIT ? 1.0 - erfSeries(x) : erfcContinuedFraction(x);
+    }
+
+    private static double erfSeries(double z) {
+        final double twoZ2 = 2 * z * z;
+        double term = z;
+        double sum = z;
+        for (int n = 1; term > 1e-17 * sum; n++) {
+            term *= twoZ2 / (2 * n + 1);
+            sum += term;
+        }
+        return TWO_OVER_SQRT_PI * Math.exp(-z * z) * sum;
+    }
+
+    /** For {@code z ≥ 1.5}, evaluated from the 80th level up (converged to double precision there). */
+    private static double erfcContinuedFraction(double z) {
+        double tail = z;
+        for (int k = 80; k >= 1; k--) {
+            tail = z + (k / 2.0) / tail;
+        }
+        return Math.exp(-z * z) / Math.sqrt(Math.PI) / tail;
+    }
+
+    /** The standard normal CDF {@code Φ(x) = ½·erfc(−x/√2)}, accurate where it is tiny. */
+    public static double gaussianCdf(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2.0));
+    }
+
+    /** The standard normal density {@code φ(x) = e^(−x²/2) / √(2π)}. */
+    public static double gaussianPdf(double x) {
+        return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    }
+
+    // ---- activations, in double, from their definitions ------------------------------------------------------
+
+    /** The tanh-GELU's {@code u = √(2/π)·(x + 0.044715·x³)}. */
+    private static double geluTanhInner(double x) {
+        return Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+    }
+
+    /** The logistic function {@code 1 / (1 + e^−x)}. */
+    private static double logistic(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+
+    /**
+     * {@code f(x)} in double: identity; {@code x > 0 ? x : 0}; LeakyReLU {@code x ≥ 0 ? x : α·x}; {@code tanh x};
+     * {@code 1 / (1 + e^−x)}; GELU {@code x·Φ(x)} ({@link #gaussianCdf}); the tanh-GELU written as
+     * {@code x·σ(2u)}, since {@code ½(1 + tanh u) = σ(2u)}, with {@code u = √(2/π)(x + 0.044715x³)}.
+     */
+    public static double activationForward(Activation f, double x) {
+        switch (f.kind()) {
+            case IDENTITY:
+                return x;
+            case RELU:
+                return x > 0 ? x : 0.0;
+            case LEAKY_RELU:
+                return x >= 0 ? x : (double) f.alpha() * x;
+            case TANH:
+                return Math.tanh(x);
+            case SIGMOID:
+                return logistic(x);
+            case GELU:
+                return x * gaussianCdf(x);
+            default:
+                return x * logistic(2 * geluTanhInner(x));
+        }
+    }
+
+    /**
+     * {@code f'(x)} in double, as a function of the input: 1; {@code 1[x > 0]}; {@code x > 0 ? 1 : α} (the
+     * values PyTorch takes at the kink, 0); {@code 1/cosh²x}; {@code σ(x)·σ(−x)}; {@code Φ(x) + x·φ(x)}; and
+     * {@code σ(2u) + x·σ(2u)·σ(−2u)·2u'} with {@code u' = √(2/π)(1 + 3·0.044715x²)}.
+     */
+    public static double activationDerivative(Activation f, double x) {
+        switch (f.kind()) {
+            case IDENTITY:
+                return 1.0;
+            case RELU:
+                return x > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU:
+                return x > 0 ? 1.0 : f.alpha();
+            case TANH: {
+                final double c = Math.cosh(x);
+                return 1.0 / (c * c);
+            }
+            case SIGMOID:
+                return logistic(x) * logistic(-x);
+            case GELU:
+                return gaussianCdf(x) + x * gaussianPdf(x);
+            default: {
+                final double u = geluTanhInner(x);
+                final double du = Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * x * x);
+                final double s = logistic(2 * u);
+                return s + x * s * logistic(-2 * u) * 2 * du;
+            }
+        }
+    }
+
+    // ---- layer norm ----------------------------------------------------------------------------------------
+
+    /**
+     * Layer norm of {@code batch} rows of {@code in [batch][n]} at {@code inOff}, in double:
+     * {@code out[b][i] = γ_i · (z_i − mean) / sqrt(var + ε) + β_i}, {@code var} the biased variance. {@code mean}
+     * and {@code rstd} ({@code [batch]}, either may be null) get each row's mean and {@code 1/sqrt(var + ε)}.
+     *
+     * @param out   {@code [batch][n]}
+     * @param gamma γ {@code [n]} at {@code gOff}
+     * @param beta  β {@code [n]} at {@code bOff}
+     */
+    public static void layerNormForward(double[] out, double[] mean, double[] rstd, float[] in, int inOff,
+                                        float[] gamma, int gOff, float[] beta, int bOff, int batch, int n,
+                                        double epsilon) {
+        for (int b = 0; b < batch; b++) {
+            final int r0 = inOff + b * n;
+            double m = 0;
+            for (int i = 0; i < n; i++) {
+                m += in[r0 + i];
+            }
+            m /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                var += (in[r0 + i] - m) * (in[r0 + i] - m);
+            }
+            var /= n;
+            final double r = 1.0 / Math.sqrt(var + epsilon);
+            for (int i = 0; i < n; i++) {
+                out[b * n + i] = gamma[gOff + i] * ((in[r0 + i] - m) * r) + beta[bOff + i];
+            }
+            if (mean != null) {
+                mean[b] = m;
+            }
+            if (rstd != null) {
+                rstd[b] = r;
+            }
+        }
+    }
+
+    /**
+     * The layer norm's backward in double through its Jacobian {@code ∂ẑ_i/∂z_j = rstd·(δ_ij − 1/n − ẑ_i·ẑ_j/n)}
+     * (ẑ the normalised row before γ, β): {@code dIn[b][j] = Σ_i dOut[b][i]·γ_i·∂ẑ_i/∂z_j} (overwritten),
+     * {@code dGamma[i] += Σ_b dOut[b][i]·ẑ_i} and {@code dBeta[i] += Σ_b dOut[b][i]} (accumulated; either may be null).
+     *
+     * @param dIn  {@code [batch][n]}
+     * @param dOut {@code [batch][n]} at {@code dOff}
+     * @param in   the forward input {@code z [batch][n]} at {@code inOff}
+     */
+    public static void layerNormBackward(double[] dIn, double[] dGamma, double[] dBeta, float[] dOut, int dOff,
+                                         float[] in, int inOff, float[] gamma, int gOff, int batch, int n,
+                                         double epsilon) {
+        final double[] xhat = new double[n];
+        for (int b = 0; b < batch; b++) {
+            final int r0 = inOff + b * n;
+            double m = 0;
+            for (int i = 0; i < n; i++) {
+                m += in[r0 + i];
+            }
+            m /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                var += (in[r0 + i] - m) * (in[r0 + i] - m);
+            }
+            final double r = 1.0 / Math.sqrt(var / n + epsilon);
+            for (int i = 0; i < n; i++) {
+                xhat[i] = (in[r0 + i] - m) * r;
+            }
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    final double jacobian = r * ((i == j ? 1 : 0) - 1.0 / n - xhat[i] * xhat[j] / n);
+                    s += dOut[dOff + b * n + i] * (double) gamma[gOff + i] * jacobian;
+                }
+                dIn[b * n + j] = s;
+            }
+            for (int i = 0; i < n; i++) {
+                if (dGamma != null) {
+                    dGamma[i] += dOut[dOff + b * n + i] * xhat[i];
+                }
+                if (dBeta != null) {
+                    dBeta[i] += dOut[dOff + b * n + i];
+                }
+            }
+        }
+    }
+
+    // ---- dropout -------------------------------------------------------------------------------------------
+
+    /**
+     * An inverted-dropout mask of {@code count} values in order: for each, {@code u} uniform in [0, 1) from
+     * {@code rng}; dropped ({@code 0}) when {@code u < rate}, which happens with probability {@code rate}, else
+     * kept and scaled by {@code 1/(1 − rate)} so the expected output is the input.
+     */
+    public static void dropoutMask(float[] mask, int off, int count, float rate, Rng rng) {
+        for (int i = 0; i < count; i++) {
+            final boolean dropped = rng.nextFloat() < rate;
+            mask[off + i] = dropped ? 0f : (float) (1.0 / (1.0 - rate));
+        }
+    }
+
+    /**
+     * {@code out[i] = in[i] · mask[i]} for {@code count} values: the forward pass of dropout, and its backward too
+     * (the gradient passes where the value passed, scaled alike).
+     */
+    public static void dropoutApply(float[] out, int outOff, float[] in, int inOff, float[] mask, int mOff,
+                                    int count) {
+        for (int i = 0; i < count; i++) {
+            out[outOff + i] = (float) ((double) in[inOff + i] * mask[mOff + i]);
+        }
+    }
+
+    // ---- sigmoid + binary cross-entropy --------------------------------------------------------------------
+
+    /**
+     * {@code −log σ(z) = log(1 + e^−z)}, as {@code −z + log(1 + e^z)} for negative {@code z} so no exponent
+     * overflows.
+     */
+    private static double minusLogSigmoid(double z) {
+        return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+    }
+
+    /**
+     * Binary cross-entropy of {@code count} logits in double:
+     * {@code Σ_i w₁·t_i·(−log σ(z_i)) + w₀·(1 − t_i)·(−log(1 − σ(z_i)))}, with {@code 1 − σ(z) = σ(−z)}.
+     * {@code probs} ({@code [count]}, may be null) gets {@code σ(z)}.
+     */
+    public static double sigmoidCrossEntropyForward(double[] probs, float[] logits, int lOff, float[] targets,
+                                                    int tOff, int count, double negativeWeight,
+                                                    double positiveWeight) {
+        double loss = 0;
+        for (int i = 0; i < count; i++) {
+            final double z = logits[lOff + i];
+            final double t = targets[tOff + i];
+            if (probs != null) {
+                probs[i] = logistic(z);
+            }
+            loss += positiveWeight * t * minusLogSigmoid(z) + negativeWeight * (1 - t) * minusLogSigmoid(-z);
+        }
+        return loss;
+    }
+
+    /**
+     * {@code dZ[i] = scale · ∂ℓ_i/∂z_i} of {@link #sigmoidCrossEntropyForward}, from {@code ∂(−log σ(z))/∂z = σ(z) − 1}
+     * and {@code ∂(−log(1 − σ(z)))/∂z = σ(z)}: {@code scale · (w₁·t·(σ − 1) + w₀·(1 − t)·σ)}.
+     */
+    public static void sigmoidCrossEntropyBackward(double[] dLogits, float[] logits, int lOff, float[] targets,
+                                                   int tOff, int count, double scale, double negativeWeight,
+                                                   double positiveWeight) {
+        for (int i = 0; i < count; i++) {
+            final double s = logistic(logits[lOff + i]);
+            final double t = targets[tOff + i];
+            dLogits[i] = scale * (positiveWeight * t * (s - 1) + negativeWeight * (1 - t) * s);
+        }
+    }
+
+    // ---- regression losses ---------------------------------------------------------------------------------
+
+    /** {@code Σ (o − t)²} over {@code count} values, in double. */
+    public static double squaredErrorSum(float[] out, int oOff, float[] targets, int tOff, int count) {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            final double r = (double) out[oOff + i] - targets[tOff + i];
+            sum += r * r;
+        }
+        return sum;
+    }
+
+    /** {@code dO[i] = scale · ∂(o − t)²/∂o = scale · 2(o − t)}, in double. */
+    public static void squaredErrorBackward(double[] dOut, float[] out, int oOff, float[] targets, int tOff,
+                                            int count, double scale) {
+        for (int i = 0; i < count; i++) {
+            dOut[i] = scale * 2 * ((double) out[oOff + i] - targets[tOff + i]);
+        }
+    }
+
+    /** {@code Σ huber_δ(o − t)}, {@code huber_δ(r) = |r| ≤ δ ? r²/2 : δ·(|r| − δ/2)}, in double. */
+    public static double huberSum(float[] out, int oOff, float[] targets, int tOff, int count, double delta) {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            final double r = (double) out[oOff + i] - targets[tOff + i];
+            sum += Math.abs(r) <= delta ? r * r / 2 : delta * (Math.abs(r) - delta / 2);
+        }
+        return sum;
+    }
+
+    /** {@code dO[i] = scale · huber_δ'(o − t)}: {@code r} within δ, else {@code δ·sign(r)}, in double. */
+    public static void huberBackward(double[] dOut, float[] out, int oOff, float[] targets, int tOff, int count,
+                                     double scale, double delta) {
+        for (int i = 0; i < count; i++) {
+            final double r = (double) out[oOff + i] - targets[tOff + i];
+            dOut[i] = scale * (Math.abs(r) <= delta ? r : delta * Math.signum(r));
+        }
+    }
+
+    // ---- weighted, label-smoothed softmax cross-entropy -----------------------------------------------------
+
+    /**
+     * Softmax and PyTorch's {@code cross_entropy(weight=w, label_smoothing=ε)} summed over the rows, before its
+     * division by {@link #classWeightSum}, in double:
+     * {@code Σ_b [(1 − ε)·w_c·(−log p_c) + (ε/K)·Σ_k w_k·(−log p_k)]}, {@code c = labels[b]}, {@code K = classes},
+     * {@code −log p_k = log Σ_j e^(O_j − m) + m − O_k} with {@code m} the row's largest logit.
+     *
+     * @param probs   {@code [batch][classes]}, or null
+     * @param weights {@code [classes]}, or null for all 1
+     */
+    public static double weightedSoftmaxCrossEntropyForward(double[] probs, float[] logits, int lOff, int[] labels,
+                                                            int yOff, int batch, int classes, float[] weights,
+                                                            double smoothing) {
+        final double[] minusLogP = new double[classes];
+        double loss = 0;
+        for (int b = 0; b < batch; b++) {
+            softmaxRow(probs, minusLogP, logits, lOff + b * classes, b * classes, classes);
+            final int c = labels[yOff + b];
+            double smooth = 0;
+            for (int k = 0; k < classes; k++) {
+                smooth += weight(weights, k) * minusLogP[k];
+            }
+            loss += (1 - smoothing) * weight(weights, c) * minusLogP[c] + smoothing / classes * smooth;
+        }
+        return loss;
+    }
+
+    /** PyTorch's divisor of the weighted mean: {@code Σ_b w[labels[b]]} ({@code batch} without weights). */
+    public static double classWeightSum(int[] labels, int yOff, int batch, float[] weights) {
+        double sum = 0;
+        for (int b = 0; b < batch; b++) {
+            sum += weight(weights, labels[yOff + b]);
+        }
+        return sum;
+    }
+
+    /**
+     * {@code scale ·} the gradient of {@link #weightedSoftmaxCrossEntropyForward} with respect to the logits, in
+     * double, from the definitions: row {@code b}'s loss is {@code Σ_j a_j·(−log p_j)} with the target weights
+     * {@code a_j = (1 − ε)·w_c·1[j = c] + (ε/K)·w_j}, and {@code ∂(−log p_j)/∂O_k = p_k − 1[j = k]}, so
+     * {@code dO[b][k] = scale · Σ_j a_j·(p_k − 1[j = k])}.
+     *
+     * @param dLogits {@code [batch][classes]}
+     */
+    public static void weightedSoftmaxCrossEntropyBackward(double[] dLogits, float[] logits, int lOff, int[] labels,
+                                                           int yOff, int batch, int classes, float[] weights,
+                                                           double smoothing, double scale) {
+        final double[] p = new double[classes];
+        final double[] minusLogP = new double[classes];
+        for (int b = 0; b < batch; b++) {
+            softmaxRow(p, minusLogP, logits, lOff + b * classes, 0, classes);
+            final int c = labels[yOff + b];
+            for (int k = 0; k < classes; k++) {
+                double s = 0;
+                for (int j = 0; j < classes; j++) {
+                    final double a = (1 - smoothing) * weight(weights, c) * (j == c ? 1 : 0)
+                            + smoothing / classes * weight(weights, j);
+                    s += a * (p[k] - (j == k ? 1 : 0));
+                }
+                dLogits[b * classes + k] = scale * s;
+            }
+        }
+    }
+
+    private static double weight(float[] weights, int k) {
+        return weights == null ? 1.0 : weights[k];
+    }
+
+    /** One row's softmax into {@code probs} at {@code pOff} (unless null), {@code −log p_k} into {@code minusLogP}. */
+    private static void softmaxRow(double[] probs, double[] minusLogP, float[] logits, int l0, int pOff, int classes) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            max = Math.max(max, logits[l0 + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            sum += Math.exp(logits[l0 + k] - max);
+        }
+        final double logSum = max + Math.log(sum);
+        for (int k = 0; k < classes; k++) {
+            minusLogP[k] = logSum - logits[l0 + k];
+            if (probs != null) {
+                probs[pOff + k] = Math.exp(logits[l0 + k] - max) / sum;
             }
         }
     }

@@ -2,23 +2,32 @@ package dev.edgetrain.runtime.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgetrain.runtime.Activation;
+import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.example.SpiralExample;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Trainer;
 import dev.edgetrain.runtime.train.TrainingListener;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +64,145 @@ class CheckpointTest {
         resumed.fit(6 - resumed.epochsDone(), TrainingListener.NONE);
         assertTrue(java.util.Arrays.equals(straight.session().network().copyParameters(),
                 resumed.session().network().copyParameters()), "bit-identical weights after resuming");
+    }
+
+    /** A network with dropout (and layer norm, GELU): its masks come from a generator the checkpoint must carry. */
+    private static final NetworkSpec DROPOUT_SPEC = NetworkSpec.builder(2).hidden(16).layerNorm()
+            .activation(Activation.GELU).dropout(0.3f).hidden(8).dropout(0.2f).output(2, Task.CLASSIFY).build();
+
+    private static Trainer dropoutTrainer(long networkSeed, long shuffleSeed, long dropoutSeed) {
+        TrainingSession session = new TrainingSession(new Network(DROPOUT_SPEC, networkSeed), 16,
+                OptimizerConfig.adam(0.01f));
+        session.setDropoutSeed(dropoutSeed);
+        return new Trainer(session, DATA, 16, shuffleSeed);
+    }
+
+    @Test
+    void aRunWithDropoutResumesFromItsCheckpointToBitIdenticalWeights() throws CheckpointException {
+        Trainer straight = dropoutTrainer(4, 5, 21);
+        straight.fit(6, TrainingListener.NONE);
+
+        Trainer interrupted = dropoutTrainer(4, 5, 21);
+        interrupted.fit(3, TrainingListener.NONE);
+        byte[] bytes = Checkpoint.capture(interrupted, null, null).toBytes();
+        Checkpoint loaded = Checkpoint.fromBytes(bytes, "mid-run.ckpt");
+        assertEquals(DROPOUT_SPEC, loaded.spec(), "layer norm, activations and dropout rates survive the file");
+        assertEquals(interrupted.session().dropoutRngState(), loaded.dropoutRngState());
+
+        // a new process: other initial weights, shuffling seed and dropout seed, all replaced by the checkpoint
+        Trainer resumed = dropoutTrainer(999, 777, 12345);
+        loaded.restoreInto(resumed);
+        resumed.fit(6 - resumed.epochsDone(), TrainingListener.NONE);
+        assertTrue(Arrays.equals(straight.session().network().copyParameters(),
+                resumed.session().network().copyParameters()), "bit-identical weights after resuming");
+
+        // and the dropout generator's state is what makes it so: without it the run goes elsewhere
+        Trainer forgetful = dropoutTrainer(999, 777, 12345);
+        loaded.restoreInto(forgetful);
+        forgetful.session().setDropoutSeed(12345);
+        forgetful.fit(6 - forgetful.epochsDone(), TrainingListener.NONE);
+        assertFalse(Arrays.equals(straight.session().network().copyParameters(),
+                forgetful.session().network().copyParameters()), "other masks, other weights");
+    }
+
+    @Test
+    void versionOneBytesStillLoadAsAReluClassifierWithTheDefaultDropoutGenerator() throws IOException,
+            CheckpointException {
+        // Version 1, by hand from the format in Checkpoint's Javadoc: 3 inputs, hidden [5, 4], 2 classes, no bias on
+        // the middle layer; SGD with momentum (one state slab); epoch 7; one metadata entry and one array.
+        NetworkSpec spec = NetworkSpec.of(3, new int[] {5, 4}, 2).withLayerBias(new boolean[] {true, false, true});
+        OptimizerConfig momentum = OptimizerConfig.sgd(0.05f).withMomentum(0.9f, false);
+        float[] params = new Network(spec, 31).copyParameters();
+        float[] velocity = new float[params.length];
+        for (int i = 0; i < velocity.length; i++) {
+            velocity[i] = 0.001f * i;
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buffer);
+        out.write(new byte[] {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'});
+        out.writeInt(1);
+        out.writeInt(3); // inputs
+        out.writeInt(2); // hidden layer count
+        out.writeInt(5);
+        out.writeInt(4);
+        out.writeInt(2); // classes
+        out.writeByte(1); // bias flags, one per dense layer
+        out.writeByte(0);
+        out.writeByte(1);
+        writeString(out, momentum.toString());
+        out.writeLong(42); // optimizer steps
+        out.writeDouble(0.5); // learning-rate scale
+        out.writeInt(1); // state slabs
+        writeFloats(out, velocity);
+        out.writeInt(7); // epochs done
+        out.writeLong(0x1234_5678_9ABCL); // shuffling generator
+        out.writeInt(1);
+        writeString(out, "data");
+        writeString(out, "old run");
+        out.writeInt(1);
+        writeString(out, "mean");
+        writeFloats(out, new float[] {1.5f, -2f});
+        writeFloats(out, params);
+        out.flush();
+        CRC32 crc = new CRC32();
+        crc.update(buffer.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+
+        Checkpoint v1 = Checkpoint.fromBytes(buffer.toByteArray(), "v1.ckpt");
+        assertEquals(spec, v1.spec(), "a ReLU classifier with the bias flags as stored");
+        assertEquals("cross_entropy", v1.lossDescription(), "version 1 knew one loss");
+        assertEquals(TrainingSession.DEFAULT_DROPOUT_SEED, v1.dropoutRngState(), "and no dropout generator");
+        assertArrayEquals(params, v1.parameters(), 0f);
+        assertEquals(42, v1.optimizerSteps());
+        assertEquals(0.5, v1.learningRateScale(), 0.0);
+        assertEquals(7, v1.epochsDone());
+        assertEquals(0x1234_5678_9ABCL, v1.rngState());
+        assertEquals("old run", v1.metadata().get("data"));
+        assertArrayEquals(new float[] {1.5f, -2f}, v1.array("mean"), 0f);
+
+        Trainer trainer = new Trainer(new TrainingSession(new Network(spec, 1), 8, momentum),
+                new Dataset(new float[] {0, 1, 2, 3, 4, 5}, new int[] {0, 1}, 3, 2), 2, 3);
+        v1.restoreInto(trainer);
+        assertArrayEquals(params, trainer.session().network().copyParameters(), 0f);
+        assertArrayEquals(velocity, trainer.session().optimizer().stateSlab(0), 0f);
+        assertEquals(42, trainer.session().optimizer().steps());
+        assertEquals(7, trainer.epochsDone());
+        assertEquals(0x1234_5678_9ABCL, trainer.rngState());
+        assertEquals(TrainingSession.DEFAULT_DROPOUT_SEED, trainer.session().dropoutRngState());
+        // written again, it is a version 2 file that reads back the same
+        Checkpoint again = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "v2.ckpt");
+        assertEquals(spec, again.spec());
+        assertArrayEquals(params, again.parameters(), 0f);
+    }
+
+    @Test
+    void everyActivationAndTaskSurvivesTheFileIncludingANegativeLeakySlope() throws CheckpointException {
+        NetworkSpec spec = NetworkSpec.builder(3).hidden(5, Activation.leakyRelu(-0.3f)).layerNorm(1e-3f)
+                .hidden(4, Activation.GELU_TANH).dropout(0.1f).hidden(4, Activation.SIGMOID).bias(false)
+                .output(2, Task.REGRESS).activation(Activation.TANH).build();
+        TrainingSession session = new TrainingSession(new Network(spec, 2), 4, OptimizerConfig.sgd(0.1f),
+                Loss.huber(0.25f), null);
+        Trainer trainer = new Trainer(session, Dataset.withTargets(new float[] {1, 2, 3, 4, 5, 6},
+                new float[] {0.5f, -1f, 2f, 0f}, 3, 2, null, null), 2, 1);
+        trainer.fit(1, TrainingListener.NONE);
+        Checkpoint back = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "leaky.ckpt");
+        assertEquals(spec, back.spec());
+        assertEquals("huber:0.25", back.lossDescription());
+        assertArrayEquals(session.network().copyParameters(), back.parameters(), 0f);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
+        out.writeInt(a.length);
+        for (float v : a) {
+            out.writeFloat(v);
+        }
     }
 
     @Test
