@@ -21,13 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * layers and layers of 64 and more (the wide axpy kernels next to the dot-product ones), batch 1 and more.
  *
  * <p>The bound is strict for a float32 runtime: its rounding is about 6e-8 of the magnitudes summed into a
- * gradient, so where those mostly cancel it can reach 1e-4 of the result. Networks of width 64 and more at batch 4
- * or 5 sit right at the bound: over 24 seeds, 70-72-66-5 at batch 5 has worst errors from 5.5e-5 to 6.4e-4 (median
- * 1.3e-4), below 1e-4 at about a quarter of them. A plain float32 backprop written as loops, measured the same way
+ * gradient, so where those mostly cancel it can reach 1e-4 of the result. Summing over the rows of a batch adds
+ * to it: networks of width 64 and more at batch 4 or 5 sit right at the bound (70-72-66-5 at batch 5: worst errors
+ * 5.5e-5 to 6.4e-4 over 24 seeds, median 1.3e-4). A plain float32 backprop written as loops, measured the same way
  * against a double-precision backprop (10 seeds at batch 3), scatters as much (7.9e-5 to 4.6e-4; the runtime 5.7e-5
- * to 1.7e-4): it is float32's own rounding, not the runtime's. So the two wide cases at batch 4 and 5 run at the
- * first seed, counting from 0, where the worst error stays below the bound; every other case runs at the seed its
- * name hashes to. A wrong formula is off by far more than rounding at every point.
+ * to 1.7e-4), and the double-precision backprop agrees with the central differences to 3e-11: it is float32's own
+ * rounding, not the runtime's. So the wide networks are checked one row at a time (batch 1), where their worst
+ * errors are near 1e-5, and the batch's own arithmetic (the sum over rows, the weight gradient's four-rows-a-pass
+ * path, a weighted mean's divisor) is checked on the narrow networks at batches up to 7, where rounding stays far
+ * below the bound; the kernels' batched paths are also held to their references at every width by the kernel tests.
+ * Every case runs at the seed its name hashes to. A wrong formula is off by far more than rounding at every point.
  *
  * <p>Test points stay away from kinks honestly: the point must be farther than {@link #KINK_MARGIN} from every
  * ReLU/LeakyReLU input and every Huber residual's |r| = δ (a point that is not is redrawn, at most ten times),
@@ -139,20 +142,18 @@ class GradientCheckTest {
         cases.add(new Case("layer 0 frozen, regress", net(4).hidden(6).layerNorm().hidden(5, Activation.SIGMOID)
                 .output(2, Task.REGRESS).build(), mse, Targets.VALUES, 3, 1));
 
-        // 72 and 66 outputs take the wide kernels (axpys over Wᵀ), 5 outputs the dot products; batch 4 and 5 take
-        // the weight gradient's four-rows-a-pass path. Float32 rounding alone puts these two near the bound: see the
-        // class comment for why they have the seeds they have.
+        // 72 and 66 outputs take the wide kernels (axpys over Wᵀ), 5 outputs the dot products. One row at a time:
+        // see the class comment.
         final NetworkSpec wide = net(70).hidden(72).hidden(66).output(5, Task.CLASSIFY).build();
-        cases.add(labelled("wide", wide, ce, 5).withSeed(0));
-        cases.add(labelled("wide, batch 1", wide, ce, 1));
+        cases.add(labelled("wide", wide, ce, 1));
         cases.add(labelled("wide, layer norm, GELU, dropout, weights and smoothing", net(70).hidden(72).layerNorm()
                 .activation(Activation.GELU).dropout(0.2f).hidden(66, Activation.TANH).output(5, Task.CLASSIFY).build(),
-                ce.withClassWeights(new float[] {1f, 2f, 0.5f, 1.5f, 3f}).withLabelSmoothing(0.1f), 4).withSeed(2));
+                ce.withClassWeights(new float[] {1f, 2f, 0.5f, 1.5f, 3f}).withLabelSmoothing(0.1f), 1));
         cases.add(valued("wide, leaky ReLU, layer norm, sigmoid, huber", net(70).hidden(72, Activation.leakyRelu(0.2f))
                 .hidden(66).layerNorm().activation(Activation.SIGMOID).output(5, Task.REGRESS).build(),
-                Loss.huber(0.3f), 2));
+                Loss.huber(0.3f), 1));
         cases.add(labelled("wide, binary, layer norm, tanh-GELU", net(66).hidden(64).layerNorm()
-                .activation(Activation.GELU_TANH).output(1, Task.BINARY).build(), bce, 3));
+                .activation(Activation.GELU_TANH).output(1, Task.BINARY).build(), bce, 1));
         cases.add(labelled("wide output layer (17 classes)", net(10).hidden(20).output(17, Task.CLASSIFY).build(), ce,
                 3));
         return cases.stream();
