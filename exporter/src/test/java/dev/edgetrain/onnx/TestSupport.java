@@ -47,11 +47,28 @@ final class TestSupport {
         }
     }
 
-    /** A serialized TensorProto (.pb of the backend tests) as dims and float values. */
+    /** A serialized FLOAT TensorProto (.pb of the backend tests, raw_data or float_data) as dims and values. */
     static Tensor readTensor(Path pb) throws IOException {
         TensorProto t = TensorProto.parseFrom(Files.readAllBytes(pb));
-        ConstantTensor c = ConstantTensor.of(t, pb.getFileName().toString());
-        return new Tensor(t.getName(), c.dims, c.floats().clone());
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new IOException(pb + ": data type " + t.getDataType() + ", expected FLOAT");
+        }
+        long[] dims = new long[t.getDimsCount()];
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = t.getDims(i);
+            count *= dims[i];
+        }
+        float[] values = new float[(int) count];
+        if (t.hasRawData()) {
+            java.nio.ByteBuffer.wrap(t.getRawData().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(values);
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = t.getFloatData(i);
+            }
+        }
+        return new Tensor(t.getName(), dims, values);
     }
 
     static final class Tensor {
