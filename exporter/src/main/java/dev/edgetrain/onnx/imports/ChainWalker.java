@@ -151,7 +151,8 @@ final class ChainWalker {
             float ratio = dropouts.read(index, node, value);
             if (state == State.LAYER) {
                 LayerDraft l = last();
-                l.dropout = 1 - (1 - l.dropout) * (1 - ratio); // two dropouts in a row keep (1-p1)(1-p2)
+                // Two dropouts in a row keep (1 - p1)(1 - p2) of the values; one keeps its own ratio exactly.
+                l.dropout = l.dropout == 0 ? ratio : (float) (1 - (1 - (double) l.dropout) * (1 - (double) ratio));
             }
         } else if (op.equals("Flatten") || op.equals("Reshape")) {
             if (state != State.START) {

@@ -275,9 +275,10 @@ final class GeluPattern {
         Poly.Atom f = gated.atoms.get(0).function != null ? gated.atoms.get(0) : gated.atoms.get(1);
         boolean exact = f.function.equals("erf");
         if (!Poly.close(linear.coefficient, 0.5) || !Poly.close(gated.coefficient, 0.5)) {
-            throw nodeError(function, fn, "is part of " + span + ", which computes " + p + ": x is scaled by "
-                    + ImportErrors.number(linear.coefficient) + " and " + ImportErrors.number(gated.coefficient)
-                    + "; expected 0.5 and 0.5, " + (exact ? EXACT : TANH));
+            throw nodeError(function, fn, "is part of " + span + ", which computes " + p + ": its two terms are"
+                    + " scaled by " + ImportErrors.number(linear.coefficient) + " and "
+                    + ImportErrors.number(gated.coefficient) + "; expected 0.5 and 0.5 (GELU is "
+                    + (exact ? EXACT : TANH) + ")");
         }
         Poly arg = f.argument;
         if (exact) {
@@ -300,9 +301,12 @@ final class GeluPattern {
         }
         if (arg.terms.size() != 2 || x1 == null || x3 == null || !Poly.close(x1.coefficient, SQRT_2_OVER_PI)
                 || !Poly.close(x3.coefficient / x1.coefficient, CUBIC)) {
-            throw nodeError(function, fn, "takes tanh(" + arg + ") in " + span + "; expected tanh("
-                    + ImportErrors.number(SQRT_2_OVER_PI) + "*x + " + ImportErrors.number(SQRT_2_OVER_PI * CUBIC)
-                    + "*x^3), the tanh GELU's sqrt(2/pi)*(x + 0.044715*x^3)");
+            String found = arg.terms.size() == 2 && x1 != null && x3 != null
+                    ? ImportErrors.number(x1.coefficient) + "*(x + " + ImportErrors.number(x3.coefficient / x1.coefficient)
+                    + "*x^3)" : arg.toString();
+            throw nodeError(function, fn, "takes tanh(" + found + ") in " + span + "; expected tanh("
+                    + ImportErrors.number(SQRT_2_OVER_PI) + "*(x + " + ImportErrors.number(CUBIC)
+                    + "*x^3)), the tanh GELU's sqrt(2/pi)*(x + 0.044715*x^3)");
         }
         return Activation.GELU_TANH;
     }

@@ -212,11 +212,9 @@ final class Poly {
         if (terms.isEmpty()) {
             return "0";
         }
-        StringBuilder sb = new StringBuilder();
+        List<String> printed = new ArrayList<String>();
         for (Term t : terms) {
-            if (sb.length() > 0) {
-                sb.append(" + ");
-            }
+            StringBuilder sb = new StringBuilder();
             StringBuilder factors = new StringBuilder();
             int xs = t.power(Atom.X);
             if (xs > 0) {
@@ -234,6 +232,18 @@ final class Poly {
             } else {
                 sb.append(ImportErrors.number(t.coefficient)).append('*').append(factors);
             }
+            printed.add(sb.toString());
+        }
+        // Shorter terms first, so one formula prints one way whatever the node order.
+        Collections.sort(printed, new java.util.Comparator<String>() {
+            @Override
+            public int compare(String a, String b) {
+                return a.length() != b.length() ? a.length() - b.length() : a.compareTo(b);
+            }
+        });
+        StringBuilder sb = new StringBuilder();
+        for (String p : printed) {
+            sb.append(sb.length() == 0 ? "" : " + ").append(p);
         }
         return sb.toString();
     }
