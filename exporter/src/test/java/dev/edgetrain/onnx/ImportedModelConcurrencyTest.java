@@ -36,7 +36,7 @@ class ImportedModelConcurrencyTest {
     void everyOutputKindPredictsTheSameFromFourThreads() throws Exception {
         for (OutputKind kind : OutputKind.values()) {
             if (!kind.suits(Task.CLASSIFY)) {
-                continue;
+                continue; // the exporter refuses an output kind its network's task does not have
             }
             byte[] bytes = OnnxExporter.toBytes(TestSupport.randomNetwork(NetworkSpec.of(12, new int[] {40, 16}, 4), 3),
                     ExportOptions.builder().output(kind).build());

@@ -90,9 +90,8 @@ class RoundTripTest {
             float[] original = TestSupport.runOrt(Files.readAllBytes(dir.resolve("model.onnx")), first.inputName(),
                     in.values, in.dims).get(first.outputName());
             // Our export keeps a rank > 2 input (a leading Flatten) once the exporter writes input shapes.
-            long[] shape = ModelProto.parseFrom(exported).getGraph().getInput(0).getType().getTensorType().getShape()
-                    .getDimCount() > 2 ? in.dims : new long[] {batch, first.featureCount()};
-            float[] ours = TestSupport.runOrt(exported, "input", in.values, shape).get(first.outputKind().outputName());
+            float[] ours = TestSupport.runOrt(exported, "input", in.values,
+                    TestSupport.feedShape(exported, batch, first.featureCount())).get(first.outputKind().outputName());
             int bad = TestSupport.firstMismatch(ours, original, 1e-5, 1e-6);
             assertEquals(-1, bad, () -> dir + ": element " + bad);
         }
@@ -132,7 +131,8 @@ class RoundTripTest {
         byte[] exported = OnnxExporter.toBytes(network, imported.exportOptions().build());
         float[] probs = new float[rows * 10];
         network.predictProbabilities(new Workspace(network.spec(), rows), x, 0, rows, probs, 0);
-        float[] ort = TestSupport.runOrt(exported, "input", x, rows, 784).get("probabilities");
+        float[] ort = TestSupport.runOrt(exported, "input", x, TestSupport.feedShape(exported, rows, 784))
+                .get("probabilities");
         double d = TestSupport.maxAbsDiff(ort, probs);
         assertTrue(d <= OnnxRuntimeRefereeTest.TOLERANCE, "fine-tuned export: max |Δp| = " + d);
         assertArrayEquals(ExporterGraphTest.bits(network.copyParameters()),

@@ -126,6 +126,25 @@ final class TestSupport {
         }
     }
 
+    /**
+     * The shape to feed {@code model} {@code batch} rows of {@code features} values with: its declared input shape
+     * with the batch replaced when its rank is above 2 (an input flattened by the graph), else {@code [batch,
+     * features]}.
+     */
+    static long[] feedShape(byte[] model, int batch, int features) throws IOException {
+        dev.edgetrain.onnx.proto.TensorShapeProto shape = dev.edgetrain.onnx.proto.ModelProto.parseFrom(model)
+                .getGraph().getInput(0).getType().getTensorType().getShape();
+        if (shape.getDimCount() <= 2) {
+            return new long[] {batch, features};
+        }
+        long[] dims = new long[shape.getDimCount()];
+        dims[0] = batch;
+        for (int i = 1; i < dims.length; i++) {
+            dims[i] = shape.getDim(i).getDimValue();
+        }
+        return dims;
+    }
+
     static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
