@@ -72,7 +72,8 @@ final class HeadRules {
             throw nodeError(index, node, "has axis=" + axis + " on input " + dims(shape) + " (opset " + opset
                     + "), which normalises " + (opset < 13 ? "over dimensions " + a + ".." + (rank - 1)
                     : "along dimension " + a) + " only; expected a softmax over each row of " + dims(shape)
-                    + " (axis=1 before opset 13)");
+                    + (opset < 13 ? " (axis=1)" : " (flatten it to [N, " + ImportErrors.product(shape, 1)
+                    + "] first)"));
         }
     }
 
