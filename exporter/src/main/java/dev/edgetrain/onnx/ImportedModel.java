@@ -35,9 +35,10 @@ public final class ImportedModel {
     private final Long modelVersion;
     private final String docString;
 
-    ImportedModel(Network network, Task task, OutputKind outputKind, String inputName, String outputName, long[] inputShape,
-                  String[] classLabels, String[] featureNames, Map<String, String> metadata, int opsetVersion,
-                  long irVersion, String producerName, String producerVersion, Long modelVersion, String docString) {
+    ImportedModel(Network network, Task task, OutputKind outputKind, String inputName, String outputName,
+                  long[] inputShape, String[] classLabels, String[] featureNames, Map<String, String> metadata,
+                  int opsetVersion, long irVersion, String producerName, String producerVersion, Long modelVersion,
+                  String docString) {
         this.network = network;
         this.task = task;
         this.outputKind = outputKind;

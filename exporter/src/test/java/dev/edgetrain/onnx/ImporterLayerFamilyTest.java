@@ -214,18 +214,50 @@ class ImporterLayerFamilyTest {
         s.then("GreaterOrEqual", new String[] {s.scalar(0.5f)}).then("Cast", intAttr("to", 1));
         ModelProto model = s.model(13, 1);
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(model));
-        assertTrue(e.getMessage().endsWith("the graph goes on past its head (post-processing the network does not"
-                + " compute); expected the chain to end there; import up to a tensor with"
+        assertTrue(e.getMessage().endsWith("the graph goes on past its head (GreaterOrEqual, Cast: post-processing the"
+                + " network does not compute); expected the chain to end there; import up to a tensor with"
                 + " ImportOptions.outputTensor(\"" + score + "\")"), e.getMessage());
         // onnxruntime only returns graph outputs: the same bytes with the Sigmoid's output listed as one more.
         ModelProto withScore = model.toBuilder().setGraph(model.getGraph().toBuilder()
                 .addOutput(Models.value(score, "N", 1L))).build();
-        ImportedModel m = assertMatchesOnnxruntime(withScore, ImportOptions.builder().outputTensor(score).build(), 6, 4);
+        ImportOptions upToScore = ImportOptions.builder().outputTensor(score).build();
+        ImportedModel m = assertMatchesOnnxruntime(withScore, upToScore, 6, 4);
         assertEquals(score, m.outputName());
         assertEquals(Task.BINARY, m.task());
         ImportedModel fromOriginal = OnnxImporter.read(model, ImportOptions.builder().outputTensor(score).build());
         assertArrayEquals(m.network().copyParameters(), fromOriginal.network().copyParameters());
         assertFalse(fromOriginal.spec().hasDropout());
+    }
+
+    /**
+     * hey_jarvis's shape in small: an If after the head whose branch reads the graph's input by capture. Imported up
+     * to the Sigmoid, the If is outside what is read; without, the message lists the post-processing.
+     */
+    @Test
+    void anIfCapturingTheInputIsLeftOutWhenImportingUpToTheHead() throws Exception {
+        Sketch s = new Sketch(22, "x", "N", 4L).linear(4, 3, true).then("Relu").linear(3, 1, true).then("Sigmoid");
+        String p = s.v;
+        ModelProto plain = s.model(13, 1);
+        s.then("GreaterOrEqual", new String[] {s.scalar(0.5f)}).then("Cast", intAttr("to", 9));
+        dev.edgetrain.onnx.proto.GraphProto then = dev.edgetrain.onnx.proto.GraphProto.newBuilder()
+                .addNode(Models.node("ReduceSum", "verifier", new String[] {"x"}, "v"))
+                .addOutput(Models.value("v", "N", 1L)).build();
+        dev.edgetrain.onnx.proto.GraphProto otherwise = dev.edgetrain.onnx.proto.GraphProto.newBuilder()
+                .addNode(Models.node("Identity", "pass", new String[] {p}, "q"))
+                .addOutput(Models.value("q", "N", 1L)).build();
+        s.then("If", dev.edgetrain.onnx.proto.AttributeProto.newBuilder().setName("then_branch")
+                .setType(dev.edgetrain.onnx.proto.AttributeProto.AttributeType.GRAPH).setG(then).build(),
+                dev.edgetrain.onnx.proto.AttributeProto.newBuilder().setName("else_branch")
+                        .setType(dev.edgetrain.onnx.proto.AttributeProto.AttributeType.GRAPH).setG(otherwise).build());
+        ModelProto withIf = s.model(13, 1);
+        OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(withIf));
+        assertTrue(e.getMessage().contains("follows the Sigmoid head '" + p + "': the graph goes on past its head"
+                + " (GreaterOrEqual, Cast, If: post-processing"), e.getMessage());
+        ImportedModel upToP = OnnxImporter.read(withIf, ImportOptions.builder().outputTensor(p).build());
+        ImportedModel reference = OnnxImporter.read(plain);
+        assertEquals(reference.spec(), upToP.spec());
+        assertArrayEquals(reference.network().copyParameters(), upToP.network().copyParameters());
+        assertEquals(p, upToP.outputName());
     }
 
     @Test

@@ -35,7 +35,8 @@ class ImporterLookAlikesTest {
     void aLayerNormWithPowThreeIsNotALayerNorm() {
         Sketch s = dense();
         s.layerNormDecomposed(8, -1, 3f, s.scalar(1e-5f), false).linear(8, 2, true);
-        OnnxImportException e = refused(s.model(13, 2), "(Pow) raises the deviation to the power 3.0; expected exactly 2");
+        OnnxImportException e = refused(s.model(13, 2),
+                "(Pow) raises the deviation to the power 3.0; expected exactly 2");
         assertEquals("Pow", e.opType());
     }
 
@@ -86,7 +87,8 @@ class ImporterLookAlikesTest {
                 .addOutput("running_mean").addOutput("running_var").build());
         refused(three.linear(8, 2, true).model(9, 2), "(BatchNormalization) has 3 outputs", "expected 1");
         refused(dense().then("Relu").batchNorm(8).linear(8, 2, true).model(9, 2),
-                "(BatchNormalization) comes after the activation of", "expected BatchNormalization right after a dense");
+                "(BatchNormalization) comes after the activation of",
+                "expected BatchNormalization right after a dense");
     }
 
     @Test
@@ -100,8 +102,8 @@ class ImporterLookAlikesTest {
                 .build());
         mask.v = "dropped";
         ModelProto withMask = mask.linear(8, 2, true).model(13, 2);
-        withMask = withMask.toBuilder().setGraph(withMask.getGraph().toBuilder().addOutput(Models.value("mask", "N", 8L)))
-                .build();
+        withMask = withMask.toBuilder().setGraph(withMask.getGraph().toBuilder()
+                .addOutput(Models.value("mask", "N", 8L))).build();
         refused(withMask, "(Dropout) has its mask output 'mask' read; expected the mask unused");
         refused(new Sketch(1, "x", "N", 5L).linear(5, 8, false).then("Dropout", intAttr("is_test", 0))
                         .linear(8, 2, false).model(6, 2),
@@ -136,8 +138,8 @@ class ImporterLookAlikesTest {
         erf = half.node("Erf", new String[] {half.node("Div", new String[] {x, half.scalar((float) Math.sqrt(2))})});
         half.v = half.node("Mul", new String[] {half.node("Mul", new String[] {x, half.node("Add", new String[] {erf,
                 half.scalar(1f)})}), half.scalar(0.6f)});
-        refused(half.linear(8, 2, true).model(13, 2), "computes 0.6*x + 0.6*x*erf(0.70710677*x): its two terms are scaled by 0.6"
-                + " and 0.6; expected 0.5 and 0.5");
+        refused(half.linear(8, 2, true).model(13, 2), "computes 0.6*x + 0.6*x*erf(0.70710677*x): its two terms are"
+                + " scaled by 0.6 and 0.6; expected 0.5 and 0.5");
         // κ = 0.04.
         refused(dense().geluTanh((float) Math.sqrt(2 / Math.PI), 0.04f).linear(8, 2, true).model(13, 2),
                 "(Tanh) takes tanh(0.7978846*(x + 0.04*x^3))", "expected tanh(0.7978846*(x + 0.044715*x^3))");

@@ -214,7 +214,8 @@ final class StructuredModels {
         String a = "act" + l;
         switch (d.consumeInt(0, 5)) {
             case 0 -> g.addNode(node("Relu", a, new String[] {x}, a));
-            case 1 -> g.addNode(node("LeakyRelu", a, new String[] {x}, a, floatAttr("alpha", d.consumeRegularFloat(0f, 1f))));
+            case 1 -> g.addNode(node("LeakyRelu", a, new String[] {x}, a,
+                    floatAttr("alpha", d.consumeRegularFloat(0f, 1f))));
             case 2 -> g.addNode(node("Tanh", a, new String[] {x}, a));
             case 3 -> g.addNode(node("Sigmoid", a, new String[] {x}, a));
             case 4 -> {

@@ -54,7 +54,7 @@ final class ChainScope {
         return end == null ? index.isGraphOutput(value) : end.equals(value);
     }
 
-    /** The only reader of {@code value} in scope when it has exactly one, is no end and no subgraph reads it; else -1. */
+    /** The only reader of {@code value} in scope when it has one, is no end and no subgraph reads it; else -1. */
     int soleReader(String value) {
         List<Integer> r = readers(value);
         return r.size() == 1 && !isEnd(value) && capturers(value).isEmpty() ? r.get(0) : -1;

@@ -238,7 +238,8 @@ final class ChainWalker {
                 : dense.matMul(index, node, value, shape, layers.isEmpty());
         if (layers.isEmpty() && shape != null && shape[1] >= 0 && shape[1] != layer.in) {
             throw nodeError(index, node, "takes " + layer.in + " inputs, but its input rows have " + shape[1]
-                    + " values (input '" + feed + "' is declared " + dims(inputShape) + "); expected the widths to match");
+                    + " values (input '" + feed + "' is declared " + dims(inputShape)
+                    + "); expected the widths to match");
         }
         if (!layers.isEmpty() && last().out != layer.in) {
             throw nodeError(index, node, "takes " + layer.in + " inputs, but the previous dense layer (" + last().where
@@ -362,8 +363,41 @@ final class ChainWalker {
     private OnnxImportException pastHead(int index, NodeProto node) {
         String headOp = headNode >= 0 ? scope.node(headNode).getOpType() : "Sigmoid";
         return nodeError(index, node, "follows the " + headOp + " head '" + value + "': the graph goes on past its"
-                + " head (post-processing the network does not compute); expected the chain to end there; import up"
-                + " to a tensor with ImportOptions.outputTensor(\"" + value + "\")");
+                + " head (" + downstreamOps(index) + ": post-processing the network does not compute); expected the"
+                + " chain to end there; import up to a tensor with ImportOptions.outputTensor(\"" + value + "\")");
+    }
+
+    /** The ops of {@code from} and of the nodes after it (reading its outputs, directly or by capture), in order. */
+    private String downstreamOps(int from) {
+        Set<Integer> seen = new java.util.TreeSet<Integer>();
+        java.util.Deque<Integer> todo = new java.util.ArrayDeque<Integer>();
+        todo.add(from);
+        while (!todo.isEmpty() && seen.size() < 64) {
+            int n = todo.poll();
+            if (!seen.add(n)) {
+                continue;
+            }
+            for (String out : scope.node(n).getOutputList()) {
+                if (!out.isEmpty()) {
+                    todo.addAll(scope.readers(out));
+                    todo.addAll(scope.capturers(out));
+                }
+            }
+        }
+        Set<String> ops = new LinkedHashSet<String>();
+        for (int n : seen) {
+            ops.add(scope.node(n).getOpType());
+        }
+        List<String> list = new ArrayList<String>(ops);
+        return list.size() <= 6 ? joined(list) : joined(list.subList(0, 6)) + ", ...";
+    }
+
+    private static String joined(List<String> items) {
+        StringBuilder sb = new StringBuilder();
+        for (String s : items) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(s);
+        }
+        return sb.toString();
     }
 
     private String expected() {

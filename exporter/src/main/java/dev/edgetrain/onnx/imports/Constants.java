@@ -49,7 +49,8 @@ final class Constants {
         for (int i = 0; i < graph.getInitializerCount(); i++) {
             TensorProto t = graph.getInitializer(i);
             if (t.getName().isEmpty()) {
-                throw new OnnxImportException("initializer " + i + " has no name; expected every initializer to be named");
+                throw new OnnxImportException("initializer " + i
+                        + " has no name; expected every initializer to be named");
             }
             if (byName.containsKey(t.getName())) {
                 throw new OnnxImportException("initializer '" + t.getName()
@@ -93,7 +94,8 @@ final class Constants {
 
     private ConstantTensor constantValue(int index, NodeProto n) throws OnnxImportException {
         if (n.getAttributeCount() != 1) {
-            throw nodeError(index, n, "has " + n.getAttributeCount() + " attributes; expected exactly one value attribute");
+            throw nodeError(index, n, "has " + n.getAttributeCount()
+                    + " attributes; expected exactly one value attribute");
         }
         rules.checkAttributes(index, n, OnnxOp.CONSTANT);
         AttributeProto a = n.getAttribute(0);
@@ -139,7 +141,8 @@ final class Constants {
         } else if (Arrays.equals(perm, new long[] {0, 1})) {
             swap = false;
         } else {
-            throw nodeError(index, n, "has perm " + Arrays.toString(perm) + "; expected [1, 0] or [0, 1] for a 2-D tensor");
+            throw nodeError(index, n, "has perm " + Arrays.toString(perm)
+                    + "; expected [1, 0] or [0, 1] for a 2-D tensor");
         }
         float[] src = in.floats();
         String origin = "the transpose of " + in.origin;

@@ -71,7 +71,8 @@ final class DenseReader {
             throws OnnxImportException {
         rules.check(index, node, OnnxOp.MAT_MUL);
         if (!node.getInput(0).equals(value)) {
-            throw nodeError(index, node, "multiplies the constant by the features (W·x); expected MatMul(features, weight)");
+            throw nodeError(index, node, "multiplies the constant by the features (W·x); expected MatMul(features,"
+                    + " weight)");
         }
         checkDenseInput(index, node, shape, first);
         ConstantTensor w = constant(index, node, 1, "weight");
@@ -162,7 +163,10 @@ final class DenseReader {
         layer.batchNormFolded = true;
     }
 
-    /** One output, and no training flag: {@code training_mode=0} (≥ 14), {@code is_test=1} (< 7), {@code spatial=1} (< 9). */
+    /**
+     * One output, and no training flag: {@code training_mode=0} (opset ≥ 14), {@code is_test=1} (opset < 7),
+     * {@code spatial=1} (opset < 9).
+     */
     private void checkInferenceForm(int index, NodeProto node) throws OnnxImportException {
         int outputs = 0;
         for (String out : node.getOutputList()) {
@@ -223,8 +227,8 @@ final class DenseReader {
         boolean vector = (c.rank() == 1 && c.dims[0] == n) || (c.rank() == 2 && c.dims[0] == 1 && c.dims[1] == n);
         boolean single = c.isScalar(2);
         if (!vector && !single) {
-            throw nodeError(index, node, "has bias " + c.origin + " of shape " + c.shape() + "; expected [" + n + "], [1, "
-                    + n + "] or a scalar (a bias with a batch dimension depends on the batch size)");
+            throw nodeError(index, node, "has bias " + c.origin + " of shape " + c.shape() + "; expected [" + n
+                    + "], [1, " + n + "] or a scalar (a bias with a batch dimension depends on the batch size)");
         }
         float[] v = c.floats();
         float[] bias = new float[n];

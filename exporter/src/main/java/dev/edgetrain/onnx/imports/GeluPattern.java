@@ -302,8 +302,8 @@ final class GeluPattern {
         if (arg.terms.size() != 2 || x1 == null || x3 == null || !Poly.close(x1.coefficient, SQRT_2_OVER_PI)
                 || !Poly.close(x3.coefficient / x1.coefficient, CUBIC)) {
             String found = arg.terms.size() == 2 && x1 != null && x3 != null
-                    ? ImportErrors.number(x1.coefficient) + "*(x + " + ImportErrors.number(x3.coefficient / x1.coefficient)
-                    + "*x^3)" : arg.toString();
+                    ? ImportErrors.number(x1.coefficient) + "*(x + "
+                    + ImportErrors.number(x3.coefficient / x1.coefficient) + "*x^3)" : arg.toString();
             throw nodeError(function, fn, "takes tanh(" + found + ") in " + span + "; expected tanh("
                     + ImportErrors.number(SQRT_2_OVER_PI) + "*(x + " + ImportErrors.number(CUBIC)
                     + "*x^3)), the tanh GELU's sqrt(2/pi)*(x + 0.044715*x^3)");

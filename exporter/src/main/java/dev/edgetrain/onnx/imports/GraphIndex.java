@@ -57,7 +57,8 @@ final class GraphIndex {
             NodeProto n = nodes.get(i);
             checkNoNul(i, n);
             if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-                throw nodeError(i, n, "is in operator domain '" + n.getDomain() + "'; expected the default ONNX domain");
+                throw nodeError(i, n, "is in operator domain '" + n.getDomain()
+                        + "'; expected the default ONNX domain");
             }
             for (String out : n.getOutputList()) {
                 if (out.isEmpty()) {

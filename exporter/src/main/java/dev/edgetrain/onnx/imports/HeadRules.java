@@ -16,8 +16,9 @@ import static dev.edgetrain.onnx.imports.ImportErrors.nodeError;
  * What the graph computes after its output layer, and so the network's task and the imported model's output:
  * <ul>
  *   <li>{@code Softmax} / {@code LogSoftmax} → {@link Task#CLASSIFY}, probabilities or log-probabilities;</li>
- *   <li>a {@code Sigmoid} that ends the chain → {@link Task#BINARY} (1 output) or {@link Task#MULTILABEL}, probabilities
- *       (a Sigmoid between dense layers is a hidden activation; after another activation it is the head);</li>
+ *   <li>a {@code Sigmoid} that ends the chain → {@link Task#BINARY} (1 output) or {@link Task#MULTILABEL},
+ *       probabilities (a Sigmoid between dense layers is a hidden activation; after another activation it is the
+ *       head);</li>
  *   <li>no head → the task of metadata {@code edgetrain.task} when present, else {@link Task#CLASSIFY} with logits
  *       (2 or more outputs) or {@link Task#REGRESS} with predictions (1 output).</li>
  * </ul>

@@ -298,7 +298,8 @@ final class NormReader {
             throw nodeError(index, node, "has " + role + " '" + node.getInput(position) + "', which is not a constant;"
                     + " expected [" + width + "] values");
         }
-        boolean vector = (c.rank() == 1 && c.dims[0] == width) || (c.rank() == 2 && c.dims[0] == 1 && c.dims[1] == width);
+        boolean vector = (c.rank() == 1 && c.dims[0] == width)
+                || (c.rank() == 2 && c.dims[0] == 1 && c.dims[1] == width);
         if (!vector && !(scalarAllowed && c.isScalar(2))) {
             throw nodeError(index, node, "has " + role + " " + c.origin + " of shape " + c.shape() + "; expected ["
                     + width + "]" + (scalarAllowed ? ", [1, " + width + "] or a single value" : "")

@@ -35,8 +35,8 @@ final class ShapeRules {
     /** The feed's declared shape, -1 for symbolic or unknown dimensions; null when the rank is unknown. */
     long[] inputShape(ValueInfoProto feed) throws OnnxImportException {
         if (!feed.hasType() || feed.getType().getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) {
-            throw new OnnxImportException("graph input '" + feed.getName() + "' is not a tensor; expected a FLOAT tensor"
-                    + " [N, features]");
+            throw new OnnxImportException("graph input '" + feed.getName() + "' is not a tensor; expected a FLOAT"
+                    + " tensor [N, features]");
         }
         TypeProto.Tensor t = feed.getType().getTensorType();
         if (t.getElemType() != TensorProto.DataType.FLOAT_VALUE) {
@@ -141,8 +141,8 @@ final class ShapeRules {
         if (target[1] > 0) {
             if (rowSize >= 0 && rowSize != target[1]) {
                 throw nodeError(index, node, "reshapes input " + dims(shape) + " to " + Arrays.toString(target)
-                        + ", which moves values between the batch rows (a row has " + rowSize + " values); expected [N, "
-                        + rowSize + "]");
+                        + ", which moves values between the batch rows (a row has " + rowSize + " values); expected"
+                        + " [N, " + rowSize + "]");
             }
             return target[1];
         }
