@@ -164,7 +164,7 @@ class RoundTripTest {
             byte[] exported = OnnxExporter.toBytes(first.network(), first.exportOptions().build());
             ImportedModel second = OnnxImporter.read(exported);
             // Dropout is training-only: the export writes no node for it, so it reads back without (same function).
-            assertEquals(withoutDropout(first.spec()), second.spec());
+            assertEquals(TestSupport.withoutDropout(first.spec()), second.spec());
             assertEquals(first.task(), second.task());
             assertEquals(first.outputKind(), second.outputKind());
             assertArrayEquals(first.inputShape().length > 2 ? first.exportOptions().build().inputShape()
@@ -181,13 +181,6 @@ class RoundTripTest {
             int bad = TestSupport.firstMismatch(ours, ort, 1e-5, 1e-6);
             assertEquals(-1, bad, () -> first.spec() + ": element " + bad);
         }
-    }
-
-    private static dev.edgetrain.runtime.NetworkSpec withoutDropout(dev.edgetrain.runtime.NetworkSpec spec) {
-        for (int l = 0; l < spec.layerCount(); l++) {
-            spec = spec.withLayer(l, spec.layer(l).withDropout(0f));
-        }
-        return spec;
     }
 
     @Test

@@ -145,6 +145,14 @@ final class TestSupport {
         return dims;
     }
 
+    /** {@code spec} with every layer's dropout 0: what a re-export of it reads back as (dropout is training-only). */
+    static NetworkSpec withoutDropout(NetworkSpec spec) {
+        for (int l = 0; l < spec.layerCount(); l++) {
+            spec = spec.withLayer(l, spec.layer(l).withDropout(0f));
+        }
+        return spec;
+    }
+
     static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
