@@ -337,9 +337,13 @@ final class ChainWalker {
         }
     }
 
-    /** Ops whose extra outputs exist only in training and are checked unused by their reader. */
+    /**
+     * Ops with optional extra outputs (Dropout's mask, LayerNormalization's statistics, BatchNormalization's running
+     * statistics), as the op table says; their readers check the extras unused.
+     */
     private static boolean multiOutput(String op) {
-        return op.equals("Dropout") || op.equals("LayerNormalization") || op.equals("BatchNormalization");
+        OnnxOp known = OnnxOp.forType(op);
+        return known != null && known.maxOutputs() > 1;
     }
 
     private LayerDraft last() {
