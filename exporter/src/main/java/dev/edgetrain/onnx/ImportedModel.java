@@ -2,6 +2,7 @@ package dev.edgetrain.onnx;
 
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.Workspace;
 
 import java.util.Map;
@@ -10,13 +11,16 @@ import java.util.Map;
  * A model read by {@link OnnxImporter}: a runtime {@link Network} ready to run or to train (with a
  * {@code TrainingSession}), and what the file said about itself.
  *
- * <p>The network computes the graph's dense layers and ReLUs; {@link #outputKind()} says what the graph
- * did at its end (softmax, log-softmax or nothing), and {@link #predict} computes exactly that. A leading
+ * <p>The network computes the graph's layers (dense, with their folded batch norms, layer norms and
+ * activations); {@link #task()} is what its output means and {@link #outputKind()} what the graph computed at its
+ * end (softmax, log-softmax, sigmoid or nothing), and {@link #predict} computes exactly that. A leading
  * Flatten/Reshape of the file is not part of the network: {@link #predict} takes rows of
- * {@link #featureCount()} values, which is the flattened layout of the file's input.
+ * {@link #featureCount()} values, which is the flattened layout of the file's input, and any number of them
+ * (also when the file fixed its batch at 1).
  */
 public final class ImportedModel {
     private final Network network;
+    private final Task task;
     private final OutputKind outputKind;
     private final String inputName;
     private final String outputName;
@@ -31,10 +35,12 @@ public final class ImportedModel {
     private final Long modelVersion;
     private final String docString;
 
-    ImportedModel(Network network, OutputKind outputKind, String inputName, String outputName, long[] inputShape,
-                  String[] classLabels, String[] featureNames, Map<String, String> metadata, int opsetVersion,
-                  long irVersion, String producerName, String producerVersion, Long modelVersion, String docString) {
+    ImportedModel(Network network, Task task, OutputKind outputKind, String inputName, String outputName,
+                  long[] inputShape, String[] classLabels, String[] featureNames, Map<String, String> metadata,
+                  int opsetVersion, long irVersion, String producerName, String producerVersion, Long modelVersion,
+                  String docString) {
         this.network = network;
+        this.task = task;
         this.outputKind = outputKind;
         this.inputName = inputName;
         this.outputName = outputName;
@@ -59,7 +65,16 @@ public final class ImportedModel {
         return network.spec();
     }
 
-    /** What the graph computed after the last dense layer. */
+    /**
+     * What the network's output means: {@link Task#CLASSIFY} (softmax head, or logits of 2 or more outputs),
+     * {@link Task#BINARY} / {@link Task#MULTILABEL} (sigmoid head), {@link Task#REGRESS} (no head, 1 output), or the
+     * task of metadata {@link ModelMetadata#TASK} for a graph without a head.
+     */
+    public Task task() {
+        return task;
+    }
+
+    /** What the graph computed after the output layer: probabilities, log-probabilities, logits or predictions. */
     public OutputKind outputKind() {
         return outputKind;
     }
@@ -87,7 +102,7 @@ public final class ImportedModel {
         return network.spec().inputs();
     }
 
-    /** Width of the output: the number of classes. */
+    /** Width of the output: the classes of a classifier, the outputs of any other task. */
     public int classCount() {
         return network.spec().classes();
     }
@@ -137,13 +152,15 @@ public final class ImportedModel {
 
     /**
      * The model's own output for {@code batch} rows of {@code x [batch][featureCount()]} at {@code xOffset}, into
-     * {@code out [batch][classCount()]} at {@code outOffset}: probabilities, log-probabilities or raw outputs,
-     * as the graph computed them. Allocates nothing.
+     * {@code out [batch][classCount()]} at {@code outOffset}, as the graph computed it: softmax or sigmoid
+     * probabilities, log-probabilities, logits (the output layer's values before a head) or a regressor's
+     * predictions. Allocates nothing.
      */
     public void predict(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         switch (outputKind) {
             case PROBABILITIES:
-                network.predictProbabilities(ws, x, xOffset, batch, out, outOffset);
+            case PREDICTIONS:
+                network.predict(ws, x, xOffset, batch, out, outOffset);
                 break;
             case LOGITS:
                 network.predictLogits(ws, x, xOffset, batch, out, outOffset);
@@ -156,12 +173,13 @@ public final class ImportedModel {
     }
 
     /**
-     * Options that export the (possibly fine-tuned) network the way it came in: same output kind, labels,
-     * feature names, doc string, model version and extra metadata. Change what you like before
-     * {@code build()}.
+     * Options that export the (possibly fine-tuned) network the way it came in: same output kind (which suits the
+     * task), labels, feature names, doc string, model version and extra metadata, and for an input of rank > 2 its
+     * shape with a symbolic batch ({@code [1, 16, 96]} is exported as {@code [N, 16, 96]} with a leading Flatten).
+     * Change what you like before {@code build()}.
      */
     public ExportOptions.Builder exportOptions() {
-        ExportOptions.Builder b = ExportOptions.builder().output(outputKind);
+        ExportOptions.Builder b = ExportOptions.builder().output(outputKind).inputShape(exportInputShape());
         if (classLabels != null) {
             b.classLabels(classLabels);
         }
@@ -180,6 +198,29 @@ public final class ImportedModel {
             }
         }
         return b;
+    }
+
+    /**
+     * The declared input shape with a symbolic batch when its rank is above 2 and every other dimension is known
+     * and they multiply to {@link #featureCount()}; null (rows {@code [N, features]}) otherwise.
+     */
+    private long[] exportInputShape() {
+        if (inputShape.length <= 2) {
+            return null;
+        }
+        long product = 1;
+        for (int i = 1; i < inputShape.length; i++) {
+            if (inputShape[i] < 1) {
+                return null;
+            }
+            product *= inputShape[i];
+        }
+        if (product != featureCount()) {
+            return null;
+        }
+        long[] shape = inputShape.clone();
+        shape[0] = -1;
+        return shape;
     }
 
     /** {@code x − max − log Σ exp(x − max)} per row, as onnxruntime's LogSoftmax computes it. */

@@ -2,6 +2,8 @@ package dev.edgetrain.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.edgetrain.onnx.imports.GraphImporter;
+import dev.edgetrain.onnx.imports.ImportResult;
 import dev.edgetrain.onnx.proto.ModelProto;
 
 import java.io.ByteArrayOutputStream;
@@ -11,15 +13,19 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads an ONNX feed-forward classifier into a runtime network ready to fine-tune: PyTorch's
+ * Reads an ONNX feed-forward network into a runtime network ready to fine-tune: PyTorch's
  * {@code Gemm(transB=1)} chains, Keras/TF's {@code MatMul + Add} (keras2onnx, tf2onnx), {@code Gemm} without
- * transB, a leading {@code Flatten}/{@code Reshape}, {@code Relu} between layers and a {@code Softmax},
- * {@code LogSoftmax}, {@code Identity} or no tail. See the exporter README for the exact rules.
+ * transB, a leading {@code Flatten}/{@code Reshape}, a BatchNormalization folded into the dense layer before it,
+ * layer norms ({@code LayerNormalization} or PyTorch's decomposition), activations (Relu, LeakyRelu, Tanh,
+ * Sigmoid, Gelu or its decompositions), Dropout as the identity, and a {@code Softmax}, {@code LogSoftmax},
+ * {@code Sigmoid} or no head. See the exporter README for the exact rules.
  *
- * <p>Anything else (another activation, a branch, {@code transA=1}, a batch-dependent bias, external data,
- * sizes that do not add up) is an {@link OnnxImportException} naming the node and what was expected. Declared
- * sizes are checked against {@link ImportLimits} (the defaults, or the caller's) before anything of that size
- * is allocated; path-like tensor names are refused. Stateless and thread-safe.
+ * <p>Anything else (another op, a branch, {@code transA=1}, a batch-dependent bias, external data, sizes that do
+ * not add up, a look-alike of a decomposed pattern) is an {@link OnnxImportException} naming the node and what
+ * was expected. A graph that goes on past its head (post-processing) can be read up to a tensor with
+ * {@link ImportOptions.Builder#outputTensor}. Declared sizes are checked against {@link ImportLimits} (the
+ * defaults, or the caller's) before anything of that size is allocated; path-like tensor names are refused.
+ * Stateless and thread-safe.
  */
 public final class OnnxImporter {
     /** The largest model read with any limits: protobuf's own limit for one message (2 GiB - 1). */
@@ -40,14 +46,20 @@ public final class OnnxImporter {
 
     /** Reads a serialized {@code ModelProto} within {@code limits}. */
     public static ImportedModel read(byte[] model, ImportLimits limits) throws OnnxImportException {
-        if (model == null || limits == null) {
-            throw new IllegalArgumentException("model bytes and limits must not be null");
+        return read(model, options(limits));
+    }
+
+    /** Reads a serialized {@code ModelProto} as {@code options} say (limits, output tensor). */
+    public static ImportedModel read(byte[] model, ImportOptions options) throws OnnxImportException {
+        if (model == null || options == null) {
+            throw new IllegalArgumentException("model bytes and options must not be null");
         }
+        ImportLimits limits = options.limits();
         if (model.length > limits.maxModelBytes()) {
             throw new OnnxImportException("the model has " + model.length + " bytes; expected at most "
                     + limits.maxModelBytes() + " (ImportLimits.maxModelBytes)");
         }
-        return read(parse(model), limits);
+        return read(parse(model), options);
     }
 
     /** Reads a {@code .onnx} file within {@link ImportLimits#DEFAULTS}; messages name the file. */
@@ -57,9 +69,15 @@ public final class OnnxImporter {
 
     /** Reads a {@code .onnx} file within {@code limits} (its length is checked before it is read). */
     public static ImportedModel read(File file, ImportLimits limits) throws IOException {
-        if (file == null || limits == null) {
-            throw new IllegalArgumentException("file and limits must not be null");
+        return read(file, options(limits));
+    }
+
+    /** Reads a {@code .onnx} file as {@code options} say (its length is checked before it is read). */
+    public static ImportedModel read(File file, ImportOptions options) throws IOException {
+        if (file == null || options == null) {
+            throw new IllegalArgumentException("file and options must not be null");
         }
+        ImportLimits limits = options.limits();
         long length = file.length();
         if (!file.isFile()) {
             throw new IOException("model file '" + file + "' does not exist or is not a regular file");
@@ -71,7 +89,7 @@ public final class OnnxImporter {
         }
         InputStream in = new FileInputStream(file);
         try {
-            return read(readAll(in, "model file '" + file + "'", limits), limits);
+            return read(readAll(in, "model file '" + file + "'", limits), options);
         } catch (OnnxImportException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("model file '")) {
                 throw e;
@@ -93,10 +111,15 @@ public final class OnnxImporter {
      * as soon as the stream holds more than {@link ImportLimits#maxModelBytes()}. Does not close {@code in}.
      */
     public static ImportedModel read(InputStream in, ImportLimits limits) throws IOException {
-        if (in == null || limits == null) {
-            throw new IllegalArgumentException("input stream and limits must not be null");
+        return read(in, options(limits));
+    }
+
+    /** As {@link #read(InputStream, ImportLimits)}, as {@code options} say. Does not close {@code in}. */
+    public static ImportedModel read(InputStream in, ImportOptions options) throws IOException {
+        if (in == null || options == null) {
+            throw new IllegalArgumentException("input stream and options must not be null");
         }
-        return read(readAll(in, "the stream", limits), limits);
+        return read(readAll(in, "the stream", options.limits()), options);
     }
 
     /** Converts an already parsed model within {@link ImportLimits#DEFAULTS}. */
@@ -109,17 +132,34 @@ public final class OnnxImporter {
      * which only the readers of bytes can check before parsing).
      */
     public static ImportedModel read(ModelProto model, ImportLimits limits) throws OnnxImportException {
-        if (model == null || limits == null) {
-            throw new IllegalArgumentException("model and limits must not be null");
+        return read(model, options(limits));
+    }
+
+    /** Converts an already parsed model as {@code options} say (all limits but the model's byte size). */
+    public static ImportedModel read(ModelProto model, ImportOptions options) throws OnnxImportException {
+        if (model == null || options == null) {
+            throw new IllegalArgumentException("model and options must not be null");
         }
         try {
-            return ChainImporter.convert(model, limits);
+            ImportResult r = GraphImporter.read(model, options.limits(), options.outputTensor());
+            return new ImportedModel(r.network(), r.task(), r.outputKind(), r.inputName(), r.outputName(),
+                    r.inputShape(), r.classLabels(), r.featureNames(), r.metadata(), r.opset(), model.getIrVersion(),
+                    model.getProducerName(), model.getProducerVersion(),
+                    model.hasModelVersion() ? Long.valueOf(model.getModelVersion()) : null,
+                    model.hasDocString() ? model.getDocString() : null);
         } catch (OutOfMemoryError e) {
             // Sizes are checked against limits first; this only happens for a model that fits the limits
             // but not this heap.
             throw new OnnxImportException("the network does not fit in memory (" + e.getMessage()
                     + "); expected a model this heap can hold, or lower ImportLimits");
         }
+    }
+
+    private static ImportOptions options(ImportLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        return ImportOptions.builder().limits(limits).build();
     }
 
     /** Parses {@code bytes} as a {@code ModelProto}; malformed input is an {@link OnnxImportException}. */

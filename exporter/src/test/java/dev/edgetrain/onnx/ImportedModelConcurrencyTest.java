@@ -1,5 +1,6 @@
 package dev.edgetrain.onnx;
 
+import dev.edgetrain.onnx.proto.GraphProto;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.Workspace;
@@ -43,6 +44,30 @@ class ImportedModelConcurrencyTest {
             assertEquals(kind, model.outputKind());
             assertSharedPredictMatches(model, kind.ordinal());
         }
+        // A sigmoid head (multi-label probabilities) and a regressor (predictions), built by hand.
+        for (String head : new String[] {"Sigmoid", ""}) {
+            ImportedModel model = OnnxImporter.read(handBuilt(head, head.isEmpty() ? 1 : 5));
+            assertEquals(head.isEmpty() ? OutputKind.PREDICTIONS : OutputKind.PROBABILITIES, model.outputKind());
+            assertSharedPredictMatches(model, 10 + head.length());
+        }
+    }
+
+    /** x [N, 12] → Gemm → Tanh → Gemm (outputs) [→ head]. */
+    private static byte[] handBuilt(String head, int outputs) {
+        Random r = new Random(outputs);
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .addInput(Models.value("x", "N", 12L))
+                .addInitializer(Models.raw("w0", Models.random(r, 40 * 12, 0.4), 40, 12))
+                .addInitializer(Models.raw("b0", Models.random(r, 40, 0.2), 40))
+                .addInitializer(Models.raw("w1", Models.random(r, outputs * 40, 0.4), outputs, 40))
+                .addNode(Models.node("Gemm", "fc0", new String[] {"x", "w0", "b0"}, "h", Models.intAttr("transB", 1)))
+                .addNode(Models.node("Tanh", "act", new String[] {"h"}, "a"))
+                .addNode(Models.node("Gemm", "fc1", new String[] {"a", "w1"}, head.isEmpty() ? "y" : "z",
+                        Models.intAttr("transB", 1)));
+        if (!head.isEmpty()) {
+            g.addNode(Models.node(head, "head", new String[] {"z"}, "y"));
+        }
+        return Models.model(7, 13, g.addOutput(Models.value("y", "N", (long) outputs))).toByteArray();
     }
 
     @Test

@@ -171,9 +171,15 @@ class ImporterVariantsTest {
         assertTrue(m.spec().hasBias(2));
     }
 
-    private static ImportedModel assertMatchesOnnxruntime(ModelProto model, long... inputShape) throws Exception {
+    static ImportedModel assertMatchesOnnxruntime(ModelProto model, long... inputShape) throws Exception {
+        return assertMatchesOnnxruntime(model, ImportOptions.DEFAULTS, inputShape);
+    }
+
+    /** Imported as {@code options} say; onnxruntime reads the output the import ended in. */
+    static ImportedModel assertMatchesOnnxruntime(ModelProto model, ImportOptions options, long... inputShape)
+            throws Exception {
         byte[] bytes = model.toByteArray();
-        ImportedModel m = OnnxImporter.read(bytes);
+        ImportedModel m = OnnxImporter.read(bytes, options);
         int batch = (int) inputShape[0];
         int features = 1;
         for (int i = 1; i < inputShape.length; i++) {

@@ -174,14 +174,16 @@ class MalformedModelTest {
                 .addInitializer(raw("W", W, 2, 3))
                 .addInitializer(raw("V", new float[] {1, 2, 3, 4}, 2, 2))
                 .addNode(node("Gemm", "fc1", new String[] {"x", "W"}, "h", intAttr("transB", 1)))
-                .addNode(node("Sigmoid", "act", new String[] {"h"}, "s"))
+                .addNode(node("Softplus", "act", new String[] {"h"}, "s"))
                 .addNode(node("Gemm", "fc2", new String[] {"s", "V"}, "y"))
                 .addOutput(value("y", "N", 2L));
         OnnxImportException e = refused(model(7, 13, g));
-        assertEquals("node 1 'act' (Sigmoid) is not supported; expected Relu, Add (bias), Softmax, LogSoftmax or"
-                + " Identity after a dense layer", e.getMessage());
+        assertEquals("node 1 'act' (Softplus) is not supported; expected Add (bias), BatchNormalization, a layer norm,"
+                + " an activation (Relu, LeakyRelu, Tanh, Sigmoid, Gelu), Dropout, Gemm, MatMul, Softmax, LogSoftmax or"
+                + " Identity after a dense layer; or import the network up to 'h' with"
+                + " ImportOptions.outputTensor(\"h\")", e.getMessage());
         assertEquals("act", e.nodeName());
-        assertEquals("Sigmoid", e.opType());
+        assertEquals("Softplus", e.opType());
     }
 
     @Test
@@ -208,24 +210,32 @@ class MalformedModelTest {
         assertMessage(refused(model(7, 13, infiniteAlpha)), "has alpha=Infinity; expected a finite number");
     }
 
+    /** A single output without a head is a regressor now (it was refused before the task family). */
     @Test
-    void singleOutputModelIsNotAClassifier() {
+    void singleOutputModelIsARegressor() throws IOException {
         GraphProto.Builder g = GraphProto.newBuilder()
                 .addInput(value("x", "N", 3L)).addInitializer(raw("w", new float[] {1, 2, 3}, 1, 3))
                 .addNode(node("Gemm", "score", new String[] {"x", "w"}, "y", intAttr("transB", 1)))
                 .addOutput(value("y", "N", 1L));
-        assertMessage(refused(model(7, 13, g)), "the output layer (node 0 'score' (Gemm)) has 1 output(s); expected a"
-                + " classifier with at least 2 classes");
+        ImportedModel m = OnnxImporter.read(model(7, 13, g).toByteArray());
+        assertEquals(dev.edgetrain.runtime.Task.REGRESS, m.task());
+        assertEquals(OutputKind.PREDICTIONS, m.outputKind());
+        float[] out = new float[1];
+        m.predict(new dev.edgetrain.runtime.Workspace(m.spec(), 1), new float[] {1, 1, 2}, 0, 1, out, 0);
+        assertEquals(9f, out[0]);
     }
 
     @Test
     void layerStructureErrors() {
-        GraphProto.Builder noRelu = GraphProto.newBuilder()
+        GraphProto.Builder twoActivations = GraphProto.newBuilder()
                 .addInput(value("x", "N", 3L)).addInitializer(raw("W", W, 2, 3)).addInitializer(raw("V", W, 3, 2))
                 .addNode(node("Gemm", "a", new String[] {"x", "W"}, "h", intAttr("transB", 1)))
-                .addNode(node("Gemm", "b", new String[] {"h", "V"}, "y", intAttr("transB", 1)))
+                .addNode(node("Relu", "r", new String[] {"h"}, "hr"))
+                .addNode(node("Tanh", "t", new String[] {"hr"}, "ht"))
+                .addNode(node("Gemm", "b", new String[] {"ht", "V"}, "y", intAttr("transB", 1)))
                 .addOutput(value("y", "N", 3L));
-        assertMessage(refused(model(7, 13, noRelu)), "node 1 'b' (Gemm) follows dense layer 1 with no Relu in between");
+        assertMessage(refused(model(7, 13, twoActivations)), "node 2 't' (Tanh) follows relu (node 1 'r' (Relu));"
+                + " expected one activation per layer");
 
         GraphProto.Builder widths = GraphProto.newBuilder()
                 .addInput(value("x", "N", 3L)).addInitializer(raw("W", W, 2, 3)).addInitializer(raw("V", W, 2, 3))
@@ -236,10 +246,13 @@ class MalformedModelTest {
         assertMessage(refused(model(7, 13, widths)), "node 2 'b' (Gemm) takes 3 inputs, but the previous dense layer"
                 + " (node 0 'a' (Gemm)) produces 2");
 
-        GraphProto.Builder reluLast = oneLayer(raw("W", W, 2, 3));
-        reluLast.setNode(0, node("Gemm", "fc", new String[] {"x", "W"}, "h", intAttr("transB", 1)))
-                .addNode(node("Relu", "last", new String[] {"h"}, "y"));
-        assertMessage(refused(model(7, 13, reluLast)), "node 1 'last' (Relu) ends the network");
+        GraphProto.Builder normAfterActivation = oneLayer(raw("W", W, 2, 3));
+        normAfterActivation.addInitializer(raw("g", new float[] {1, 1}, 2))
+                .setNode(0, node("Gemm", "fc", new String[] {"x", "W"}, "h", intAttr("transB", 1)))
+                .addNode(node("Relu", "r", new String[] {"h"}, "hr"))
+                .addNode(node("LayerNormalization", "ln", new String[] {"hr", "g"}, "y"));
+        assertMessage(refused(model(7, 17, normAfterActivation)), "node 2 'ln' (LayerNormalization) comes after the"
+                + " activation of node 0 'fc' (Gemm); expected a layer norm right after a dense layer");
 
         GraphProto.Builder softmaxAxis0 = oneLayer(raw("W", W, 2, 3));
         softmaxAxis0.setNode(0, node("Gemm", "fc", new String[] {"x", "W"}, "h", intAttr("transB", 1)))

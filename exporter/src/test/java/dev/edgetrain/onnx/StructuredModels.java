@@ -17,22 +17,25 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Builds an ONNX model from a fuzzer's choices: first a classifier the importer accepts, in one of the
+ * Builds an ONNX model from a fuzzer's choices: first a network the importer accepts, in one of the
  * dialects it reads (Gemm with or without transB, MatMul + Add, Constant or Transpose-folded weights, a
- * Flatten or Reshape in front, Softmax/LogSoftmax/Identity at the end, labels in the metadata), then a few
+ * Flatten or Reshape in front, BatchNormalization, layer norms as the op or decomposed, activations with GELU
+ * decomposed, Dropout, Softmax/LogSoftmax/Sigmoid/Identity at the end, labels in the metadata), then a few
  * perturbations of it drawn from what the importer checks (a dimension, an attribute, a wire, an op, a data
  * type, the opset, an extra node or metadata entry). Without perturbations the model imports, so the fuzzer
  * starts on valid graphs and mutates its way to the edges. Sizes stay small to keep executions fast.
  */
 final class StructuredModels {
     private static final String[] OPS = {"Gemm", "MatMul", "Add", "Relu", "Softmax", "LogSoftmax", "Identity",
-            "Flatten", "Reshape", "Transpose", "Constant", "Sigmoid", ""};
+            "Flatten", "Reshape", "Transpose", "Constant", "Sigmoid", "Tanh", "LeakyRelu", "Gelu", "Erf", "Mul", "Div",
+            "Sub", "Pow", "Sqrt", "ReduceMean", "LayerNormalization", "BatchNormalization", "Dropout", "If", ""};
     private static final String[] ATTRIBUTES = {"alpha", "beta", "transA", "transB", "axis", "perm", "broadcast",
             "allowzero", "shape", "value", "value_float", "value_floats", "value_int", "value_ints",
-            "consumed_inputs", "sparse_value"};
+            "consumed_inputs", "sparse_value", "epsilon", "axes", "keepdims", "approximate", "training_mode", "ratio",
+            "is_test", "stash_type", "spatial", "momentum"};
     private static final String[] METADATA_KEYS = {ModelMetadata.CLASS_LABELS, ModelMetadata.FEATURE_NAMES,
             ModelMetadata.OUTPUT, ModelMetadata.ARCHITECTURE, ModelMetadata.METADATA_VERSION,
-            ModelMetadata.STANDARDIZATION, "note", ""};
+            ModelMetadata.STANDARDIZATION, ModelMetadata.TASK, "note", ""};
     private static final String[] DOMAINS = {"", "ai.onnx", "com.microsoft"};
     private static final int[] DATA_TYPES = {TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT64_VALUE,
             TensorProto.DataType.INT32_VALUE, TensorProto.DataType.DOUBLE_VALUE, 0};
@@ -75,7 +78,7 @@ final class StructuredModels {
         int layers = d.consumeInt(1, 3);
         int in = features;
         for (int l = 0; l < layers; l++) {
-            int out = l == layers - 1 ? d.consumeInt(2, 4) : d.consumeInt(1, 5);
+            int out = l == layers - 1 ? d.consumeInt(1, 4) : d.consumeInt(1, 5);
             String w = "w" + l;
             String b = "b" + l;
             String y = "y" + l;
@@ -104,14 +107,10 @@ final class StructuredModels {
                     g.addNode(node("MatMul", "mm" + l, new String[] {value, "wt" + l}, y));
                 }
             }
-            value = y;
-            if (l < layers - 1) {
-                g.addNode(node("Relu", "relu" + l, new String[] {value}, "r" + l));
-                value = "r" + l;
-            }
+            value = layerTail(d, g, opset, y, l, out, l < layers - 1);
             in = out;
         }
-        switch (d.consumeInt(0, 3)) {
+        switch (d.consumeInt(0, 4)) {
             case 0 -> {
                 g.addNode(node("Softmax", "sm", new String[] {value}, "p", intAttr("axis", d.consumeBoolean() ? 1 : -1)));
                 value = "p";
@@ -124,13 +123,17 @@ final class StructuredModels {
                 g.addNode(node("Identity", "out", new String[] {value}, "p"));
                 value = "p";
             }
+            case 3 -> {
+                g.addNode(node("Sigmoid", "sig", new String[] {value}, "p"));
+                value = "p";
+            }
             default -> {
             }
         }
         g.addOutput(valueInfo(value, "N", (long) in));
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(d.consumeInt(3, 10)).setProducerName("fuzz")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g);
-        if (d.consumeBoolean()) {
+        if (in >= 2 && d.consumeBoolean()) { // (a single output's label count depends on its task)
             String[] labels = new String[in];
             for (int i = 0; i < in; i++) {
                 labels[i] = d.consumeString(4);
@@ -139,6 +142,116 @@ final class StructuredModels {
                     .setValue(ModelMetadata.encodeList(labels)));
         }
         return m;
+    }
+
+    /**
+     * What may follow dense layer {@code l} (output {@code y}, {@code width} wide): a BatchNormalization, a layer
+     * norm (the op from opset 17, else PyTorch's decomposition), an activation (a hidden layer always gets one, as
+     * two dense layers in a row are legal but rarely fuzz-worthy), a Dropout. Returns the layer's output.
+     */
+    private static String layerTail(FuzzedDataProvider d, GraphProto.Builder g, int opset, String y, int l, int width,
+                                    boolean hidden) {
+        String v = y;
+        if (d.consumeInt(0, 5) == 0) {
+            String[] stats = new String[4];
+            for (int k = 0; k < 4; k++) {
+                stats[k] = "bn" + l + "_" + k;
+                g.addInitializer(k == 3 ? positive(d, stats[k], width) : floats(d, stats[k], width));
+            }
+            g.addNode(node("BatchNormalization", "bn" + l, new String[] {v, stats[0], stats[1], stats[2], stats[3]},
+                    "bn" + l));
+            v = "bn" + l;
+        }
+        if (d.consumeInt(0, 4) == 0) {
+            v = layerNorm(d, g, opset, v, l, width);
+        }
+        if (hidden || d.consumeInt(0, 3) == 0) {
+            v = activation(d, g, opset, v, l);
+        }
+        if (hidden && d.consumeInt(0, 5) == 0) {
+            String ratio = "ratio" + l;
+            g.addInitializer(TensorProto.newBuilder().setName(ratio).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .addFloatData(d.consumeRegularFloat(0f, 0.9f)));
+            g.addNode(opset >= 12 ? node("Dropout", "drop" + l, new String[] {v, ratio}, "drop" + l)
+                    : node("Dropout", "drop" + l, new String[] {v}, "drop" + l, floatAttr("ratio", 0.5f)));
+            v = "drop" + l;
+        }
+        return v;
+    }
+
+    private static String layerNorm(FuzzedDataProvider d, GraphProto.Builder g, int opset, String x, int l,
+                                    int width) {
+        String p = "ln" + l + "_";
+        g.addInitializer(floats(d, p + "scale", width)).addInitializer(floats(d, p + "shift", width));
+        if (opset >= 17 && d.consumeBoolean()) {
+            g.addNode(node("LayerNormalization", p + "op", new String[] {x, p + "scale", p + "shift"}, p + "y"));
+            return p + "y";
+        }
+        g.addInitializer(scalar(p + "two", 2f)).addInitializer(scalar(p + "eps", d.consumeRegularFloat(1e-6f, 1e-2f)));
+        if (opset >= 18) {
+            g.addInitializer(TensorProto.newBuilder().setName(p + "axes").setDataType(TensorProto.DataType.INT64_VALUE)
+                    .addDims(1).addInt64Data(-1));
+        }
+        g.addNode(mean(opset, p + "mean", x, p + "m", p));
+        g.addNode(node("Sub", p + "sub", new String[] {x, p + "m"}, p + "d"));
+        g.addNode(node("Pow", p + "pow", new String[] {p + "d", p + "two"}, p + "sq"));
+        g.addNode(mean(opset, p + "var", p + "sq", p + "v", p));
+        g.addNode(node("Add", p + "addeps", new String[] {p + "v", p + "eps"}, p + "ve"));
+        g.addNode(node("Sqrt", p + "sqrt", new String[] {p + "ve"}, p + "s"));
+        g.addNode(node("Div", p + "div", new String[] {p + "d", p + "s"}, p + "n"));
+        g.addNode(node("Mul", p + "mul", new String[] {p + "n", p + "scale"}, p + "g"));
+        g.addNode(node("Add", p + "add", new String[] {p + "g", p + "shift"}, p + "y"));
+        return p + "y";
+    }
+
+    private static NodeProto mean(int opset, String name, String x, String out, String prefix) {
+        return opset >= 18 ? node("ReduceMean", name, new String[] {x, prefix + "axes"}, out)
+                : node("ReduceMean", name, new String[] {x}, out, AttributeProto.newBuilder().setName("axes")
+                .setType(AttributeProto.AttributeType.INTS).addInts(-1).build());
+    }
+
+    private static String activation(FuzzedDataProvider d, GraphProto.Builder g, int opset, String x, int l) {
+        String a = "act" + l;
+        switch (d.consumeInt(0, 5)) {
+            case 0 -> g.addNode(node("Relu", a, new String[] {x}, a));
+            case 1 -> g.addNode(node("LeakyRelu", a, new String[] {x}, a,
+                    floatAttr("alpha", d.consumeRegularFloat(0f, 1f))));
+            case 2 -> g.addNode(node("Tanh", a, new String[] {x}, a));
+            case 3 -> g.addNode(node("Sigmoid", a, new String[] {x}, a));
+            case 4 -> {
+                if (opset >= 20) {
+                    g.addNode(node("Gelu", a, new String[] {x}, a));
+                } else {
+                    g.addNode(node("Relu", a, new String[] {x}, a));
+                }
+            }
+            default -> { // torch.onnx's exact GELU before opset 20
+                String p = "gelu" + l + "_";
+                g.addInitializer(scalar(p + "sqrt2", 1.4142135f)).addInitializer(scalar(p + "one", 1f))
+                        .addInitializer(scalar(p + "half", 0.5f));
+                g.addNode(node("Div", p + "div", new String[] {x, p + "sqrt2"}, p + "q"));
+                g.addNode(node("Erf", p + "erf", new String[] {p + "q"}, p + "e"));
+                g.addNode(node("Add", p + "add", new String[] {p + "e", p + "one"}, p + "a"));
+                g.addNode(node("Mul", p + "mulx", new String[] {x, p + "a"}, p + "m"));
+                g.addNode(node("Mul", p + "half", new String[] {p + "m", p + "half"}, a));
+            }
+        }
+        return a;
+    }
+
+    private static TensorProto scalar(String name, float v) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).addFloatData(v)
+                .build();
+    }
+
+    /** A FLOAT vector of positive values (a variance). */
+    private static TensorProto positive(FuzzedDataProvider d, String name, int n) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(n);
+        for (int i = 0; i < n; i++) {
+            t.addFloatData(d.consumeRegularFloat(0.1f, 3f));
+        }
+        return t.build();
     }
 
     // ---- perturbations ----

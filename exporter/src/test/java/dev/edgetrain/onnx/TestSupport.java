@@ -47,11 +47,28 @@ final class TestSupport {
         }
     }
 
-    /** A serialized TensorProto (.pb of the backend tests) as dims and float values. */
+    /** A serialized FLOAT TensorProto (.pb of the backend tests, raw_data or float_data) as dims and values. */
     static Tensor readTensor(Path pb) throws IOException {
         TensorProto t = TensorProto.parseFrom(Files.readAllBytes(pb));
-        ConstantTensor c = ConstantTensor.of(t, pb.getFileName().toString());
-        return new Tensor(t.getName(), c.dims, c.floats().clone());
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new IOException(pb + ": data type " + t.getDataType() + ", expected FLOAT");
+        }
+        long[] dims = new long[t.getDimsCount()];
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = t.getDims(i);
+            count *= dims[i];
+        }
+        float[] values = new float[(int) count];
+        if (t.hasRawData()) {
+            java.nio.ByteBuffer.wrap(t.getRawData().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(values);
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = t.getFloatData(i);
+            }
+        }
+        return new Tensor(t.getName(), dims, values);
     }
 
     static final class Tensor {
@@ -107,6 +124,33 @@ final class TestSupport {
                 return out;
             }
         }
+    }
+
+    /**
+     * The shape to feed {@code model} {@code batch} rows of {@code features} values with: its declared input shape
+     * with the batch replaced when its rank is above 2 (an input flattened by the graph), else {@code [batch,
+     * features]}.
+     */
+    static long[] feedShape(byte[] model, int batch, int features) throws IOException {
+        dev.edgetrain.onnx.proto.TensorShapeProto shape = dev.edgetrain.onnx.proto.ModelProto.parseFrom(model)
+                .getGraph().getInput(0).getType().getTensorType().getShape();
+        if (shape.getDimCount() <= 2) {
+            return new long[] {batch, features};
+        }
+        long[] dims = new long[shape.getDimCount()];
+        dims[0] = batch;
+        for (int i = 1; i < dims.length; i++) {
+            dims[i] = shape.getDim(i).getDimValue();
+        }
+        return dims;
+    }
+
+    /** {@code spec} with every layer's dropout 0: what a re-export of it reads back as (dropout is training-only). */
+    static NetworkSpec withoutDropout(NetworkSpec spec) {
+        for (int l = 0; l < spec.layerCount(); l++) {
+            spec = spec.withLayer(l, spec.layer(l).withDropout(0f));
+        }
+        return spec;
     }
 
     static double maxAbsDiff(float[] a, float[] b) {

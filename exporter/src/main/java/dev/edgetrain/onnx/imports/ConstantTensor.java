@@ -1,6 +1,8 @@
-package dev.edgetrain.onnx;
+package dev.edgetrain.onnx.imports;
 
 import com.google.protobuf.ByteString;
+import dev.edgetrain.onnx.ImportLimits;
+import dev.edgetrain.onnx.OnnxImportException;
 import dev.edgetrain.onnx.proto.TensorProto;
 
 import java.nio.ByteBuffer;
@@ -32,11 +34,6 @@ final class ConstantTensor {
         this.dataType = dataType;
         this.count = count;
         this.proto = proto;
-    }
-
-    /** {@link #of(TensorProto, String, ImportLimits)} with the default limits. */
-    static ConstantTensor of(TensorProto t, String origin) throws OnnxImportException {
-        return of(t, origin, ImportLimits.DEFAULTS);
     }
 
     /** Checks the header of {@code t}: name, shape, size limit, storage. Does not decode the data. */
@@ -204,6 +201,53 @@ final class ConstantTensor {
         }
         longs = values;
         return values;
+    }
+
+    /** Whether the tensor holds one value and has rank at most {@code maxRank} (so it broadcasts like a scalar). */
+    boolean isScalar(int maxRank) {
+        return count == 1 && rank() <= maxRank;
+    }
+
+    /**
+     * The single value of a one-element FLOAT, integer (INT64 or INT32) tensor as a double; call
+     * {@link #isScalar} first.
+     */
+    double scalar() throws OnnxImportException {
+        if (count != 1) {
+            throw new OnnxImportException(origin + " has shape " + shape() + "; expected a single value");
+        }
+        if (dataType == TensorProto.DataType.INT64_VALUE || dataType == TensorProto.DataType.INT32_VALUE) {
+            return longs()[0];
+        }
+        return floats()[0];
+    }
+
+    /**
+     * The single value of a one-element BOOL tensor (ONNX stores booleans as one byte each in {@code raw_data},
+     * or in {@code int32_data}).
+     */
+    boolean booleanScalar() throws OnnxImportException {
+        if (dataType != TensorProto.DataType.BOOL_VALUE) {
+            throw new OnnxImportException(origin + " has data type " + typeName(dataType) + "; expected BOOL");
+        }
+        if (count != 1) {
+            throw new OnnxImportException(origin + " has shape " + shape() + "; expected a single BOOL value");
+        }
+        if (proto == null) {
+            throw new OnnxImportException(origin + " holds no BOOL data; expected one value");
+        }
+        if (proto.hasRawData()) {
+            if (proto.getRawData().size() != 1) {
+                throw new OnnxImportException(origin + " has " + proto.getRawData().size()
+                        + " bytes of raw_data; expected 1 (one BOOL)");
+            }
+            return proto.getRawData().byteAt(0) != 0;
+        }
+        if (proto.getInt32DataCount() != 1) {
+            throw new OnnxImportException(origin + " has " + proto.getInt32DataCount()
+                    + " values in int32_data; expected 1 (one BOOL)");
+        }
+        return proto.getInt32Data(0) != 0;
     }
 
     /** {@code [3][7]} for flat index 52 of a {@code [8, 15]} tensor. */

@@ -1,0 +1,83 @@
+package dev.edgetrain.onnx.imports;
+
+import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.Task;
+
+import java.util.Map;
+
+/**
+ * What {@link GraphImporter} read from a model. Public only so that {@code dev.edgetrain.onnx.OnnxImporter} can
+ * wrap it in an {@code ImportedModel}, the public result; not an API of its own.
+ */
+public final class ImportResult {
+    private final Network network;
+    private final Task task;
+    private final OutputKind outputKind;
+    private final String inputName;
+    private final String outputName;
+    private final long[] inputShape;
+    private final String[] classLabels;
+    private final String[] featureNames;
+    private final Map<String, String> metadata;
+    private final int opset;
+
+    ImportResult(Network network, Task task, OutputKind outputKind, String inputName, String outputName,
+                 long[] inputShape, String[] classLabels, String[] featureNames, Map<String, String> metadata,
+                 int opset) {
+        this.network = network;
+        this.task = task;
+        this.outputKind = outputKind;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.inputShape = inputShape;
+        this.classLabels = classLabels;
+        this.featureNames = featureNames;
+        this.metadata = metadata;
+        this.opset = opset;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    public String outputName() {
+        return outputName;
+    }
+
+    /** The declared input shape (-1 for unknown dimensions); not copied. */
+    public long[] inputShape() {
+        return inputShape;
+    }
+
+    /** Not copied; null when the file has none. */
+    public String[] classLabels() {
+        return classLabels;
+    }
+
+    /** Not copied; null when the file has none. */
+    public String[] featureNames() {
+        return featureNames;
+    }
+
+    /** Unmodifiable, in file order. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    public int opset() {
+        return opset;
+    }
+}
