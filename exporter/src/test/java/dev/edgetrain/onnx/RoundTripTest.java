@@ -142,12 +142,10 @@ class RoundTripTest {
     /**
      * The new layer kinds come back as they went out: import a hand-built PyTorch-style model, export it with
      * {@link ImportedModel#exportOptions()}, import again: same spec, task, output kind and parameters, and
-     * onnxruntime computes from the export what the network computes. Needs the exporter of branch h-export
-     * ({@link ExporterCapability}); skipped with a message until then.
+     * onnxruntime computes from the export what the network computes.
      */
     @Test
     void newLayerKindsReExportTheWayTheyCameIn() throws Exception {
-        ExporterCapability.assumeWritesLayerFamily("re-exporting layer norms, GELU, sigmoid heads, regressors");
         Sketch norm = new Sketch(31, "x", 1L, 2L, 3L).then("Flatten").linear(6, 8, true);
         norm.layerNormDecomposed(8, -1, 2f, norm.scalar(1e-5f), false).geluExact().then("Dropout",
                 new String[] {norm.scalar(0.2f)}).linear(8, 1, true).then("Sigmoid");
