@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
                 "confusion matrix (classify); accuracy, precision, recall, F1, ROC-AUC (binary); per-label F1 and",
                 "Hamming loss (multilabel); MSE, MAE, R² (regress)."})
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
-    File model;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv",
             description = "Labelled data: a CSV file or a shipped set.")
@@ -36,7 +36,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
-        ModelFile m = ModelFile.read(model);
+        ModelFile m = modelInput.read();
+        File model = modelInput.model;
         DataSource source = DataSource.resolve(data);
         LabeledData input = m.rows(source, label, true);
         float[] outputs = m.headOutputs(input.features(), input.rows());

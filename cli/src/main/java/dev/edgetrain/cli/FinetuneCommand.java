@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
                 "CSV data and export the result as ONNX, checked against onnxruntime. --new-head replaces the",
                 "output layer with one for the data's own classes (or targets), keeping the hidden layers."})
 final class FinetuneCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "IN.onnx", description = "The model to start from.")
-    File model;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Labelled data: a CSV file or a shipped set.")
     String data;
@@ -109,7 +109,8 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         CliException.requireWritableLocation(out, "--out");
         CliException.requireWritableLocation(plot, "--plot");
-        ModelFile m = ModelFile.read(model);
+        ModelFile m = modelInput.read();
+        File model = modelInput.model;
         Network imported = m.model.network();
         DataSource source = DataSource.resolve(data);
         CsvTable table = CsvTable.read(source);

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "inspect", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Show a model's input, output, layers with shapes, opset, producer and metadata.")
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
-    File model;
+    @Mixin
+    ModelInput modelInput;
 
     @Mixin
     OutputOptions outputOptions;
@@ -31,7 +31,8 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
-        ModelFile m = ModelFile.read(model);
+        ModelFile m = modelInput.read();
+        File model = modelInput.model;
         ImportedModel im = m.model;
         NetworkSpec spec = im.network().spec();
         List<String> layers = new ArrayList<>();
@@ -42,8 +43,7 @@ final class InspectCommand implements Callable<Integer> {
                     spec.hasBias(l) ? ", bias [" + spec.layerOutputs(l) + "]" : ", no bias");
             layers.add(dense);
             if (layer.layerNorm()) {
-                layers.add(String.format(java.util.Locale.ROOT, "layer norm (eps %g), scale and shift [%d]",
-                        layer.normEpsilon(), layer.outputs()));
+                layers.add("layer norm (eps " + layer.normEpsilon() + "), scale and shift [" + layer.outputs() + "]");
             }
             if (!layer.activation().equals(Activation.IDENTITY)) {
                 layers.add(layer.activation().toString());

@@ -3,9 +3,14 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.data.CsvTable;
 import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImporter;
 import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.onnx.proto.ModelProto;
+import dev.edgetrain.onnx.proto.TensorProto;
+import dev.edgetrain.onnx.proto.TypeProto;
+import dev.edgetrain.onnx.proto.ValueInfoProto;
 import dev.edgetrain.runtime.Task;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +29,14 @@ final class ModelFile {
     }
 
     static ModelFile read(File file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads {@code file} up to {@code outputTensor} (null: to its end). Reading up to an inner tensor also makes it a
+     * graph output of the bytes handed to onnxruntime, which only computes graph outputs.
+     */
+    static ModelFile read(File file, String outputTensor) throws IOException {
         if (file == null) {
             throw new CliException("no model given: expected --model FILE.onnx");
         }
@@ -32,10 +45,27 @@ final class ModelFile {
         }
         byte[] bytes = Files.readAllBytes(file.toPath());
         try {
-            return new ModelFile(file, bytes, OnnxImporter.read(bytes));
+            ImportedModel model = OnnxImporter.read(bytes, ImportOptions.builder().outputTensor(outputTensor).build());
+            return new ModelFile(file, outputTensor == null ? bytes : exposing(bytes, outputTensor), model);
         } catch (dev.edgetrain.onnx.OnnxImportException e) {
-            throw new CliException(file + ": " + e.getMessage(), e);
+            String hint = outputTensor == null ? "" : " (reading up to --output-tensor " + outputTensor + ")";
+            throw new CliException(file + hint + ": " + e.getMessage()
+                    + (outputTensor == null && e.getMessage().contains("ImportOptions.outputTensor")
+                    ? " (on the command line: --output-tensor NAME)" : ""), e);
         }
+    }
+
+    /** {@code bytes} with {@code tensor} added to the graph outputs (if it is not one), typed as a float tensor. */
+    private static byte[] exposing(byte[] bytes, String tensor) throws IOException {
+        ModelProto model = ModelProto.parseFrom(bytes);
+        for (ValueInfoProto out : model.getGraph().getOutputList()) {
+            if (out.getName().equals(tensor)) {
+                return bytes;
+            }
+        }
+        ValueInfoProto output = ValueInfoProto.newBuilder().setName(tensor).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))).build();
+        return model.toBuilder().setGraph(model.getGraph().toBuilder().addOutput(output)).build().toByteArray();
     }
 
     /** The model's task (from its head, or its metadata). */

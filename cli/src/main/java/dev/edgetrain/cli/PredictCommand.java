@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
                 "labels at probability >= 0.5 joined by ';') and each output value (probabilities, raw outputs of",
                 "models without a head, or a regressor's values) at full float precision."})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
-    File model;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv",
             description = "Rows to predict: a CSV file or a shipped set; a label column is ignored.")
@@ -44,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Console console = outputOptions.console();
         CliException.requireWritableLocation(out, "--out");
-        ModelFile m = ModelFile.read(model);
+        ModelFile m = modelInput.read();
+        File model = modelInput.model;
         DataSource source = DataSource.resolve(data);
         LabeledData input = m.rows(source, label, false);
         int rows = input.rows();

@@ -22,8 +22,8 @@ final class VerifyCommand implements Callable<Integer> {
     /** The parity the project promises between the runtime and onnxruntime. */
     static final double TOLERANCE = 1e-5;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
-    File model;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--data", paramLabel = "FILE.csv",
             description = "Rows to run (a label column is ignored); default: random rows.")
@@ -47,7 +47,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
-        ModelFile m = ModelFile.read(model);
+        ModelFile m = modelInput.read();
+        File model = modelInput.model;
         int features = m.model.featureCount();
         float[] x;
         int n;

