@@ -29,7 +29,7 @@ class SampleModelsTest {
                 lines.add(line.substring("./edgetrain ".length()));
             }
         }
-        assertEquals(4, lines.size(), "regenerate.sh trains the four sample models");
+        assertEquals(5, lines.size(), "regenerate.sh trains the five sample models");
         return lines.stream();
     }
 
