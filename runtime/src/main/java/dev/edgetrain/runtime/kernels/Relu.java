@@ -39,11 +39,11 @@ public final class Relu {
      */
     public static void backward(float[] d, float[] out, int n) {
         for (int i = 0; i < n; i++) {
-            d[i] *= gate(out[i]);
+            d[i] *= Math.min(Math.min(out[i] * LIFT, 1f) * LIFT, 1f); // out ≥ 0: no max(·, 0) needed
         }
     }
 
-    /** 1 for every positive float, 0 for zero and negatives; branch-free (see {@link #backward}). */
+    /** 1 for every positive float, 0 for zero and negatives (any input, not only a ReLU's output); branch-free. */
     static float gate(float v) {
         return Math.min(Math.min(Math.max(v, 0f) * LIFT, 1f) * LIFT, 1f);
     }
