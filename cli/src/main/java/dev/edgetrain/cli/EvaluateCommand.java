@@ -15,9 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code edgetrain evaluate}: the task's metrics of a model on labelled data. */
 @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"The metrics of a model on labelled data, by task: accuracy, per-class precision/recall and the",
-                "confusion matrix (classify); accuracy, precision, recall, F1, ROC-AUC (binary); per-label F1 and",
-                "Hamming loss (multilabel); MSE, MAE, R² (regress)."})
+        description = {"Show a model's metrics on labelled data, as its task defines them.",
+                "classify: accuracy, per-class precision/recall, confusion matrix.",
+                "binary: accuracy, precision, recall, F1, ROC-AUC, confusion.",
+                "multilabel: per-label precision/recall/F1, Hamming loss, micro/macro-F1.",
+                "regress: MSE, MAE, R² per target."})
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelInput modelInput;

@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
  * targets), export, check against onnxruntime.
  */
 @Command(name = "finetune", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Fine-tune an ONNX model (made by edgetrain, PyTorch, Keras or TensorFlow) on labelled",
-                "CSV data and export the result as ONNX, checked against onnxruntime. --new-head replaces the",
-                "output layer with one for the data's own classes (or targets), keeping the hidden layers."})
+        description = {"Fine-tune an ONNX model on labelled CSV data and export it, checked against onnxruntime.",
+                "The model may come from edgetrain, PyTorch, Keras or TensorFlow. --new-head replaces the output",
+                "layer with one for the data's own classes (or targets), keeping the hidden layers."})
 final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     ModelInput modelInput;

@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /** {@code edgetrain predict}: one CSV row per input with the prediction and every output value. */
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Predict every row of a CSV file: the row number, the prediction (a class; for multilabel the",
-                "labels at probability >= 0.5 joined by ';') and each output value (probabilities, raw outputs of",
-                "models without a head, or a regressor's values) at full float precision."})
+        description = {"Predict every row of a CSV file, with every output value.",
+                "One line per row: the row number, the prediction (a class; for multilabel the labels at",
+                "probability >= 0.5 joined by ';') and each output value (probabilities, raw outputs of models",
+                "without a head, or a regressor's values) at full float precision."})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelInput modelInput;

@@ -36,9 +36,10 @@ import picocli.CommandLine.Option;
 
 /** {@code edgetrain train}: CSV in, trained network out as ONNX, checked against onnxruntime. */
 @Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Train a network on a CSV file (header row; numeric features; label column(s)): a",
-                "classifier (default), a binary or multi-label classifier, or a regressor (--task); export it as",
-                "ONNX and check the export against onnxruntime. With no --data it trains on the shipped digits set."})
+        description = {"Train a network on a CSV file, export it as ONNX and check it against onnxruntime.",
+                "The CSV has a header row, numeric features and label column(s); the network is a classifier",
+                "(default), a binary or multi-label classifier, or a regressor (--task). With no --data it trains",
+                "on the shipped digits set."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE.csv",
             description = "Training data: a CSV file, or a shipped set: digits, iris, wine, breast_cancer (default: digits).")

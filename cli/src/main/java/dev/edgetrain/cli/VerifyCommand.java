@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code edgetrain verify}: the runtime and onnxruntime on the same rows; fails above 1e-5. */
 @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Run a model in the edgetrain runtime and in onnxruntime on the same rows and print the",
-                "largest absolute difference of their outputs; exit code 1 if it exceeds the tolerance."})
+        description = {"Compare a model's outputs in the runtime and in onnxruntime on the same rows.",
+                "Prints the largest absolute difference; exit code 1 if it exceeds the tolerance."})
 final class VerifyCommand implements Callable<Integer> {
     /** The parity the project promises between the runtime and onnxruntime. */
     static final double TOLERANCE = 1e-5;
