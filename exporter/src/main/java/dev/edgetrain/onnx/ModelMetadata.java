@@ -62,7 +62,7 @@ public final class ModelMetadata {
     }
 
     /** What the {@link #CLASS_LABELS} of a {@code task} network name, for messages: {@code classes}, … */
-    static String classLabelNoun(Task task) {
+    public static String classLabelNoun(Task task) {
         switch (task) {
             case BINARY:
                 return "classes (negative, positive)";

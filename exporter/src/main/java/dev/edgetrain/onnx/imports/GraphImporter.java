@@ -71,27 +71,12 @@ public final class GraphImporter {
         Network network = NetworkAssembler.build(layers, head.task, limits.maxLayerWidth());
         int features = network.spec().inputs();
         int outputs = network.spec().outputs();
-        // As the exporter writes them: one per output, but 2 (negative, positive) for a binary network.
         String[] classLabels = ModelHeader.list(metadata, ModelMetadata.CLASS_LABELS,
-                head.task == Task.BINARY ? 2 : outputs, labelNoun(head.task));
+                ModelMetadata.classLabelCount(head.task, outputs), ModelMetadata.classLabelNoun(head.task));
         String[] featureNames = ModelHeader.list(metadata, ModelMetadata.FEATURE_NAMES, features, "input features");
         return new ImportResult(network, head.task, head.kind, feed.getName(), chain.end(),
                 inputShape == null ? new long[] {-1, features} : inputShape, classLabels, featureNames, metadata,
                 opset);
-    }
-
-    /** What the class labels of a {@code task} network name, for messages. */
-    private static String labelNoun(Task task) {
-        switch (task) {
-            case BINARY:
-                return "classes (negative, positive)";
-            case MULTILABEL:
-                return "labels";
-            case REGRESS:
-                return "targets";
-            default:
-                return "classes";
-        }
     }
 
     /** The one feature input: graph inputs that are also initializers are constants (IR < 4 style). */
