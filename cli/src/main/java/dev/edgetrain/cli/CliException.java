@@ -15,7 +15,10 @@ public final class CliException extends RuntimeException {
         super(message, cause);
     }
 
-    /** Fails before any work when {@code file} (an output of {@code option}) cannot be created: no directory. */
+    /**
+     * Fails before any work when {@code file} (an output of {@code option}) cannot be written: no directory, a
+     * directory of that name, a read-only file, or a directory where no file can be created.
+     */
     static void requireWritableLocation(java.io.File file, String option) {
         if (file == null) {
             return;
@@ -26,6 +29,21 @@ public final class CliException extends RuntimeException {
         }
         if (file.isDirectory()) {
             throw new CliException(option + " " + file + ": is a directory, expected a file name");
+        }
+        if (file.exists() && !java.nio.file.Files.isWritable(file.toPath())) {
+            throw new CliException(option + " " + file + ": the file exists and is not writable");
+        }
+        // The file is written as a temporary file in the same directory, then renamed over the target
+        // (AtomicFile): probe exactly that, before any work starts, so no result is lost at the end.
+        try {
+            java.nio.file.Path probe = java.nio.file.Files.createTempFile(dir.toPath(), "." + file.getName() + ".",
+                    ".probe");
+            java.nio.file.Files.delete(probe);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new CliException(option + " " + file + ": cannot write in directory " + dir + ": "
+                    + (e.getReason() != null ? e.getReason() : "refused"));
+        } catch (java.io.IOException | SecurityException e) {
+            throw new CliException(option + " " + file + ": cannot write in directory " + dir + ": " + e.getMessage());
         }
     }
 }

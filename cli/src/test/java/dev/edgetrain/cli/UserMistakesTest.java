@@ -88,6 +88,55 @@ class UserMistakesTest {
         mistake(args("train", "--data", "iris", "--label", "9"), "label column 9 is out of range", "5 columns");
     }
 
+    /**
+     * An output that cannot be written is found before any work: the message names the option, the path and the
+     * directory, and nothing is trained (no epoch line, nothing on stdout).
+     */
+    @Test
+    void unwritableOutputsAreFoundBeforeTheWorkStarts() throws Exception {
+        File locked = new File(dir, "locked");
+        assertTrue(locked.mkdir());
+        lock(locked, true);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(canCreate(new File(locked, "probe")),
+                    "cannot make a directory unwritable here (neither chmod nor chattr +i took)");
+            String err = mistake(args("train", "--data", "digits", "--epochs", "30", "--out",
+                    new File(locked, "m.onnx").getPath()), "--out", "locked/m.onnx", "cannot write in directory");
+            assertTrue(err.contains(locked.getPath()), err);
+            mistake(args("train", "--data", "iris", "--plot", new File(locked, "c.png").getPath()), "--plot",
+                    "cannot write in directory");
+            mistake(args("train", "--data", "iris", "--checkpoint", new File(locked, "c.ckpt").getPath()),
+                    "--checkpoint", "cannot write in directory");
+            mistake(args("predict", "--model", model.getPath(), "--data", "iris", "--out",
+                    new File(locked, "p.csv").getPath()), "--out", "cannot write in directory");
+            mistake(args("finetune", "--model", model.getPath(), "--data", "iris", "--out",
+                    new File(locked, "f.onnx").getPath()), "--out", "cannot write in directory");
+        } finally {
+            lock(locked, false);
+        }
+    }
+
+    private static boolean canCreate(File f) {
+        try {
+            return f.createNewFile();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Makes {@code d} unwritable or writable again: chmod for a user, chattr +i for root (chmod does not stop root). */
+    private static void lock(File d, boolean on) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root && !on) {
+            new ProcessBuilder("chattr", "-i", d.getPath()).inheritIO().start().waitFor();
+        }
+        java.nio.file.Files.setPosixFilePermissions(d.toPath(), java.nio.file.attribute.PosixFilePermissions
+                .fromString(on ? "r-xr-xr-x" : "rwxr-xr-x"));
+        if (root && on) {
+            new ProcessBuilder("chattr", "+i", d.getPath()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void taskOptionsThatDoNotFitTheDataOrEachOther() throws IOException {
         mistake(args("train", "--data", "iris", "--task", "binary"), "label column 'species' has 3 distinct values",
