@@ -1,5 +1,6 @@
 package dev.edgetrain.cli;
 
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;

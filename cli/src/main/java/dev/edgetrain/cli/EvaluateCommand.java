@@ -1,11 +1,12 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
 import dev.edgetrain.cli.report.TaskReport;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.DataSource;
+import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.runtime.Task;
-import dev.edgetrain.cli.report.Console;
 import java.io.File;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.referee.OnnxRuntimeReferee;
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
 import dev.edgetrain.runtime.Network;

@@ -1,6 +1,7 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OutputKind;
 import dev.edgetrain.runtime.Activation;

@@ -1,5 +1,6 @@
 package dev.edgetrain.cli;
 
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;

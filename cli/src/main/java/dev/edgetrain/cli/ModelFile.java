@@ -1,8 +1,9 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImporter;

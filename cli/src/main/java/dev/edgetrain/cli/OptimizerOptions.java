@@ -1,5 +1,6 @@
 package dev.edgetrain.cli;
 
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import picocli.CommandLine.Option;

@@ -1,12 +1,14 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
-import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.cli.report.TrainingHistory;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.DataSource;
+import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;

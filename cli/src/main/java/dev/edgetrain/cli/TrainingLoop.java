@@ -1,7 +1,7 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.report.Console;
 import dev.edgetrain.cli.report.TrainingHistory;
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Evaluation;

@@ -1,10 +1,12 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
 import dev.edgetrain.cli.referee.OnnxRuntimeReferee;
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.DataSource;
+import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.runtime.Rng;
 import java.io.File;
 import java.util.LinkedHashMap;

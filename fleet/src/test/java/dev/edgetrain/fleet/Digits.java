@@ -1,8 +1,8 @@
 package dev.edgetrain.fleet;
 
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;

@@ -1,6 +1,7 @@
 package dev.edgetrain.cli.data;
 
-import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.edgetrain.cli.data;
 
-import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;
 import java.util.ArrayList;

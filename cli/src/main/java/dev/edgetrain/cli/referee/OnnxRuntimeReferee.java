@@ -6,7 +6,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.support.CliException;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.edgetrain.cli.report;
 
+import dev.edgetrain.cli.support.Console;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.edgetrain.cli.report;
 
-import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.support.CliException;
 import java.io.File;
 import java.io.IOException;
 import org.jfree.chart.ChartUtils;

@@ -1,5 +1,6 @@
 package dev.edgetrain.cli.report;
 
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.metrics.BinaryMetrics;
 import dev.edgetrain.runtime.metrics.MultilabelMetrics;

@@ -1,6 +1,6 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.CliException;
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.fleet.model.OptimizerSettings;
 import dev.edgetrain.fleet.spark.SparkFailures;
 import dev.edgetrain.onnx.ExportOptions;

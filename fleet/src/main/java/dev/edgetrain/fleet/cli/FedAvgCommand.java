@@ -1,7 +1,7 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.CliException;
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.fedavg.FedAvg;

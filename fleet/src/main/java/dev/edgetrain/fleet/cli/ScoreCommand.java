@@ -1,7 +1,7 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.CliException;
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.fleet.score.DistributedScorer;
 import dev.edgetrain.fleet.score.ScoreSummary;
 import dev.edgetrain.fleet.spark.FleetSpark;

@@ -1,6 +1,6 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.report.Console;
+import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.model.OptimizerSettings;

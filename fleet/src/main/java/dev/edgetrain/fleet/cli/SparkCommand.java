@@ -1,6 +1,6 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.OutputOptions;
+import dev.edgetrain.cli.support.OutputOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 

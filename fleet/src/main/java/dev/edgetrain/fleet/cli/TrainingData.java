@@ -1,9 +1,9 @@
 package dev.edgetrain.fleet.cli;
 
-import dev.edgetrain.cli.CliException;
 import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.DataSource;
 import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Dataset;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
-package dev.edgetrain.cli;
+package dev.edgetrain.cli.support;
 
 /**
  * A user mistake or a problem with the user's files: printed as one line, {@code edgetrain: <message>},
- * with exit code {@link Edgetrain#EXIT_USER_ERROR}; never a stack trace.
+ * with exit code {@link CommandLines#EXIT_USER_ERROR}; never a stack trace.
  */
 public final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -19,7 +19,7 @@ public final class CliException extends RuntimeException {
      * Fails before any work when {@code file} (an output of {@code option}) cannot be written: no directory, a
      * directory of that name, a read-only file, or a directory where no file can be created.
      */
-    static void requireWritableLocation(java.io.File file, String option) {
+    public static void requireWritableLocation(java.io.File file, String option) {
         if (file == null) {
             return;
         }

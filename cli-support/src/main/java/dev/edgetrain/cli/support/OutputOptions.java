@@ -1,6 +1,5 @@
-package dev.edgetrain.cli;
+package dev.edgetrain.cli.support;
 
-import dev.edgetrain.cli.report.Console;
 import picocli.CommandLine.Option;
 
 /** {@code --quiet} and {@code --json}, shared by every command (the fleet commands too). */

@@ -1,4 +1,4 @@
-package dev.edgetrain.cli.report;
+package dev.edgetrain.cli.support;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

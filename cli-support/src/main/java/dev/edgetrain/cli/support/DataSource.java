@@ -1,6 +1,5 @@
-package dev.edgetrain.cli.data;
+package dev.edgetrain.cli.support;
 
-import dev.edgetrain.cli.CliException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
