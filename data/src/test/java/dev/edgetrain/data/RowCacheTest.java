@@ -52,7 +52,7 @@ class RowCacheTest {
 
     @Test
     void everyRowComesBackExactlyWithItsLabelMappedWithAndWithoutAFilter() throws IOException {
-        TestRows rows = TestRows.identified(1003, 5, 4, 1);
+        CacheTestRows rows = CacheTestRows.identified(1003, 5, 4, 1);
         int[] map = {2, 0, 3, 1}; // first appearance -> final class
         try (RowCache cache = rows.write(dir, 240)) { // 10 rows of 24 bytes a block: 101 blocks, the last of 3
             assertEquals(1003, cache.rows());
@@ -97,7 +97,7 @@ class RowCacheTest {
 
     @Test
     void targetsAndFeaturesComeBackStandardisedAsInMemory() throws IOException {
-        TestRows rows = TestRows.withTargets(300, 4, 3, 2);
+        CacheTestRows rows = CacheTestRows.withTargets(300, 4, 3, 2);
         float[] mean = {1f, -2f, 6f};
         float[] std = {10f, 0.5f, 3f};
         Standardizer standardizer = new Standardizer(new float[] {100f, 0.1f, -0.2f, 0.3f},
@@ -117,7 +117,7 @@ class RowCacheTest {
 
     @Test
     void theTemporaryFileIsDeletedWhenTheCacheClosesUnlessKept() throws IOException {
-        TestRows rows = TestRows.identified(50, 3, 2, 3);
+        CacheTestRows rows = CacheTestRows.identified(50, 3, 2, 3);
         RowCache temp = rows.write(dir, 64);
         Path file = temp.file();
         assertTrue(Files.exists(file));
@@ -148,7 +148,7 @@ class RowCacheTest {
 
     @Test
     void aCorruptBlockIsReportedWithTheFileAndBlock() throws IOException {
-        TestRows rows = TestRows.identified(100, 3, 2, 4);
+        CacheTestRows rows = CacheTestRows.identified(100, 3, 2, 4);
         RowCacheWriter writer = RowCacheWriter.create(dir, 3, 0, 160).keepFile(); // 10 rows a block
         for (int r = 0; r < 100; r++) {
             writer.row(r + 2, Arrays.copyOfRange(rows.x, r * 3, r * 3 + 3), rows.labels[r], null);
@@ -177,7 +177,7 @@ class RowCacheTest {
 
     @Test
     void truncatedUnfinishedAndForeignFilesAreRefused() throws IOException {
-        TestRows rows = TestRows.identified(100, 3, 2, 5);
+        CacheTestRows rows = CacheTestRows.identified(100, 3, 2, 5);
         RowCacheWriter writer = RowCacheWriter.create(dir, 3, 0, 160).keepFile();
         for (int r = 0; r < 100; r++) {
             writer.row(r + 2, Arrays.copyOfRange(rows.x, r * 3, r * 3 + 3), rows.labels[r], null);
@@ -222,7 +222,7 @@ class RowCacheTest {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> writer.row(8, new float[3], -1, null))
                     .getMessage().contains("line 8: a labelled row cache needs a label >= 0, got -1"));
         }
-        TestRows rows = TestRows.identified(40, 3, 3, 6);
+        CacheTestRows rows = CacheTestRows.identified(40, 3, 3, 6);
         try (RowCache cache = rows.write(dir, 100)) {
             assertTrue(assertThrows(IllegalArgumentException.class,
                     () -> StreamedBatches.over(cache).build()).getMessage().contains("give their classes"));

@@ -27,7 +27,7 @@ class StreamedBatchesTest {
 
     @BeforeEach
     void writeCache() throws IOException {
-        cache = TestRows.identified(ROWS, 4, 3, 7).write(dir, BLOCK_BYTES);
+        cache = CacheTestRows.identified(ROWS, 4, 3, 7).write(dir, BLOCK_BYTES);
         assertEquals(400, cache.blockCount());
     }
 

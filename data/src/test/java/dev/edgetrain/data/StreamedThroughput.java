@@ -28,7 +28,7 @@ public final class StreamedThroughput {
         final int features = Integer.parseInt(args[1]);
         final int hidden = Integer.parseInt(args[2]);
         final int epochs = Integer.parseInt(args[3]);
-        TestRows data = TestRows.blobs(rows, features, 10, 3.0, 1);
+        CacheTestRows data = CacheTestRows.blobs(rows, features, 10, 3.0, 1);
         Dataset memory = new Dataset(data.x, data.labels, features, 10);
         Path dir = Files.createTempDirectory("edgetrain-throughput");
         long t0 = System.nanoTime();

@@ -51,7 +51,7 @@ class StreamedTrainingTest {
     }
 
     /** The rows of {@code filter}, in stored order, as an in-memory set. */
-    private static Dataset inMemory(TestRows rows, BitSet filter) {
+    private static Dataset inMemory(CacheTestRows rows, BitSet filter) {
         int[] indices = filter.stream().toArray();
         return new Dataset(rows.x, rows.labels, rows.featureCount, rows.classes).subset(indices);
     }
@@ -65,7 +65,7 @@ class StreamedTrainingTest {
 
     @Test
     void streamedAndInMemoryTrainingReachTheSameAccuracyWithinHalfAPoint() throws IOException {
-        TestRows rows = TestRows.blobs(25_000, 10, 4, 2.2, 11);
+        CacheTestRows rows = CacheTestRows.blobs(25_000, 10, 4, 2.2, 11);
         BitSet test = testRows(rows.rows);
         BitSet train = complement(test, rows.rows);
         Dataset trainSet = inMemory(rows, train);
@@ -104,7 +104,7 @@ class StreamedTrainingTest {
 
     @Test
     void aResumedStreamedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
-        TestRows rows = TestRows.blobs(3000, 6, 3, 1.5, 12);
+        CacheTestRows rows = CacheTestRows.blobs(3000, 6, 3, 1.5, 12);
         NetworkSpec spec = NetworkSpec.builder(6).hidden(16).activation(Activation.parse("gelu")).dropout(0.1f)
                 .output(3, Task.CLASSIFY).build();
         try (RowCache cache = rows.write(dir, 2048)) {
@@ -139,7 +139,7 @@ class StreamedTrainingTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes");
         threads.setThreadAllocatedMemoryEnabled(true);
-        TestRows rows = TestRows.blobs(2000, 8, 3, 1.0, 13);
+        CacheTestRows rows = CacheTestRows.blobs(2000, 8, 3, 1.0, 13);
         try (RowCache cache = rows.write(dir, 1024)) {
             StreamedBatches source = StreamedBatches.over(cache).classes(3, null).rows(testRows(rows.rows))
                     .standardizer(Standardizer.fit(inMemory(rows, testRows(rows.rows)))).build();

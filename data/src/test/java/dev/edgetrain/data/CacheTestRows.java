@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** Generated rows for the row cache tests, and the caches they are written to. */
-final class TestRows {
+final class CacheTestRows {
     final int rows;
     final int featureCount;
     /** {@code [rows][featureCount]}; feature 0 is the row's index (exact as a float below 2^24) when {@code ids}. */
@@ -17,7 +17,7 @@ final class TestRows {
     final int targetWidth;
     final int classes;
 
-    private TestRows(int rows, int featureCount, float[] x, int[] labels, float[] targets, int targetWidth,
+    private CacheTestRows(int rows, int featureCount, float[] x, int[] labels, float[] targets, int targetWidth,
                      int classes) {
         this.rows = rows;
         this.featureCount = featureCount;
@@ -32,7 +32,7 @@ final class TestRows {
      * Labelled rows whose feature 0 is the row index and the others awkward floats (negative zero, subnormals,
      * huge values); labels numbered by first appearance.
      */
-    static TestRows identified(int rows, int featureCount, int classes, long seed) {
+    static CacheTestRows identified(int rows, int featureCount, int classes, long seed) {
         Rng rng = new Rng(seed);
         float[] x = new float[rows * featureCount];
         int[] y = new int[rows];
@@ -48,7 +48,7 @@ final class TestRows {
             }
             y[r] = c;
         }
-        return new TestRows(rows, featureCount, x, y, null, 0, classes);
+        return new CacheTestRows(rows, featureCount, x, y, null, 0, classes);
     }
 
     private static float awkward(Rng rng) {
@@ -65,7 +65,7 @@ final class TestRows {
     }
 
     /** Rows with feature 0 the row index and {@code width} real targets. */
-    static TestRows withTargets(int rows, int featureCount, int width, long seed) {
+    static CacheTestRows withTargets(int rows, int featureCount, int width, long seed) {
         Rng rng = new Rng(seed);
         float[] x = new float[rows * featureCount];
         float[] t = new float[rows * width];
@@ -78,14 +78,14 @@ final class TestRows {
                 t[r * width + k] = (float) (rng.nextGaussian() * 10 + 3 * k);
             }
         }
-        return new TestRows(rows, featureCount, x, null, t, width, 0);
+        return new CacheTestRows(rows, featureCount, x, null, t, width, 0);
     }
 
     /**
      * A learnable problem: {@code classes} Gaussian blobs with overlapping tails (so accuracy stays below 100% and
      * can differ), labels in class order.
      */
-    static TestRows blobs(int rows, int featureCount, int classes, double spread, long seed) {
+    static CacheTestRows blobs(int rows, int featureCount, int classes, double spread, long seed) {
         Rng rng = new Rng(seed);
         float[] centres = new float[classes * featureCount];
         for (int i = 0; i < centres.length; i++) {
@@ -100,7 +100,7 @@ final class TestRows {
                         + 5); // an offset the standardizer removes
             }
         }
-        return new TestRows(rows, featureCount, x, y, null, 0, classes);
+        return new CacheTestRows(rows, featureCount, x, y, null, 0, classes);
     }
 
     /** Writes every row into a new cache in {@code dir} with blocks of {@code blockBytes}. */
