@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
+import dev.edgetrain.runtime.train.ArraySource;
 import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.EarlyStopping;
 import dev.edgetrain.runtime.train.Trainer;
 import dev.edgetrain.runtime.train.TrainingListener;
 import java.lang.management.ManagementFactory;
@@ -190,6 +192,27 @@ class ZeroAllocationTest {
         });
         System.out.printf(Locale.ROOT, "Trainer: bytes allocated per round of 625 epochs (10,000 steps): %s%n", rounds);
         assertEquals(0L, rounds.get(rounds.size() - 1), "no round of epochs was free of allocation: " + rounds);
+    }
+
+    @Test
+    void trainingEpochsOverASourceThatIsNotADatasetWithEarlyStoppingAllocateNothing() {
+        ArraySource source = new ArraySource(new Dataset(inputs(500, 8), labels(500, 3), 8, 3));
+        TrainingSession session = new TrainingSession(new Network(NetworkSpec.of(8, 16, 3), 4), 32,
+                OptimizerConfig.adam(1e-3f));
+        Trainer trainer = new Trainer(session, source, 32, 9);
+        EarlyStopping stopping = new EarlyStopping(session.network(), 0);
+        List<Long> rounds = roundsUntilZero(r -> {
+            for (int e = 0; e < 625; e++) { // 16 steps an epoch: 10,000 steps a round
+                trainer.runEpoch(TrainingListener.NONE);
+                stopping.record(trainer.epochsDone(), e % 3 == 0 ? trainer.lastLoss() : Double.NaN);
+            }
+            stopping.restoreBest();
+            return trainer.lastLoss() + stopping.bestLoss();
+        });
+        System.out.printf(Locale.ROOT, "Trainer over a BatchSource + EarlyStopping: bytes allocated per round of 625 "
+                + "epochs (10,000 steps): %s%n", rounds);
+        assertEquals(0L, rounds.get(rounds.size() - 1), "no round of epochs was free of allocation: " + rounds);
+        assertEquals(625 * rounds.size(), source.shuffledEpochs, "every epoch drew from the source");
     }
 
     // ---- every combination of the layer core ----------------------------------------------------------------

@@ -10,8 +10,12 @@ import dev.edgetrain.runtime.Rng;
  * row and column. Optional class, target and feature names travel with the data into exported model metadata.
  *
  * <p>The arrays are held, not copied; don't change them while a {@link Trainer} uses the set.
+ *
+ * <p>As a {@link BatchSource}, an epoch visits the rows in the order of the identity permutation shuffled by
+ * {@link Rng#shuffle} with the epoch's generator (stored order without one). A {@link Trainer} draws through a
+ * cursor of its own ({@link #batches()}), so several trainers, and {@link Trainer#evaluate}, may share one set.
  */
-public final class Dataset {
+public final class Dataset implements BatchSource {
     private final float[] features;
     private final int[] labels;
     private final float[] targets;
@@ -22,6 +26,8 @@ public final class Dataset {
     /** Class names {@code [classes]} of a labelled set, target names {@code [targetWidth]} of a target set. */
     private final String[] outputNames;
     private final String[] featureNames;
+    /** The cursor behind this set's own {@link BatchSource} methods; made by the first {@link #startEpoch}. */
+    private Batches ownBatches;
 
     public Dataset(float[] features, int[] labels, int featureCount, int classes) {
         this(features, labels, featureCount, classes, null, null);
@@ -125,10 +131,12 @@ public final class Dataset {
         return new Dataset(features, null, targets, featureCount, 0, targetWidth, targetNames, featureNames);
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
+    @Override
     public int featureCount() {
         return featureCount;
     }
@@ -139,11 +147,13 @@ public final class Dataset {
     }
 
     /** The number of classes of a labelled set; 0 for a target set. */
+    @Override
     public int classes() {
         return classes;
     }
 
     /** Values per row of a target set; 0 for a labelled set. */
+    @Override
     public int targetWidth() {
         return targetWidth;
     }
@@ -263,5 +273,100 @@ public final class Dataset {
             }
         }
         return new Dataset[] {subset(train), subset(test)};
+    }
+
+    /**
+     * Starts an epoch of this set's own cursor: the identity permutation shuffled with {@code rng}, or stored order.
+     * Its permutation {@code [rows]} is allocated by the first call.
+     */
+    @Override
+    public void startEpoch(Rng rng) {
+        if (ownBatches == null) {
+            ownBatches = new Batches(this);
+        }
+        ownBatches.startEpoch(rng);
+    }
+
+    @Override
+    public int nextBatch(float[] x, int[] labels, float[] targets, int maxRows) {
+        if (ownBatches == null) {
+            throw new IllegalStateException("nextBatch before startEpoch: start an epoch first");
+        }
+        return ownBatches.nextBatch(x, labels, targets, maxRows);
+    }
+
+    /** A cursor over this set's rows with an epoch order of its own, independent of every other cursor. */
+    public BatchSource batches() {
+        return new Batches(this);
+    }
+
+    /** Epochs over a {@link Dataset}: the permutation {@code [rows]} is allocated once, an epoch allocates nothing. */
+    private static final class Batches implements BatchSource {
+        private final Dataset data;
+        /** Row order of the current epoch, {@code [rows]}. */
+        private final int[] order;
+        /** The next position in {@link #order}; {@code rows} when the epoch is done (or not started). */
+        private int next;
+
+        Batches(Dataset data) {
+            this.data = data;
+            this.order = new int[data.rows];
+            this.next = data.rows;
+        }
+
+        @Override
+        public int featureCount() {
+            return data.featureCount;
+        }
+
+        @Override
+        public int classes() {
+            return data.classes;
+        }
+
+        @Override
+        public int targetWidth() {
+            return data.targetWidth;
+        }
+
+        @Override
+        public int rows() {
+            return data.rows;
+        }
+
+        @Override
+        public void startEpoch(Rng rng) {
+            final int rows = data.rows;
+            for (int r = 0; r < rows; r++) {
+                order[r] = r;
+            }
+            if (rng != null) {
+                rng.shuffle(order, rows);
+            }
+            next = 0;
+        }
+
+        @Override
+        public int nextBatch(float[] x, int[] labels, float[] targets, int maxRows) {
+            final int n = Math.min(maxRows, data.rows - next);
+            if (n <= 0) {
+                return 0;
+            }
+            final int f = data.featureCount;
+            final int tw = data.targetWidth;
+            final int[] y = data.labels;
+            BatchSource.checkBatchArrays(x, labels, targets, n, f, tw, y != null);
+            for (int b = 0; b < n; b++) {
+                final int r = order[next + b];
+                System.arraycopy(data.features, r * f, x, b * f, f);
+                if (y != null) {
+                    labels[b] = y[r];
+                } else {
+                    System.arraycopy(data.targets, r * tw, targets, b * tw, tw);
+                }
+            }
+            next += n;
+            return n;
+        }
     }
 }

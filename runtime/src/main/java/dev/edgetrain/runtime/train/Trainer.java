@@ -8,9 +8,10 @@ import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.optim.Optimizer;
 
 /**
- * The training loop over an in-memory {@link Dataset}: epochs of shuffled mini-batches, each one
- * {@code zeroGrad → trainStep → optimizerStep}. The permutation and the mini-batch buffers are allocated
- * here once; an epoch allocates nothing.
+ * The training loop over a {@link BatchSource} (an in-memory {@link Dataset}, or rows streamed from disk): epochs
+ * of shuffled mini-batches, each one {@code zeroGrad → trainStep → optimizerStep}. The mini-batch buffers are
+ * allocated here once; an epoch allocates nothing (the source's own buffers are allocated by it, at the latest in
+ * its first epoch).
  *
  * <p>Divergence: when a step's loss or gradient, or a parameter after an update, is not finite, the trainer
  * restores the last good parameters and optimizer state (those of the last step whose loss and gradients
@@ -18,22 +19,20 @@ import dev.edgetrain.runtime.optim.Optimizer;
  * default), or, with {@link #setDivergenceRecovery}, lowers the learning rate and goes on. The two snapshots
  * this takes are allocated here; keeping them costs one copy of the parameters and optimizer state a step.
  *
- * <p>Shuffling is seeded: each epoch restarts from the identity permutation and shuffles it with the
- * trainer's {@link Rng}, so the order depends only on the generator state, which {@link #rngState()} exposes
- * for checkpoints. The same seed, data and settings give bit-identical weights.
+ * <p>Shuffling is seeded: each epoch the source draws its order from the trainer's {@link Rng} (a {@link Dataset}
+ * restarts from the identity permutation and shuffles it), so the order depends only on the generator state,
+ * which {@link #rngState()} exposes for checkpoints. The same seed, data and settings give bit-identical weights.
  */
 public final class Trainer {
     private final TrainingSession session;
-    private final Dataset data;
+    private final BatchSource source;
     private final int batchSize;
     private final Rng rng;
-    /** Row order of the current epoch, {@code [rows]}. */
-    private final int[] order;
     /** The mini-batch being trained, {@code [batchSize][features]}. */
     private final float[] batchX;
-    /** Its labels {@code [batchSize]} (a labelled set), or {@code null}. */
+    /** Its labels {@code [batchSize]} (a labelled source), or {@code null}. */
     private final int[] batchY;
-    /** Its targets {@code [batchSize][targetWidth]} (a target set), or {@code null}. */
+    /** Its targets {@code [batchSize][targetWidth]} (a target source), or {@code null}. */
     private final float[] batchT;
     /** Parameters {@code [params]} and optimizer state slabs of the last good step, and of the step in flight. */
     private Snapshot good;
@@ -54,23 +53,34 @@ public final class Trainer {
     private float lastLoss = Float.NaN;
     private float lastAccuracy = Float.NaN;
 
+    /** A trainer over an in-memory set, through a cursor of its own ({@link Dataset#batches()}). */
     public Trainer(TrainingSession session, Dataset data, int batchSize, long shuffleSeed) {
-        if (session == null || data == null) {
+        this(session, (BatchSource) data, batchSize, shuffleSeed);
+    }
+
+    /**
+     * A trainer over {@code source}, which it then owns: don't draw from it elsewhere while the trainer trains
+     * ({@link #evaluate} between epochs is fine). A {@link Dataset} is drawn through a cursor of its own.
+     */
+    public Trainer(TrainingSession session, BatchSource source, int batchSize, long shuffleSeed) {
+        if (session == null || source == null) {
             throw new IllegalArgumentException("session and data must not be null");
         }
-        checkFits(session.network().spec(), data);
+        checkFits(session.network().spec(), source);
         if (batchSize < 1 || batchSize > session.maxBatch()) {
             throw new IllegalArgumentException("batch size must be in [1, " + session.maxBatch()
                     + "] (the session's maxBatch), got " + batchSize);
         }
+        if (source.rows() < 1) {
+            throw new IllegalArgumentException("the training data has no rows: expected at least one");
+        }
         this.session = session;
-        this.data = data;
+        this.source = source instanceof Dataset ? ((Dataset) source).batches() : source;
         this.batchSize = batchSize;
         this.rng = new Rng(shuffleSeed);
-        this.order = new int[data.rows()];
-        this.batchX = new float[batchSize * data.featureCount()];
-        this.batchY = data.hasLabels() ? new int[batchSize] : null;
-        this.batchT = data.hasLabels() ? null : new float[batchSize * data.targetWidth()];
+        this.batchX = new float[batchSize * source.featureCount()];
+        this.batchY = source.classes() > 0 ? new int[batchSize] : null;
+        this.batchT = source.classes() > 0 ? null : new float[batchSize * source.targetWidth()];
         this.good = new Snapshot(session);
         this.pending = new Snapshot(session);
         this.epochStart = new Snapshot(session);
@@ -97,7 +107,7 @@ public final class Trainer {
 
     /** Mini-batches per epoch (the last one may be smaller). */
     public int batchesPerEpoch() {
-        return (data.rows() + batchSize - 1) / batchSize;
+        return (int) (((long) source.rows() + batchSize - 1) / batchSize);
     }
 
     /** Trains {@code epochs} more epochs, reporting to {@code listener}. */
@@ -111,18 +121,9 @@ public final class Trainer {
         }
     }
 
-    /** One epoch over the data set in a freshly shuffled order. */
+    /** One epoch over the source in an order freshly drawn from the trainer's generator. */
     public void runEpoch(TrainingListener listener) {
-        final int rows = data.rows();
-        final int f = data.featureCount();
-        final float[] x = data.features();
-        final int[] y = data.labels();
-        final float[] t = data.targets();
-        final int tw = data.targetWidth();
-        for (int r = 0; r < rows; r++) {
-            order[r] = r;
-        }
-        rng.shuffle(order, rows);
+        source.startEpoch(rng);
         good.save(session);
         if (!runStartSaved) {
             runStart.save(session);
@@ -136,18 +137,8 @@ public final class Trainer {
         int correct = 0;
         int counted = 0;
         int trained = 0;
-        for (int k = 0; k < batches; k++) {
-            final int start = k * batchSize;
-            final int n = Math.min(batchSize, rows - start);
-            for (int b = 0; b < n; b++) {
-                final int r = order[start + b];
-                System.arraycopy(x, r * f, batchX, b * f, f);
-                if (y != null) {
-                    batchY[b] = y[r];
-                } else {
-                    System.arraycopy(t, r * tw, batchT, b * tw, tw);
-                }
-            }
+        int n;
+        for (int k = 0; (n = source.nextBatch(batchX, batchY, batchT, batchSize)) > 0; k++) {
             final float loss = step(n, k, listener);
             if (Float.isNaN(loss)) {
                 continue; // recovered from a divergence: the batch is skipped
@@ -272,14 +263,50 @@ public final class Trainer {
         return new Evaluation(lossSum / test.rows(), correct, counted, test.rows());
     }
 
-    /** Whether {@code data} can train or test a network of {@code spec}: features, and labels or targets that suit its task. */
-    static void checkFits(NetworkSpec spec, Dataset data) {
+    /**
+     * As {@link #evaluate(TrainingSession, Dataset)} over the rows of {@code test} in stored order (it starts an
+     * epoch of the source with no generator). Allocates one chunk of maxBatch rows; a {@link Dataset} is read in
+     * place.
+     */
+    public static Evaluation evaluate(TrainingSession session, BatchSource test) {
+        if (test instanceof Dataset) {
+            return evaluate(session, (Dataset) test);
+        }
+        checkFits(session.network().spec(), test);
+        final int chunk = session.maxBatch();
+        final float[] x = new float[chunk * test.featureCount()]; // [chunk][features]
+        final int[] y = test.classes() > 0 ? new int[chunk] : null; // [chunk]
+        final float[] t = y == null ? new float[chunk * test.targetWidth()] : null; // [chunk][targetWidth]
+        double lossSum = 0;
+        int correct = 0;
+        int counted = 0;
+        int rows = 0;
+        test.startEpoch(null);
+        int n;
+        while ((n = test.nextBatch(x, y, t, chunk)) > 0) {
+            final float loss = y != null ? session.evalStep(x, 0, y, 0, n) : session.evalStep(x, 0, t, 0, n);
+            lossSum += (double) loss * n;
+            correct += session.lastCorrect();
+            counted += session.lastCounted();
+            rows += n;
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException("the evaluation data has no rows: expected at least one");
+        }
+        return new Evaluation(lossSum / rows, correct, counted, rows);
+    }
+
+    /**
+     * Whether {@code data} can train or test a network of {@code spec}: features, and labels or targets that suit
+     * its task.
+     */
+    static void checkFits(NetworkSpec spec, BatchSource data) {
         if (data.featureCount() != spec.inputs()) {
             throw new IllegalArgumentException("data has " + data.featureCount() + " features, network " + spec
                     + " expects " + spec.inputs());
         }
         final Task task = spec.task();
-        if (data.hasLabels()) {
+        if (data.classes() > 0) {
             final int classes = task == Task.BINARY ? 2 : spec.outputs();
             if (!task.hasClassLabels()) {
                 throw new IllegalArgumentException("data has class labels, the " + task + " network " + spec
