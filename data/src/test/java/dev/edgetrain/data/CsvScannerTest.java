@@ -110,6 +110,26 @@ class CsvScannerTest {
     }
 
     @Test
+    void dialectsAreTakenFromWhatUsersWriteAndFromFileNames() {
+        assertEquals(CsvFormat.COMMA, CsvFormat.parseDelimiter(","));
+        assertEquals(CsvFormat.SEMICOLON, CsvFormat.parseDelimiter(";"));
+        assertEquals(CsvFormat.PIPE, CsvFormat.parseDelimiter("|"));
+        for (String tab : List.of("\t", "\\t", "tab", "TAB")) {
+            assertEquals(CsvFormat.TAB, CsvFormat.parseDelimiter(tab), tab);
+        }
+        assertEquals("unknown delimiter ':', expected one of ',' ';' '|' or a tab (written '\\t' or 'tab')",
+                assertThrows(IllegalArgumentException.class, () -> CsvFormat.parseDelimiter(":")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CsvFormat.parseDelimiter(",,"));
+        assertThrows(IllegalArgumentException.class, () -> CsvFormat.parseDelimiter(null));
+        assertEquals(CsvFormat.TAB, CsvFormat.forFile("/data/x.TSV"));
+        assertEquals(CsvFormat.TAB, CsvFormat.forFile("x.tab"));
+        assertEquals(CsvFormat.COMMA, CsvFormat.forFile("x.csv"));
+        assertEquals(CsvFormat.COMMA, CsvFormat.forFile("iris"));
+        assertEquals('"', CsvFormat.SEMICOLON.quote());
+        assertEquals("tab", CsvFormat.TAB.toString());
+    }
+
+    @Test
     void aFieldLongerThanTheBufferIsReadWhole() throws IOException {
         String longField = "x".repeat(200_000);
         String quoted = "q\"\"".repeat(70_000);

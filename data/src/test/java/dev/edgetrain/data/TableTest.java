@@ -118,8 +118,11 @@ class TableTest {
     @Test
     void mistakesNameTheFileLineAndColumnAsTheCliDoes() {
         ReadOptions classify = training(Task.CLASSIFY);
-        assertEquals("bad.csv, line 4, column 'b' (2): 'abc' is not a number",
-                refused("bad.csv", "a,b,label\n1,2,x\n3,4,y\n5,abc,x\n", classify));
+        DataException cell = assertThrows(DataException.class,
+                () -> read("bad.csv", "a,b,label\n1,2,x\n3,4,y\n5,abc,x\n", classify));
+        assertEquals("bad.csv, line 4, column 'b' (2): 'abc' is not a number", cell.getMessage());
+        assertEquals(List.of("bad.csv", 4L, 2, "b", "'abc' is not a number"),
+                List.of(cell.source(), cell.line(), cell.column(), cell.columnName(), cell.detail()));
         assertEquals("gap.csv, line 3, column 'b' (2): missing value",
                 refused("gap.csv", "a,b,label\n1,2,x\n3,,y\n5,6,x\n", classify));
         assertEquals("nolabel.csv, line 3, column 'label' (3): missing label",
