@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows of floats appended into fixed-size chunks while a table is read (the row count is not known until the end),
- * then copied into one exact-size array. Chunks start small (a small file costs little) and double up to
- * {@value #MAX_CHUNK_FLOATS} floats, so the copy's peak is the data twice plus one chunk.
+ * Rows of floats appended into chunks while a table is read (the row count is not known until the end), then
+ * copied into one exact-size array. Chunks start small (a small file costs little) and double up to
+ * {@value #MAX_CHUNK_FLOATS} floats, so the copy's peak is the data twice plus one chunk. When the row count is
+ * known beforehand, the first chunk is the exact array, handed over without a copy (more rows than expected go on
+ * into further chunks and fewer are copied out: the count only saves memory, it is never trusted for results).
  */
 final class FloatChunks {
     private static final int FIRST_CHUNK_FLOATS = 1 << 12;
@@ -21,9 +23,11 @@ final class FloatChunks {
     private int used;
     private long size;
 
-    FloatChunks(int rowWidth) {
+    /** @param expectedRows the rows to come when known, else -1 */
+    FloatChunks(int rowWidth, long expectedRows) {
         this.rowWidth = rowWidth;
-        this.current = new float[chunkFloats(FIRST_CHUNK_FLOATS)];
+        this.current = new float[expectedRows >= 0 ? (int) Math.min(MAX_ARRAY / Math.max(1, rowWidth) * rowWidth,
+                expectedRows * rowWidth) : chunkFloats(FIRST_CHUNK_FLOATS)];
     }
 
     /** Whether one more row still fits one array. */
@@ -35,7 +39,7 @@ final class FloatChunks {
     void add(float[] row) {
         if (used == current.length) {
             full.add(current);
-            current = new float[chunkFloats(Math.min(2 * current.length, MAX_CHUNK_FLOATS))];
+            current = new float[chunkFloats(Math.min(Math.max(2 * current.length, FIRST_CHUNK_FLOATS), MAX_CHUNK_FLOATS))];
             used = 0;
         }
         System.arraycopy(row, 0, current, used, rowWidth);
@@ -45,6 +49,11 @@ final class FloatChunks {
 
     /** Every row, {@code [rows][rowWidth]} in one exact-size array; the chunks are let go. */
     float[] toArray() {
+        if (full.isEmpty() && used == current.length) {
+            float[] exact = current;
+            current = null;
+            return exact;
+        }
         float[] all = new float[(int) size];
         int at = 0;
         for (int i = 0; i < full.size(); i++) {

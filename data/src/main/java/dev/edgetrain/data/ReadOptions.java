@@ -19,10 +19,11 @@ public final class ReadOptions {
     private final int modelOutputs;
     private final boolean labelRequired;
     private final ReadProgress progress;
+    private final boolean exactArrays;
 
     private ReadOptions(CsvFormat format, Task task, boolean taskGiven, String labelSpec, boolean forModel,
                         int modelFeatureCount, String[] modelFeatureNames, String[] modelOutputNames,
-                        int modelOutputs, boolean labelRequired, ReadProgress progress) {
+                        int modelOutputs, boolean labelRequired, ReadProgress progress, boolean exactArrays) {
         if (task == null) {
             throw new IllegalArgumentException("task must not be null");
         }
@@ -37,6 +38,7 @@ public final class ReadOptions {
         this.modelOutputs = modelOutputs;
         this.labelRequired = labelRequired;
         this.progress = progress;
+        this.exactArrays = exactArrays;
     }
 
     /**
@@ -47,7 +49,7 @@ public final class ReadOptions {
      * @param labelSpec the label column(s): name, 1-based index or comma list; null for the last column
      */
     public static ReadOptions forTraining(Task task, boolean taskGiven, String labelSpec) {
-        return new ReadOptions(null, task, taskGiven, labelSpec, false, 0, null, null, 0, false, null);
+        return new ReadOptions(null, task, taskGiven, labelSpec, false, 0, null, null, 0, false, null, false);
     }
 
     /** Reading for an existing model; the parameters are those of {@link Columns#forModel}. */
@@ -55,19 +57,30 @@ public final class ReadOptions {
                                        String[] modelOutputNames, int outputs, String labelSpec,
                                        boolean labelRequired) {
         return new ReadOptions(null, task, true, labelSpec, true, featureCount, modelFeatureNames, modelOutputNames,
-                outputs, labelRequired, null);
+                outputs, labelRequired, null, false);
     }
 
     /** These options with another dialect; without one, a file's name chooses ({@link CsvFormat#forFile}). */
     public ReadOptions withFormat(CsvFormat newFormat) {
         return new ReadOptions(newFormat, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
-                modelOutputNames, modelOutputs, labelRequired, progress);
+                modelOutputNames, modelOutputs, labelRequired, progress, exactArrays);
     }
 
     /** These options with a progress callback (null for none). */
     public ReadOptions withProgress(ReadProgress newProgress) {
         return new ReadOptions(format, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
-                modelOutputNames, modelOutputs, labelRequired, newProgress);
+                modelOutputNames, modelOutputs, labelRequired, newProgress, exactArrays);
+    }
+
+    /**
+     * These options, reading a file into memory ({@link Table#read(java.io.File, ReadOptions)}) twice when
+     * {@code exact}: first only to count its rows (tokenizing, no numbers parsed), so that the arrays are allocated
+     * once at their exact size. The peak is then the floats once instead of twice, for about 40% more time. A stream
+     * can be read only once, so {@link Table#read(java.io.InputStream, String, ReadOptions)} ignores this.
+     */
+    public ReadOptions withExactArrays(boolean exact) {
+        return new ReadOptions(format, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
+                modelOutputNames, modelOutputs, labelRequired, progress, exact);
     }
 
     /** The columns these options choose from {@code header}. */
@@ -107,5 +120,10 @@ public final class ReadOptions {
 
     public ReadProgress progress() {
         return progress;
+    }
+
+    /** Whether a file is counted first, for arrays allocated once at their exact size. */
+    public boolean exactArrays() {
+        return exactArrays;
     }
 }

@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -15,7 +17,9 @@ import java.util.Arrays;
  *
  * <p>Memory: the floats plus O(columns). While reading, rows go into fixed-size chunks (no object per row or
  * cell); at the end they are copied into exact-size arrays, so the peak is about twice the floats (60,000 rows of
- * 784 features: 188 MB held, about 376 MB at the peak). The largest table is 2<sup>31</sup> − 9 values.
+ * 784 features: 188 MB held, about 376 MB at the peak). A file read with {@link ReadOptions#withExactArrays} is
+ * counted first and filled into its final arrays: the peak is the floats once. The largest table is
+ * 2<sup>31</sup> − 9 values.
  */
 public final class Table {
     private final TableScan scan;
@@ -30,10 +34,21 @@ public final class Table {
         this.targets = targets;
     }
 
-    /** Reads a CSV file (named by its path in messages; {@code .tsv}/{@code .tab} are tab-separated by default). */
+    /**
+     * Reads a CSV file, named by its path in messages; {@code .tsv}/{@code .tab} are tab-separated unless the
+     * options say otherwise. With {@link ReadOptions#withExactArrays} the file is counted first.
+     *
+     * @throws DataException for a mistake in the data, naming file, line and column
+     */
     public static Table read(File file, ReadOptions options) throws IOException {
+        long expectedRows = -1;
+        if (options.exactArrays()) {
+            try (InputStream in = new FileInputStream(file)) {
+                expectedRows = countRows(in, file.getPath(), options);
+            }
+        }
         try (InputStream in = new FileInputStream(file)) {
-            return read(in, file.getPath(), options);
+            return read(in, file.getPath(), options, expectedRows);
         }
     }
 
@@ -44,12 +59,18 @@ public final class Table {
      * @throws DataException for a mistake in the data, naming source, line and column
      */
     public static Table read(InputStream in, String source, ReadOptions options) throws IOException {
-        Collector collector = new Collector(source);
+        return read(in, source, options, -1);
+    }
+
+    private static Table read(InputStream in, String source, ReadOptions options, long expectedRows)
+            throws IOException {
+        Collector collector = new Collector(source, expectedRows);
         TableScan scan = TableScan.read(in, source, options, collector);
         float[] features = collector.features.toArray();
         int[] labels = null;
         if (scan.hasLabels()) {
-            labels = Arrays.copyOf(collector.labels, (int) scan.rows());
+            labels = collector.labels.length == scan.rows() ? collector.labels
+                    : Arrays.copyOf(collector.labels, (int) scan.rows());
             for (int r = 0; r < labels.length; r++) {
                 labels[r] = scan.classIndex(labels[r]);
             }
@@ -58,36 +79,61 @@ public final class Table {
         return new Table(scan, features, labels, targets);
     }
 
+    /** The data rows of a table, checking its header, columns and every row's width, parsing no number. */
+    private static long countRows(InputStream in, String source, ReadOptions options) throws IOException {
+        CsvScanner scanner = new CsvScanner(new InputStreamReader(in, StandardCharsets.UTF_8),
+                options.formatFor(source), source);
+        options.columns(source, scanner.readHeader());
+        CsvScanner.FieldHandler ignore = new CsvScanner.FieldHandler() {
+            @Override
+            public void field(int column, char[] chars, int offset, int length, boolean quoted) {
+            }
+        };
+        long rows = 0;
+        while (scanner.readRow(ignore)) {
+            rows++;
+        }
+        return rows;
+    }
+
     /** The in-memory sink: appends rows to chunks, labels by first appearance (mapped to classes at the end). */
     private static final class Collector implements RowSink {
         private final String source;
+        /** The rows to come when the file was counted first, else -1. */
+        private final long expectedRows;
         private FloatChunks features;
         private FloatChunks targets;
-        private int[] labels = new int[1024];
+        /** Labels {@code [rows]} by order of first appearance; null until a labelled row. */
+        private int[] labels;
         private int rows;
 
-        Collector(String source) {
+        Collector(String source, long expectedRows) {
             this.source = source;
+            this.expectedRows = expectedRows;
         }
 
         @Override
         public void row(long line, float[] rowFeatures, int label, float[] rowTargets) {
             if (features == null) {
-                features = new FloatChunks(rowFeatures.length);
-                targets = rowTargets == null ? null : new FloatChunks(rowTargets.length);
+                features = new FloatChunks(rowFeatures.length, expectedRows);
+                targets = rowTargets == null ? null : new FloatChunks(rowTargets.length, expectedRows);
             }
             if (!features.roomForRow() || (targets != null && !targets.roomForRow())) {
-                throw new DataException(source, line, 0, null, "too large to hold in memory: more than "
-                        + FloatChunks.MAX_ARRAY + " values; expected at most " + rows + " rows of "
-                        + rowFeatures.length + " features (stream the data instead)");
+                throw new DataException(source, line, 0, null, "too large to hold in memory: " + (rows + 1)
+                        + " rows of " + rowFeatures.length + " features exceed one array of " + FloatChunks.MAX_ARRAY
+                        + " values; stream the data instead");
             }
             features.add(rowFeatures);
             if (targets != null) {
                 targets.add(rowTargets);
             }
             if (label >= 0) {
+                if (labels == null) {
+                    labels = new int[(int) Math.max(1, Math.min(FloatChunks.MAX_ARRAY, expectedRows >= 0
+                            ? expectedRows : 1024))];
+                }
                 if (rows == labels.length) {
-                    labels = Arrays.copyOf(labels, (int) Math.min(FloatChunks.MAX_ARRAY, 2L * rows));
+                    labels = Arrays.copyOf(labels, (int) Math.min(FloatChunks.MAX_ARRAY, Math.max(1024, 2L * rows)));
                 }
                 labels[rows] = label;
             }

@@ -1,21 +1,26 @@
 package dev.edgetrain.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.edgetrain.runtime.Task;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What reading costs: bytes allocated (HotSpot's exact per-thread counter, as the runtime's ZeroAllocationTest
@@ -115,6 +120,29 @@ class ReadingCostTest {
                 (ours - 2 * finalArrays) / (double) cells, bound, theirs, theirs / (double) cells);
         assertTrue(ours <= bound, ours + " bytes allocated, expected at most " + bound);
         assertTrue(theirs > 3 * bound, "a String-per-cell reader fails the bound by far: " + theirs);
+    }
+
+    @Test
+    void aFileCountedFirstIsReadIntoItsFinalArraysOnly(@TempDir Path dir) throws IOException {
+        final int rows = 20_000;
+        final int features = 100;
+        File file = dir.resolve("generated.csv").toFile();
+        Files.write(file.toPath(), numericCsv(rows, features, 1, null));
+        ReadOptions options = ReadOptions.forTraining(Task.CLASSIFY, false, null);
+        Table.read(file, options.withExactArrays(true)); // first-call costs
+        Table chunked = Table.read(file, options);
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Table exact = Table.read(file, options.withExactArrays(true));
+        long ours = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertArrayEquals(chunked.features(), exact.features());
+        assertArrayEquals(chunked.labels(), exact.labels());
+        long finalArrays = 4L * rows * features + 4L * rows;
+        long bound = finalArrays + (1 << 20);
+        System.out.printf("reading %,d x %d counted first: %,d bytes allocated (final arrays %,d; bound %,d)%n",
+                rows, features + 1, ours, finalArrays, bound);
+        assertTrue(ours <= bound, ours + " bytes allocated, expected at most " + bound);
     }
 
     @Test
