@@ -97,4 +97,32 @@ public final class EarlyStopping {
     public int patience() {
         return patience;
     }
+
+    /** A copy of the best epoch's parameters, for a checkpoint; null before any finite loss. */
+    public float[] bestParameters() {
+        return bestEpoch < 0 ? null : best.clone();
+    }
+
+    /**
+     * Continues from a checkpoint's state: the best epoch, its loss, the epochs recorded since, and its parameters
+     * ({@code [parameterCount]}, finite). Checked first; a rejected call changes nothing.
+     */
+    public void resume(int epoch, double loss, int epochsSince, float[] parameters) {
+        if (epoch < 0 || epochsSince < 0 || !(loss < Double.POSITIVE_INFINITY) || parameters == null
+                || parameters.length != best.length) {
+            throw new IllegalArgumentException("early-stopping state must be a best epoch >= 0 with a finite loss, "
+                    + "epochs since >= 0 and " + best.length + " parameters; got epoch " + epoch + ", loss " + loss
+                    + ", since " + epochsSince + ", " + (parameters == null ? "no" : parameters.length) + " parameters");
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            if (!(Math.abs(parameters[i]) <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("best parameter " + i + " is " + parameters[i]
+                        + ", expected a finite number");
+            }
+        }
+        System.arraycopy(parameters, 0, best, 0, best.length);
+        bestEpoch = epoch;
+        bestLoss = loss;
+        sinceBest = epochsSince;
+    }
 }

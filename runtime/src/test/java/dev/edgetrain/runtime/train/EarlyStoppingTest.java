@@ -103,4 +103,22 @@ class EarlyStoppingTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(network, -1)).getMessage()
                 .contains("patience must be >= 0"));
     }
+
+    @Test
+    void aResumedStoppingContinuesWithTheCheckpointedBest() {
+        Network network = new Network(dev.edgetrain.runtime.NetworkSpec.of(3, 4, 2), 1);
+        EarlyStopping a = new EarlyStopping(network, 2);
+        a.record(1, 0.5);
+        float[] best = a.bestParameters();
+        EarlyStopping b = new EarlyStopping(network, 2);
+        b.resume(a.bestEpoch(), a.bestLoss(), a.epochsSinceBest(), best);
+        org.junit.jupiter.api.Assertions.assertFalse(b.record(2, 0.6));
+        org.junit.jupiter.api.Assertions.assertFalse(b.shouldStop());
+        b.record(3, 0.7);
+        org.junit.jupiter.api.Assertions.assertTrue(b.shouldStop(), "two epochs without improvement after the resume");
+        org.junit.jupiter.api.Assertions.assertEquals(1, b.bestEpoch());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.resume(0, Double.NaN, 0, best));
+        org.junit.jupiter.api.Assertions.assertEquals(1, b.bestEpoch(), "a rejected resume changes nothing");
+    }
 }
