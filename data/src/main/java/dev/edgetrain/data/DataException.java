@@ -4,7 +4,7 @@ package dev.edgetrain.data;
  * A mistake in the data, with where it is: {@code "iris.csv, line 7, column 'petal_width' (4): 'abc' is not a
  * number"}. The message is whole and meant for people; the accessors give the parts to programs.
  */
-public final class DataException extends RuntimeException {
+public final class DataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String source;

@@ -55,6 +55,53 @@ public final class Standardizer {
         return new Standardizer(mean, std);
     }
 
+    /**
+     * {@link #fit(Dataset)} over the rows of {@code source} in stored order (a streamed source's selected rows), two
+     * passes with the same arithmetic in the same order, so a {@link Dataset} gives the same standardiser either way.
+     */
+    public static Standardizer fit(BatchSource source) {
+        final int f = source.featureCount();
+        final int chunk = 256;
+        final float[] x = new float[chunk * f];
+        final int[] labels = source.classes() > 0 ? new int[chunk] : null;
+        final float[] targets = source.classes() > 0 ? null : new float[chunk * source.targetWidth()];
+        double[] sum = new double[f];
+        long rows = 0;
+        source.startEpoch(null);
+        for (int n; (n = source.nextBatch(x, labels, targets, chunk)) > 0; rows += n) {
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < f; j++) {
+                    sum[j] += x[r * f + j];
+                }
+            }
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException("cannot fit a standardizer on no rows");
+        }
+        double[] mu = new double[f];
+        for (int j = 0; j < f; j++) {
+            mu[j] = sum[j] / rows;
+        }
+        double[] sq = new double[f];
+        source.startEpoch(null);
+        for (int n; (n = source.nextBatch(x, labels, targets, chunk)) > 0; ) {
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < f; j++) {
+                    double d = x[r * f + j] - mu[j];
+                    sq[j] += d * d;
+                }
+            }
+        }
+        float[] mean = new float[f];
+        float[] std = new float[f];
+        for (int j = 0; j < f; j++) {
+            mean[j] = (float) mu[j];
+            float sd = (float) Math.sqrt(sq[j] / rows);
+            std[j] = sd > 1e-12f ? sd : 1f;
+        }
+        return new Standardizer(mean, std);
+    }
+
     public int featureCount() {
         return mean.length;
     }
