@@ -1,12 +1,11 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
-import dev.edgetrain.runtime.Task;
+import dev.edgetrain.data.Table;
 import java.io.File;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,6 +32,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Label column(s): name or 1-based index (default: by the model's names, or the last).")
     String label;
 
+    @Option(names = "--delimiter", paramLabel = "C",
+            description = "The CSV's delimiter: , ; | or tab (default: tab for .tsv files, else comma).")
+    String delimiter;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -42,10 +45,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelFile m = modelInput.read();
         File model = modelInput.model;
         DataSource source = DataSource.resolve(data);
-        LabeledData input = m.rows(source, label, true);
+        Table input = m.rows(new Reading(source, delimiter, console), label, true);
         float[] outputs = m.headOutputs(input.features(), input.rows());
-        TaskReport report = TaskReport.of(m.task(), m.outputNames(), outputs,
-                input.toDataset(m.task() == Task.BINARY ? 2 : m.model.network().spec().outputs()));
+        TaskReport report = TaskReport.of(m.task(), m.outputNames(), outputs, input.toDataset(m.classes()));
         console.line("%s (%s) on %s (%d rows):", model, m.task(), source.name(), input.rows());
         report.print(console);
         Map<String, Object> doc = report.toJson();

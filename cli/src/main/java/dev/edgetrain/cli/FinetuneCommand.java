@@ -1,7 +1,6 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.cli.report.TrainingHistory;
@@ -9,6 +8,8 @@ import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.data.ReadOptions;
+import dev.edgetrain.data.Table;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
@@ -96,6 +97,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Skip the onnxruntime check of the exported model.")
     boolean noVerify;
 
+    @Option(names = "--delimiter", paramLabel = "C",
+            description = "The CSV's delimiter: , ; | or tab (default: tab for .tsv files, else comma).")
+    String delimiter;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -115,15 +120,15 @@ final class FinetuneCommand implements Callable<Integer> {
         File model = modelInput.model;
         Network imported = m.model.network();
         DataSource source = DataSource.resolve(data);
-        CsvTable table = CsvTable.read(source);
+        Reading reading = new Reading(source, delimiter, console);
 
         Task headTask = m.task();
-        LabeledData labeled;
+        Table labeled;
         String[] outputNames;
         Network start;
         if (newHead) {
             headTask = task == null ? m.task() : parseTask(task);
-            labeled = LabeledData.forTraining(table, label, headTask, true);
+            labeled = reading.table(ReadOptions.forTraining(headTask, true, label));
             if (labeled.featureCount() != m.model.featureCount()) {
                 throw new CliException(source.name() + ": " + labeled.featureCount() + " feature columns, the model "
                         + "expects " + m.model.featureCount());
@@ -136,8 +141,8 @@ final class FinetuneCommand implements Callable<Integer> {
             }
         } else {
             try {
-                labeled = m.rows(source, label, true);
-            } catch (CliException e) {
+                labeled = m.rows(reading, label, true);
+            } catch (IllegalArgumentException e) {
                 throw e.getMessage().contains("unknown label")
                         ? new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head")
                         : e;
@@ -175,13 +180,13 @@ final class FinetuneCommand implements Callable<Integer> {
         TaskReport before = test == null || newHead ? null : report(headTask, outputNames, network, testInput, test);
         console.line("fine-tuning %s (%s, from %s) on %s: %d train rows, %s%s, %s, %s", model, spec,
                 m.model.producerName(), source.name(), train.rows(), onlyLastLayer ? "output layer only" : "all layers",
-                newHead ? ", new head (" + TrainCommand.describeOutputs(headTask, labeled) + ")" : "", loss, config);
+                newHead ? ", new head (" + TrainCommand.describeOutputs(headTask, labeled.outputs(), labeled.outputNames()) + ")" : "", loss, config);
         if (before != null) {
             console.line("before: test %s", before.headline());
         }
         Trainer trainer = new Trainer(session, trainInput, batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
-        TrainingHistory history = new TrainingLoop(console, trainer, testInput, epochs, null, null, null).run();
+        TrainingHistory history = new TrainingLoop(console, trainer, null, testInput, epochs, 0, null, null, null).run();
         TrainCommand.requireFinite(Trainer.evaluate(session, trainInput), "training");
         if (testInput != null) {
             TrainCommand.requireFinite(Trainer.evaluate(session, testInput), "test");

@@ -3,7 +3,7 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Task;
-import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.BatchSource;
 import picocli.CommandLine.Option;
 
 /** The loss to train with, shared by train and finetune. */
@@ -23,7 +23,7 @@ final class LossOptions {
     float labelSmoothing;
 
     /** The loss for {@code task}, with class weights computed from {@code train} when asked for {@code balanced}. */
-    Loss loss(Task task, Dataset train) {
+    Loss loss(Task task, BatchSource train) {
         try {
             Loss l = loss == null ? Loss.defaultFor(task) : Loss.parse(loss);
             if (classWeights != null) {
@@ -38,16 +38,13 @@ final class LossOptions {
         }
     }
 
-    private float[] weights(Task task, Dataset train) {
-        if (!train.hasLabels()) {
+    private float[] weights(Task task, BatchSource train) {
+        if (train.classes() == 0) {
             throw new CliException("--class-weights applies to classify and binary tasks, not " + task);
         }
         int classes = train.classes();
         if (classWeights.trim().equalsIgnoreCase("balanced")) {
-            int[] counts = new int[classes];
-            for (int y : train.labels()) {
-                counts[y]++;
-            }
+            int[] counts = counts(train);
             float[] w = new float[classes];
             for (int c = 0; c < classes; c++) {
                 w[c] = counts[c] == 0 ? 0f : (float) train.rows() / (classes * (float) counts[c]);
@@ -68,6 +65,21 @@ final class LossOptions {
             }
         }
         return w;
+    }
+
+    /** Rows of each class of a labelled source, read once in stored order. */
+    private static int[] counts(BatchSource train) {
+        int[] counts = new int[train.classes()];
+        int chunk = 256;
+        float[] x = new float[chunk * train.featureCount()];
+        int[] labels = new int[chunk];
+        train.startEpoch(null);
+        for (int n; (n = train.nextBatch(x, labels, null, chunk)) > 0; ) {
+            for (int r = 0; r < n; r++) {
+                counts[labels[r]]++;
+            }
+        }
+        return counts;
     }
 
     /** What must not change between an interrupted run and its resumption (the loss itself is checked too). */

@@ -1,9 +1,9 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.support.CliException;
-import dev.edgetrain.cli.support.DataSource;
+import dev.edgetrain.data.ReadOptions;
+import dev.edgetrain.data.Table;
 import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImporter;
@@ -96,10 +96,20 @@ final class ModelFile {
         return outputNames();
     }
 
-    /** Rows of {@code source} for this model: its features, and its labels or targets ({@code required} or if present). */
-    LabeledData rows(DataSource source, String label, boolean required) {
-        return LabeledData.forModel(CsvTable.read(source), task(), model.featureCount(), model.featureNames(),
-                model.classLabels(), model.network().spec().outputs(), label, required);
+    /** How to read rows for this model: its features by name, its labels or targets ({@code required} or if present). */
+    ReadOptions readOptions(String label, boolean required) {
+        return ReadOptions.forModel(task(), model.featureCount(), model.featureNames(), model.classLabels(),
+                model.network().spec().outputs(), label, required);
+    }
+
+    /** Rows read for this model into memory (floats): features, and labels or targets. */
+    Table rows(Reading reading, String label, boolean required) throws IOException {
+        return reading.table(readOptions(label, required));
+    }
+
+    /** Classes of the model's labels: 2 for binary, else its outputs. */
+    int classes() {
+        return task() == Task.BINARY ? 2 : model.network().spec().outputs();
     }
 
     /** The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the file outputs. */

@@ -1,8 +1,11 @@
 package dev.edgetrain.cli;
 
+import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.onnx.OutputKind;
 import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.runtime.train.BatchSource;
 
 /** The runtime's side of a comparison with onnxruntime: a network's outputs of a given kind, row by row. */
 final class ModelOutputs {
@@ -45,5 +48,36 @@ final class ModelOutputs {
             }
         }
         return out;
+    }
+
+    /**
+     * The task's report of {@code network} (its head's outputs) over every row of {@code rows}, read in stored order:
+     * the outputs ({@code rows × outputs} floats) and the rows' labels or targets are all this keeps, whatever the
+     * rows' source (in memory, or streamed from disk).
+     */
+    static TaskReport report(Task task, String[] outputNames, Network network, BatchSource rows) {
+        int n = rows.rows();
+        int f = rows.featureCount();
+        int w = rows.targetWidth();
+        int outputs = network.spec().outputs();
+        int chunk = 256;
+        Workspace ws = new Workspace(network.spec(), chunk);
+        float[] x = new float[chunk * f];
+        int[] chunkLabels = rows.classes() > 0 ? new int[chunk] : null;
+        float[] chunkTargets = chunkLabels == null ? new float[chunk * w] : null;
+        float[] out = new float[n * outputs];
+        int[] labels = chunkLabels == null ? null : new int[n];
+        float[] targets = chunkTargets == null ? null : new float[n * w];
+        rows.startEpoch(null);
+        int done = 0;
+        for (int m; (m = rows.nextBatch(x, chunkLabels, chunkTargets, chunk)) > 0; done += m) {
+            network.predict(ws, x, 0, m, out, done * outputs);
+            if (labels != null) {
+                System.arraycopy(chunkLabels, 0, labels, done, m);
+            } else {
+                System.arraycopy(chunkTargets, 0, targets, done * w, m * w);
+            }
+        }
+        return TaskReport.of(task, outputNames, out, labels, targets, done, w);
     }
 }

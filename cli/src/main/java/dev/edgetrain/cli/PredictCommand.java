@@ -1,14 +1,17 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.data.ReadOptions;
+import dev.edgetrain.data.RowSink;
 import dev.edgetrain.runtime.Task;
+import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.runtime.io.AtomicFile;
 import java.io.File;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -40,6 +43,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "PREDICTIONS.csv", description = "Write here instead of standard output.")
     File out;
 
+    @Option(names = "--delimiter", paramLabel = "C",
+            description = "The CSV's delimiter: , ; | or tab (default: tab for .tsv files, else comma).")
+    String delimiter;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -50,12 +57,8 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile m = modelInput.read();
         File model = modelInput.model;
         DataSource source = DataSource.resolve(data);
-        LabeledData input = m.rows(source, label, false);
-        int rows = input.rows();
         Task task = m.task();
         int outputs = m.model.network().spec().outputs();
-        float[] values = m.runtimeOutputs(input.features(), rows);
-        float[] head = m.headOutputs(input.features(), rows);
         String[] names = m.outputNames();
         boolean regress = task == Task.REGRESS;
         String[] header = new String[(regress ? 1 : 2) + outputs];
@@ -67,39 +70,104 @@ final class PredictCommand implements Callable<Integer> {
         for (int k = 0; k < outputs; k++) {
             header[header.length - outputs + k] = regress ? names[k] : prefix + "_" + names[task == Task.BINARY ? 1 : k];
         }
-        String[] predicted = predictions(task, head, rows, outputs, names);
         if (out == null && outputOptions.json) {
             throw new CliException("--json needs --out FILE for the predictions");
         }
-        java.io.StringWriter text = new java.io.StringWriter();
-        try (Writer writer = out == null ? new OutputStreamWriter(nonClosing(System.out), StandardCharsets.UTF_8) : text;
-             CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get())) {
-            for (int r = 0; r < rows; r++) {
-                Object[] record = new Object[header.length];
-                record[0] = r + 1;
-                if (!regress) {
-                    record[1] = predicted[r];
-                }
-                for (int k = 0; k < outputs; k++) {
-                    // shortest exact float text
-                    record[header.length - outputs + k] = Float.toString(values[r * outputs + k]);
-                }
-                printer.printRecord(record);
-            }
-        }
-        if (out != null) {
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            AtomicFile.write(out, stream -> stream.write(bytes)); // never a half-written predictions file
+        Reading reading = new Reading(source, delimiter, console);
+        ReadOptions options = m.readOptions(label, false);
+        long[] rows = new long[1];
+        if (out == null) {
+            Writer writer = new OutputStreamWriter(nonClosing(System.out), StandardCharsets.UTF_8);
+            rows[0] = predict(m, reading, options, header, names, writer);
+        } else {
+            // Written as the rows are read (memory stays bounded), into a temporary file renamed over --out at the
+            // end: never a half-written predictions file.
+            AtomicFile.write(out, stream -> rows[0] = predict(m, reading, options, header, names,
+                    new OutputStreamWriter(stream, StandardCharsets.UTF_8)));
             if (!outputOptions.quiet && !outputOptions.json) {
-                System.err.println("wrote " + rows + " predictions to " + out);
+                System.err.println("wrote " + rows[0] + " predictions to " + out);
             }
             java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
             doc.put("model", model.getPath());
-            doc.put("rows", rows);
+            doc.put("rows", rows[0]);
             doc.put("out", out.getPath());
             console.document(doc);
         }
         return Edgetrain.EXIT_OK;
+    }
+
+    /**
+     * Reads the rows a chunk at a time, predicts each chunk and prints it; returns the rows predicted. Flushes
+     * {@code writer} but leaves it open (its stream belongs to the caller).
+     */
+    private static long predict(ModelFile m, Reading reading, ReadOptions options, String[] header, String[] names,
+                                Writer writer) throws IOException {
+        CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get());
+        Chunks chunks = new Chunks(m, names, header.length, printer);
+        reading.scan(options, chunks);
+        chunks.flush();
+        printer.flush();
+        return chunks.rows;
+    }
+
+    /** Rows gathered {@value #CHUNK} at a time, predicted and printed: memory independent of the file's size. */
+    private static final class Chunks implements RowSink {
+        private static final int CHUNK = 256;
+        private final ModelFile m;
+        private final String[] names;
+        private final CSVPrinter printer;
+        private final Task task;
+        private final int features;
+        private final int outputs;
+        private final Workspace ws;
+        private final float[] x;
+        private final float[] values;
+        private final float[] head;
+        private final Object[] record;
+        private int filled;
+        long rows;
+
+        Chunks(ModelFile m, String[] names, int columns, CSVPrinter printer) {
+            this.m = m;
+            this.names = names;
+            this.printer = printer;
+            this.task = m.task();
+            this.features = m.model.featureCount();
+            this.outputs = m.model.network().spec().outputs();
+            this.ws = new Workspace(m.model.network().spec(), CHUNK);
+            this.x = new float[CHUNK * features];
+            this.values = new float[CHUNK * outputs];
+            this.head = new float[CHUNK * outputs];
+            this.record = new Object[columns];
+        }
+
+        @Override
+        public void row(long line, float[] rowFeatures, int label, float[] targets) throws IOException {
+            System.arraycopy(rowFeatures, 0, x, filled * features, features);
+            if (++filled == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() throws IOException {
+            if (filled == 0) {
+                return;
+            }
+            m.model.predict(ws, x, 0, filled, values, 0);
+            m.model.network().predict(ws, x, 0, filled, head, 0);
+            String[] predicted = predictions(task, head, filled, outputs, names);
+            for (int r = 0; r < filled; r++) {
+                record[0] = ++rows;
+                if (task != Task.REGRESS) {
+                    record[1] = predicted[r];
+                }
+                for (int k = 0; k < outputs; k++) {
+                    record[record.length - outputs + k] = Float.toString(values[r * outputs + k]); // shortest exact text
+                }
+                printer.printRecord(record);
+            }
+            filled = 0;
+        }
     }
 
     /** The prediction column: a class name, or the labels at probability ≥ ½ joined by {@code ;} (multilabel). */

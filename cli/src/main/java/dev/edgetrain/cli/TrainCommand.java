@@ -1,14 +1,18 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.MemoryPlan;
+import dev.edgetrain.cli.data.Reading;
+import dev.edgetrain.cli.data.TargetScaling;
+import dev.edgetrain.cli.data.TrainingInput;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TaskReport;
 import dev.edgetrain.cli.report.TrainingHistory;
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.CommandLines;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
@@ -19,7 +23,7 @@ import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
-import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.EarlyStopping;
 import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
@@ -31,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.zip.CRC32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,6 +75,28 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
+
+    @Option(names = "--validation-fraction", paramLabel = "F",
+            description = "Fraction of the training rows held out for validation, reported per epoch (default: 0).")
+    double validationFraction;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Stop after N epochs without a better validation loss and keep the best epoch's weights "
+                    + "(needs --validation-fraction; default: 0, train every epoch).")
+    int patience;
+
+    @Option(names = "--delimiter", paramLabel = "C",
+            description = "The CSV's delimiter: , ; | or tab (default: tab for .tsv files, else comma).")
+    String delimiter;
+
+    @Option(names = "--stream",
+            description = "Stream the rows from a binary cache on disk instead of holding them in memory (chosen "
+                    + "by itself when the data would not fit the heap).")
+    boolean stream;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where a streamed run's row cache goes (default: the system's temporary directory).")
+    File cacheDir;
 
     @Option(names = "--test-fraction", paramLabel = "F",
             description = "Fraction of each class held out for testing; 0 = none (default: ${DEFAULT-VALUE}).")
@@ -116,30 +141,31 @@ final class TrainCommand implements Callable<Integer> {
         CliException.requireWritableLocation(checkpoint, "--checkpoint");
         CliException.requireWritableLocation(plot, "--plot");
         Task task = architecture.task();
-        LabeledData labeled = LabeledData.forTraining(CsvTable.read(source), label, task, architecture.taskGiven());
-        String[] outputNames = labeled.outputNames();
-        Dataset all = labeled.toDataset();
-        Dataset train = all;
-        Dataset test = null;
-        if (testFraction > 0) {
-            Dataset[] split = all.split(testFraction, seed);
-            train = split[0];
-            test = split[1];
+        boolean scaleTargets = task == Task.REGRESS && !noStandardize
+                && TargetScaling.applies(architecture.spec(1, 1));
+        Reading reading = new Reading(source, delimiter, console);
+        ReadOptions options = ReadOptions.forTraining(task, architecture.taskGiven(), label);
+        TrainingInput.Plan plan = new TrainingInput.Plan(testFraction, validationFraction, seed, !noStandardize,
+                scaleTargets);
+        boolean streamed = stream || MemoryPlan.tooBigForHeap(source, console);
+        try (TrainingInput input = streamed ? TrainingInput.streamed(reading, options, plan, cacheDir(), console)
+                : TrainingInput.inMemory(reading, options, plan, MemoryPlan.exactArrays(source))) {
+            return train(console, source, modelFile, input);
         }
-        Standardizer standardizer = noStandardize ? null : Standardizer.fit(train);
-        Dataset trainInput = standardizer == null ? train : standardizer.apply(train);
-        Dataset testInput = test == null ? null : standardizer == null ? test : standardizer.apply(test);
+    }
 
-        NetworkSpec spec = architecture.spec(labeled.featureCount(), labeled.outputs());
+    private Integer train(Console console, DataSource source, File modelFile, TrainingInput input) throws Exception {
+        Task task = input.task();
+        String[] outputNames = input.outputNames();
+        Standardizer standardizer = input.standardizer();
+        TargetScaling targetScaling = input.targetScaling();
+        NetworkSpec spec = architecture.spec(input.featureCount(), input.outputs());
         OutputKind kind = parseOutput(output, task);
-        TargetScaling targetScaling = task == Task.REGRESS && !noStandardize && TargetScaling.applies(spec)
-                ? TargetScaling.fit(train) : null;
-        Dataset trainFit = targetScaling == null ? trainInput : targetScaling.apply(trainInput);
-        Dataset testFit = testInput == null || targetScaling == null ? testInput : targetScaling.apply(testInput);
+        CommandLines.working("building the network " + spec);
         Network network = new Network(spec, seed);
-        int batches = (trainFit.rows() + batchSize - 1) / batchSize;
+        int batches = (input.trainRows() + batchSize - 1) / batchSize;
         OptimizerConfig config = optimizer.config(epochs, batches);
-        Loss loss = lossOptions.loss(task, trainFit);
+        Loss loss = lossOptions.loss(task, input.train());
         TrainingSession session;
         try {
             session = new TrainingSession(network, batchSize, config, loss, null);
@@ -147,11 +173,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         session.setDropoutSeed(seed + 2);
-        Trainer trainer = new Trainer(session, trainFit, batchSize, seed + 1);
+        Trainer trainer = new Trainer(session, input.train(), batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
 
         Map<String, String> runIdentity = new TreeMap<>();
-        runIdentity.put("data.fingerprint", fingerprint(all));
+        runIdentity.put("data.fingerprint", input.fingerprint());
         runIdentity.put("run.settings", settings());
         Map<String, float[]> arrays = new TreeMap<>();
         if (standardizer != null) {
@@ -162,6 +188,8 @@ final class TrainCommand implements Callable<Integer> {
             arrays.put("targets.mean", targetScaling.mean());
             arrays.put("targets.std", targetScaling.std());
         }
+        TrainingLoop loop = new TrainingLoop(console, trainer, input.validation(), input.test(), epochs, patience,
+                checkpoint, runIdentity, arrays);
         if (resume) {
             Checkpoint saved = Checkpoint.read(checkpoint);
             for (Map.Entry<String, String> e : runIdentity.entrySet()) {
@@ -172,30 +200,42 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             saved.restoreInto(trainer);
+            loop.resumeStopping(saved);
             console.line("resuming from %s after epoch %d", checkpoint, saved.epochsDone());
         }
 
-        console.line("training %s on %s: %d rows (%d train, %d test), %d features, %s, %s, %s",
-                spec, source.name(), all.rows(), train.rows(), test == null ? 0 : test.rows(), labeled.featureCount(),
-                describeOutputs(task, labeled), loss, config);
+        console.line("training %s on %s: %d rows (%d train%s, %d test), %d features, %s, %s, %s",
+                spec, source.name(), input.rows(), input.trainRows(),
+                input.validation() == null ? "" : ", " + input.validationRows() + " validation", input.testRows(),
+                input.featureCount(), describeOutputs(task, input.outputs(), outputNames), loss, config);
         long start = System.nanoTime();
-        TrainingHistory history = new TrainingLoop(console, trainer, testFit, epochs, checkpoint, runIdentity,
-                arrays).run();
+        CommandLines.working("training " + spec + " (" + network.parameterCount() + " parameters, batch " + batchSize
+                + ")");
+        TrainingHistory history = loop.run();
+        CommandLines.working(null);
         double seconds = (System.nanoTime() - start) / 1e9;
-        requireFinite(Trainer.evaluate(session, trainFit), "training");
+        EarlyStopping stopping = loop.stopping();
+        if (stopping != null && stopping.hasBest()) {
+            stopping.restoreBest();
+            console.line("restored the weights of epoch %d, the best on the validation rows (loss %.4f)",
+                    stopping.bestEpoch(), stopping.bestLoss());
+        }
+        requireFinite(Trainer.evaluate(session, input.train()), "training");
         Network model = targetScaling == null ? network : targetScaling.fold(network);
-        TaskReport trainReport = TaskReport.of(task, outputNames,
-                ModelOutputs.compute(model, trainInput.features(), trainInput.rows(), OutputKind.defaultFor(task)), train);
-        TaskReport testReport = testInput == null ? null : TaskReport.of(task, outputNames,
-                ModelOutputs.compute(model, testInput.features(), testInput.rows(), OutputKind.defaultFor(task)), test);
-        if (testFit != null) {
-            requireFinite(Trainer.evaluate(session, testFit), "test");
+        TaskReport trainReport = ModelOutputs.report(task, outputNames, model, input.reportRows(0));
+        TaskReport validationReport = input.validation() == null ? null
+                : ModelOutputs.report(task, outputNames, model, input.reportRows(1));
+        TaskReport testReport = input.test() == null ? null
+                : ModelOutputs.report(task, outputNames, model, input.reportRows(2));
+        if (input.test() != null) {
+            requireFinite(Trainer.evaluate(session, input.test()), "test");
         }
 
         ExportOptions.Builder export = ExportOptions.builder().output(kind).classLabels(outputNames)
-                .featureNames(labeled.featureNames()).targetOpset(opset)
+                .featureNames(input.featureNames()).targetOpset(opset)
                 .docString("Trained by edgetrain on " + source.shortName() + ": " + spec)
-                .metadata(summary(source, all, train, test, task, config, loss, trainReport, testReport));
+                .metadata(summary(source, input, task, config, loss, trainReport, testReport))
+                .metadata(validationSummary(input, stopping, validationReport, history));
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
         }
@@ -210,9 +250,9 @@ final class TrainCommand implements Callable<Integer> {
         double maxDiff = Double.NaN;
         int verifiedRows = 0;
         if (!noVerify) {
-            maxDiff = test != null ? ExportCheck.againstOnnxRuntime(console, model, kind, modelFile, null, test, testInput, "test")
-                    : ExportCheck.againstOnnxRuntime(console, model, kind, modelFile, null, train, trainInput, "training");
-            verifiedRows = test != null ? test.rows() : train.rows();
+            maxDiff = ExportCheck.againstOnnxRuntime(console, model, kind, modelFile, null, input.checkRaw(),
+                    input.checkInput(), input.checkWhich());
+            verifiedRows = input.checkRaw().rows();
         }
         if (plot != null) {
             CurvePlot.write(plot, history, "edgetrain " + spec + " on " + source.shortName());
@@ -230,7 +270,10 @@ final class TrainCommand implements Callable<Integer> {
             doc.put("train_accuracy", trainReport.score());
             doc.put("test_accuracy", testReport == null ? null : testReport.score());
         }
+        doc.put("streamed", input.streamed());
         doc.put("train_metrics", trainReport.toJson());
+        doc.put("validation_metrics", validationReport == null ? null : validationReport.toJson());
+        doc.put("best_epoch", stopping == null || !stopping.hasBest() ? null : stopping.bestEpoch());
         doc.put("test_metrics", testReport == null ? null : testReport.toJson());
         doc.put("onnxruntime_max_abs_difference", Double.isNaN(maxDiff) ? null : maxDiff);
         doc.put("verified_rows", verifiedRows);
@@ -251,20 +294,39 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && checkpoint == null) {
             throw new CliException("--resume needs --checkpoint FILE");
         }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new CliException("--validation-fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (patience < 0) {
+            throw new CliException("--patience must be >= 0 epochs, got " + patience);
+        }
+        if (patience > 0 && validationFraction == 0) {
+            throw new CliException("--patience stops on the validation loss: give --validation-fraction F too");
+        }
         architecture.widths();
     }
 
+    /** Where a streamed run's row cache goes: {@code --cache-dir}, else the system's temporary directory. */
+    private File cacheDir() {
+        File dir = cacheDir != null ? cacheDir : new File(System.getProperty("java.io.tmpdir"));
+        if (!dir.isDirectory()) {
+            throw new CliException("--cache-dir " + dir + ": not a directory");
+        }
+        CliException.requireWritableLocation(new File(dir, "edgetrain-rows.cache"), "--cache-dir");
+        return dir;
+    }
+
     /** {@code 10 classes}, {@code binary (no/yes)}, {@code 3 labels}, {@code 2 targets}. */
-    static String describeOutputs(Task task, LabeledData data) {
+    static String describeOutputs(Task task, int outputs, String[] names) {
         switch (task) {
             case CLASSIFY:
-                return data.outputs() + " classes";
+                return outputs + " classes";
             case BINARY:
-                return "binary (" + String.join("/", data.outputNames()) + ")";
+                return "binary (" + String.join("/", names) + ")";
             case MULTILABEL:
-                return data.outputs() + " labels";
+                return outputs + " labels";
             default:
-                return data.outputs() + (data.outputs() == 1 ? " target" : " targets");
+                return outputs + (outputs == 1 ? " target" : " targets");
         }
     }
 
@@ -296,41 +358,19 @@ final class TrainCommand implements Callable<Integer> {
     /** What must not change between an interrupted run and its resumption (the optimizer is checked separately). */
     private String settings() {
         return "label=" + label + " " + architecture.settings() + " " + lossOptions.settings() + " batch="
-                + batchSize + " seed=" + seed + " test=" + testFraction + " standardize=" + !noStandardize;
-    }
-
-    /** A checksum of the data (features, labels or targets, names), so a checkpoint is not resumed on other data. */
-    static String fingerprint(Dataset data) {
-        CRC32 crc = new CRC32();
-        int outputs = data.hasLabels() ? data.labels().length : data.targets().length;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (data.features().length + outputs));
-        for (float v : data.features()) {
-            b.putFloat(v);
-        }
-        if (data.hasLabels()) {
-            for (int y : data.labels()) {
-                b.putInt(y);
-            }
-        } else {
-            for (float t : data.targets()) {
-                b.putFloat(t);
-            }
-        }
-        crc.update(b.array());
-        String[] names = data.hasLabels() ? data.classNames() : data.targetNames();
-        crc.update(String.join("\u0000", names == null ? new String[0] : names)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return data.rows() + "x" + data.featureCount() + ":" + Long.toHexString(crc.getValue());
+                + batchSize + " seed=" + seed + " test=" + testFraction + " validation=" + validationFraction
+                + " patience=" + patience + " standardize=" + !noStandardize;
     }
 
     /** The training summary stored in the model's metadata: deterministic, so a rerun gives the same bytes. */
-    private Map<String, String> summary(DataSource source, Dataset all, Dataset train, Dataset test,
-                                        Task task, OptimizerConfig config, Loss loss, TaskReport trainReport,
-                                        TaskReport testReport) {
+    private Map<String, String> summary(DataSource source, TrainingInput input, Task task, OptimizerConfig config,
+                                        Loss loss, TaskReport trainReport, TaskReport testReport) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("training.data", source.shortName());
-        m.put("training.data_fingerprint", fingerprint(all));
-        m.put("training.rows", train.rows() + " train, " + (test == null ? 0 : test.rows()) + " test");
+        m.put("training.data_fingerprint", input.fingerprint());
+        m.put("training.rows", input.trainRows() + " train, "
+                + (input.validation() == null ? "" : input.validationRows() + " validation, ") + input.testRows()
+                + " test");
         m.put("training.epochs", String.valueOf(epochs));
         m.put("training.batch_size", String.valueOf(batchSize));
         m.put("training.optimizer", config.toString());
@@ -347,6 +387,31 @@ final class TrainCommand implements Callable<Integer> {
             m.put("training.train_metrics", trainReport.headline());
             if (testReport != null) {
                 m.put("training.test_metrics", testReport.headline());
+            }
+        }
+        return m;
+    }
+
+    /** The validation split and early stopping, in the model's metadata (nothing without a validation split). */
+    private Map<String, String> validationSummary(TrainingInput input, EarlyStopping stopping, TaskReport report,
+                                                  TrainingHistory history) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (input.validation() == null) {
+            return m;
+        }
+        m.put("training.validation_fraction", String.valueOf(validationFraction));
+        m.put("training.validation_metrics", report.headline());
+        List<TrainingHistory.Epoch> epochs = history.epochs();
+        if (!epochs.isEmpty()) {
+            m.put("training.validation_loss", String.format(Locale.ROOT, "%.6f",
+                    epochs.get(epochs.size() - 1).validationLoss));
+        }
+        if (stopping != null) {
+            m.put("training.patience", String.valueOf(patience));
+            m.put("training.epochs_run", String.valueOf(epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch));
+            if (stopping.hasBest()) {
+                m.put("training.best_epoch", String.valueOf(stopping.bestEpoch()));
+                m.put("training.best_validation_loss", String.format(Locale.ROOT, "%.6f", stopping.bestLoss()));
             }
         }
         return m;

@@ -3,13 +3,16 @@ package dev.edgetrain.cli;
 import dev.edgetrain.cli.report.TrainingHistory;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
-import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.BatchSource;
+import dev.edgetrain.runtime.train.EarlyStopping;
 import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Trainer;
 import dev.edgetrain.runtime.train.TrainingListener;
 import java.io.File;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -17,32 +20,66 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Runs a trainer up to a number of epochs: a progress bar on an interactive terminal, one summary line per
- * epoch, the held-out evaluation after each epoch, and a checkpoint after each epoch when asked.
+ * epoch, the validation and test evaluations after each epoch, early stopping on the validation loss, and a
+ * checkpoint after each epoch when asked (with the early stopping's best epoch, so a resumed run stops and restores
+ * exactly as an uninterrupted one).
  */
 final class TrainingLoop {
+    /** Checkpoint entries of the early stopping. */
+    static final String BEST_PARAMETERS = "early_stopping.best_parameters";
+    static final String BEST_STATE = "early_stopping.state";
+
     private final Console console;
     private final Trainer trainer;
-    private final Dataset test;
+    private final BatchSource validation;
+    private final BatchSource test;
     private final int epochs;
+    /** Epochs without a better validation loss before stopping; 0: never stop early. */
+    private final int patience;
     private final File checkpoint;
     private final Map<String, String> checkpointMetadata;
     private final Map<String, float[]> checkpointArrays;
+    private EarlyStopping stopping;
 
-    TrainingLoop(Console console, Trainer trainer, Dataset test, int epochs, File checkpoint,
-                 Map<String, String> checkpointMetadata, Map<String, float[]> checkpointArrays) {
+    TrainingLoop(Console console, Trainer trainer, BatchSource validation, BatchSource test, int epochs, int patience,
+                 File checkpoint, Map<String, String> checkpointMetadata, Map<String, float[]> checkpointArrays) {
         this.console = console;
         this.trainer = trainer;
+        this.validation = validation;
         this.test = test;
         this.epochs = epochs;
+        this.patience = patience;
         this.checkpoint = checkpoint;
         this.checkpointMetadata = checkpointMetadata;
         this.checkpointArrays = checkpointArrays;
     }
 
+    /** The early stopping of a run with {@code --patience}, after {@link #run}; null without. */
+    EarlyStopping stopping() {
+        return stopping;
+    }
+
+    /** Takes the early stopping's state from a checkpoint (written by this loop), before {@link #run}. */
+    void resumeStopping(Checkpoint saved) {
+        if (patience == 0) {
+            return;
+        }
+        stopping = new EarlyStopping(trainer.session().network(), patience);
+        float[] best = saved.array(BEST_PARAMETERS);
+        String state = saved.metadata().get(BEST_STATE);
+        if (best != null && state != null) {
+            String[] parts = state.split(" ");
+            stopping.resume(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]), Integer.parseInt(parts[2]), best);
+        }
+    }
+
     TrainingHistory run() throws IOException {
         TrainingHistory history = new TrainingHistory();
+        if (patience > 0 && stopping == null) {
+            stopping = new EarlyStopping(trainer.session().network(), patience);
+        }
         int remaining = epochs - trainer.epochsDone();
-        if (remaining <= 0) {
+        if (remaining <= 0 || (stopping != null && stopping.shouldStop())) {
             return history;
         }
         boolean bar = console.human() && System.console() != null;
@@ -69,8 +106,8 @@ final class TrainingLoop {
                 public void onEpoch(int epoch, float loss, float accuracy) {
                     if (progress != null) {
                         progress.setExtraMessage(Float.isNaN(accuracy)
-                                ? String.format(java.util.Locale.ROOT, " epoch %d loss %.4f", epoch + 1, loss)
-                                : String.format(java.util.Locale.ROOT, " epoch %d loss %.4f acc %.1f%%", epoch + 1, loss,
+                                ? String.format(Locale.ROOT, " epoch %d loss %.4f", epoch + 1, loss)
+                                : String.format(Locale.ROOT, " epoch %d loss %.4f acc %.1f%%", epoch + 1, loss,
                                 100 * accuracy));
                     }
                 }
@@ -80,22 +117,28 @@ final class TrainingLoop {
                 trainer.runEpoch(listener);
                 int epoch = trainer.epochsDone();
                 double seconds = (System.nanoTime() - start) / 1e9;
+                Evaluation val = validation == null ? null : Trainer.evaluate(trainer.session(), validation);
                 Evaluation eval = test == null ? null : Trainer.evaluate(trainer.session(), test);
+                boolean best = stopping != null && stopping.record(epoch, val.loss());
                 history.add(new TrainingHistory.Epoch(epoch, trainer.lastLoss(), trainer.lastAccuracy(),
+                        val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
-                String line = String.format(java.util.Locale.ROOT, "epoch %3d/%d  loss %.4f%s%s  (%.2f s)",
+                String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f%s%s%s%s  (%.2f s)",
                         epoch, epochs, trainer.lastLoss(), Float.isNaN(trainer.lastAccuracy()) ? ""
-                                : String.format(java.util.Locale.ROOT, "  train %.2f%%", 100 * trainer.lastAccuracy()),
-                        eval == null ? "" : Double.isNaN(eval.accuracy())
-                                ? String.format(java.util.Locale.ROOT, "  test loss %.4f", eval.loss())
-                                : String.format(java.util.Locale.ROOT, "  test %.2f%%", 100 * eval.accuracy()),
-                        seconds);
+                                : String.format(Locale.ROOT, "  train %.2f%%", 100 * trainer.lastAccuracy()),
+                        held("validation", val), held("test", eval), best ? "  (best)" : "", seconds);
                 if (progress != null) {
                     System.err.print("\r");
                 }
                 console.line(line);
                 if (checkpoint != null) {
-                    Checkpoint.capture(trainer, checkpointMetadata, checkpointArrays).write(checkpoint);
+                    Checkpoint.capture(trainer, withStopping(checkpointMetadata), withBest(checkpointArrays))
+                            .write(checkpoint);
+                }
+                if (stopping != null && stopping.shouldStop()) {
+                    console.line("stopping early: no better validation loss for %d epochs; the best was epoch %d "
+                            + "(validation loss %.4f)", patience, stopping.bestEpoch(), stopping.bestLoss());
+                    break;
                 }
             }
         } finally {
@@ -104,5 +147,32 @@ final class TrainingLoop {
             }
         }
         return history;
+    }
+
+    /** {@code   validation 96.20%} for a classifier, {@code   validation loss 0.0312} for a regressor. */
+    private static String held(String name, Evaluation e) {
+        if (e == null) {
+            return "";
+        }
+        return Double.isNaN(e.accuracy()) ? String.format(Locale.ROOT, "  %s loss %.4f", name, e.loss())
+                : String.format(Locale.ROOT, "  %s %.2f%%", name, 100 * e.accuracy());
+    }
+
+    private Map<String, String> withStopping(Map<String, String> metadata) {
+        if (stopping == null || !stopping.hasBest()) {
+            return metadata;
+        }
+        Map<String, String> m = new TreeMap<>(metadata == null ? Map.of() : metadata);
+        m.put(BEST_STATE, stopping.bestEpoch() + " " + stopping.bestLoss() + " " + stopping.epochsSinceBest());
+        return m;
+    }
+
+    private Map<String, float[]> withBest(Map<String, float[]> arrays) {
+        if (stopping == null || !stopping.hasBest()) {
+            return arrays;
+        }
+        Map<String, float[]> m = new TreeMap<>(arrays == null ? Map.of() : arrays);
+        m.put(BEST_PARAMETERS, stopping.bestParameters());
+        return m;
     }
 }

@@ -1,12 +1,12 @@
 package dev.edgetrain.cli;
 
-import dev.edgetrain.cli.data.CsvTable;
-import dev.edgetrain.cli.data.LabeledData;
+import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.referee.OnnxRuntimeReferee;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.data.Table;
 import dev.edgetrain.runtime.Rng;
 import java.io.File;
 import java.util.LinkedHashMap;
@@ -43,6 +43,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--tolerance", paramLabel = "T", description = "Largest allowed difference (default: 1e-5).")
     double tolerance = TOLERANCE;
 
+    @Option(names = "--delimiter", paramLabel = "C",
+            description = "The CSV's delimiter: , ; | or tab (default: tab for .tsv files, else comma).")
+    String delimiter;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -57,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
         String what;
         if (data != null) {
             DataSource source = DataSource.resolve(data);
-            LabeledData input = m.rows(source, label, false);
+            Table input = m.rows(new Reading(source, delimiter, console), label, false);
             x = input.features();
             n = input.rows();
             what = n + " rows of " + source.name();

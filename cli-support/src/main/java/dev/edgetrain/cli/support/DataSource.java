@@ -58,6 +58,20 @@ public final class DataSource {
         return file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? file.substring(0, file.length() - 4) : file;
     }
 
+    /** The file, or null for a shipped set. */
+    public java.io.File file() {
+        return path == null ? null : path.toFile();
+    }
+
+    /** The file's size in bytes, or -1 for a shipped set (small, inside the jar). */
+    public long bytes() {
+        try {
+            return path == null ? -1 : Files.size(path);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     public InputStream open() throws IOException {
         if (path != null) {
             return Files.newInputStream(path);

@@ -42,7 +42,15 @@ public final class TaskReport {
      * @param data        the rows with their labels or targets
      */
     public static TaskReport of(Task task, String[] outputNames, float[] outputs, Dataset data) {
-        int rows = data.rows();
+        return of(task, outputNames, outputs, data.labels(), data.targets(), data.rows(), data.targetWidth());
+    }
+
+    /**
+     * As {@link #of(Task, String[], float[], Dataset)}, from the rows' class indices {@code labels [rows]} (classify,
+     * binary) or targets {@code [rows][width]} (binary as 0/1 probabilities, multilabel, regress).
+     */
+    public static TaskReport of(Task task, String[] outputNames, float[] outputs, int[] labels, float[] targets,
+                                int rows, int width) {
         switch (task) {
             case CLASSIFY: {
                 int classes = outputNames.length;
@@ -56,25 +64,25 @@ public final class TaskReport {
                     }
                     predicted[r] = best;
                 }
-                return new TaskReport(task, outputNames, new ClassificationReport(outputNames, data.labels(), predicted),
+                return new TaskReport(task, outputNames, new ClassificationReport(outputNames, labels, predicted),
                         null, null, null);
             }
             case BINARY: {
-                int[] labels = data.labels();
-                if (labels == null) {
-                    labels = new int[rows];
+                int[] classes = labels;
+                if (classes == null) {
+                    classes = new int[rows];
                     for (int r = 0; r < rows; r++) {
-                        labels[r] = data.targets()[r] >= 0.5f ? 1 : 0;
+                        classes[r] = targets[r] >= 0.5f ? 1 : 0;
                     }
                 }
-                return new TaskReport(task, outputNames, null, BinaryMetrics.of(outputs, labels, rows), null, null);
+                return new TaskReport(task, outputNames, null, BinaryMetrics.of(outputs, classes, rows), null, null);
             }
             case MULTILABEL:
-                return new TaskReport(task, outputNames, null, null,
-                        MultilabelMetrics.of(outputs, data.targets(), rows, data.targetWidth()), null);
+                return new TaskReport(task, outputNames, null, null, MultilabelMetrics.of(outputs, targets, rows, width),
+                        null);
             default:
                 return new TaskReport(task, outputNames, null, null, null,
-                        RegressionMetrics.of(outputs, data.targets(), rows, data.targetWidth()));
+                        RegressionMetrics.of(outputs, targets, rows, width));
         }
     }
 

@@ -5,18 +5,27 @@ import java.util.List;
 
 /** Per-epoch figures of a training run, for the summary lines, the plot and the JSON report. */
 public final class TrainingHistory {
-    /** One epoch's figures; test accuracy is NaN when there is no test set. */
+    /** One epoch's figures; a validation or test figure is NaN when there is no such set (accuracy: or no classes). */
     public static final class Epoch {
         public final int epoch;
         public final double trainLoss;
         public final double trainAccuracy;
+        public final double validationLoss;
+        public final double validationAccuracy;
         public final double testLoss;
         public final double testAccuracy;
 
         public Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy) {
+            this(epoch, trainLoss, trainAccuracy, Double.NaN, Double.NaN, testLoss, testAccuracy);
+        }
+
+        public Epoch(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+                     double validationAccuracy, double testLoss, double testAccuracy) {
             this.epoch = epoch;
             this.trainLoss = trainLoss;
             this.trainAccuracy = trainAccuracy;
+            this.validationLoss = validationLoss;
+            this.validationAccuracy = validationAccuracy;
             this.testLoss = testLoss;
             this.testAccuracy = testAccuracy;
         }
@@ -39,7 +48,9 @@ public final class TrainingHistory {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("epoch", e.epoch);
             m.put("train_loss", e.trainLoss);
-            m.put("train_accuracy", e.trainAccuracy);
+            m.put("train_accuracy", Double.isNaN(e.trainAccuracy) ? null : e.trainAccuracy);
+            m.put("validation_loss", Double.isNaN(e.validationLoss) ? null : e.validationLoss);
+            m.put("validation_accuracy", Double.isNaN(e.validationAccuracy) ? null : e.validationAccuracy);
             m.put("test_loss", Double.isNaN(e.testLoss) ? null : e.testLoss);
             m.put("test_accuracy", Double.isNaN(e.testAccuracy) ? null : e.testAccuracy);
             list.add(m);

@@ -1,9 +1,10 @@
-package dev.edgetrain.cli;
+package dev.edgetrain.cli.data;
 
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
+import dev.edgetrain.runtime.train.BatchSource;
 import dev.edgetrain.runtime.train.Dataset;
 
 /**
@@ -13,7 +14,7 @@ import dev.edgetrain.runtime.train.Dataset;
  * one, else into its weight rows and bias. Possible only when the output layer is linear (identity activation)
  * and has a bias or a layer norm to hold the mean.
  */
-final class TargetScaling {
+public final class TargetScaling {
     private final float[] mean;
     private final float[] std;
 
@@ -23,38 +24,57 @@ final class TargetScaling {
     }
 
     /** Whether {@code spec}'s output layer can take the folded scaling back. */
-    static boolean applies(NetworkSpec spec) {
+    public static boolean applies(NetworkSpec spec) {
         return spec.outputLayer().activation().equals(Activation.IDENTITY)
                 && (spec.outputLayer().bias() || spec.outputLayer().layerNorm());
     }
 
-    /** Mean and (population) standard deviation of each target of {@code train}; a constant target gets std 1. */
-    static TargetScaling fit(Dataset train) {
+    /**
+     * Mean and (population) standard deviation of each target of the rows of {@code train} (in stored order, two
+     * passes, in double); a constant target gets std 1.
+     */
+    public static TargetScaling fit(BatchSource train) {
         int w = train.targetWidth();
-        int rows = train.rows();
-        float[] t = train.targets();
+        int f = train.featureCount();
+        int chunk = 256;
+        float[] x = new float[chunk * f];
+        float[] t = new float[chunk * w];
+        double[] sum = new double[w];
+        long rows = 0;
+        train.startEpoch(null);
+        for (int n; (n = train.nextBatch(x, null, t, chunk)) > 0; rows += n) {
+            for (int r = 0; r < n; r++) {
+                for (int k = 0; k < w; k++) {
+                    sum[k] += t[r * w + k];
+                }
+            }
+        }
+        double[] mu = new double[w];
+        for (int k = 0; k < w; k++) {
+            mu[k] = sum[k] / rows;
+        }
+        double[] sq = new double[w];
+        train.startEpoch(null);
+        for (int n; (n = train.nextBatch(x, null, t, chunk)) > 0; ) {
+            for (int r = 0; r < n; r++) {
+                for (int k = 0; k < w; k++) {
+                    double d = t[r * w + k] - mu[k];
+                    sq[k] += d * d;
+                }
+            }
+        }
         float[] mean = new float[w];
         float[] std = new float[w];
         for (int k = 0; k < w; k++) {
-            double sum = 0;
-            for (int r = 0; r < rows; r++) {
-                sum += t[r * w + k];
-            }
-            double mu = sum / rows;
-            double sq = 0;
-            for (int r = 0; r < rows; r++) {
-                double d = t[r * w + k] - mu;
-                sq += d * d;
-            }
-            mean[k] = (float) mu;
-            float s = (float) Math.sqrt(sq / rows);
+            mean[k] = (float) mu[k];
+            float s = (float) Math.sqrt(sq[k] / rows);
             std[k] = s > 1e-12f ? s : 1f;
         }
         return new TargetScaling(mean, std);
     }
 
     /** A copy of {@code data} with standardised targets. */
-    Dataset apply(Dataset data) {
+    public Dataset apply(Dataset data) {
         int w = mean.length;
         float[] t = data.targets().clone();
         for (int i = 0; i < t.length; i++) {
@@ -64,7 +84,7 @@ final class TargetScaling {
     }
 
     /** A copy of {@code network} whose outputs are in the targets' own units: {@code std·y + mean}. */
-    Network fold(Network network) {
+    public Network fold(Network network) {
         NetworkSpec spec = network.spec();
         ParameterLayout layout = network.layout();
         int last = spec.layerCount() - 1;
@@ -84,11 +104,11 @@ final class TargetScaling {
         return Network.fromParameters(spec, p);
     }
 
-    float[] mean() {
+    public float[] mean() {
         return mean.clone();
     }
 
-    float[] std() {
+    public float[] std() {
         return std.clone();
     }
 }
