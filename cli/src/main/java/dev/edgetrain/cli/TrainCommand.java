@@ -190,6 +190,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingLoop loop = new TrainingLoop(console, trainer, input.validation(), input.test(), epochs, patience,
                 checkpoint, runIdentity, arrays);
+        if (input.streamed()) {
+            loop.streamingFrom(input.cache());
+        }
         if (resume) {
             Checkpoint saved = Checkpoint.read(checkpoint);
             for (Map.Entry<String, String> e : runIdentity.entrySet()) {
@@ -209,8 +212,10 @@ final class TrainCommand implements Callable<Integer> {
                 input.validation() == null ? "" : ", " + input.validationRows() + " validation", input.testRows(),
                 input.featureCount(), describeOutputs(task, input.outputs(), outputNames), loss, config);
         long start = System.nanoTime();
-        CommandLines.working("training " + spec + " (" + network.parameterCount() + " parameters, batch " + batchSize
-                + ")");
+        CommandLines.working(String.format(Locale.ROOT, "training %s (%,d parameters, batch %d) on %,d rows x %d "
+                + "features (%.0f MB as floats%s)", spec, network.parameterCount(), batchSize, input.rows(),
+                input.featureCount(), input.rows() * (double) input.featureCount() * 4 / 1e6,
+                input.streamed() ? ", streamed from disk" : ", in memory"));
         TrainingHistory history = loop.run();
         CommandLines.working(null);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -2,6 +2,7 @@ package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.report.TrainingHistory;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.data.RowCache;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.train.BatchSource;
 import dev.edgetrain.runtime.train.EarlyStopping;
@@ -10,6 +11,8 @@ import dev.edgetrain.runtime.train.Trainer;
 import dev.edgetrain.runtime.train.TrainingListener;
 import java.io.File;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +43,8 @@ final class TrainingLoop {
     private final Map<String, String> checkpointMetadata;
     private final Map<String, float[]> checkpointArrays;
     private EarlyStopping stopping;
+    /** The row cache of a streamed run, whose reads the progress bar shows in MB/s; null in memory. */
+    private RowCache disk;
 
     TrainingLoop(Console console, Trainer trainer, BatchSource validation, BatchSource test, int epochs, int patience,
                  File checkpoint, Map<String, String> checkpointMetadata, Map<String, float[]> checkpointArrays) {
@@ -52,6 +57,11 @@ final class TrainingLoop {
         this.checkpoint = checkpoint;
         this.checkpointMetadata = checkpointMetadata;
         this.checkpointArrays = checkpointArrays;
+    }
+
+    /** Shows, on the progress bar, how fast the batches come from {@code cache}. */
+    void streamingFrom(RowCache cache) {
+        this.disk = cache;
     }
 
     /** The early stopping of a run with {@code --patience}, after {@link #run}; null without. */
@@ -83,17 +93,42 @@ final class TrainingLoop {
             return history;
         }
         boolean bar = console.human() && System.console() != null;
+        int rowsPerEpoch = trainer.rowsPerEpoch();
+        int batchSize = trainer.batchSize();
         ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName("training")
-                .setInitialMax((long) remaining * trainer.batchesPerEpoch())
+                .setInitialMax((long) remaining * rowsPerEpoch).setUnit(" rows", 1)
+                .showSpeed(new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .setUpdateIntervalMillis(200).continuousUpdate().build() : null;
         try {
             TrainingListener listener = new TrainingListener() {
+                /** The last epoch's summary, and when and how far the disk read rate was last measured. */
+                private String epochSummary = "";
+                private long lastNanos = System.nanoTime();
+                private long lastBytes = disk == null ? 0 : disk.bytesRead();
+
                 @Override
                 public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
-                    if (progress != null) {
-                        progress.step();
+                    if (progress == null) {
+                        return;
                     }
+                    progress.stepBy(Math.min(batchSize, rowsPerEpoch - (long) batchIndex * batchSize));
+                    long now = System.nanoTime();
+                    if (disk != null && now - lastNanos > 500_000_000L) {
+                        progress.setExtraMessage(epochSummary + diskRate(now));
+                    }
+                }
+
+                /** The row cache's read rate since the last call, or "" in memory. */
+                private String diskRate(long now) {
+                    if (disk == null) {
+                        return "";
+                    }
+                    long bytes = disk.bytesRead();
+                    double mbPerSecond = (bytes - lastBytes) / 1e6 / Math.max(1e-3, (now - lastNanos) / 1e9);
+                    lastNanos = now;
+                    lastBytes = bytes;
+                    return String.format(Locale.ROOT, "  %.0f MB/s from the row cache", mbPerSecond);
                 }
 
                 @Override
@@ -105,10 +140,11 @@ final class TrainingLoop {
                 @Override
                 public void onEpoch(int epoch, float loss, float accuracy) {
                     if (progress != null) {
-                        progress.setExtraMessage(Float.isNaN(accuracy)
+                        epochSummary = Float.isNaN(accuracy)
                                 ? String.format(Locale.ROOT, " epoch %d loss %.4f", epoch + 1, loss)
                                 : String.format(Locale.ROOT, " epoch %d loss %.4f acc %.1f%%", epoch + 1, loss,
-                                100 * accuracy));
+                                100 * accuracy);
+                        progress.setExtraMessage(epochSummary + diskRate(System.nanoTime()));
                     }
                 }
             };

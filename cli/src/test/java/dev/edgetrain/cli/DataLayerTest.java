@@ -179,6 +179,50 @@ class DataLayerTest {
         assertFalse(model.exists());
     }
 
+    /**
+     * Progress (rows and MB/s) while reading and while streaming, on a terminal only: the same run under
+     * {@code script}, which gives it a pseudo-terminal, and through pipes.
+     */
+    @Test
+    void progressIsShownOnATerminalAndOnlyThere() throws Exception {
+        Random r = new Random(5);
+        StringBuilder csv = new StringBuilder();
+        for (int j = 0; j < 20; j++) {
+            csv.append('f').append(j).append(',');
+        }
+        csv.append("label\n");
+        for (int i = 0; i < 60_000; i++) {
+            for (int j = 0; j < 20; j++) {
+                csv.append(String.format(Locale.ROOT, "%.5f,", r.nextGaussian()));
+            }
+            csv.append(i % 2).append('\n');
+        }
+        File big = write("progress.csv", csv.toString());
+        assertTrue(big.length() > 9L << 20, "above the size that gets a reading bar: " + big.length());
+        String command = String.join(" ", quoted(new File(System.getProperty("java.home"), "bin/java").getPath()),
+                "-cp", quoted(System.getProperty("java.class.path")), Edgetrain.class.getName(), "train", "--data",
+                quoted(big.getPath()), "--epochs", "1", "--stream", "--cache-dir", quoted(dir.getPath()), "--out",
+                quoted(new File(dir, "progress.onnx").getPath()));
+        Process terminal = new ProcessBuilder("script", "-qec", "stty cols 200; " + command, "/dev/null")
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true).start();
+        String shown = new String(terminal.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(terminal.waitFor(120, TimeUnit.SECONDS) && terminal.exitValue() == 0, shown);
+        assertTrue(shown.matches("(?s).*reading +\\d+% .* MB .*60,000 rows, \\d+ MB/s.*"), "a reading bar: " + shown);
+        assertTrue(shown.matches("(?s).*training +\\d+% .* rows .* rows/s .*MB/s from the row cache.*"),
+                "a training bar: " + shown);
+
+        Process piped = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String logged = new String(piped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(piped.waitFor(120, TimeUnit.SECONDS) && piped.exitValue() == 0, logged);
+        assertTrue(logged.contains("epoch   1/1"), logged);
+        assertFalse(logged.contains("\r") || logged.contains("MB/s") || logged.contains("rows/s"),
+                "no bar without a terminal: " + logged);
+    }
+
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] c = new String[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);

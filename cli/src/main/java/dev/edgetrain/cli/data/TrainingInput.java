@@ -16,6 +16,7 @@ import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -46,7 +47,6 @@ public final class TrainingInput implements AutoCloseable {
     private final String[] outputNames;
     private final int outputs;
     private final String fingerprint;
-    private final boolean streamed;
     private final Standardizer standardizer;
     private final TargetScaling targetScaling;
     private final int[] counts = new int[3];
@@ -69,7 +69,6 @@ public final class TrainingInput implements AutoCloseable {
         this.outputNames = b.outputNames;
         this.outputs = b.outputs;
         this.fingerprint = b.fingerprint;
-        this.streamed = b.cache != null;
         this.standardizer = b.standardizer;
         this.targetScaling = b.targetScaling;
         System.arraycopy(b.counts, 0, counts, 0, 3);
@@ -335,7 +334,12 @@ public final class TrainingInput implements AutoCloseable {
     }
 
     public boolean streamed() {
-        return streamed;
+        return cache != null;
+    }
+
+    /** The row cache a streamed run reads its batches from; null in memory. */
+    public RowCache cache() {
+        return cache;
     }
 
     public Standardizer standardizer() {
@@ -398,7 +402,7 @@ public final class TrainingInput implements AutoCloseable {
     public void close() throws IOException {
         if (cache != null) {
             cache.close();
-            java.nio.file.Files.deleteIfExists(cache.file());
+            Files.deleteIfExists(cache.file());
         }
     }
 

@@ -105,6 +105,11 @@ public final class Trainer {
         return recoveries;
     }
 
+    /** Rows per epoch: the source's. */
+    public int rowsPerEpoch() {
+        return source.rows();
+    }
+
     /** Mini-batches per epoch (the last one may be smaller). */
     public int batchesPerEpoch() {
         return (int) (((long) source.rows() + batchSize - 1) / batchSize);
