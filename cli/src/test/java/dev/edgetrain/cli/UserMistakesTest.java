@@ -90,7 +90,8 @@ class UserMistakesTest {
 
     /**
      * An output that cannot be written is found before any work: the message names the option, the path and the
-     * directory, and nothing is trained (no epoch line, nothing on stdout).
+     * directory, and nothing is trained (no epoch line, nothing on stdout). The directory is one of ours made
+     * read-only (chmod, or chattr +i for root); where neither takes, /proc, which takes no new files from anyone.
      */
     @Test
     void unwritableOutputsAreFoundBeforeTheWorkStarts() throws Exception {
@@ -98,10 +99,12 @@ class UserMistakesTest {
         assertTrue(locked.mkdir());
         lock(locked, true);
         try {
-            org.junit.jupiter.api.Assumptions.assumeFalse(canCreate(new File(locked, "probe")),
-                    "cannot make a directory unwritable here (neither chmod nor chattr +i took)");
+            if (canCreate(new File(locked, "probe"))) {
+                locked = new File("/proc");
+                assertTrue(locked.isDirectory() && !canCreate(new File(locked, "probe")), "no unwritable directory");
+            }
             String err = mistake(args("train", "--data", "digits", "--epochs", "30", "--out",
-                    new File(locked, "m.onnx").getPath()), "--out", "locked/m.onnx", "cannot write in directory");
+                    new File(locked, "m.onnx").getPath()), "--out", "m.onnx", "cannot write in directory");
             assertTrue(err.contains(locked.getPath()), err);
             mistake(args("train", "--data", "iris", "--plot", new File(locked, "c.png").getPath()), "--plot",
                     "cannot write in directory");
@@ -112,8 +115,12 @@ class UserMistakesTest {
             mistake(args("finetune", "--model", model.getPath(), "--data", "iris", "--out",
                     new File(locked, "f.onnx").getPath()), "--out", "cannot write in directory");
         } finally {
-            lock(locked, false);
+            lock(new File(dir, "locked"), false);
         }
+        File aFile = new File(dir, "plain.txt");
+        assertTrue(aFile.createNewFile());
+        mistake(args("train", "--data", "iris", "--out", new File(aFile, "m.onnx").getPath()), "--out",
+                "plain.txt is a file, not a directory");
     }
 
     private static boolean canCreate(File f) {

@@ -1,5 +1,13 @@
 package dev.edgetrain.cli.support;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
 /**
  * A user mistake or a problem with the user's files: printed as one line, {@code edgetrain: <message>},
  * with exit code {@link CommandLines#EXIT_USER_ERROR}; never a stack trace.
@@ -19,30 +27,37 @@ public final class CliException extends RuntimeException {
      * Fails before any work when {@code file} (an output of {@code option}) cannot be written: no directory, a
      * directory of that name, a read-only file, or a directory where no file can be created.
      */
-    public static void requireWritableLocation(java.io.File file, String option) {
+    public static void requireWritableLocation(File file, String option) {
         if (file == null) {
             return;
         }
-        java.io.File dir = file.getAbsoluteFile().getParentFile();
-        if (dir == null || !dir.isDirectory()) {
+        File dir = file.getAbsoluteFile().getParentFile();
+        if (dir == null || !dir.exists()) {
             throw new CliException(option + " " + file + ": directory " + dir + " does not exist");
+        }
+        if (!dir.isDirectory()) {
+            throw new CliException(option + " " + file + ": " + dir + " is a file, not a directory");
         }
         if (file.isDirectory()) {
             throw new CliException(option + " " + file + ": is a directory, expected a file name");
         }
-        if (file.exists() && !java.nio.file.Files.isWritable(file.toPath())) {
+        if (file.exists() && !Files.isWritable(file.toPath())) {
             throw new CliException(option + " " + file + ": the file exists and is not writable");
         }
         // The file is written as a temporary file in the same directory, then renamed over the target
         // (AtomicFile): probe exactly that, before any work starts, so no result is lost at the end.
         try {
-            java.nio.file.Path probe = java.nio.file.Files.createTempFile(dir.toPath(), "." + file.getName() + ".",
-                    ".probe");
-            java.nio.file.Files.delete(probe);
-        } catch (java.nio.file.FileSystemException e) {
+            Path probe = Files.createTempFile(dir.toPath(), "." + file.getName() + ".", ".probe");
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw new CliException(option + " " + file + ": cannot write in directory " + dir + ": permission denied");
+        } catch (NoSuchFileException e) {
+            throw new CliException(option + " " + file + ": cannot write in directory " + dir
+                    + ": it takes no new files");
+        } catch (FileSystemException e) {
             throw new CliException(option + " " + file + ": cannot write in directory " + dir + ": "
-                    + (e.getReason() != null ? e.getReason() : "refused"));
-        } catch (java.io.IOException | SecurityException e) {
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+        } catch (IOException | SecurityException e) {
             throw new CliException(option + " " + file + ": cannot write in directory " + dir + ": " + e.getMessage());
         }
     }
