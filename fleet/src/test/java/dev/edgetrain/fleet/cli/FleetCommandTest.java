@@ -97,7 +97,38 @@ class FleetCommandTest {
         assertEquals(2, cell.exit(), cell.toString());
         String err = cell.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.contains("bad.csv, column 'pixel_0_0': 'zero' is not a number"), err);
-        assertFalse(err.contains("\tat "), err);
+        assertEquals("edgetrain score: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+                + "number", err);
+
+        Result training = run("fleet", "sgd", "--data", bad.getPath(), "--out", new File(dir, "x.onnx").getPath());
+        assertEquals(2, training.exit(), training.toString());
+        assertEquals("edgetrain sgd: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+                + "number", training.err().strip());
+    }
+
+    @Test
+    void outputsAreCheckedBeforeAnyWork() throws Exception {
+        File taken = new File(dir, "taken");
+        assertTrue(taken.mkdir());
+        Result scored = run("fleet", "score", "--model", model.getPath(), "--data", "/no/such.csv",
+                "--predictions", taken.getPath());
+        assertEquals(2, scored.exit(), scored.toString());
+        assertEquals("edgetrain score: error: --predictions " + taken.getPath() + ": already exists; expected a new "
+                + "directory (remove it, or choose another)", scored.err().strip());
+        Result nowhere = run("fleet", "fedavg", "--data", "/no/such.csv", "--out", "/no/such/dir/m.onnx");
+        assertEquals(2, nowhere.exit(), nowhere.toString());
+        assertEquals("edgetrain fedavg: error: --out /no/such/dir/m.onnx: directory /no/such/dir does not exist",
+                nowhere.err().strip(), "the output is checked before the data is even looked for");
+    }
+
+    @Test
+    void theFleetJarHasTheFleetCommandAndHelpOnly() {
+        Result help = run("--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().contains("Commands:\n  fleet "), help.out());
+        assertEquals(java.util.Set.of("fleet", "help"), FleetMain.commandLine().getSubcommands().keySet());
+        Result train = run("train", "--data", "digits");
+        assertEquals(2, train.exit(), train.toString());
+        assertTrue(train.err().startsWith("edgetrain: error: Unmatched arguments"), train.err());
     }
 }
