@@ -1,7 +1,6 @@
 package dev.edgetrain.fleet.score;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
@@ -48,31 +47,25 @@ final class CsvScoring extends Scoring {
     }
 
     @Override
-    ScoreCounts run(String directory, String format) {
+    ScoreCounts run(String directory, String format) throws IOException {
         final Configuration conf = sc.hadoopConfiguration();
-        final PredictionWriter.Spec spec = directory == null ? null
-                : new PredictionWriter.Spec(directory, format, severalFiles, labelled);
+        if (directory == null) {
+            return job(conf, null);
+        }
+        final PredictionWriter.Spec spec = new PredictionWriter.Spec(directory, format, severalFiles, labelled);
+        final Path dir = new Path(directory);
+        final FileSystem fs = dir.getFileSystem(conf);
+        if (fs.exists(dir) || !fs.mkdirs(dir)) {
+            throw new FileAlreadyExistsException(directory + ": already exists; expected a new directory");
+        }
         try {
-            final Path dir = directory == null ? null : new Path(directory);
-            final FileSystem fs = dir == null ? null : dir.getFileSystem(conf);
-            if (dir != null && (fs.exists(dir) || !fs.mkdirs(dir))) {
-                throw new FileAlreadyExistsException(directory + ": already exists; expected a new directory");
-            }
-            try {
-                ScoreCounts counts = job(conf, spec);
-                if (dir != null) {
-                    fs.delete(new Path(dir, PredictionWriter.TEMPORARY), true);
-                    fs.create(new Path(dir, "_SUCCESS"), true).close();
-                }
-                return counts;
-            } catch (RuntimeException | Error e) {
-                if (dir != null) {
-                    fs.delete(dir, true); // no half-written predictions
-                }
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(directory + ": " + e.getMessage(), e);
+            ScoreCounts counts = job(conf, spec);
+            fs.delete(new Path(dir, PredictionWriter.TEMPORARY), true);
+            fs.create(new Path(dir, "_SUCCESS"), true).close();
+            return counts;
+        } catch (Throwable e) { // Spark's SparkException too, which is checked but undeclared
+            fs.delete(dir, true); // no half-written predictions
+            throw e;
         }
     }
 

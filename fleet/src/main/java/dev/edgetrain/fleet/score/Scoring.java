@@ -1,5 +1,7 @@
 package dev.edgetrain.fleet.score;
 
+import java.io.IOException;
+
 /**
  * A scoring job planned on the driver and not yet run: {@link #count()} runs it for the summary only,
  * {@link #write} also writes every row's prediction. Either way the input is read once, by one Spark job, and the
@@ -20,8 +22,12 @@ public abstract class Scoring {
         return partitions;
     }
 
-    /** Runs the job, counting only. */
-    public final ScoreSummary count() {
+    /**
+     * Runs the job, counting only.
+     *
+     * @throws IOException when a file cannot be read
+     */
+    public final ScoreSummary count() throws IOException {
         start();
         return run(null, null).summary(classNames);
     }
@@ -29,8 +35,10 @@ public abstract class Scoring {
     /**
      * Runs the job, writing the predictions to {@code directory}, which must not exist yet, as part files of
      * {@code format} {@code csv} (with a header row) or {@code parquet}.
+     *
+     * @throws IOException when a file cannot be read or written, or the directory exists
      */
-    public final ScoreSummary write(String directory, String format) {
+    public final ScoreSummary write(String directory, String format) throws IOException {
         if (directory == null || format == null) {
             throw new IllegalArgumentException("a directory and a format to write to, got " + directory + " and "
                     + format);
@@ -40,7 +48,7 @@ public abstract class Scoring {
     }
 
     /** Runs the job; writes the predictions when {@code directory} is not null. */
-    abstract ScoreCounts run(String directory, String format);
+    abstract ScoreCounts run(String directory, String format) throws IOException;
 
     private void start() {
         if (ran) {

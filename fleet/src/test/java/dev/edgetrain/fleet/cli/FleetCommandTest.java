@@ -2,7 +2,6 @@ package dev.edgetrain.fleet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetrain.fleet.Digits;
@@ -82,6 +81,16 @@ class FleetCommandTest {
         assertEquals(0, scored.exit(), scored.toString());
         assertTrue(scored.out().contains("1797 rows, accuracy"), scored.out());
         assertTrue(new File(dir, "scored/_SUCCESS").isFile());
+
+        File tsv = new File(dir, "digits.tsv");
+        Files.writeString(tsv.toPath(), Files.readString(Digits.CSV.toPath()).replace(',', '\t'));
+        Result tabs = run("fleet", "score", "--model", sgd.getPath(), "--data", tsv.getPath(), "--json");
+        assertEquals(0, tabs.exit(), tabs.toString());
+        assertTrue(tabs.out().contains("\"rows\": 1797"), "tab-separated by its name: " + tabs.out());
+        Result semicolons = run("fleet", "score", "--model", sgd.getPath(), "--data", tsv.getPath(), "--delimiter",
+                ";");
+        assertEquals(2, semicolons.exit(), semicolons.toString());
+        assertTrue(semicolons.err().contains("1 feature columns"), "--delimiter overrides the name: " + semicolons.err());
     }
 
     @Test

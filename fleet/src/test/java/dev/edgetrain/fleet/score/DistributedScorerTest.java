@@ -115,6 +115,9 @@ class DistributedScorerTest {
                 assertEquals(String.valueOf(digits.labels()[r]), String.valueOf(row.<Object>getAs("actual")), "row " + r);
                 assertEquals(outputs[r * 10 + expected[r]], ((Number) row.getAs("score")).floatValue(), 1e-6f);
             }
+            Scoring again = scorer.csv(Digits.CSV.getPath(), null, null, 3);
+            assertThrows(org.apache.hadoop.fs.FileAlreadyExistsException.class, () -> again.write(out.getPath(), "csv"));
+            assertTrue(new File(out, "_SUCCESS").isFile(), "an existing directory is left as it was");
         }
     }
 
@@ -273,7 +276,9 @@ class DistributedScorerTest {
         SparkSession spark = LocalSpark.session();
         try (DistributedScorer scorer = new DistributedScorer(spark, model)) {
             Scoring scoring = scorer.csv(bad.getPath(), null, null, 3);
-            Exception e = assertThrows(Exception.class, scoring::count);
+            File out = new File(dir, "bad-predictions");
+            Exception e = assertThrows(Exception.class, () -> scoring.write(out.getPath(), "csv"));
+            assertFalse(out.exists(), "no half-written predictions are left");
             Throwable cause = SparkFailures.unwrap(e);
             assertTrue(cause instanceof DataException, "typed: " + cause);
             assertEquals(bad.getPath() + ", line 1501, column 'pixel_0_5' (6): 'five' is not a number",
