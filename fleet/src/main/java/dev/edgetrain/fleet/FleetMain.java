@@ -1,12 +1,13 @@
 package dev.edgetrain.fleet;
 
-import dev.edgetrain.cli.Edgetrain;
+import dev.edgetrain.cli.support.CommandLines;
 import dev.edgetrain.fleet.cli.FleetCommand;
 import picocli.CommandLine;
 
 /**
- * The main class of {@code edgetrain-fleet.jar}: the {@code edgetrain} command line with a {@code fleet}
- * command added next to {@code train}, {@code predict} and the rest.
+ * The main class of {@code edgetrain-fleet.jar}: an {@code edgetrain} command line with the {@code fleet} command
+ * (and {@code help}) only; {@code ./edgetrain fleet …} sends its arguments here. Exit codes and one-line errors are
+ * {@link CommandLines}', as for the {@code edgetrain} command itself.
  * <pre>
  *   ./edgetrain fleet fedavg --rounds 20                                   (local[*])
  *   java -jar fleet/target/edgetrain-fleet.jar fleet sgd --master local[2]
@@ -14,9 +15,13 @@ import picocli.CommandLine;
  *       fleet/target/edgetrain-fleet.jar fleet score --model m.onnx --data hdfs:///big.parquet
  * </pre>
  */
-public final class FleetMain {
-    private FleetMain() {
-    }
+@CommandLine.Command(name = "edgetrain", mixinStandardHelpOptions = true, versionProvider = FleetMain.Version.class,
+        description = "Train and score edgetrain models on Apache Spark: federated averaging, data-parallel SGD, "
+                + "distributed scoring. (The other edgetrain commands are in the edgetrain jar.)",
+        subcommands = {FleetCommand.class, CommandLine.HelpCommand.class})
+public final class FleetMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         // What Spark's launcher passes as -D on Java 17+; `java -jar` has only the manifest's Add-Opens.
@@ -28,12 +33,25 @@ public final class FleetMain {
 
     /** Runs the command line and returns the exit code (for tests: no System.exit). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return CommandLines.execute(commandLine(), args);
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = Edgetrain.commandLine();
-        cl.addSubcommand("fleet", new FleetCommand());
-        return cl;
+        return CommandLines.configure(new CommandLine(new FleetMain()));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "expected a command: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The version from the jar's build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FleetMain.class.getPackage().getImplementationVersion();
+            return new String[] {"edgetrain fleet " + (v == null ? "(development build)" : v)};
+        }
     }
 }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every class that goes into the dex (the app, runtime, exporter, protobuf-javalite) may use only the
+ * Every class that goes into the dex (the app, runtime, data, exporter, protobuf-javalite) may use only the
  * Android API 26 (the androidscents signature) and classes that ship with it. The build's animal-sniffer
  * plugin checks each module's own classes; this checks the whole set the APK carries, third-party jars
  * included, and shows on a class made to fail that the check does fail.

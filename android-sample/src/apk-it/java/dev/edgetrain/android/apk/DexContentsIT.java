@@ -80,7 +80,7 @@ class DexContentsIT {
     }
 
     @Test
-    void definesTheAppTheRuntimeTheExporterAndProtobufLite() {
+    void definesTheAppTheRuntimeTheDataModuleTheExporterAndProtobufLite() {
         for (String name : new String[] {
                 "Ldev/edgetrain/android/sample/MainActivity;",
                 "Ldev/edgetrain/android/sample/DigitGridView;",
@@ -89,6 +89,8 @@ class DexContentsIT {
                 "Ldev/edgetrain/android/core/FineTuner;",
                 "Ldev/edgetrain/runtime/Network;",
                 "Ldev/edgetrain/runtime/TrainingSession;",
+                "Ldev/edgetrain/data/CsvScanner;",
+                "Ldev/edgetrain/data/FloatParser;",
                 "Ldev/edgetrain/onnx/OnnxExporter;",
                 "Ldev/edgetrain/onnx/OnnxImporter;",
                 "Lcom/google/protobuf/GeneratedMessageLite;"}) {

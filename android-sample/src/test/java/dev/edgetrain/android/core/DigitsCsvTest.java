@@ -63,11 +63,14 @@ class DigitsCsvTest {
 
     @Test
     void namesTheHeaderColumnThatIsWrong() {
-        String bad = header().replace("pixel_2_3", "pixel_2_4");
+        String bad = header().replace("pixel_2_3", "pixel_2_x");
         CsvFormatException e = assertThrows(CsvFormatException.class, () -> parse(bad + row(0, 1)));
         assertEquals(1, e.line());
         assertEquals(2 * 8 + 3 + 1, e.column());
-        assertTrue(e.getMessage().contains("'pixel_2_4', expected 'pixel_2_3'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'pixel_2_x', expected 'pixel_2_3'"), e.getMessage());
+        String twice = header().replace("pixel_2_3", "pixel_2_4");
+        CsvFormatException repeated = assertThrows(CsvFormatException.class, () -> parse(twice + row(0, 1)));
+        assertEquals("test.csv, line 1: column name 'pixel_2_4' appears twice in the header", repeated.getMessage());
     }
 
     @Test
@@ -76,7 +79,7 @@ class DigitsCsvTest {
         CsvFormatException e = assertThrows(CsvFormatException.class, () -> parse(header() + row(0, 0) + line));
         assertEquals(3, e.line());
         assertEquals(3, e.column());
-        assertTrue(e.getMessage().startsWith("test.csv:3, column 3:"), e.getMessage());
+        assertEquals("test.csv, line 3, column 'pixel_0_2' (3): 'x' is not a number", e.getMessage());
     }
 
     @Test
@@ -89,18 +92,39 @@ class DigitsCsvTest {
     }
 
     @Test
+    void readsQuotedFieldsAndCrlfAsTheDataModuleDoes() throws IOException {
+        String quoted = row(5, 3).replace("5,5,", "\"5\", 5 ,").replace("\n", "\r\n");
+        Dataset d = parse("\uFEFF" + header().replace("\n", "\r\n") + quoted + "\r\n" + row(0, 9));
+        assertEquals(2, d.rows());
+        assertArrayEquals(new float[] {5, 5, 5}, java.util.Arrays.copyOf(d.features(), 3));
+        assertArrayEquals(new int[] {3, 9}, d.labels());
+    }
+
+    @Test
+    void namesAFractionalPixelCountAndAMissingDigit() {
+        CsvFormatException half = assertThrows(CsvFormatException.class,
+                () -> parse(header() + row(0, 0).replaceFirst("0,", "2.5,")));
+        assertEquals("test.csv, line 2, column 'pixel_0_0' (1): pixel count 2.5 is outside [0, 16], expected a "
+                + "whole number", half.getMessage());
+        CsvFormatException missing = assertThrows(CsvFormatException.class,
+                () -> parse(header() + row(0, 0).replace(",0\n", ",\n")));
+        assertEquals("test.csv, line 2, column 'digit' (65): missing label", missing.getMessage());
+    }
+
+    @Test
     void rejectsShortAndLongRows() {
         String shortRow = row(0, 0).substring(2);
         CsvFormatException s = assertThrows(CsvFormatException.class, () -> parse(header() + shortRow));
-        assertTrue(s.getMessage().contains("expected 65"), s.getMessage());
+        assertTrue(s.getMessage().contains("line 2: 64 columns, expected 65"), s.getMessage());
         String longRow = "0," + row(0, 0);
         CsvFormatException l = assertThrows(CsvFormatException.class, () -> parse(header() + longRow));
-        assertTrue(l.getMessage().contains("more than 65 columns"), l.getMessage());
+        assertTrue(l.getMessage().contains("line 2: 66 columns, expected 65"), l.getMessage());
     }
 
     @Test
     void rejectsEmptyFilesAndFilesWithoutRows() {
-        assertEquals(1, assertThrows(CsvFormatException.class, () -> parse("")).line());
+        CsvFormatException empty = assertThrows(CsvFormatException.class, () -> parse(""));
+        assertEquals("test.csv: the file is empty, expected a header row and data rows", empty.getMessage());
         assertTrue(assertThrows(CsvFormatException.class, () -> parse(header())).getMessage()
                 .contains("no data rows"));
     }

@@ -7,7 +7,6 @@ import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
-import java.io.File;
 import java.util.Map;
 
 /** What the fleet commands share: option checks, the export options, and turning Spark failures into user errors. */
@@ -52,14 +51,35 @@ final class Commands {
         }
     }
 
-    /** Fails before any work when {@code file} cannot be created. */
-    static void requireWritable(File file, String option) {
-        File dir = file.getAbsoluteFile().getParentFile();
-        if (dir == null || !dir.isDirectory()) {
-            throw new CliException(option + " " + file + ": directory " + dir + " does not exist");
+    /**
+     * Fails before any work when the output directory {@code dir} (of {@code option}; null: none) cannot be made:
+     * it exists already, its parent directory does not, or nothing can be created there. A URI of another file
+     * system ({@code hdfs://…}) is left to Spark, which refuses an existing directory before its job starts.
+     */
+    static void requireNewDirectory(String dir, String option) {
+        if (dir == null) {
+            return;
         }
-        if (file.isDirectory()) {
-            throw new CliException(option + " " + file + ": is a directory, expected a file name");
+        final int colon = dir.indexOf(':');
+        final String scheme = colon > 1 ? dir.substring(0, colon) : null; // "C:\\x" is a local path
+        if (scheme != null && scheme.matches("[A-Za-z][A-Za-z0-9+.-]*") && !scheme.equals("file")) {
+            return;
+        }
+        final java.io.File file = new java.io.File(dir.startsWith("file://") ? dir.substring(7)
+                : dir.startsWith("file:") ? dir.substring(5) : dir);
+        if (file.exists()) {
+            throw new CliException(option + " " + dir + ": already exists; expected a new directory (remove it, or "
+                    + "choose another)");
+        }
+        final java.io.File parent = file.getAbsoluteFile().getParentFile();
+        if (parent == null || !parent.isDirectory()) {
+            throw new CliException(option + " " + dir + ": directory " + parent + " does not exist");
+        }
+        try {
+            java.nio.file.Files.delete(java.nio.file.Files.createTempDirectory(parent.toPath(),
+                    "." + file.getName() + "."));
+        } catch (java.io.IOException | SecurityException e) {
+            throw new CliException(option + " " + dir + ": cannot write in directory " + parent + ": " + e.getMessage());
         }
     }
 

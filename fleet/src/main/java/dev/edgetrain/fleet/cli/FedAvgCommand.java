@@ -93,9 +93,11 @@ final class FedAvgCommand extends SparkCommand {
         if (batchSize < 0) {
             throw new CliException("--batch-size must be >= 1, or 0 for a device's whole shard, got " + batchSize);
         }
-        data.load(seed);
+        CliException.requireWritableLocation(out, "--out"); // before anything else (null: by the data's name)
+        data.resolve();
         final File modelFile = out != null ? out : new File(data.source.shortName() + "-fedavg.onnx");
-        Commands.requireWritable(modelFile, "--out");
+        CliException.requireWritableLocation(modelFile, "--out");
+        data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
         final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)

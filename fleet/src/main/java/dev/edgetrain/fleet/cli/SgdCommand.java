@@ -1,5 +1,6 @@
 package dev.edgetrain.fleet.cli;
 
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
@@ -66,9 +67,11 @@ final class SgdCommand extends SparkCommand {
         if (partitions != null) {
             Commands.requirePositive("--partitions", partitions);
         }
-        data.load(seed);
+        CliException.requireWritableLocation(out, "--out"); // before anything else (null: by the data's name)
+        data.resolve();
         final File modelFile = out != null ? out : new File(data.source.shortName() + "-sgd.onnx");
-        Commands.requireWritable(modelFile, "--out");
+        CliException.requireWritableLocation(modelFile, "--out");
+        data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
         final DataParallelConfig config = new DataParallelConfig(epochs, batchSize, opt, seed);

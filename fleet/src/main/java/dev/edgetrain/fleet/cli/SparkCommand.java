@@ -1,6 +1,8 @@
 package dev.edgetrain.fleet.cli;
 
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.data.DataException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -17,7 +19,11 @@ abstract class SparkCommand implements Callable<Integer> {
         try {
             return run();
         } catch (Exception e) { // Spark's SparkException is checked but undeclared: it comes through here too
-            throw Commands.unwrap(e);
+            Exception cause = Commands.unwrap(e);
+            if (cause instanceof DataException) { // a mistake in the data: one line, exit code 2
+                throw new CliException(cause.getMessage(), cause);
+            }
+            throw cause;
         }
     }
 

@@ -1,39 +1,57 @@
 package dev.edgetrain.fleet.score;
 
+import dev.edgetrain.data.Columns;
+import dev.edgetrain.data.CsvFormat;
+import dev.edgetrain.data.DataException;
 import dev.edgetrain.fleet.data.FleetDataException;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImportException;
 import dev.edgetrain.onnx.OnnxImporter;
+import dev.edgetrain.runtime.Task;
+import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores a table (CSV or Parquet, any size) with an ONNX model on Spark: the model's bytes are broadcast, each
- * partition imports them once and runs the edgetrain runtime over its rows in chunks with one workspace. The
- * result is the table with three columns added — {@value #PREDICTED}, {@value #SCORE} (the model's output for the
- * predicted class: a probability, log-probability or logit, as the model computes) and, when the table has labels,
- * {@value #ACTUAL} (the label as the model's class name) — from which {@link #summarize} counts accuracy and the
- * confusion matrix.
+ * Scores a table of any size with an ONNX classifier on Spark: the model's bytes are broadcast, and every task
+ * imports them once and runs the edgetrain runtime over its rows in chunks with one workspace.
+ * <ul>
+ *   <li>CSV ({@link #csv}): the driver cuts the files into byte ranges that begin with whole records; each task
+ *       reads its range with the data module's scanner straight into floats (no DataFrame, no String per cell),
+ *       writes its own part of the predictions and returns its counts: Spark is the scheduler. The predictions
+ *       are {@value #ROW} (numbered as {@code edgetrain predict} numbers rows), {@value #LINE}, ({@value #FILE}
+ *       with several files), {@value #PREDICTED}, {@value #SCORE} and, with labels, {@value #ACTUAL}.</li>
+ *   <li>Any table Spark reads ({@link #table}: Parquet): its rows with {@value #PREDICTED}, {@value #SCORE} and
+ *       {@value #ACTUAL} added (so ids travel with them), written by Spark.</li>
+ * </ul>
+ * {@value #SCORE} is the model's output for the predicted class (a probability, log-probability or logit, as the
+ * model computes); {@value #ACTUAL} is the label as the model's class name. Columns are chosen as {@code edgetrain
+ * predict} chooses them: by the model's feature names when the table has them all, the label by {@code --label}
+ * or as the one column left over.
  */
 public final class DistributedScorer implements AutoCloseable {
+    public static final String ROW = "row";
+    public static final String LINE = "line";
+    public static final String FILE = "file";
     public static final String PREDICTED = "predicted";
     public static final String SCORE = "score";
     public static final String ACTUAL = "actual";
     private static final String SOURCE = "__edgetrain_source";
 
     private final SparkSession spark;
+    private final JavaSparkContext sc;
     private final ImportedModel model;
     private final Broadcast<byte[]> bytes;
     private final String[] classNames;
@@ -41,8 +59,9 @@ public final class DistributedScorer implements AutoCloseable {
     /** @throws OnnxImportException when the bytes are not a model edgetrain can run */
     public DistributedScorer(SparkSession spark, byte[] modelBytes) throws OnnxImportException {
         this.spark = spark;
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.model = OnnxImporter.read(modelBytes);
-        if (model.spec().task() != dev.edgetrain.runtime.Task.CLASSIFY) {
+        if (model.spec().task() != Task.CLASSIFY) {
             // Rows get a predicted class and its probability; binary, multi-label and regression models need other
             // output columns, which distributed scoring does not write yet.
             throw new IllegalArgumentException("distributed scoring writes a predicted class per row and takes "
@@ -56,83 +75,83 @@ public final class DistributedScorer implements AutoCloseable {
             }
         }
         this.classNames = names;
-        this.bytes = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelBytes);
+        this.bytes = sc.broadcast(modelBytes);
     }
 
     public ImportedModel model() {
         return model;
     }
 
-    /**
-     * Reads a table: {@code format} {@code csv} (header row, values as text), {@code parquet}, or {@code auto} (by
-     * the path's extension, else CSV). A CSV row with the wrong number of cells stops the read.
-     */
-    public static Dataset<Row> read(SparkSession spark, String path, String format) {
+    /** Whether {@code format} ({@code csv}, {@code parquet} or {@code auto}: by the extension) means Parquet. */
+    public static boolean isParquet(String path, String format) {
         String f = format == null ? "auto" : format.toLowerCase(Locale.ROOT);
-        if ("auto".equals(f)) {
-            f = path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
-        }
         switch (f) {
+            case "auto":
+                String p = path.toLowerCase(Locale.ROOT);
+                return p.endsWith(".parquet") || p.endsWith(".parquet/");
             case "csv":
-                return spark.read().option("header", "true").option("mode", "FAILFAST")
-                        .option("ignoreLeadingWhiteSpace", "true").option("ignoreTrailingWhiteSpace", "true").csv(path);
+                return false;
             case "parquet":
-                return spark.read().parquet(path);
+                return true;
             default:
                 throw new IllegalArgumentException("format must be csv, parquet or auto, got '" + format + "'");
         }
     }
 
     /**
-     * The table with the model's predictions added (lazy: nothing runs until the result is written or counted).
+     * Plans the scoring of CSV files (header row; a file, a directory of parts, or a glob) on the driver: checks each
+     * header against the model and cuts the files into ranges (reading each once). Nothing is scored until the
+     * result is run.
      *
-     * @param source      what to call the table in errors found on the driver (cells name their own file)
-     * @param labelColumn the label column, or null to find one as the CLI does (or score without labels)
+     * @param format     the dialect, or null for each file's by its name (tab for {@code *.tsv}), else comma
+     * @param labelSpec  the label column (name or 1-based index), or null to find it (or score without labels)
+     * @param partitions ranges (tasks) wanted, or 0 for a multiple of Spark's default parallelism with at most
+     *                   128 MB each
+     * @throws DataException for a file that does not suit the model or has a mistake the cutting met
      */
-    public Dataset<Row> predict(Dataset<Row> table, String source, String labelColumn) {
+    public Scoring csv(String path, CsvFormat format, String labelSpec, int partitions) throws IOException {
+        final CsvInput input = CsvInput.plan(sc.hadoopConfiguration(), path, format, partitions,
+                sc.defaultParallelism(), model, labelSpec);
+        return new CsvScoring(sc, input.ranges(), bytes, classNames, new ClassLookup(model.classLabels(),
+                model.classCount()), input.labelled(), input.severalFiles(), UnaryOperator.identity());
+    }
+
+    /** Reads a Parquet table (a file, a directory of parts, or a glob). */
+    public static Dataset<Row> readParquet(SparkSession spark, String path) {
+        return spark.read().parquet(path);
+    }
+
+    /**
+     * Plans the scoring of a table Spark has read (Parquet: numeric or text columns); its columns are checked now,
+     * its cells as they are scored.
+     *
+     * @param source    what to call the table in errors found on the driver (cells name their own file)
+     * @param labelSpec the label column (name or 1-based index), or null to find it (or score without labels)
+     * @throws DataException when the table's columns do not suit the model
+     */
+    public Scoring table(Dataset<Row> table, String source, String labelSpec) {
         final String[] columns = table.columns();
         for (String c : Arrays.asList(PREDICTED, SCORE, ACTUAL, SOURCE)) {
             if (Arrays.asList(columns).contains(c)) {
                 throw new FleetDataException(source + ": already has a column '" + c + "', which scoring adds");
             }
         }
-        final ColumnMapping mapping = ColumnMapping.of(source, columns, model.featureCount(), model.featureNames(),
-                labelColumn);
-        final Dataset<Row> withSource = table.withColumn(SOURCE, functions.input_file_name());
-        StructType schema = table.schema()
-                .add(new StructField(PREDICTED, DataTypes.StringType, false, org.apache.spark.sql.types.Metadata.empty()))
-                .add(new StructField(SCORE, DataTypes.FloatType, false, org.apache.spark.sql.types.Metadata.empty()));
-        if (mapping.label() >= 0) {
-            schema = schema.add(new StructField(ACTUAL, DataTypes.StringType, false,
-                    org.apache.spark.sql.types.Metadata.empty()));
-        }
-        JavaRDD<Row> scored = withSource.javaRDD().mapPartitions(new PredictRows(bytes, mapping, classNames,
-                model.classLabels() != null, columns.length));
-        return spark.createDataFrame(scored, schema);
+        final Columns chosen = Columns.forModel(source, columns, Task.CLASSIFY, model.featureCount(),
+                model.featureNames(), model.classLabels(), model.classCount(), labelSpec, false);
+        final int label = chosen.hasLabels() ? chosen.labelColumns()[0] : -1;
+        final ScoreCounts.Accumulator counts = new ScoreCounts.Accumulator(classNames.length, label >= 0);
+        sc.sc().register(counts, "edgetrain scoring counts");
+        final ClassLookup lookup = new ClassLookup(model.classLabels(), model.classCount());
+        final StructType schema = table.schema().add(field(PREDICTED, DataTypes.StringType))
+                .add(field(SCORE, DataTypes.FloatType));
+        final JavaRDD<Row> withSource = table.withColumn(SOURCE, functions.input_file_name()).javaRDD();
+        return new TableScoring(spark, withSource, new PredictRows(bytes, chosen.featureColumns(), label, columns,
+                classNames, lookup, false, counts), label >= 0 ? schema.add(field(ACTUAL, DataTypes.StringType))
+                : schema, counts, classNames, UnaryOperator.identity());
     }
 
-    /** Counts predictions (and, with labels, the confusion matrix) of a {@link #predict} result: one Spark job. */
-    public ScoreSummary summarize(Dataset<Row> predictions) {
-        final boolean labelled = Arrays.asList(predictions.columns()).contains(ACTUAL);
-        final Map<String, Integer> index = new HashMap<>();
-        for (int c = 0; c < classNames.length; c++) {
-            index.put(classNames[c], c);
-        }
-        long[] predicted = new long[classNames.length];
-        long[][] confusion = labelled ? new long[classNames.length][classNames.length] : null;
-        List<Row> counts = labelled ? predictions.groupBy(ACTUAL, PREDICTED).count().collectAsList()
-                : predictions.groupBy(PREDICTED).count().collectAsList();
-        for (Row r : counts) {
-            if (labelled) {
-                int a = index.get(r.getString(0));
-                int p = index.get(r.getString(1));
-                confusion[a][p] += r.getLong(2);
-                predicted[p] += r.getLong(2);
-            } else {
-                predicted[index.get(r.getString(0))] += r.getLong(1);
-            }
-        }
-        return new ScoreSummary(classNames.clone(), predicted, confusion);
+    private static StructField field(String name, org.apache.spark.sql.types.DataType type) {
+        return new StructField(name, type, false, Metadata.empty());
     }
 
     @Override

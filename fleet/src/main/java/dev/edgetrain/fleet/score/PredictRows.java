@@ -6,9 +6,8 @@ import dev.edgetrain.onnx.OnnxImportException;
 import dev.edgetrain.onnx.OnnxImporter;
 import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,64 +15,84 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Scores one partition of a table: imports the broadcast model once, allocates one {@link Workspace} and the chunk
- * buffers once, then runs the model over chunks of rows. Each output row is the input row (less the internal
- * source column) followed by the model's class for it, the model's output for that class, and, when the table
- * has labels, the label as the model's class name. Cells are checked on the way: a missing or non-numeric
- * feature or an unknown label stops the job with a {@link FleetDataException} naming the file, column and value.
+ * Scores one partition of a table Spark has read (Parquet): imports the broadcast model once, allocates one
+ * {@link Workspace} and the chunk buffers once, then runs the model over chunks of rows. Each output row is the
+ * input row (less the internal source column, which is last) followed by the model's class for it, the model's
+ * output for that class, and, when the table has labels, the label as the model's class name; every row is counted
+ * into the job's {@link ScoreCounts.Accumulator} once the partition is done. Cells are checked on the way: a
+ * missing or non-numeric feature or an unknown label stops the job with a {@link FleetDataException} naming the
+ * file, column and value.
  */
 final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
     static final int CHUNK = 512;
 
     private final Broadcast<byte[]> model;
-    private final ColumnMapping columns;
+    /** Model input {@code j} is table column {@code features[j]}. */
+    private final int[] features;
+    /** The label's table column, or -1. */
+    private final int label;
+    private final String[] columnNames;
     /** The model's class names, or "0", "1", … */
     private final String[] classNames;
-    private final boolean namedClasses;
-    /** Position of the input-file column, dropped from the output. */
-    private final int sourceColumn;
+    private final ClassLookup lookup;
+    private final boolean emit;
+    private final ScoreCounts.Accumulator counts;
 
-    PredictRows(Broadcast<byte[]> model, ColumnMapping columns, String[] classNames, boolean namedClasses,
-                int sourceColumn) {
+    PredictRows(Broadcast<byte[]> model, int[] features, int label, String[] columnNames, String[] classNames,
+                ClassLookup lookup, boolean emit, ScoreCounts.Accumulator counts) {
         this.model = model;
-        this.columns = columns;
+        this.features = features;
+        this.label = label;
+        this.columnNames = columnNames;
         this.classNames = classNames;
-        this.namedClasses = namedClasses;
-        this.sourceColumn = sourceColumn;
+        this.lookup = lookup;
+        this.emit = emit;
+        this.counts = counts;
+    }
+
+    /** This function, handing out the scored rows ({@code true}) or only counting them. */
+    PredictRows emitting(boolean emitRows) {
+        return new PredictRows(model, features, label, columnNames, classNames, lookup, emitRows, counts);
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) throws OnnxImportException {
-        final ImportedModel m = OnnxImporter.read(model.value());
-        return new Scoring(m, rows);
+        Scoring scoring = new Scoring(OnnxImporter.read(model.value()), rows);
+        if (emit) {
+            return scoring;
+        }
+        while (scoring.hasNext()) {
+            scoring.skipChunk();
+        }
+        return Collections.emptyIterator();
     }
 
     private final class Scoring implements Iterator<Row> {
         private final ImportedModel m;
         private final Iterator<Row> in;
         private final Workspace ws;
-        private final int features;
         private final int classes;
+        /** {@code [CHUNK][features]} */
         private final float[] x;
+        /** {@code [CHUNK][classes]} */
         private final float[] out;
         private final Row[] pending = new Row[CHUNK];
-        private final String[] actual = new String[CHUNK];
-        private final Map<String, Integer> classIndex = new HashMap<>();
+        private final int[] actual = new int[CHUNK];
+        private final int[] predicted = new int[CHUNK];
+        private final ScoreCounts partition;
         private int filled;
         private int next;
+        private boolean finished;
 
         Scoring(ImportedModel m, Iterator<Row> in) {
             this.m = m;
             this.in = in;
-            this.features = m.featureCount();
             this.classes = m.classCount();
             this.ws = new Workspace(m.spec(), CHUNK);
-            this.x = new float[CHUNK * features];
+            this.x = new float[CHUNK * features.length];
             this.out = new float[CHUNK * classes];
-            for (int c = 0; c < classNames.length; c++) {
-                classIndex.put(classNames[c], c);
-            }
+            this.partition = new ScoreCounts(classes, label >= 0);
         }
 
         @Override
@@ -81,8 +100,16 @@ final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
             if (next < filled) {
                 return true;
             }
+            if (finished) {
+                return false;
+            }
             fill();
-            return filled > 0;
+            if (filled == 0) {
+                finished = true;
+                counts.add(partition); // once, with every row of the partition scored
+                return false;
+            }
+            return true;
         }
 
         @Override
@@ -92,34 +119,37 @@ final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
             }
             final int b = next++;
             final Row row = pending[b];
-            final int predicted = SoftmaxCrossEntropy.argmax(out, 0, b, classes);
-            final int width = row.length() - 1 + (columns.label() >= 0 ? 3 : 2);
-            final Object[] values = new Object[width];
-            int v = 0;
-            for (int c = 0; c < row.length(); c++) {
-                if (c != sourceColumn) {
-                    values[v++] = row.get(c);
-                }
+            final int p = predicted[b];
+            final int inputColumns = row.length() - 1; // the source column, last, is left out
+            final Object[] values = new Object[inputColumns + (label >= 0 ? 3 : 2)];
+            for (int c = 0; c < inputColumns; c++) {
+                values[c] = row.get(c);
             }
-            values[v++] = classNames[predicted];
-            values[v++] = out[b * classes + predicted];
-            if (columns.label() >= 0) {
-                values[v] = actual[b];
+            values[inputColumns] = classNames[p];
+            values[inputColumns + 1] = out[b * classes + p];
+            if (label >= 0) {
+                values[inputColumns + 2] = classNames[actual[b]];
             }
             pending[b] = null;
             return RowFactory.create(values);
         }
 
+        void skipChunk() {
+            java.util.Arrays.fill(pending, 0, filled, null);
+            next = filled;
+        }
+
         private void fill() {
             filled = 0;
             next = 0;
+            final int f = features.length;
             while (filled < CHUNK && in.hasNext()) {
                 final Row row = in.next();
                 final int b = filled;
-                for (int j = 0; j < features; j++) {
-                    x[b * features + j] = number(row, columns.feature(j));
+                for (int j = 0; j < f; j++) {
+                    x[b * f + j] = number(row, features[j]);
                 }
-                if (columns.label() >= 0) {
+                if (label >= 0) {
                     actual[b] = label(row);
                 }
                 pending[b] = row;
@@ -127,6 +157,10 @@ final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
             }
             if (filled > 0) {
                 m.predict(ws, x, 0, filled, out, 0);
+                for (int b = 0; b < filled; b++) {
+                    predicted[b] = SoftmaxCrossEntropy.argmax(out, 0, b, classes);
+                    partition.add(actual[b], predicted[b]);
+                }
             }
         }
 
@@ -157,9 +191,8 @@ final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
             throw bad(row, column, cell, cell == null ? "is missing, expected a number" : "is not a number");
         }
 
-        private String label(Row row) {
-            final int column = columns.label();
-            final Object cell = row.get(column);
+        private int label(Row row) {
+            final Object cell = row.get(label);
             String s = null;
             if (cell instanceof Number) {
                 final double d = ((Number) cell).doubleValue();
@@ -168,19 +201,19 @@ final class PredictRows implements FlatMapFunction<Iterator<Row>, Row> {
                 s = cell.toString().trim();
             }
             if (s == null || s.isEmpty()) {
-                throw bad(row, column, cell, "is missing, expected a label");
+                throw bad(row, label, cell, "is missing, expected a label");
             }
-            if (classIndex.containsKey(s)) {
-                return s;
+            final int c = lookup.find(s.toCharArray(), 0, s.length());
+            if (c < 0) {
+                throw bad(row, label, cell, "is not a class of the model, " + lookup.expected());
             }
-            throw bad(row, column, cell, "is not a class of the model, expected one of "
-                    + ColumnMapping.abbreviate(classNames) + (namedClasses ? "" : " (the model names no classes)"));
+            return c;
         }
 
         private FleetDataException bad(Row row, int column, Object cell, String problem) {
-            final Object file = sourceColumn >= 0 ? row.get(sourceColumn) : null;
+            final Object file = row.get(row.length() - 1);
             return new FleetDataException((file == null || file.toString().isEmpty() ? "input" : file.toString())
-                    + ", column '" + columns.columnName(column) + "': "
+                    + ", column '" + columnNames[column] + "': "
                     + (cell == null ? "the value " : "'" + cell + "' ") + problem);
         }
     }

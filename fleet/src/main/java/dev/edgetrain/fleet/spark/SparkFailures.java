@@ -1,5 +1,7 @@
 package dev.edgetrain.fleet.spark;
 
+import dev.edgetrain.data.DataException;
+
 /**
  * Spark reports a failed task as a {@code SparkException} whose cause is the task's own exception. A user
  * mistake found inside a task (bad data, a diverged network) should reach the user as itself, so
@@ -10,16 +12,17 @@ public final class SparkFailures {
     }
 
     /**
-     * The first {@link IllegalArgumentException}, {@link IllegalStateException} or {@link java.io.IOException} in
-     * {@code e}'s cause chain when {@code e} is a Spark failure; otherwise {@code e} itself.
+     * The first {@link DataException}, {@link IllegalArgumentException}, {@link IllegalStateException} or
+     * {@link java.io.IOException} in {@code e}'s cause chain when {@code e} is a Spark failure; otherwise {@code e}
+     * itself.
      */
     public static Throwable unwrap(Throwable e) {
         if (!(e instanceof org.apache.spark.SparkException)) {
             return e;
         }
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof IllegalStateException
-                    || t instanceof java.io.IOException) {
+            if (t instanceof DataException || t instanceof IllegalArgumentException
+                    || t instanceof IllegalStateException || t instanceof java.io.IOException) {
                 return t;
             }
         }

@@ -2,7 +2,6 @@ package dev.edgetrain.fleet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetrain.fleet.Digits;
@@ -82,6 +81,16 @@ class FleetCommandTest {
         assertEquals(0, scored.exit(), scored.toString());
         assertTrue(scored.out().contains("1797 rows, accuracy"), scored.out());
         assertTrue(new File(dir, "scored/_SUCCESS").isFile());
+
+        File tsv = new File(dir, "digits.tsv");
+        Files.writeString(tsv.toPath(), Files.readString(Digits.CSV.toPath()).replace(',', '\t'));
+        Result tabs = run("fleet", "score", "--model", sgd.getPath(), "--data", tsv.getPath(), "--json");
+        assertEquals(0, tabs.exit(), tabs.toString());
+        assertTrue(tabs.out().contains("\"rows\": 1797"), "tab-separated by its name: " + tabs.out());
+        Result semicolons = run("fleet", "score", "--model", sgd.getPath(), "--data", tsv.getPath(), "--delimiter",
+                ";");
+        assertEquals(2, semicolons.exit(), semicolons.toString());
+        assertTrue(semicolons.err().contains("1 feature columns"), "--delimiter overrides the name: " + semicolons.err());
     }
 
     @Test
@@ -97,7 +106,38 @@ class FleetCommandTest {
         assertEquals(2, cell.exit(), cell.toString());
         String err = cell.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.contains("bad.csv, column 'pixel_0_0': 'zero' is not a number"), err);
-        assertFalse(err.contains("\tat "), err);
+        assertEquals("edgetrain score: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+                + "number", err);
+
+        Result training = run("fleet", "sgd", "--data", bad.getPath(), "--out", new File(dir, "x.onnx").getPath());
+        assertEquals(2, training.exit(), training.toString());
+        assertEquals("edgetrain sgd: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+                + "number", training.err().strip());
+    }
+
+    @Test
+    void outputsAreCheckedBeforeAnyWork() throws Exception {
+        File taken = new File(dir, "taken");
+        assertTrue(taken.mkdir());
+        Result scored = run("fleet", "score", "--model", model.getPath(), "--data", "/no/such.csv",
+                "--predictions", taken.getPath());
+        assertEquals(2, scored.exit(), scored.toString());
+        assertEquals("edgetrain score: error: --predictions " + taken.getPath() + ": already exists; expected a new "
+                + "directory (remove it, or choose another)", scored.err().strip());
+        Result nowhere = run("fleet", "fedavg", "--data", "/no/such.csv", "--out", "/no/such/dir/m.onnx");
+        assertEquals(2, nowhere.exit(), nowhere.toString());
+        assertEquals("edgetrain fedavg: error: --out /no/such/dir/m.onnx: directory /no/such/dir does not exist",
+                nowhere.err().strip(), "the output is checked before the data is even looked for");
+    }
+
+    @Test
+    void theFleetJarHasTheFleetCommandAndHelpOnly() {
+        Result help = run("--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().contains("Commands:\n  fleet "), help.out());
+        assertEquals(java.util.Set.of("fleet", "help"), FleetMain.commandLine().getSubcommands().keySet());
+        Result train = run("train", "--data", "digits");
+        assertEquals(2, train.exit(), train.toString());
+        assertTrue(train.err().startsWith("edgetrain: error: Unmatched arguments"), train.err());
     }
 }
