@@ -146,7 +146,10 @@ public final class ComputePool implements AutoCloseable {
         return (int) ((long) rows * part / parts);
     }
 
-    /** Stops the threads; passes already running finish first. Idempotent. */
+    /**
+     * Stops the threads and returns when they have ended (so a closed pool holds no thread); passes already running
+     * finish first. Idempotent. An interrupt while waiting is kept for the caller.
+     */
     @Override
     public void close() {
         synchronized (lock) {
@@ -154,6 +157,19 @@ public final class ComputePool implements AutoCloseable {
         }
         for (Thread w : workers) {
             LockSupport.unpark(w);
+        }
+        boolean interrupted = false;
+        for (Thread w : workers) {
+            while (w != Thread.currentThread() && w.isAlive()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.edgetrain.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -98,6 +99,7 @@ class ComputePoolTest {
 
     @Test
     void aClosedPoolRefusesWork() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         ComputePool pool = new ComputePool(2);
         Workspace ws = new Workspace(SPEC, BATCH, pool);
         Network network = new Network(SPEC, 1);
@@ -105,6 +107,10 @@ class ComputePoolTest {
         float[] out = new float[BATCH * SPEC.classes()];
         network.predictProbabilities(ws, x, 0, BATCH, out, 0);
         pool.close();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertFalse(t.getName().startsWith("edgetrain-compute-") && !before.contains(t),
+                    "a closed pool holds no thread: " + t);
+        }
         pool.close(); // idempotent
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> network.predictProbabilities(ws, x, 0, BATCH, out, 0));
