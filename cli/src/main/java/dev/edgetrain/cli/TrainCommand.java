@@ -220,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
         CommandLines.working(null);
         double seconds = (System.nanoTime() - start) / 1e9;
         EarlyStopping stopping = loop.stopping();
-        if (stopping != null && stopping.hasBest()) {
+        if (stopping != null && stopping.hasBest() && stopping.bestEpoch() != trainer.epochsDone()) {
             stopping.restoreBest();
             console.line("restored the weights of epoch %d, the best on the validation rows (loss %.4f)",
                     stopping.bestEpoch(), stopping.bestLoss());
