@@ -90,7 +90,7 @@ final class LabelIndex {
         return h ^ (h >>> 16);
     }
 
-    private static boolean equal(String name, char[] chars, int offset, int length) {
+    static boolean equal(String name, char[] chars, int offset, int length) {
         if (name.length() != length) {
             return false;
         }

@@ -33,7 +33,7 @@ final class TablePass implements CsvScanner.FieldHandler {
     private long[] appearanceCounts = new long[8];
     /** A model's class for each label, by order of first appearance (reading for a model). */
     private int[] modelClassOfAppearance = new int[8];
-    private final String[] modelClassNames;
+    private final ClassLookup modelClasses;
     private final RunningStatistics featureStatistics;
     private final RunningStatistics targetStatistics;
     private long rows;
@@ -60,7 +60,7 @@ final class TablePass implements CsvScanner.FieldHandler {
         this.features = new float[featureColumns.length];
         this.targets = hasTargets ? new float[labelColumns.length] : null;
         this.label = -1;
-        this.modelClassNames = columns.modelOutputNames();
+        this.modelClasses = new ClassLookup(columns.modelOutputNames(), columns.modelClasses());
         this.featureStatistics = new RunningStatistics(featureColumns.length);
         this.targetStatistics = hasTargets ? new RunningStatistics(labelColumns.length) : null;
     }
@@ -143,28 +143,9 @@ final class TablePass implements CsvScanner.FieldHandler {
 
     /** A label's class in the model: by the model's class names, else as a class index. */
     private int modelClass(int column, String name) {
-        int classes = columns.modelClasses();
-        int found = -1;
-        if (modelClassNames != null) {
-            for (int c = 0; c < modelClassNames.length; c++) {
-                if (modelClassNames[c].equals(name)) {
-                    found = c; // the last of equal names, as a map built in order would hold
-                }
-            }
-        } else {
-            try {
-                int k = Integer.parseInt(name);
-                if (k >= 0 && k < classes) {
-                    found = k;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-        }
+        int found = modelClasses.find(name);
         if (found < 0) {
-            throw scanner.error(column, "unknown label '" + name + "', expected one of "
-                    + (modelClassNames != null ? Columns.abbreviate(modelClassNames)
-                    : "the class indices 0-" + (classes - 1)));
+            throw scanner.error(column, "unknown label '" + name + "', " + modelClasses.expected());
         }
         return found;
     }

@@ -1,5 +1,6 @@
 package dev.edgetrain.fleet.score;
 
+import dev.edgetrain.data.ClassLookup;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,5 +1,6 @@
 package dev.edgetrain.fleet.score;
 
+import dev.edgetrain.data.ClassLookup;
 import dev.edgetrain.data.Columns;
 import dev.edgetrain.data.CsvFormat;
 import dev.edgetrain.data.DataException;

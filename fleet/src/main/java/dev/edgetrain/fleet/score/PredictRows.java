@@ -1,5 +1,6 @@
 package dev.edgetrain.fleet.score;
 
+import dev.edgetrain.data.ClassLookup;
 import dev.edgetrain.fleet.data.FleetDataException;
 import dev.edgetrain.onnx.ImportedModel;
 import dev.edgetrain.onnx.OnnxImportException;

@@ -1,5 +1,6 @@
 package dev.edgetrain.fleet.score;
 
+import dev.edgetrain.data.ClassLookup;
 import dev.edgetrain.data.CsvScanner;
 import dev.edgetrain.data.FloatParser;
 import dev.edgetrain.onnx.ImportedModel;

@@ -1,21 +1,21 @@
-package dev.edgetrain.fleet.score;
+package dev.edgetrain.data;
 
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
  * A label's class in a model, looked up straight from a field's characters (no String per row): by the model's
  * class names, or, when the model names none, as a class index {@code 0..classes-1} (as {@code Integer.parseInt}
- * reads it). The rules of the data module's reading for a model.
+ * reads it). The one rule for a label's class in a model: {@link Table} reading for a model and fleet's scoring
+ * both use it. Serializable, so Spark can ship it to executors.
  */
-final class ClassLookup implements Serializable {
+public final class ClassLookup implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String[] names;
     private final int[] hashes;
     private final int classes;
 
     /** @param names the model's class names, or null when it names none */
-    ClassLookup(String[] names, int classes) {
+    public ClassLookup(String[] names, int classes) {
         this.names = names == null ? null : names.clone();
         this.classes = classes;
         this.hashes = new int[names == null ? 0 : names.length];
@@ -24,8 +24,13 @@ final class ClassLookup implements Serializable {
         }
     }
 
+    /** The class of the label {@code name}, or -1 when the model has no such class. */
+    public int find(String name) {
+        return find(name.toCharArray(), 0, name.length());
+    }
+
     /** The class of the label {@code chars[offset, offset + length)}, or -1 when the model has no such class. */
-    int find(char[] chars, int offset, int length) {
+    public int find(char[] chars, int offset, int length) {
         if (names == null) {
             return index(chars, offset, length);
         }
@@ -34,7 +39,7 @@ final class ClassLookup implements Serializable {
             hash = 31 * hash + chars[offset + i];
         }
         for (int c = names.length - 1; c >= 0; c--) { // the last of equal names, as the data module takes it
-            if (hashes[c] == hash && equal(names[c], chars, offset, length)) {
+            if (hashes[c] == hash && LabelIndex.equal(names[c], chars, offset, length)) {
                 return c;
             }
         }
@@ -58,32 +63,8 @@ final class ClassLookup implements Serializable {
         return length > 0 && k < classes ? k : -1;
     }
 
-    private static boolean equal(String name, char[] chars, int offset, int length) {
-        if (name.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (name.charAt(i) != chars[offset + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** What a label must be, for messages: {@code one of [a, b, c]} or {@code one of the class indices 0-9}. */
-    String expected() {
-        return "expected one of " + (names != null ? abbreviate(names) : "the class indices 0-" + (classes - 1));
-    }
-
-    /** {@code [a, b, c]}, or the first ten and the count for a long list (as the data module's messages). */
-    static String abbreviate(String[] items) {
-        if (items.length <= 12) {
-            return Arrays.toString(items);
-        }
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < 10; i++) {
-            s.append(items[i]).append(", ");
-        }
-        return s.append("\u2026 (").append(items.length).append(" in all)]").toString();
+    public String expected() {
+        return "expected one of " + (names != null ? Columns.abbreviate(names) : "the class indices 0-" + (classes - 1));
     }
 }
