@@ -1,17 +1,18 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.support.CommandLines;
+import dev.edgetrain.cli.wakeword.WakewordCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect. Exit codes and error lines
+ * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect, and wake words. Exit codes and error lines
  * are {@link CommandLines}'.
  */
 @Command(name = "edgetrain", mixinStandardHelpOptions = true, versionProvider = Edgetrain.Version.class,
         description = "Train small neural networks on the device and export them as ONNX.",
         subcommands = {TrainCommand.class, FinetuneCommand.class, EvaluateCommand.class, PredictCommand.class,
-                VerifyCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+                VerifyCommand.class, InspectCommand.class, WakewordCommand.class, CommandLine.HelpCommand.class})
 public final class Edgetrain implements Runnable {
     public static final int EXIT_OK = CommandLines.EXIT_OK;
     public static final int EXIT_CHECK_FAILED = CommandLines.EXIT_CHECK_FAILED;

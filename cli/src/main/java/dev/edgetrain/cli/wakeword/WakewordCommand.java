@@ -1,0 +1,19 @@
+package dev.edgetrain.cli.wakeword;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code edgetrain wakeword}: train a wake-word head on openWakeWord's frozen backbone, and score audio with one. */
+@Command(name = "wakeword", mixinStandardHelpOptions = true,
+        description = {"Train your own wake word on openWakeWord's frozen backbone, and score audio with a head."},
+        subcommands = {WakewordTrainCommand.class, WakewordScoreCommand.class})
+public final class WakewordCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "expected a command: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+}

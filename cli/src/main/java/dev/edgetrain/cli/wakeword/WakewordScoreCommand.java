@@ -1,0 +1,96 @@
+package dev.edgetrain.cli.wakeword;
+
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.transfer.audio.WavFile;
+import dev.edgetrain.transfer.wakeword.DetectionReport;
+import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
+import dev.edgetrain.transfer.wakeword.StreamingScorer;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code edgetrain wakeword score}: a head's score over time on a recording, every 80 ms, as openWakeWord's
+ * {@code predict_clip} computes it (the head run by onnxruntime, so any openWakeWord head works).
+ */
+@Command(name = "score", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Print a wake-word head's score over time on 16 kHz mono WAV recordings (one line per 80 ms)."})
+public final class WakewordScoreCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "HEAD.onnx",
+            description = "A head taking [1,F,96] embeddings (ours or openWakeWord's).")
+    File model;
+
+    @Option(names = "--output-tensor", paramLabel = "NAME",
+            description = "Read the head only up to this tensor (openWakeWord's hey_jarvis: --output-tensor p1.1).")
+    String outputTensor;
+
+    @Mixin
+    Backbone backbone;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Activations are counted at this score (default: ${DEFAULT-VALUE}).")
+    float threshold = 0.5f;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Parameters(paramLabel = "FILE.wav", arity = "1..*", description = "Recordings to score.")
+    List<File> files;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = outputOptions.console();
+        if (!model.isFile()) {
+            throw new CliException("--model " + model + ": no such file");
+        }
+        for (File f : files) {
+            if (!f.isFile()) {
+                throw new CliException(f + ": no such file");
+            }
+        }
+        List<Object> documents = new ArrayList<>();
+        try (OpenWakeWordFeatures features = backbone.open();
+             StreamingScorer scorer = StreamingScorer.open(features, model, outputTensor)) {
+            for (File f : files) {
+                float[] scores = scorer.scoreClip(WavFile.readMono16k(f), seed);
+                float step = OpenWakeWordFeatures.CHUNK_SAMPLES / (float) OpenWakeWordFeatures.SAMPLE_RATE;
+                int best = 0;
+                for (int i = 0; i < scores.length; i++) {
+                    if (scores[i] > scores[best]) {
+                        best = i;
+                    }
+                }
+                int activations = DetectionReport.activations(scores, threshold);
+                if (console.human()) {
+                    console.line("%s", f);
+                    for (int i = 0; i < scores.length; i++) {
+                        console.line("%7.2f s  %.4f%s", (i + 1) * step, scores[i], scores[i] >= threshold ? "  *" : "");
+                    }
+                    console.line("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),
+                            scores[best], (best + 1) * step, activations, activations == 1 ? "" : "s", threshold);
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("file", f.getPath());
+                doc.put("secondsPerScore", step);
+                doc.put("scores", scores);
+                doc.put("max", scores[best]);
+                doc.put("activations", activations);
+                documents.add(doc);
+            }
+        }
+        console.document(documents.size() == 1 ? documents.get(0) : documents);
+        return 0;
+    }
+}

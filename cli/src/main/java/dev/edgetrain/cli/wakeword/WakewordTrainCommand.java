@@ -1,0 +1,216 @@
+package dev.edgetrain.cli.wakeword;
+
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.onnx.ImportOptions;
+import dev.edgetrain.onnx.OnnxImporter;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.train.TrainingListener;
+import dev.edgetrain.transfer.FeatureCache;
+import dev.edgetrain.transfer.wakeword.DetectionReport;
+import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
+import dev.edgetrain.transfer.wakeword.WakeWordExports;
+import dev.edgetrain.transfer.wakeword.WakeWordTrainer;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgetrain wakeword train}: featurise the clips through openWakeWord's frozen backbone (cached), train a head,
+ * export it (alone, as a drop-in for openWakeWord's heads, and optionally merged with the backbone), check both
+ * exports with onnxruntime, and measure false rejects and false accepts per hour on held-out audio.
+ */
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Train a wake-word head on openWakeWord's frozen backbone from 16 kHz mono WAV clips, export it "
+                + "as ONNX and check it with onnxruntime."})
+public final class WakewordTrainCommand implements Callable<Integer> {
+    @Option(names = "--positives", required = true, paramLabel = "DIR", description = "Clips of the wake phrase.")
+    File positives;
+
+    @Option(names = "--negatives", required = true, paramLabel = "DIR",
+            description = "Clips without it: other words, near misses, speech, noise.")
+    File negatives;
+
+    @Option(names = "--noise", paramLabel = "DIR", description = "Background noise mixed into the training clips.")
+    File noise;
+
+    @Mixin
+    Backbone backbone;
+
+    @Option(names = "--out", required = true, paramLabel = "HEAD.onnx",
+            description = "The head: a drop-in replacement for openWakeWord's heads ([1,16,96] -> [1,1]).")
+    File out;
+
+    @Option(names = "--merged-out", paramLabel = "MODEL.onnx",
+            description = "Also write one file from 16 mel windows [16,76,32,1] to the score: the backbone, then the head.")
+    File mergedOut;
+
+    @Option(names = "--heldout-positives", paramLabel = "DIR",
+            description = "Held-out clips of the phrase, for the false-reject rate.")
+    File heldoutPositives;
+
+    @Option(names = "--heldout-negatives", paramLabel = "DIR",
+            description = "Held-out recordings without it (any length), for false accepts per hour.")
+    File heldoutNegatives;
+
+    @Option(names = "--finetune", paramLabel = "HEAD.onnx",
+            description = "Start from this head (e.g. one of openWakeWord's) instead of a fresh one: personalise it.")
+    File finetune;
+
+    @Option(names = "--output-tensor", paramLabel = "NAME",
+            description = "With --finetune: read the head only up to this tensor (hey_jarvis: p1.1).")
+    String outputTensor;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "Detection threshold (default: ${DEFAULT-VALUE}).")
+    float threshold = 0.5f;
+
+    @Option(names = "--cache", paramLabel = "FILE",
+            description = "The feature cache, reused across runs (default: ~/.cache/edgetrain/wakeword-features.bin).")
+    File cache;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = new WakeWordTrainer.Options().epochs;
+
+    @Option(names = "--augmentations", paramLabel = "N",
+            description = "Windows per positive clip: the clip and N-1 augmented copies (default: ${DEFAULT-VALUE}).")
+    int augmentations = new WakeWordTrainer.Options().positiveVariants;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of augmentation, weights and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = outputOptions.console();
+        if (epochs < 1 || augmentations < 1 || !(threshold > 0 && threshold < 1)) {
+            throw new CliException("need --epochs >= 1, --augmentations >= 1 and --threshold in (0, 1)");
+        }
+        CliException.requireWritableLocation(out, "--out");
+        CliException.requireWritableLocation(mergedOut, "--merged-out");
+        Network start = null;
+        if (finetune != null) {
+            start = OnnxImporter.read(finetune, ImportOptions.builder().outputTensor(outputTensor).build()).network();
+        } else if (outputTensor != null) {
+            throw new CliException("--output-tensor reads the head given with --finetune; there is none");
+        }
+        List<File> pos = AudioFolder.wavFiles(positives, "--positives");
+        List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
+        List<File> noises = AudioFolder.wavFiles(noise, "--noise");
+        List<File> heldPos = AudioFolder.wavFiles(heldoutPositives, "--heldout-positives");
+        List<File> heldNeg = AudioFolder.wavFiles(heldoutNegatives, "--heldout-negatives");
+        File cacheFile = cache != null ? cache : new File(System.getProperty("user.home"),
+                ".cache/edgetrain/wakeword-features.bin");
+        CliException.requireWritableLocation(cacheFile, "--cache");
+
+        WakeWordTrainer.Options options = new WakeWordTrainer.Options();
+        options.epochs = epochs;
+        options.positiveVariants = augmentations;
+        options.seed = seed;
+        Map<String, Object> json = new LinkedHashMap<>();
+        try (OpenWakeWordFeatures features = backbone.open();
+             FeatureCache featureCache = FeatureCache.open(cacheFile, FeatureCache.keyOf(backbone.melspectrogram(),
+                     backbone.embedding()) + " " + OpenWakeWordFeatures.SETTINGS, options.frames
+                     * OpenWakeWordFeatures.EMBEDDING_SIZE)) {
+            WakeWordTrainer trainer = new WakeWordTrainer(features, featureCache, options);
+            long start = System.nanoTime();
+            WakeWordTrainer.Examples examples;
+            try (ProgressBar bar = bar(console, "features", (long) pos.size() * options.positiveVariants
+                    + (long) neg.size() * options.negativeVariants, " windows")) {
+                examples = trainer.examples(pos, neg, noises, (done, total, cached) -> {
+                    if (bar != null) {
+                        bar.stepTo(done);
+                    }
+                });
+            }
+            double featureSeconds = (System.nanoTime() - start) / 1e9;
+            console.line("features: %d windows (%d of the phrase, %d others): %d computed in %.1f s, %d from the cache "
+                            + "%s (%.1f MB)", examples.positives + examples.negatives, examples.positives,
+                    examples.negatives, examples.computed, featureSeconds, examples.cached, cacheFile,
+                    featureCache.sizeBytes() / 1e6);
+            json.put("windows", examples.positives + examples.negatives);
+            json.put("featuresComputed", examples.computed);
+            json.put("featuresCached", examples.cached);
+            json.put("featureSeconds", featureSeconds);
+            json.put("cacheBytes", featureCache.sizeBytes());
+
+            List<Double> epochSeconds = new ArrayList<>();
+            long[] epochStart = {System.nanoTime()};
+            Network head = trainer.train(examples, start, new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
+                }
+
+                @Override
+                public void onEpoch(int epoch, float loss, float accuracy) {
+                    long now = System.nanoTime();
+                    epochSeconds.add((now - epochStart[0]) / 1e9);
+                    epochStart[0] = now;
+                    console.line("epoch %3d/%d  loss %.4f  train %.2f%%  (%.3f s)", epoch + 1, epochs, loss,
+                            100 * accuracy, epochSeconds.get(epochSeconds.size() - 1));
+                }
+            });
+            json.put("epochSeconds", epochSeconds);
+
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("edgetrain.wakeword.positives", Integer.toString(pos.size()));
+            metadata.put("edgetrain.wakeword.negatives", Integer.toString(neg.size()));
+            metadata.put("edgetrain.wakeword.threshold", Float.toString(threshold));
+            if (!heldPos.isEmpty() || !heldNeg.isEmpty()) {
+                DetectionReport report = DetectionReport.measure(WakeWordExports.scorer(features, head, seed), heldPos,
+                        heldNeg, threshold);
+                console.line("held out: %s", report);
+                metadata.put("edgetrain.wakeword.heldout", report.toString());
+                json.put("falseRejectRate", report.falseRejectRate());
+                json.put("falseAcceptsPerHour", report.falseAcceptsPerHour());
+                json.put("negativeMinutes", report.negativeSeconds / 60);
+            }
+            WakeWordExports.writeHead(head, options.frames, metadata, out);
+            double headDiff = WakeWordExports.headParity(out, head, examples.data.features(),
+                    Math.min(64, examples.data.rows()));
+            console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g on %d windows (limit 1e-05) %s", out,
+                    out.length(), headDiff, Math.min(64, examples.data.rows()), headDiff <= 1e-5 ? "OK" : "FAILED");
+            json.put("headParity", headDiff);
+            boolean ok = headDiff <= 1e-5;
+            if (mergedOut != null) {
+                WakeWordExports.writeMerged(head, options.frames, backbone.embedding(), metadata, mergedOut);
+                double mergedDiff = WakeWordExports.mergedParity(mergedOut, features, head, trainer.windowSamples(),
+                        heldPos.isEmpty() ? pos : heldPos);
+                console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
+                        + "(limit 1e-05) %s", mergedOut, mergedOut.length(), mergedDiff, mergedDiff <= 1e-5 ? "OK"
+                        : "FAILED");
+                json.put("mergedParity", mergedDiff);
+                ok &= mergedDiff <= 1e-5;
+            }
+            console.document(json);
+            return ok ? 0 : 1;
+        }
+    }
+
+    /** A progress bar on an interactive terminal, else null. */
+    static ProgressBar bar(Console console, String task, long max, String unit) {
+        if (!console.human() || System.console() == null) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(unit, 1)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(200).continuousUpdate().build();
+    }
+
+    static String format(String f, Object... args) {
+        return String.format(Locale.ROOT, f, args);
+    }
+}

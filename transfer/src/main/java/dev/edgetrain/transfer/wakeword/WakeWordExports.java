@@ -1,0 +1,134 @@
+package dev.edgetrain.transfer.wakeword;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.edgetrain.onnx.BackboneMerge;
+import dev.edgetrain.onnx.ExportOptions;
+import dev.edgetrain.onnx.OnnxExporter;
+import dev.edgetrain.onnx.proto.ModelProto;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.transfer.FrozenBackbone;
+import dev.edgetrain.transfer.audio.WavFile;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two exports of a wake-word head, and their checks against onnxruntime:
+ * <ul>
+ *   <li>the head alone, a drop-in replacement for openWakeWord's heads: input {@value #HEAD_INPUT}
+ *       {@code [1,frames,96]}, output {@value #HEAD_OUTPUT} {@code [1,1]}, the names of {@code alexa_v0.1.onnx};</li>
+ *   <li>one merged file from mel windows to the score: openWakeWord's embedding model carried over untouched, a
+ *       reshape of its {@code [frames,1,1,96]} output to {@code [1,frames,96]}, then the head.</li>
+ * </ul>
+ */
+public final class WakeWordExports {
+    /** alexa_v0.1's input and output names (a PyTorch export's). */
+    public static final String HEAD_INPUT = "onnx::Flatten_0";
+    public static final String HEAD_OUTPUT = "13";
+
+    private WakeWordExports() {
+    }
+
+    static ExportOptions headOptions(int frames, Map<String, String> metadata) {
+        return ExportOptions.builder().inputShape(new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE})
+                .inputName(HEAD_INPUT).outputName(HEAD_OUTPUT).metadata(metadata).build();
+    }
+
+    /** Writes the head alone (atomically). */
+    public static void writeHead(Network head, int frames, Map<String, String> metadata, File out) throws IOException {
+        OnnxExporter.write(head, headOptions(frames, metadata), out);
+    }
+
+    /** Writes the merged model: {@code embeddingOnnx}'s graph, the reshape, the head (atomically). */
+    public static void writeMerged(Network head, int frames, File embeddingOnnx, Map<String, String> metadata,
+                                   File out) throws IOException {
+        ModelProto backbone;
+        try (InputStream in = new FileInputStream(embeddingOnnx)) {
+            backbone = ModelProto.parseFrom(in);
+        }
+        BackboneMerge.write(backbone, embeddingOnnx.getName(), head, headOptions(frames, metadata),
+                new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE}, out);
+    }
+
+    /**
+     * The largest difference between onnxruntime running the exported head and the runtime running {@code head}, on
+     * the first {@code rows} rows of {@code features} ({@code [rows][frames·96]}), one window at a time as openWakeWord
+     * feeds it.
+     */
+    public static double headParity(File headOnnx, Network head, float[] features, int rows) throws IOException {
+        int width = head.spec().inputs();
+        long[] shape = {1, width / OpenWakeWordFeatures.EMBEDDING_SIZE, OpenWakeWordFeatures.EMBEDDING_SIZE};
+        Workspace ws = new Workspace(head.spec(), 1);
+        float[] mine = new float[1];
+        double worst = 0;
+        try (FrozenBackbone onnx = FrozenBackbone.open(headOnnx, null)) {
+            float[] row = new float[width];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(features, r * width, row, 0, width);
+                float theirs = onnx.run(row, shape)[0];
+                head.predict(ws, row, 0, 1, mine, 0);
+                worst = Math.max(worst, Math.abs(theirs - mine[0]));
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * The largest difference between onnxruntime running the merged model on a clip's mel windows and the two-stage
+     * pipeline (onnxruntime's embedding model, then the runtime's head), over the clips, each placed at the end of a
+     * window of {@code windowSamples}.
+     */
+    public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, Network head, int windowSamples,
+                                      List<File> clips) throws IOException {
+        int frames = head.spec().inputs() / OpenWakeWordFeatures.EMBEDDING_SIZE;
+        Workspace ws = new Workspace(head.spec(), 1);
+        float[] mine = new float[1];
+        double worst = 0;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(1);
+            try (OrtSession merged = env.createSession(mergedOnnx.getPath(), so)) {
+                String input = merged.getInputNames().iterator().next();
+                for (File clip : clips.subList(0, Math.min(8, clips.size()))) {
+                    float[] window = place(WavFile.readMono16k(clip), windowSamples);
+                    float[] windows = features.melWindows(window); // [frames][76][32]
+                    float[] embeddings = features.embeddings(window); // [frames][96]
+                    head.predict(ws, embeddings, embeddings.length - head.spec().inputs(), 1, mine, 0);
+                    long[] shape = {frames, OpenWakeWordFeatures.WINDOW_FRAMES, OpenWakeWordFeatures.MEL_BINS, 1};
+                    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(windows), shape);
+                         OrtSession.Result r = merged.run(java.util.Collections.singletonMap(input, t))) {
+                        float theirs = ((float[][]) r.get(0).getValue())[0][0];
+                        worst = Math.max(worst, Math.abs(theirs - mine[0]));
+                    }
+                }
+            } catch (OrtException e) {
+                throw new IOException(mergedOnnx + ": onnxruntime: " + e.getMessage(), e);
+            }
+        } catch (OrtException e) {
+            throw new IOException("onnxruntime: " + e.getMessage(), e);
+        }
+        return worst;
+    }
+
+    /** The clip at the end of a window of {@code length} samples (its start cut off when longer). */
+    static float[] place(float[] clip, int length) {
+        float[] window = new float[length];
+        int take = Math.min(clip.length, length);
+        System.arraycopy(clip, clip.length - take, window, length - take, take);
+        return window;
+    }
+
+    /** Scores clips as openWakeWord's {@code predict_clip} does, with {@code head} run by the runtime. */
+    public static DetectionReport.ClipScorer scorer(final OpenWakeWordFeatures features, final Network head,
+                                                    final long seed) {
+        throw new UnsupportedOperationException("wired at merge");
+    }
+}
