@@ -17,8 +17,10 @@ import java.util.Arrays;
  *
  * <p>Two ways, as in the reference: {@link #embeddings(float[])} for a whole clip at once (training features), and
  * {@link #streaming(long)} for audio arriving in 80 ms chunks (detection, {@code Model.predict}). The two differ
- * slightly where they cover the same audio: streaming computes each chunk's mel frames from only 480 samples of
- * context. Not thread-safe; {@link #close()} releases both onnxruntime sessions.
+ * where they cover the same audio, as the reference notes: the melspectrogram model clamps its output to 80 dB below
+ * the loudest frame of its input, and streaming feeds it one chunk with 480 samples of context at a time, so a
+ * quiet chunk next to loud audio (e.g. digital silence) reads differently; elsewhere they agree to float rounding.
+ * Not thread-safe; {@link #close()} releases both onnxruntime sessions.
  */
 public final class OpenWakeWordFeatures implements AutoCloseable {
     public static final int SAMPLE_RATE = 16000;

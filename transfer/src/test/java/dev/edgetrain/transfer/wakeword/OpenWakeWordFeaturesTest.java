@@ -23,10 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** openWakeWord's features through the shipped melspectrogram and embedding models (npm, fetched by the build). */
 class OpenWakeWordFeaturesTest {
     /**
-     * Measured: streaming and batch embeddings of the same 76 mel frames differ by at most ~2e-6 here (max |diff|
-     * over 96 values, 6 s of a tone-and-noise signal), because the mel frames agree to ~1e-6 (each chunk's frames
-     * are computed from a 1,760-sample slice instead of the whole clip) and the embedding model runs a batch of one
-     * instead of n. Not exact, as the reference's own note on {@code _streaming_melspectrogram} says.
+     * Streaming and batch features of the same audio are not the same computation: the melspectrogram model clamps
+     * its output to 80 dB below the loudest frame of its input (librosa's top_db: silence in a loud clip reads 4.01
+     * after x/10+2, silence alone -8), and streaming feeds it 1,760 samples at a time where batch feeds the whole
+     * clip. On audio with no frame 80 dB below the rest (the tone-and-noise signal here) the mel frames then differ
+     * only by float rounding (measured 1.1e-5 on values up to 11.5), and the embeddings by 5.5e-5 on values up to
+     * 60 (relative 1e-6); where a chunk is digital silence next to speech (predict_clip's zero padding) they differ
+     * by whole units. The reference's own note on {@code _streaming_melspectrogram} says the same.
      */
     static final double STREAMING_TOLERANCE = 1e-4;
 
@@ -70,7 +73,8 @@ class OpenWakeWordFeaturesTest {
         }
         assertEquals(5, OpenWakeWordFeatures.melFrameCount(1280), "a first streaming chunk: 5 frames");
         assertEquals(8, OpenWakeWordFeatures.melFrameCount(1760), "a chunk with 480 samples of context: 8 frames");
-        assertEquals(0, features.embeddings(new float[19711]).length, "75 frames: no complete window");
+        assertEquals(0, features.embeddings(new float[OpenWakeWordFeatures.samplesForEmbeddings(1) - 1]).length,
+                "75 frames: no complete window");
     }
 
     @Test
@@ -150,14 +154,27 @@ class OpenWakeWordFeaturesTest {
             compared++;
         }
         double worstMel = worstStreamingMelDiff(x, chunks);
-        System.out.printf("[features] streaming vs batch over %d embeddings: max |diff| %.3g (mel frames: %.3g)%n",
-                compared, worst, worstMel);
+        System.out.printf("[features] streaming vs batch over %d embeddings: max |diff| %.3g (values up to %.3g);"
+                + " mel frames: max |diff| %.3g (values up to %.3g)%n", compared, worst, maxAbs(batch), worstMel,
+                maxAbs(features.melspectrogram(x)));
         assertEquals(chunks - 9, compared);
         assertTrue(worst <= STREAMING_TOLERANCE, "max |streaming - batch| " + worst);
         float[] early = new float[EMBEDDING_SIZE];
         System.arraycopy(streamed, 0, early, 0, EMBEDDING_SIZE);
         assertTrue(maxDiff(early, 0, batch, 0) > 100 * STREAMING_TOLERANCE,
                 "the first chunks' windows still hold the buffer's initial ones: they must differ");
+    }
+
+    @Test
+    void silenceNextToLoudAudioIsWhereStreamingAndBatchMelFramesDiffer() {
+        float[] x = new float[4 * CHUNK_SAMPLES]; // [silence, silence, signal, signal]
+        System.arraycopy(signal(2 * CHUNK_SAMPLES, 8), 0, x, 2 * CHUNK_SAMPLES, 2 * CHUNK_SAMPLES);
+        float[] whole = features.melspectrogram(x); // frame 5 = samples [800, 1312): silence
+        float[] chunk = features.melspectrogram(Arrays.copyOfRange(x, CHUNK_SAMPLES - 480, 2 * CHUNK_SAMPLES));
+        System.out.printf("[features] a silent frame: %.4f in the whole clip, %.4f in its streaming chunk%n",
+                whole[5 * MEL_BINS], chunk[0]);
+        assertEquals(-8f, chunk[0], 1e-5f, "silence alone: the floor, -80 dB /10 + 2");
+        assertTrue(whole[5 * MEL_BINS] > 0f, "silence in a loud clip: 80 dB below its loudest frame");
     }
 
     /** Max |diff| between each chunk's mel frames (with 480 samples of context) and the whole clip's. */
@@ -170,6 +187,14 @@ class OpenWakeWordFeaturesTest {
             worst = Math.max(worst, maxDiff(part, 0, whole, (8 * c - 3) * MEL_BINS));
         }
         return worst;
+    }
+
+    private static double maxAbs(float[] a) {
+        double max = 0;
+        for (float v : a) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     private static double maxDiff(float[] a, int aOffset, float[] b, int bOffset) {
