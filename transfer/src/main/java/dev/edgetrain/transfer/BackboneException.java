@@ -1,0 +1,20 @@
+package dev.edgetrain.transfer;
+
+import java.io.IOException;
+
+/**
+ * An ONNX model that cannot serve as a frozen backbone: not an ONNX model, more than one input, a non-float input
+ * or output, an output tensor that does not exist, or a model onnxruntime refuses. The message names the file and
+ * says what was expected.
+ */
+public class BackboneException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public BackboneException(String message) {
+        super(message);
+    }
+
+    public BackboneException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.edgetrain.transfer.audio;
+
+import java.io.IOException;
+
+/**
+ * A WAV file that is not 16 kHz mono 16-bit PCM, or not a well-formed RIFF/WAVE file at all. The message names the
+ * file, the field at fault ({@link #field()}) and what was expected, with a {@code sox} command where converting
+ * the file would fix it.
+ */
+public class AudioFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    public AudioFormatException(String message, String field) {
+        super(message);
+        this.field = field;
+    }
+
+    /** The field at fault: "riff", "fmt", "format", "channels", "sample rate", "bits", "data". */
+    public String field() {
+        return field;
+    }
+}

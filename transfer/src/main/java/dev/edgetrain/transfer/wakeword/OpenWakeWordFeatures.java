@@ -1,0 +1,276 @@
+package dev.edgetrain.transfer.wakeword;
+
+import dev.edgetrain.runtime.Rng;
+import dev.edgetrain.transfer.BackboneException;
+import dev.edgetrain.transfer.FrozenBackbone;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * openWakeWord's audio features, computed as its Python reference does ({@code openwakeword/utils.py},
+ * {@code AudioFeatures}): 16 kHz samples as int16-valued floats go through {@code melspectrogram.onnx} (32 mel bins
+ * every 10 ms, then {@code x/10 + 2}), and windows of 76 mel frames stepping by 8 go through
+ * {@code embedding_model.onnx}, one 96-value embedding per window (80 ms). A wake-word head scores the last
+ * 16 (or its own count of) embeddings.
+ *
+ * <p>Two ways, as in the reference: {@link #embeddings(float[])} for a whole clip at once (training features), and
+ * {@link #streaming(long)} for audio arriving in 80 ms chunks (detection, {@code Model.predict}). The two differ
+ * where they cover the same audio, as the reference notes: the melspectrogram model clamps its output to 80 dB below
+ * the loudest frame of its input, and streaming feeds it one chunk with 480 samples of context at a time, so a
+ * quiet chunk next to loud audio (e.g. digital silence) reads differently; elsewhere they agree to float rounding.
+ * Not thread-safe; {@link #close()} releases both onnxruntime sessions.
+ */
+public final class OpenWakeWordFeatures implements AutoCloseable {
+    public static final int SAMPLE_RATE = 16000;
+    /** Samples per streaming chunk (80 ms): 8 mel frames, one embedding. */
+    public static final int CHUNK_SAMPLES = 1280;
+    public static final int MEL_BINS = 32;
+    /** Mel frames per embedding window. */
+    public static final int WINDOW_FRAMES = 76;
+    /** Mel frames between successive windows. */
+    public static final int WINDOW_STEP = 8;
+    public static final int EMBEDDING_SIZE = 96;
+
+    /** The melspectrogram model's frame: 512 samples (32 ms) ... */
+    static final int MEL_FRAME_SAMPLES = 512;
+    /** ... every 160 samples (10 ms). */
+    static final int MEL_HOP_SAMPLES = 160;
+    /** Samples before each streaming chunk its mel frames are computed with (reference: 160 * 3). */
+    static final int STREAMING_CONTEXT_SAMPLES = 480;
+    /** The reference's feature buffer keeps ~10 s of embeddings. */
+    static final int FEATURE_BUFFER_FRAMES = 120;
+    /** The reference starts its feature buffer with the embeddings of 4 s of noise in [-1000, 1000). */
+    static final int NOISE_SAMPLES = 4 * SAMPLE_RATE;
+    static final int NOISE_AMPLITUDE = 1000;
+
+    private final FrozenBackbone mel;
+    private final FrozenBackbone embedding;
+
+    private OpenWakeWordFeatures(FrozenBackbone mel, FrozenBackbone embedding) {
+        this.mel = mel;
+        this.embedding = embedding;
+    }
+
+    /** Opens the two models, each with one onnxruntime thread. */
+    public static OpenWakeWordFeatures open(File melspectrogramOnnx, File embeddingOnnx) throws IOException {
+        return open(melspectrogramOnnx, embeddingOnnx, 1);
+    }
+
+    /**
+     * Opens {@code melspectrogram.onnx} (input [1, samples]) and {@code embedding_model.onnx} (input
+     * [n, 76, 32, 1]) as openWakeWord ships them.
+     *
+     * @throws BackboneException when a model's input does not have that shape
+     */
+    public static OpenWakeWordFeatures open(File melspectrogramOnnx, File embeddingOnnx, int threads)
+            throws IOException {
+        FrozenBackbone mel = FrozenBackbone.open(melspectrogramOnnx, null, threads);
+        try {
+            expectShape(mel, melspectrogramOnnx, new long[] {-1, -1});
+            FrozenBackbone embedding = FrozenBackbone.open(embeddingOnnx, null, threads);
+            try {
+                expectShape(embedding, embeddingOnnx, new long[] {-1, WINDOW_FRAMES, MEL_BINS, 1});
+                return new OpenWakeWordFeatures(mel, embedding);
+            } catch (IOException | RuntimeException e) {
+                embedding.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            mel.close();
+            throw e;
+        }
+    }
+
+    /** A model's input must take {@code expected} (-1: any size there). */
+    private static void expectShape(FrozenBackbone model, File file, long[] expected) throws BackboneException {
+        long[] shape = model.inputShape();
+        boolean fits = shape.length == expected.length;
+        for (int i = 0; fits && i < shape.length; i++) {
+            fits = expected[i] < 0 ? shape[i] < 0 || i == 0 && shape[i] == 1 : shape[i] == expected[i];
+        }
+        if (!fits) {
+            throw new BackboneException(file.getName() + ": input '" + model.inputName() + "' has shape "
+                    + Arrays.toString(shape) + ", expected " + Arrays.toString(expected) + " (-1: any size)");
+        }
+    }
+
+    /** Mel frames the melspectrogram model makes of {@code samples} samples (0 below one 512-sample frame). */
+    public static int melFrameCount(int samples) {
+        return samples < MEL_FRAME_SAMPLES ? 0 : (samples - MEL_FRAME_SAMPLES) / MEL_HOP_SAMPLES + 1;
+    }
+
+    /** Embeddings {@link #embeddings(float[])} makes of a clip of {@code samples} samples. */
+    public static int embeddingCount(int samples) {
+        int frames = melFrameCount(samples);
+        return frames < WINDOW_FRAMES ? 0 : (frames - WINDOW_FRAMES) / WINDOW_STEP + 1;
+    }
+
+    /** The shortest clip, in samples, that gives exactly {@code n} embeddings in {@link #embeddings(float[])}. */
+    public static int samplesForEmbeddings(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, got " + n);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int frames = WINDOW_FRAMES + (n - 1) * WINDOW_STEP;
+        return MEL_FRAME_SAMPLES + (frames - 1) * MEL_HOP_SAMPLES;
+    }
+
+    /**
+     * The mel spectrogram of {@code samples} as {@code _get_melspectrogram}: the model's output with
+     * {@code x/10 + 2} applied.
+     *
+     * @param samples int16-valued floats at 16 kHz, at least 512
+     * @return [frames][32] flattened, frames = {@link #melFrameCount(int)}
+     */
+    public float[] melspectrogram(float[] samples) {
+        if (samples.length < MEL_FRAME_SAMPLES) {
+            throw new IllegalArgumentException(samples.length + " samples, expected at least " + MEL_FRAME_SAMPLES
+                    + " (one 32 ms mel frame)");
+        }
+        float[] spec = mel.run(samples, new long[] {1, samples.length}); // [1][1][frames][32]
+        for (int i = 0; i < spec.length; i++) {
+            spec[i] = spec[i] / 10f + 2f;
+        }
+        return spec;
+    }
+
+    /**
+     * The embeddings of a whole clip as {@code _get_embeddings}: every complete window of 76 mel frames, stepping
+     * by 8, run as one batch; the clip's last frames that do not fill a window are left out.
+     *
+     * @param samples int16-valued floats at 16 kHz
+     * @return [n][96] flattened, n = {@link #embeddingCount(int)} (empty for a clip under 1.2 s)
+     */
+    public float[] embeddings(float[] samples) {
+        int n = embeddingCount(samples.length);
+        if (n == 0) {
+            return new float[0];
+        }
+        float[] spec = melspectrogram(samples); // [frames][32]
+        int window = WINDOW_FRAMES * MEL_BINS;
+        float[] windows = new float[n * window]; // [n][76][32][1]
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(spec, i * WINDOW_STEP * MEL_BINS, windows, i * window, window);
+        }
+        return embedding.run(windows, new long[] {n, WINDOW_FRAMES, MEL_BINS, 1}); // [n][1][1][96]
+    }
+
+    /** One embedding of one window of 76 mel frames ([76][32] flattened); {@code dst} gets 96 values. */
+    void embedWindow(float[] window, float[] dst, int offset) {
+        float[] e = embedding.run(window, new long[] {1, WINDOW_FRAMES, MEL_BINS, 1}); // [1][1][1][96]
+        System.arraycopy(e, 0, dst, offset, EMBEDDING_SIZE);
+    }
+
+    /**
+     * A fresh stream, as a new {@code AudioFeatures}: its mel buffer starts as ones, its feature buffer with the
+     * embeddings of 4 s of noise drawn from {@code seed} (the reference draws them unseeded from numpy).
+     */
+    public Streaming streaming(long seed) {
+        Rng rng = new Rng(seed);
+        float[] noise = new float[NOISE_SAMPLES];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = rng.nextInt(2 * NOISE_AMPLITUDE) - NOISE_AMPLITUDE; // uniform integers in [-1000, 1000)
+        }
+        return new Streaming(this, embeddings(noise));
+    }
+
+    /** Releases both onnxruntime sessions; streams of these features stop working. */
+    @Override
+    public void close() {
+        try {
+            mel.close();
+        } finally {
+            embedding.close();
+        }
+    }
+
+    /**
+     * Features of audio arriving in 80 ms chunks, as the reference's {@code _streaming_features} and
+     * {@code get_features}: each chunk's mel frames are computed from it and the 480 samples before it (8 frames;
+     * 5 for the very first chunk, which has no context), and one embedding is made of the last 76 mel frames.
+     * Bounded memory: only what the next chunk needs is kept, and the last 120 embeddings. Not thread-safe.
+     */
+    public static final class Streaming {
+        private static final int RAW_SAMPLES = STREAMING_CONTEXT_SAMPLES + CHUNK_SAMPLES;
+
+        private final OpenWakeWordFeatures owner;
+        private final float[] raw = new float[RAW_SAMPLES]; // [480 context + 1280 chunk], newest last
+        private int rawCount;
+        private final float[] melWindow = new float[WINDOW_FRAMES * MEL_BINS]; // [76][32], newest frame last
+        private final float[] ring = new float[FEATURE_BUFFER_FRAMES * EMBEDDING_SIZE]; // [120][96] ring
+        private int ringNext;
+        private int featureCount;
+
+        Streaming(OpenWakeWordFeatures owner, float[] initialFeatures) {
+            this.owner = owner;
+            Arrays.fill(melWindow, 1f);
+            for (int i = 0; i < initialFeatures.length / EMBEDDING_SIZE; i++) {
+                append(initialFeatures, i * EMBEDDING_SIZE);
+            }
+        }
+
+        /**
+         * Adds one chunk of exactly {@link #CHUNK_SAMPLES} int16-valued samples, which adds one embedding.
+         *
+         * @throws IllegalArgumentException for any other length
+         */
+        public void push(float[] chunk) {
+            if (chunk.length != CHUNK_SAMPLES) {
+                throw new IllegalArgumentException("a chunk of " + chunk.length + " samples, expected "
+                        + CHUNK_SAMPLES + " (80 ms at 16 kHz)");
+            }
+            System.arraycopy(raw, CHUNK_SAMPLES, raw, 0, STREAMING_CONTEXT_SAMPLES);
+            System.arraycopy(chunk, 0, raw, STREAMING_CONTEXT_SAMPLES, CHUNK_SAMPLES);
+            rawCount = Math.min(RAW_SAMPLES, rawCount + CHUNK_SAMPLES);
+            float[] input = rawCount == RAW_SAMPLES ? raw : Arrays.copyOfRange(raw, RAW_SAMPLES - rawCount,
+                    RAW_SAMPLES);
+            float[] frames = owner.melspectrogram(input); // [k][32], k = 8 (5 for the first chunk)
+            int kept = melWindow.length - frames.length;
+            System.arraycopy(melWindow, frames.length, melWindow, 0, kept);
+            System.arraycopy(frames, 0, melWindow, kept, frames.length);
+            owner.embedWindow(melWindow, ring, ringNext * EMBEDDING_SIZE);
+            advance();
+        }
+
+        private void append(float[] src, int offset) {
+            System.arraycopy(src, offset, ring, ringNext * EMBEDDING_SIZE, EMBEDDING_SIZE);
+            advance();
+        }
+
+        private void advance() {
+            ringNext = (ringNext + 1) % FEATURE_BUFFER_FRAMES;
+            featureCount = Math.min(FEATURE_BUFFER_FRAMES, featureCount + 1);
+        }
+
+        /** Embeddings held: the initial noise's and one per chunk, at most 120. */
+        public int featureCount() {
+            return featureCount;
+        }
+
+        /** {@link #features(int, float[], int)} at offset 0. */
+        public void features(int frames, float[] dst) {
+            features(frames, dst, 0);
+        }
+
+        /**
+         * The last {@code frames} embeddings, oldest first, as {@code get_features(frames)}: [frames][96] into
+         * {@code dst} from {@code offset}.
+         *
+         * @throws IllegalArgumentException when more frames are asked for than {@link #featureCount()} holds
+         */
+        public void features(int frames, float[] dst, int offset) {
+            if (frames < 1 || frames > featureCount) {
+                throw new IllegalArgumentException(frames + " feature frames asked for, the stream holds "
+                        + featureCount + " (at most " + FEATURE_BUFFER_FRAMES + ")");
+            }
+            int first = (ringNext - frames + FEATURE_BUFFER_FRAMES) % FEATURE_BUFFER_FRAMES;
+            int head = Math.min(frames, FEATURE_BUFFER_FRAMES - first); // rows before the ring wraps
+            System.arraycopy(ring, first * EMBEDDING_SIZE, dst, offset, head * EMBEDDING_SIZE);
+            System.arraycopy(ring, 0, dst, offset + head * EMBEDDING_SIZE, (frames - head) * EMBEDDING_SIZE);
+        }
+    }
+}
