@@ -10,13 +10,13 @@ import dev.edgetrain.runtime.train.TrainingListener;
 import dev.edgetrain.transfer.FeatureCache;
 import dev.edgetrain.transfer.wakeword.DetectionReport;
 import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
+import dev.edgetrain.transfer.wakeword.StreamingScorer;
 import dev.edgetrain.transfer.wakeword.WakeWordExports;
 import dev.edgetrain.transfer.wakeword.WakeWordTrainer;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -122,8 +122,8 @@ public final class WakewordTrainCommand implements Callable<Integer> {
         options.seed = seed;
         Map<String, Object> json = new LinkedHashMap<>();
         try (OpenWakeWordFeatures features = backbone.open();
-             FeatureCache featureCache = FeatureCache.open(cacheFile, FeatureCache.keyOf(backbone.melspectrogram(),
-                     backbone.embedding()) + " " + OpenWakeWordFeatures.SETTINGS, options.frames
+             FeatureCache featureCache = FeatureCache.open(cacheFile, FeatureCache.keyOf("openWakeWord streamed",
+                     backbone.melspectrogram(), backbone.embedding()), options.frames
                      * OpenWakeWordFeatures.EMBEDDING_SIZE)) {
             WakeWordTrainer trainer = new WakeWordTrainer(features, featureCache, options);
             long start = System.nanoTime();
@@ -170,8 +170,10 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             metadata.put("edgetrain.wakeword.negatives", Integer.toString(neg.size()));
             metadata.put("edgetrain.wakeword.threshold", Float.toString(threshold));
             if (!heldPos.isEmpty() || !heldNeg.isEmpty()) {
-                DetectionReport report = DetectionReport.measure(WakeWordExports.scorer(features, head, seed), heldPos,
-                        heldNeg, threshold);
+                DetectionReport report;
+                try (StreamingScorer scorer = StreamingScorer.of(features, head)) {
+                    report = DetectionReport.measure(scorer, seed, heldPos, heldNeg, threshold);
+                }
                 console.line("held out: %s", report);
                 metadata.put("edgetrain.wakeword.heldout", report.toString());
                 json.put("falseRejectRate", report.falseRejectRate());
@@ -187,7 +189,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             boolean ok = headDiff <= 1e-5;
             if (mergedOut != null) {
                 WakeWordExports.writeMerged(head, options.frames, backbone.embedding(), metadata, mergedOut);
-                double mergedDiff = WakeWordExports.mergedParity(mergedOut, features, head, trainer.windowSamples(),
+                double mergedDiff = WakeWordExports.mergedParity(mergedOut, features, head,
                         heldPos.isEmpty() ? pos : heldPos);
                 console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
                         + "(limit 1e-05) %s", mergedOut, mergedOut.length(), mergedDiff, mergedDiff <= 1e-5 ? "OK"
@@ -208,9 +210,5 @@ public final class WakewordTrainCommand implements Callable<Integer> {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(unit, 1)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .setUpdateIntervalMillis(200).continuousUpdate().build();
-    }
-
-    static String format(String f, Object... args) {
-        return String.format(Locale.ROOT, f, args);
     }
 }

@@ -9,8 +9,8 @@ import java.util.Locale;
  * parameters are drawn from a seeded generator ({@link #draw}) and {@link #describe() described} by a string, which
  * keys the feature cache: the same clip with the same augmentation is never run through the backbone twice.
  *
- * <p>Samples are int16-valued floats (as openWakeWord feeds its melspectrogram model); the result is clamped to the
- * int16 range, as a recording would be.
+ * <p>Samples are int16-valued floats (as openWakeWord feeds its melspectrogram model); the result is rounded and
+ * clamped to int16 values, as a recording would be.
  */
 public final class Augmentation {
     /** No change: the clip end-aligned in the window, as it is. */
@@ -118,8 +118,8 @@ public final class Augmentation {
                 }
             }
         }
-        for (int i = 0; i < length; i++) {
-            window[i] = Math.max(-32768f, Math.min(32767f, window[i]));
+        for (int i = 0; i < length; i++) { // int16 again, as a recording (and the reference's int16 cast)
+            window[i] = Math.max(-32768f, Math.min(32767f, Math.round(window[i])));
         }
         return window;
     }

@@ -16,11 +16,6 @@ public final class DetectionReport {
     /** Chunks after an activation in which another does not count: one head window of 16 embeddings, 1.28 s. */
     public static final int REFRACTORY_CHUNKS = 16;
 
-    /** Scores a clip as openWakeWord's {@code predict_clip} does: one score per 80 ms chunk. */
-    public interface ClipScorer {
-        float[] scoreClip(float[] samples) throws IOException;
-    }
-
     public final float threshold;
     public final int positives;
     public final int falseRejects;
@@ -40,17 +35,18 @@ public final class DetectionReport {
     }
 
     /**
-     * Scores every positive clip and every negative recording (one stream per file) with {@code scorer}.
+     * Scores every positive clip and every negative recording (one stream per file, drawn with {@code seed}) with
+     * {@code scorer}.
      *
      * @param positives clips of the wake phrase
      * @param negatives recordings without it, of any length (their total duration is the hours counted)
      */
-    public static DetectionReport measure(ClipScorer scorer, List<File> positives, List<File> negatives,
-                                          float threshold) throws IOException {
+    public static DetectionReport measure(StreamingScorer scorer, long seed, List<File> positives,
+                                          List<File> negatives, float threshold) throws IOException {
         float[] maxima = new float[positives.size()];
         int rejects = 0;
         for (int i = 0; i < maxima.length; i++) {
-            maxima[i] = max(scorer.scoreClip(WavFile.readMono16k(positives.get(i))));
+            maxima[i] = max(scorer.scoreClip(WavFile.readMono16k(positives.get(i)), seed));
             if (!(maxima[i] >= threshold)) {
                 rejects++;
             }
@@ -60,7 +56,7 @@ public final class DetectionReport {
         for (File f : negatives) {
             float[] samples = WavFile.readMono16k(f);
             seconds += samples.length / (double) OpenWakeWordFeatures.SAMPLE_RATE;
-            accepts += activations(scorer.scoreClip(samples), threshold);
+            accepts += activations(scorer.scoreClip(samples, seed), threshold);
         }
         return new DetectionReport(threshold, maxima, rejects, seconds, accepts);
     }

@@ -150,13 +150,62 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         if (n == 0) {
             return new float[0];
         }
+        return embedWindows(melWindows(samples), n);
+    }
+
+    /**
+     * The windows {@link #embeddings(float[])} embeds: every complete run of 76 mel frames, stepping by 8.
+     *
+     * @return [n][76][32] flattened, n = {@link #embeddingCount(int)}
+     */
+    public float[] melWindows(float[] samples) {
+        int n = embeddingCount(samples.length);
+        if (n == 0) {
+            return new float[0];
+        }
         float[] spec = melspectrogram(samples); // [frames][32]
         int window = WINDOW_FRAMES * MEL_BINS;
         float[] windows = new float[n * window]; // [n][76][32][1]
         for (int i = 0; i < n; i++) {
             System.arraycopy(spec, i * WINDOW_STEP * MEL_BINS, windows, i * window, window);
         }
+        return windows;
+    }
+
+    /** The embedding model on {@code n} windows {@code [n][76][32]} as one batch: {@code [n][96]}. */
+    public float[] embedWindows(float[] windows, int n) {
         return embedding.run(windows, new long[] {n, WINDOW_FRAMES, MEL_BINS, 1}); // [n][1][1][96]
+    }
+
+    /**
+     * Chunks a window for {@link #streamedFeatures} needs so that its last {@code frames} embeddings come from its own
+     * audio only: the earliest of them needs 76 mel frames, and a stream makes 5 of its first chunk and 8 of every
+     * other: {@code frames + 9} chunks.
+     */
+    public static int streamedWindowSamples(int frames) {
+        return (frames + 9) * CHUNK_SAMPLES;
+    }
+
+    /**
+     * The last {@code frames} embeddings a fresh stream makes of {@code window}, pushed chunk by chunk: the features a
+     * detector sees when the window's audio has just been heard, which is what a head is trained on (batch features
+     * differ next to silence; see the class comment).
+     *
+     * @param window int16-valued samples, exactly {@link #streamedWindowSamples(int)} of them
+     * @param dst    receives [frames][96] from {@code offset}
+     */
+    public void streamedFeatures(float[] window, int frames, float[] dst, int offset) {
+        if (window.length != streamedWindowSamples(frames)) {
+            throw new IllegalArgumentException(window.length + " samples, expected " + streamedWindowSamples(frames)
+                    + " for " + frames + " streamed embeddings");
+        }
+        Streaming stream = new Streaming(this, new float[0]);
+        float[] chunk = new float[CHUNK_SAMPLES];
+        for (int c = 0; c < window.length / CHUNK_SAMPLES; c++) {
+            System.arraycopy(window, c * CHUNK_SAMPLES, chunk, 0, CHUNK_SAMPLES);
+            stream.push(chunk);
+        }
+        stream.features(frames, dst, offset);
     }
 
     /** One embedding of one window of 76 mel frames ([76][32] flattened); {@code dst} gets 96 values. */

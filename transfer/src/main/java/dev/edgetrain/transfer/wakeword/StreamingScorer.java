@@ -1,5 +1,8 @@
 package dev.edgetrain.transfer.wakeword;
 
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.Task;
+import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.BackboneException;
 import dev.edgetrain.transfer.FrozenBackbone;
 
@@ -11,7 +14,8 @@ import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
 
 /**
- * A binary wake-word head (an ONNX model [1, F, 96] -> [1, 1], run by onnxruntime) scoring audio as openWakeWord's
+ * A binary wake-word head (an ONNX model [1, F, 96] -> [1, 1] run by onnxruntime, or a runtime {@link Network} with
+ * F·96 inputs and one sigmoid output) scoring audio as openWakeWord's
  * {@code Model.predict_clip} does: the clip padded with 1 s of silence on each side, fed to a fresh stream in 80 ms
  * chunks, one score per chunk from the last F embeddings, the first 5 scores 0 (the reference's warm-up). Not
  * thread-safe. Closing it closes the head, not the features.
@@ -22,18 +26,80 @@ public final class StreamingScorer implements AutoCloseable {
     /** Scores zeroed at the start of a stream, as {@code Model.predict}. */
     public static final int WARMUP_SCORES = 5;
 
+    /** The head's score of one window of F embeddings {@code [1][frames][96]}. */
+    private interface Head {
+        float score(float[] window);
+
+        void close();
+    }
+
     private final OpenWakeWordFeatures features;
-    private final FrozenBackbone head;
+    private final Head head;
     private final int frames;
-    private final long[] headShape;
     private final float[] window; // [1][frames][96]
 
-    private StreamingScorer(OpenWakeWordFeatures features, FrozenBackbone head, int frames) {
+    private StreamingScorer(OpenWakeWordFeatures features, Head head, int frames) {
         this.features = features;
         this.head = head;
         this.frames = frames;
-        this.headShape = new long[] {1, frames, EMBEDDING_SIZE};
         this.window = new float[frames * EMBEDDING_SIZE];
+    }
+
+    /** A head run by onnxruntime on {@code [1, frames, 96]}. */
+    private static final class OnnxHead implements Head {
+        private final FrozenBackbone model;
+        private final long[] shape;
+
+        OnnxHead(FrozenBackbone model, int frames) {
+            this.model = model;
+            this.shape = new long[] {1, frames, EMBEDDING_SIZE};
+        }
+
+        @Override
+        public float score(float[] window) {
+            return model.run(window, shape)[0];
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** A head the runtime runs: one row of {@code frames·96} inputs. */
+    private static final class RuntimeHead implements Head {
+        private final Network network;
+        private final Workspace workspace;
+        private final float[] out = new float[1];
+
+        RuntimeHead(Network network) {
+            this.network = network;
+            this.workspace = new Workspace(network.spec(), 1);
+        }
+
+        @Override
+        public float score(float[] window) {
+            network.predict(workspace, window, 0, 1, out, 0);
+            return out[0];
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Scores with a runtime network (a head being trained, or an imported one): {@code F·96} inputs, a binary task.
+     */
+    public static StreamingScorer of(OpenWakeWordFeatures features, Network head) {
+        int inputs = head.spec().inputs();
+        if (inputs % EMBEDDING_SIZE != 0 || inputs / EMBEDDING_SIZE > OpenWakeWordFeatures.FEATURE_BUFFER_FRAMES
+                || head.spec().task() != Task.BINARY) {
+            throw new IllegalArgumentException("a wake-word head takes F·96 inputs (F from 1 to "
+                    + OpenWakeWordFeatures.FEATURE_BUFFER_FRAMES + ") and gives one binary score; this network has "
+                    + inputs + " inputs and task " + head.spec().task());
+        }
+        return new StreamingScorer(features, new RuntimeHead(head), inputs / EMBEDDING_SIZE);
     }
 
     /**
@@ -54,8 +120,8 @@ public final class StreamingScorer implements AutoCloseable {
                         + Arrays.toString(shape) + ", expected [1, F, 96] with F from 1 to "
                         + OpenWakeWordFeatures.FEATURE_BUFFER_FRAMES + " embeddings");
             }
-            StreamingScorer scorer = new StreamingScorer(features, head, (int) shape[1]);
-            float[] out = head.run(scorer.window, scorer.headShape);
+            StreamingScorer scorer = new StreamingScorer(features, new OnnxHead(head, (int) shape[1]), (int) shape[1]);
+            float[] out = head.run(scorer.window, new long[] {1, shape[1], EMBEDDING_SIZE});
             if (out.length != 1) {
                 throw new BackboneException(headOnnx.getName() + ": output '" + head.outputName() + "' has shape "
                         + Arrays.toString(head.lastOutputShape()) + ", expected [1, 1]: only binary heads (one"
@@ -76,7 +142,7 @@ public final class StreamingScorer implements AutoCloseable {
     /** The head's score of the stream's last F embeddings. */
     public float score(OpenWakeWordFeatures.Streaming stream) {
         stream.features(frames, window);
-        return head.run(window, headShape)[0];
+        return head.score(window);
     }
 
     /** Scores {@link #scoreClip(float[], long)} gives for a clip of {@code samples} samples. */

@@ -13,10 +13,9 @@ import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.FrozenBackbone;
 import dev.edgetrain.transfer.audio.WavFile;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +36,7 @@ public final class WakeWordExports {
     private WakeWordExports() {
     }
 
+    /** The head alone: {@code [1, frames, 96]} under alexa_v0.1's names, one score. */
     static ExportOptions headOptions(int frames, Map<String, String> metadata) {
         return ExportOptions.builder().inputShape(new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE})
                 .inputName(HEAD_INPUT).outputName(HEAD_OUTPUT).metadata(metadata).build();
@@ -47,15 +47,22 @@ public final class WakeWordExports {
         OnnxExporter.write(head, headOptions(frames, metadata), out);
     }
 
-    /** Writes the merged model: {@code embeddingOnnx}'s graph, the reshape, the head (atomically). */
+    /**
+     * Writes the merged model (atomically): {@code embeddingOnnx}'s graph as it is, its output ({@code [frames,1,1,96]}
+     * for {@code frames} mel windows) reshaped to {@code [1, frames, 96]}, then the head.
+     */
     public static void writeMerged(Network head, int frames, File embeddingOnnx, Map<String, String> metadata,
                                    File out) throws IOException {
-        ModelProto backbone;
-        try (InputStream in = new FileInputStream(embeddingOnnx)) {
-            backbone = ModelProto.parseFrom(in);
+        byte[] bytes = Files.readAllBytes(embeddingOnnx.toPath());
+        ModelProto backbone = ModelProto.parseFrom(bytes);
+        if (backbone.getGraph().getOutputCount() != 1) {
+            throw new IOException(embeddingOnnx + ": " + backbone.getGraph().getOutputCount() + " outputs, expected "
+                    + "one (the embedding)");
         }
-        BackboneMerge.write(backbone, embeddingOnnx.getName(), head, headOptions(frames, metadata),
-                new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE}, out);
+        ExportOptions options = ExportOptions.builder().metadata(metadata).build();
+        BackboneMerge.write(BackboneMerge.merge(bytes, embeddingOnnx.getName(),
+                backbone.getGraph().getOutput(0).getName(),
+                new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE}, head, options), out);
     }
 
     /**
@@ -83,11 +90,11 @@ public final class WakeWordExports {
 
     /**
      * The largest difference between onnxruntime running the merged model on a clip's mel windows and the two-stage
-     * pipeline (onnxruntime's embedding model, then the runtime's head), over the clips, each placed at the end of a
-     * window of {@code windowSamples}.
+     * pipeline (onnxruntime's embedding model, then the runtime's head), on the mel windows of up to 8 of the clips,
+     * each at the end of the shortest audio that gives the head's embeddings.
      */
-    public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, Network head, int windowSamples,
-                                      List<File> clips) throws IOException {
+    public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, Network head, List<File> clips)
+            throws IOException {
         int frames = head.spec().inputs() / OpenWakeWordFeatures.EMBEDDING_SIZE;
         Workspace ws = new Workspace(head.spec(), 1);
         float[] mine = new float[1];
@@ -98,10 +105,10 @@ public final class WakeWordExports {
             try (OrtSession merged = env.createSession(mergedOnnx.getPath(), so)) {
                 String input = merged.getInputNames().iterator().next();
                 for (File clip : clips.subList(0, Math.min(8, clips.size()))) {
-                    float[] window = place(WavFile.readMono16k(clip), windowSamples);
-                    float[] windows = features.melWindows(window); // [frames][76][32]
-                    float[] embeddings = features.embeddings(window); // [frames][96]
-                    head.predict(ws, embeddings, embeddings.length - head.spec().inputs(), 1, mine, 0);
+                    float[] audio = place(WavFile.readMono16k(clip), OpenWakeWordFeatures.samplesForEmbeddings(frames));
+                    float[] windows = features.melWindows(audio); // [frames][76][32]
+                    float[] embeddings = features.embedWindows(windows, frames); // [frames][96]
+                    head.predict(ws, embeddings, 0, 1, mine, 0);
                     long[] shape = {frames, OpenWakeWordFeatures.WINDOW_FRAMES, OpenWakeWordFeatures.MEL_BINS, 1};
                     try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(windows), shape);
                          OrtSession.Result r = merged.run(java.util.Collections.singletonMap(input, t))) {
@@ -124,11 +131,5 @@ public final class WakeWordExports {
         int take = Math.min(clip.length, length);
         System.arraycopy(clip, clip.length - take, window, length - take, take);
         return window;
-    }
-
-    /** Scores clips as openWakeWord's {@code predict_clip} does, with {@code head} run by the runtime. */
-    public static DetectionReport.ClipScorer scorer(final OpenWakeWordFeatures features, final Network head,
-                                                    final long seed) {
-        throw new UnsupportedOperationException("wired at merge");
     }
 }

@@ -25,9 +25,10 @@ import java.util.List;
  * on them: Flatten → dense → LayerNorm → ReLU → dense → LayerNorm → ReLU → dense → sigmoid, binary cross-entropy with
  * class weights against the imbalance of positives and negatives.
  *
- * <p>Windows are built as openWakeWord's training builds its clips: {@link OpenWakeWordFeatures#samplesForEmbeddings}
- * samples, the phrase at the end (within the shift), so the head learns the moment the phrase has just been said,
- * which is when the streaming detector sees it whole.
+ * <p>Windows are built as openWakeWord's training builds its clips, the phrase at the end (within the shift), so the
+ * head learns the moment the phrase has just been said, when the streaming detector sees it whole; and their features
+ * are computed as that detector computes them, chunk by chunk ({@link OpenWakeWordFeatures#streamedFeatures}), since
+ * batch features differ next to silence.
  */
 public final class WakeWordTrainer {
     /** What to train and how; the defaults are the ones the README's figures were measured with. */
@@ -114,11 +115,11 @@ public final class WakeWordTrainer {
         this.features = features;
         this.cache = cache;
         this.options = options;
-        this.windowSamples = OpenWakeWordFeatures.samplesForEmbeddings(options.frames);
+        this.windowSamples = OpenWakeWordFeatures.streamedWindowSamples(options.frames);
         this.width = options.frames * OpenWakeWordFeatures.EMBEDDING_SIZE;
     }
 
-    /** The window length in samples: the shortest audio that gives {@code frames} embeddings. */
+    /** The window length in samples: {@link OpenWakeWordFeatures#streamedWindowSamples}. */
     public int windowSamples() {
         return windowSamples;
     }
@@ -171,14 +172,12 @@ public final class WakeWordTrainer {
 
     /** The window's last {@code frames} embeddings into {@code dst[offset, offset + width)}; true when cached. */
     private boolean featurise(float[] window, float[] dst, int offset, int[] counts) throws IOException {
-        byte[] key = FeatureCache.exampleKey(window, "frames=" + options.frames);
+        byte[] key = FeatureCache.exampleKey(window, "streamed frames=" + options.frames);
         if (cache.get(key, dst, offset)) {
             counts[1]++;
             return true;
         }
-        float[] embeddings = features.embeddings(window); // [n][96], n >= frames
-        int n = embeddings.length / OpenWakeWordFeatures.EMBEDDING_SIZE;
-        System.arraycopy(embeddings, (n - options.frames) * OpenWakeWordFeatures.EMBEDDING_SIZE, dst, offset, width);
+        features.streamedFeatures(window, options.frames, dst, offset);
         cache.put(key, dst, offset);
         counts[0]++;
         return false;
