@@ -38,7 +38,8 @@ import java.util.Set;
  * layers, names and head):
  * <pre>
  *   backbone inputs → [backbone nodes, untouched] → backboneOutput
- *       → Reshape(backboneOutput, &lt;input&gt;.shape = reshapeTo) → &lt;input&gt; [1, 16, 96] → Flatten → Gemm → … → head output [1, k]
+ *       → Reshape(backboneOutput, &lt;input&gt;.shape = reshapeTo) → &lt;input&gt; [1, 16, 96]
+ *       → Flatten → Gemm → … → head output [1, k]
  * </pre>
  * <ul>
  *   <li><b>The backbone is carried over untouched</b>: its nodes, initializers (the same messages, so the same
@@ -85,7 +86,8 @@ public final class BackboneMerge {
      * {@link ModelMetadata#BACKBONE_SHA256} the hash of its bytes) with {@code head}, as described in the class
      * comment.
      *
-     * @param backboneOutput the backbone tensor the head reads (a value a backbone node computes, e.g. {@code conv2d_19})
+     * @param backboneOutput the backbone tensor the head reads (a value a backbone node computes, e.g.
+     *                       {@code conv2d_19})
      * @param reshapeTo      the head's input shape, first dimension 1, e.g. {@code [1, 16, 96]}; the dimensions after
      *                       the first multiply to the head's inputs
      * @param headOptions    as for {@link OnnxExporter#toModel}; null for the defaults

@@ -49,7 +49,10 @@ public final class ModelMetadata {
      * {@code ModelProto}, its graph's name).
      */
     public static final String BACKBONE = "edgetrain.backbone";
-    /** Of a merged model: the backbone's {@code producer_name} and {@code producer_version}, e.g. {@code tf2onnx 1.12.1}. */
+    /**
+     * Of a merged model: the backbone's {@code producer_name} and {@code producer_version}, e.g.
+     * {@code tf2onnx 1.12.1 b6d590}.
+     */
     public static final String BACKBONE_PRODUCER = "edgetrain.backbone.producer";
     /**
      * Of a merged model: the SHA-256 of the backbone's bytes (the file's, or of a {@code ModelProto}'s

@@ -141,7 +141,8 @@ public final class OnnxExporter {
         final OutputKind kind = o.outputFor(spec.task());
         final LayerWriter layers = new LayerWriter(graph, plan);
 
-        String value = source == null ? input(graph, spec, o, layers) : flattened(graph, source, o.inputShape(), layers);
+        String value = source == null ? input(graph, spec, o, layers)
+                : flattened(graph, source, o.inputShape(), layers);
         // Claim the output names first, so no internal name can take them. Without a head the output layer
         // writes the main output itself; with one it writes `logits`, which the head reads.
         final boolean head = hasHead(kind);

@@ -12,6 +12,7 @@ import dev.edgetrain.onnx.proto.NodeProto;
 import dev.edgetrain.onnx.proto.OperatorSetIdProto;
 import dev.edgetrain.onnx.proto.StringStringEntryProto;
 import dev.edgetrain.onnx.proto.TensorProto;
+import dev.edgetrain.onnx.proto.ValueInfoProto;
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
@@ -203,7 +204,10 @@ class BackboneMergeTest {
         // The backbone is an edgetrain export too: input, layer0.weight, layer0.gemm, …, logits, probabilities.
         Network backboneNet = FamilyModels.random(NetworkSpec.builder(12).hidden(16).layerNorm().output(8,
                 Task.CLASSIFY).build(), 1406);
-        byte[] backbone = OnnxExporter.toBytes(backboneNet, ExportOptions.builder().includeLogits(true).build());
+        ModelProto exported = OnnxExporter.toModel(backboneNet, ExportOptions.builder().includeLogits(true).build());
+        ValueInfoProto described = dev.edgetrain.onnx.graph.GraphBuilder.floatValueInfo("layer0.linear", "N", 16);
+        byte[] backbone = exported.toBuilder().setGraph(exported.getGraph().toBuilder().addValueInfo(described))
+                .build().toByteArray();
         Network head = FamilyModels.random(NetworkSpec.builder(16).hidden(4).layerNorm().output(1, Task.BINARY)
                 .build(), 1407);
         ExportOptions options = ExportOptions.builder().inputName("input").build();
@@ -223,6 +227,9 @@ class BackboneMergeTest {
             n.getOutputList().forEach(o -> assertTrue(defined.add(o), "value " + o + " assigned twice"));
         }
         assertEquals("probabilities_1", g.getOutput(0).getName(), "the head's default output, made unique");
+        assertEquals(described, g.getValueInfo(0), "the backbone's value_info, kept");
+        assertEquals(List.of("probabilities", "logits"), g.getValueInfoList().subList(1, 3).stream()
+                .map(ValueInfoProto::getName).toList(), "then its former outputs");
         assertTrue(defined.containsAll(List.of("layer0.weight_1", "layer0.norm_1", "logits_1", "input_1")), defined
                 .toString());
         assertTrue(nodeNames.containsAll(List.of("layer0.gemm_1", "input_1.reshape")), nodeNames.toString());
