@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * What {@link OnnxExporter} writes besides the weights: the output kind, labels, feature names, a folded
- * input standardisation, the opset, the input shape and the model envelope's fields. Immutable; made with
+ * input standardisation, the opset, the input shape, the input and output names, a fixed batch and the model
+ * envelope's fields. Immutable; made with
  * {@link #builder()}. Values are checked when set; whether they fit the network (output kind, label count, input
  * shape, …) is checked at export, before anything is written.
  */
@@ -24,12 +25,18 @@ public final class ExportOptions {
     private final Long modelVersion;
     private final int targetOpset;
     private final long[] inputShape;
+    private final String inputName;
+    private final String outputName;
+    private final long fixedBatch;
     private final Map<String, String> metadata;
 
     private ExportOptions(Builder b) {
         this.output = b.output;
         this.targetOpset = b.targetOpset;
         this.inputShape = b.inputShape == null ? null : b.inputShape.clone();
+        this.inputName = b.inputName;
+        this.outputName = b.outputName;
+        this.fixedBatch = b.fixedBatch;
         this.includeLogits = b.includeLogits;
         this.classLabels = b.classLabels == null ? null : b.classLabels.clone();
         this.featureNames = b.featureNames == null ? null : b.featureNames.clone();
@@ -62,6 +69,9 @@ public final class ExportOptions {
         b.modelVersion = modelVersion;
         b.targetOpset = targetOpset;
         b.inputShape = inputShape;
+        b.inputName = inputName;
+        b.outputName = outputName;
+        b.fixedBatch = fixedBatch;
         b.metadata.putAll(metadata);
         return b;
     }
@@ -91,6 +101,37 @@ public final class ExportOptions {
      */
     public long[] inputShape() {
         return inputShape == null ? null : inputShape.clone();
+    }
+
+    /** The graph input's name as set, or {@code null} for {@link OnnxExporter#INPUT_NAME} ({@code input}). */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The graph input's name: as set, or {@link OnnxExporter#INPUT_NAME}. */
+    public String resolvedInputName() {
+        return inputName != null ? inputName : OnnxExporter.INPUT_NAME;
+    }
+
+    /**
+     * The main output's name as set, or {@code null} for the output kind's own name ({@code probabilities},
+     * {@code logits}, {@code log_probabilities}, {@code predictions}: {@link OutputKind#outputName()}).
+     */
+    public String outputName() {
+        return outputName;
+    }
+
+    /** The main output's name for a network of {@code task}: as set, or the name of {@link #outputFor}. */
+    public String resolvedOutputName(Task task) {
+        return outputName != null ? outputName : outputFor(task).outputName();
+    }
+
+    /**
+     * The batch size the input and outputs declare, or 0 (the default) for the symbolic batch {@code N}. openWakeWord's
+     * heads declare a fixed 1 ({@code [1, 16, 96] → [1, 1]}); a drop-in replacement does the same.
+     */
+    public long fixedBatch() {
+        return fixedBatch;
     }
 
     public boolean includeLogits() {
@@ -152,6 +193,9 @@ public final class ExportOptions {
         private OutputKind output;
         private int targetOpset;
         private long[] inputShape;
+        private String inputName;
+        private String outputName;
+        private long fixedBatch;
         private boolean includeLogits;
         private String[] classLabels;
         private String[] featureNames;
@@ -263,6 +307,41 @@ public final class ExportOptions {
         }
 
         /**
+         * The graph input's name, e.g. {@code onnx::Flatten_0} to replace openWakeWord's {@code alexa_v0.1} head;
+         * {@code null} for {@code input}. Checked at export: it must differ from the output name and from the
+         * names of the values the exporter writes itself ({@code logits}, the output kinds' names,
+         * {@code layer<l>.…}, {@code norm.…}, {@code gelu.…}), so every value keeps its documented name.
+         */
+        public Builder inputName(String name) {
+            this.inputName = checkedValueName("input name", name);
+            return this;
+        }
+
+        /**
+         * The main output's name, e.g. {@code 13} to replace openWakeWord's {@code alexa_v0.1} head; {@code null} for
+         * the output kind's name ({@link OutputKind#outputName()}). Checked at export as {@link #inputName}; the
+         * optional second output keeps the name {@code logits}.
+         */
+        public Builder outputName(String name) {
+            this.outputName = checkedValueName("output name", name);
+            return this;
+        }
+
+        /**
+         * Declares the input's and outputs' batch as a fixed {@code size} (at least 1) instead of the symbolic
+         * {@code N}; 0 for symbolic (the default). With an {@link #inputShape} whose first dimension is 1, only 0
+         * or 1 fit. A drop-in replacement for openWakeWord's heads uses {@code inputShape(new long[] {1, 16, 96})}
+         * and {@code fixedBatch(1)}.
+         */
+        public Builder fixedBatch(long size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("fixed batch must be 0 (symbolic) or a positive size, got " + size);
+            }
+            this.fixedBatch = size;
+            return this;
+        }
+
+        /**
          * Also expose the output layer's values before the head (softmax, log-softmax or sigmoid) as a second
          * graph output {@code logits}. Has no effect when the main output has no head ({@link OutputKind#LOGITS},
          * {@link OutputKind#PREDICTIONS}): it already is those values.
@@ -309,8 +388,39 @@ public final class ExportOptions {
             return this;
         }
 
+        /**
+         * The options; refused when the input and output names are equal, or when a fixed batch contradicts the
+         * input shape's first dimension.
+         */
         public ExportOptions build() {
+            if (inputName != null && inputName.equals(outputName)) {
+                throw new IllegalArgumentException("input and output are both named '" + inputName
+                        + "'; expected distinct names");
+            }
+            if (fixedBatch > 1 && inputShape != null && inputShape[0] == 1) {
+                throw new IllegalArgumentException("fixed batch " + fixedBatch + " contradicts input shape "
+                        + java.util.Arrays.toString(inputShape) + "; expected its first dimension -1 (any) or "
+                        + "a fixed batch of 1");
+            }
             return new ExportOptions(this);
+        }
+
+        /** {@code null} (the default name) or a non-empty name without control characters. */
+        private static String checkedValueName(String what, String name) {
+            if (name == null) {
+                return null;
+            }
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(what + " must not be empty; expected a name or null for the"
+                        + " default");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                if (Character.isISOControl(name.charAt(i))) {
+                    throw new IllegalArgumentException(what + " '" + name + "' has a control character at " + i
+                            + "; expected a printable name");
+                }
+            }
+            return name;
         }
 
         private static String[] checkedNames(String what, String[] names) {

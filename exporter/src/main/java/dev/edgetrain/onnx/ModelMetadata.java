@@ -44,11 +44,41 @@ public final class ModelMetadata {
      */
     public static final String STANDARDIZATION = "edgetrain.standardization";
 
+    /**
+     * Of a merged model ({@link BackboneMerge}): the backbone it was merged with, its file name (or, merged from a
+     * {@code ModelProto}, its graph's name).
+     */
+    public static final String BACKBONE = "edgetrain.backbone";
+    /**
+     * Of a merged model: the backbone's {@code producer_name} and {@code producer_version}, e.g.
+     * {@code tf2onnx 1.12.1 b6d590}.
+     */
+    public static final String BACKBONE_PRODUCER = "edgetrain.backbone.producer";
+    /**
+     * Of a merged model: the SHA-256 of the backbone's bytes (the file's, or of a {@code ModelProto}'s
+     * serialization), lower-case hex.
+     */
+    public static final String BACKBONE_SHA256 = "edgetrain.backbone.sha256";
+    /** Of a merged model: the backbone tensor the head reads, e.g. {@code conv2d_19}. */
+    public static final String BACKBONE_OUTPUT = "edgetrain.backbone.output";
+    /**
+     * Of a merged model: the {@code Reshape} between backbone and head, e.g. {@code conv2d_19 [16, 1, 1, 96] ->
+     * [1, 16, 96]} (the backbone output's declared shape with its batch as the count the reshape needs, when that
+     * is known).
+     */
+    public static final String BACKBONE_RESHAPE = "edgetrain.backbone.reshape";
+    /**
+     * Of a merged model: how many backbone rows (openWakeWord: mel windows) one run takes, e.g. {@code 16}; written
+     * when the backbone output's declared shape gives it.
+     */
+    public static final String BACKBONE_ROWS = "edgetrain.backbone.rows";
+
     static final String CURRENT_VERSION = "1";
     static final String STANDARDIZATION_FOLDED = "folded";
 
     private static final String[] RESERVED = {METADATA_VERSION, ARCHITECTURE, OUTPUT, TASK, CLASS_LABELS,
-            FEATURE_NAMES, STANDARDIZATION};
+            FEATURE_NAMES, STANDARDIZATION, BACKBONE, BACKBONE_PRODUCER, BACKBONE_SHA256, BACKBONE_OUTPUT,
+            BACKBONE_RESHAPE, BACKBONE_ROWS};
 
     private ModelMetadata() {
     }

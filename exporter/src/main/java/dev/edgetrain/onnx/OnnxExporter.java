@@ -5,6 +5,7 @@ import dev.edgetrain.onnx.graph.ModelEnvelope;
 import dev.edgetrain.onnx.graph.OnnxOp;
 import dev.edgetrain.onnx.proto.AttributeProto;
 import dev.edgetrain.onnx.proto.ModelProto;
+import dev.edgetrain.onnx.proto.TensorShapeProto;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes a runtime {@link Network} as an ONNX model that onnxruntime (or any ONNX runtime) computes the same
@@ -45,6 +48,10 @@ import java.util.Map;
  *       {@code Mul/Mul/Mul(κ)/Add/Mul(β)/Tanh/Add(1)/Mul(x)/Mul(½)}).</li>
  *   <li>The head comes from {@link ExportOptions#outputFor} the network's task; a kind that does not suit the task
  *       ({@link OutputKind#suits}) is refused. The value before the head is named {@code logits}.</li>
+ *   <li>Names: the input is {@code input} and the main output is named after its kind, unless
+ *       {@link ExportOptions.Builder#inputName} / {@link ExportOptions.Builder#outputName} name them (a drop-in
+ *       replacement for another model, e.g. openWakeWord's {@code alexa_v0.1}: {@code onnx::Flatten_0 [1, 16, 96] →
+ *       13 [1, 1]} with {@link ExportOptions.Builder#fixedBatch fixedBatch(1)}).</li>
  *   <li>Opset: {@link ExportOptions#targetOpset()} 0 writes the lowest that has every layer's native op (13; 17
  *       with a layer norm; 20 with a GELU); an explicit target writes exactly that opset, the decomposed forms where
  *       it is below the native op's, and never an op newer than it. The IR version is the one released with the
@@ -80,11 +87,16 @@ public final class OnnxExporter {
         checkFits(network.spec(), o);
         checkFinite(network);
         OpsetPlan plan = OpsetPlan.resolve(network.spec(), o.targetOpset());
-        GraphBuilder graph = new GraphBuilder(network.spec().task() == Task.REGRESS ? "edgetrain_regressor"
-                : "edgetrain_classifier", plan.opset);
-        List<String> stages = graphFragment(graph, network, o, plan);
+        checkValueNames(network, o, plan);
+        GraphBuilder graph = new GraphBuilder(graphName(network.spec()), plan.opset);
+        List<String> stages = graphFragment(graph, network, o, plan, null);
         return ModelEnvelope.wrap(graph.build(), graph.modelOpset(), o.modelVersion(),
                 docString(network.spec(), o, stages), metadata(network, o));
+    }
+
+    /** The graph's name: {@code edgetrain_regressor} for regression, else {@code edgetrain_classifier}. */
+    static String graphName(NetworkSpec spec) {
+        return spec.task() == Task.REGRESS ? "edgetrain_regressor" : "edgetrain_classifier";
     }
 
     /** The serialized model, as written to a {@code .onnx} file. */
@@ -98,7 +110,11 @@ public final class OnnxExporter {
      * checked, before the disk is touched.
      */
     public static void write(Network network, ExportOptions options, File file) throws IOException {
-        final ModelProto model = toModel(network, options);
+        writeModel(toModel(network, options), file);
+    }
+
+    /** Writes {@code model} to {@code file} atomically, as {@link #write(Network, ExportOptions, File)}. */
+    static void writeModel(final ModelProto model, File file) throws IOException {
         AtomicFile.write(file, new AtomicFile.Content() {
             @Override
             public void writeTo(OutputStream out) throws IOException {
@@ -111,19 +127,28 @@ public final class OnnxExporter {
      * The graph fragment: adds the input ({@code input [N, features]}, or the options' input shape and a
      * {@code Flatten}), the layers, the head and the outputs to {@code graph}. Returns the stages written, in order
      * ({@code Gemm}, {@code Relu}, …), for the doc string.
+     *
+     * <p>{@code source} null: the input is a graph input named {@link ExportOptions#resolvedInputName()}. Otherwise
+     * the network reads {@code source}, a value already defined in {@code graph} (a merged backbone's reshaped
+     * output) of the options' input shape, and no graph input is declared. The output names are reserved before
+     * any other: explicit ones ({@link ExportOptions#outputName()}) exactly, the default ones made unique, which
+     * changes nothing in a graph of its own and keeps clear of a merged backbone's names.
      */
-    static List<String> graphFragment(GraphBuilder graph, Network network, ExportOptions o, OpsetPlan plan) {
+    static List<String> graphFragment(GraphBuilder graph, Network network, ExportOptions o, OpsetPlan plan,
+                                      String source) {
         final NetworkSpec spec = network.spec();
         final float[] params = network.copyParameters();
         final OutputKind kind = o.outputFor(spec.task());
         final LayerWriter layers = new LayerWriter(graph, plan);
 
-        String value = input(graph, spec, o.inputShape(), layers);
+        String value = source == null ? input(graph, spec, o, layers)
+                : flattened(graph, source, o.inputShape(), layers);
         // Claim the output names first, so no internal name can take them. Without a head the output layer
         // writes the main output itself; with one it writes `logits`, which the head reads.
         final boolean head = hasHead(kind);
-        final String main = graph.reserveValueName(kind.outputName());
-        final String logits = head ? graph.reserveValueName(LOGITS_NAME) : main;
+        final String main = o.outputName() != null ? graph.reserveValueName(o.outputName())
+                : graph.uniqueValueName(kind.outputName());
+        final String logits = head ? graph.uniqueValueName(LOGITS_NAME) : main;
         final int last = spec.layerCount() - 1;
         for (int l = 0; l <= last; l++) {
             String[] p = layerParameters(graph, network.layout(), params, l, o);
@@ -134,11 +159,17 @@ public final class OnnxExporter {
             graph.addNode(op, headNodeName(op), new String[] {logits}, main, headAttributes(op));
             layers.addStage(op.opType());
         }
-        graph.addFloatOutput(main, BATCH_DIM, spec.outputs());
+        graph.addFloatOutput(main, batchDimension(o), spec.outputs());
         if (o.includeLogits() && head) {
-            graph.addFloatOutput(logits, BATCH_DIM, spec.outputs());
+            graph.addFloatOutput(logits, batchDimension(o), spec.outputs());
         }
         return layers.stages();
+    }
+
+    /** The batch dimension of the input and outputs: symbolic {@code N}, or {@link ExportOptions#fixedBatch()}. */
+    private static TensorShapeProto.Dimension batchDimension(ExportOptions o) {
+        return o.fixedBatch() > 0 ? GraphBuilder.fixedDimension(o.fixedBatch())
+                : GraphBuilder.symbolicDimension(BATCH_DIM);
     }
 
     /**
@@ -174,20 +205,57 @@ public final class OnnxExporter {
     }
 
     /** Declares the graph input; a rank above 2 is flattened to {@code [N, features]}. Returns the 2-D value. */
-    private static String input(GraphBuilder graph, NetworkSpec spec, long[] shape, LayerWriter layers) {
-        if (shape == null) {
-            return graph.addFloatInput(INPUT_NAME, BATCH_DIM, spec.inputs());
+    private static String input(GraphBuilder graph, NetworkSpec spec, ExportOptions o, LayerWriter layers) {
+        long[] shape = o.inputShape();
+        long[] trailing = shape == null ? new long[] {spec.inputs()} : Arrays.copyOfRange(shape, 1, shape.length);
+        String input = graph.addFloatInput(o.resolvedInputName(), batchDimension(o), trailing);
+        return flattened(graph, input, shape, layers);
+    }
+
+    /**
+     * {@code value} of {@code shape} as rows {@code [N, features]}: itself for a rank-2 (or null) shape, else a
+     * {@code Flatten(axis=1)} node {@code <value>.flatten} into {@code <value>.flat}.
+     */
+    private static String flattened(GraphBuilder graph, String value, long[] shape, LayerWriter layers) {
+        if (shape == null || shape.length == 2) {
+            return value;
         }
-        long[] trailing = Arrays.copyOfRange(shape, 1, shape.length);
-        String input = graph.addFloatInput(INPUT_NAME, BATCH_DIM, trailing);
-        if (trailing.length == 1) {
-            return input;
-        }
-        String flat = graph.uniqueValueName(INPUT_NAME + ".flat");
-        graph.addNode(OnnxOp.FLATTEN, INPUT_NAME + ".flatten", new String[] {input}, flat,
+        String flat = graph.uniqueValueName(value + ".flat");
+        graph.addNode(OnnxOp.FLATTEN, value + ".flatten", new String[] {value}, flat,
                 GraphBuilder.intAttribute("axis", 1));
         layers.addStage(OnnxOp.FLATTEN.opType());
         return flat;
+    }
+
+    /**
+     * Explicit input and output names must differ from each other and from every value the exporter writes
+     * itself with the default names (found by writing the graph that way: {@code logits}, {@code input.flat},
+     * {@code layer<l>.…}, shared constants, …), so the graph keeps its documented names.
+     */
+    static void checkValueNames(Network network, ExportOptions o, OpsetPlan plan) {
+        String input = o.resolvedInputName();
+        String output = o.resolvedOutputName(network.spec().task());
+        if (input.equals(output)) {
+            throw new IllegalArgumentException("input and output are both named '" + input + "'; expected distinct"
+                    + " names (set ExportOptions.inputName or outputName)");
+        }
+        if (o.inputName() == null && o.outputName() == null) {
+            return;
+        }
+        GraphBuilder defaults = new GraphBuilder(graphName(network.spec()), plan.opset);
+        graphFragment(defaults, network, o.toBuilder().inputName(null).outputName(null).build(), plan, null);
+        Set<String> taken = defaults.valueNames();
+        taken.remove(INPUT_NAME);
+        taken.remove(o.outputFor(network.spec().task()).outputName());
+        checkNotTaken("input", o.inputName(), taken);
+        checkNotTaken("output", o.outputName(), taken);
+    }
+
+    private static void checkNotTaken(String role, String name, Set<String> taken) {
+        if (name != null && taken.contains(name)) {
+            throw new IllegalArgumentException(role + " name '" + name + "' is the name of a value the exporter"
+                    + " writes in this graph; expected a name other than " + new TreeSet<String>(taken));
+        }
     }
 
     /** Whether the output kind applies a function after the output layer (softmax, log-softmax, sigmoid). */
@@ -212,7 +280,7 @@ public final class OnnxExporter {
     }
 
     /** A diverged network (NaN or infinite weights) is refused rather than written as a file that outputs NaN. */
-    private static void checkFinite(Network network) {
+    static void checkFinite(Network network) {
         int i = network.firstNonFiniteParameter();
         if (i >= 0) {
             throw new IllegalArgumentException("parameter " + network.layout().describe(i) + " is "
@@ -220,7 +288,7 @@ public final class OnnxExporter {
         }
     }
 
-    private static void checkFits(NetworkSpec spec, ExportOptions o) {
+    static void checkFits(NetworkSpec spec, ExportOptions o) {
         OutputKind kind = o.outputFor(spec.task());
         if (!kind.suits(spec.task())) {
             List<String> suitable = new ArrayList<String>();
@@ -263,7 +331,7 @@ public final class OnnxExporter {
     }
 
     /** {@code edgetrain feed-forward <kind> <spec>: <stage> -> <stage> -> …} and notes, unless the options set one. */
-    private static String docString(NetworkSpec spec, ExportOptions o, List<String> stages) {
+    static String docString(NetworkSpec spec, ExportOptions o, List<String> stages) {
         if (o.docString() != null) {
             return o.docString();
         }
@@ -294,7 +362,7 @@ public final class OnnxExporter {
         }
     }
 
-    private static Map<String, String> metadata(Network network, ExportOptions o) {
+    static Map<String, String> metadata(Network network, ExportOptions o) {
         NetworkSpec spec = network.spec();
         Map<String, String> m = new LinkedHashMap<String, String>();
         m.put(ModelMetadata.METADATA_VERSION, ModelMetadata.CURRENT_VERSION);

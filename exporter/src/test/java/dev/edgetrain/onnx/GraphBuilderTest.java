@@ -152,4 +152,34 @@ class GraphBuilderTest {
         assertEquals(0, t.getDimsCount());
         assertEquals(4, t.getRawData().size());
     }
+
+    @Test
+    void adoptedOutsideNamesAreReadableAndNeverHandedOut() {
+        // A backbone merged with a head: its values and nodes exist outside this builder.
+        GraphBuilder g = new GraphBuilder("g", 13);
+        g.adoptValue("features");
+        g.adoptValue("features");
+        g.adoptNodeName("reshape");
+        assertEquals("features_1", g.uniqueValueName("features"));
+        assertEquals("reshape_1", g.uniqueNodeName("reshape"));
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+                () -> g.reserveValueName("features"));
+        assertEquals("value name 'features' is already used in graph 'g'", reserved.getMessage());
+
+        String shape = g.addInt64Initializer("shape", new long[] {1, 16, -1}, 3);
+        String out = g.reserveValueName("rows");
+        assertEquals("reshape_2", g.addNode(OnnxOp.RESHAPE, "reshape", new String[] {"features", shape}, out),
+                "Reshape at opset 13 reads the adopted value");
+        g.addFloatOutput(out, GraphBuilder.fixedDimension(1), 16);
+        GraphProto built = g.build();
+        var t = built.getInitializer(0);
+        assertEquals(dev.edgetrain.onnx.proto.TensorProto.DataType.INT64_VALUE, t.getDataType());
+        java.nio.ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(java.util.List.of(1L, 16L, -1L), java.util.List.of(raw.getLong(), raw.getLong(), raw.getLong()));
+        assertEquals(1, built.getOutput(0).getType().getTensorType().getShape().getDim(0).getDimValue());
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> g.addInt64Initializer("s", new long[] {1, 2}, 3));
+        assertEquals("initializer 's' of shape [3] holds 3 values, got 2", count.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GraphBuilder.fixedDimension(0));
+    }
 }

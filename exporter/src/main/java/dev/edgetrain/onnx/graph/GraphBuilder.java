@@ -66,6 +66,27 @@ public final class GraphBuilder {
         return name;
     }
 
+    /**
+     * Takes in a value that exists in the model from elsewhere (a backbone's graph input, initializer or node
+     * output, merged with this fragment): it counts as used, so no name handed out later equals it, and as defined,
+     * so nodes may read it. Adopting a name twice is allowed (a backbone may list a value in several places).
+     */
+    public void adoptValue(String name) {
+        requireName("value name", name);
+        valueNames.add(name);
+        defined.add(name);
+    }
+
+    /** A copy of every value name used so far (defined, reserved or adopted). */
+    public Set<String> valueNames() {
+        return new HashSet<String>(valueNames);
+    }
+
+    /** Takes in a node name used elsewhere in the model (a backbone's), so no node added here gets it. */
+    public void adoptNodeName(String name) {
+        nodeNames.add(requireName("node name", name));
+    }
+
     /** A value name not used yet: {@code base}, else {@code base_1}, {@code base_2}, … */
     public String uniqueValueName(String base) {
         return unique(valueNames, requireName("value name", base));
@@ -89,16 +110,29 @@ public final class GraphBuilder {
      * {@code [N, features]} or {@code [N, 16, 96]}.
      */
     public String addFloatInput(String name, String batchParam, long... trailingDims) {
+        return addFloatInput(name, symbolicDimension(batchParam), trailingDims);
+    }
+
+    /**
+     * Declares a float graph input {@code [batch, trailingDims...]}, the batch symbolic ({@link #symbolicDimension})
+     * or fixed ({@link #fixedDimension}).
+     */
+    public String addFloatInput(String name, TensorShapeProto.Dimension batch, long... trailingDims) {
         reserveValueName(name);
-        graph.addInput(floatValueInfo(name, batchParam, trailingDims));
+        graph.addInput(floatValueInfo(name, batch, trailingDims));
         defined.add(name);
         return name;
     }
 
     /** Declares {@code value}, already defined, as a float graph output {@code [batchParam, width]}. */
     public void addFloatOutput(String value, String batchParam, long width) {
+        addFloatOutput(value, symbolicDimension(batchParam), width);
+    }
+
+    /** Declares {@code value}, already defined, as a float graph output {@code [batch, width]}. */
+    public void addFloatOutput(String value, TensorShapeProto.Dimension batch, long width) {
         requireDefined(value, "graph output");
-        graph.addOutput(floatValueInfo(value, batchParam, width));
+        graph.addOutput(floatValueInfo(value, batch, width));
     }
 
     /**
@@ -119,6 +153,41 @@ public final class GraphBuilder {
         }
         String name = uniqueValueName(baseName);
         graph.addInitializer(floatTensor(name, data, offset, dims));
+        defined.add(name);
+        return name;
+    }
+
+    /**
+     * Adds an INT64 initializer holding {@code values} of shape {@code dims} (e.g. a {@code Reshape} target),
+     * little-endian {@code raw_data}. Returns its name: {@code baseName}, made unique if needed.
+     */
+    public String addInt64Initializer(String baseName, long[] values, long... dims) {
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0 || (d > 0 && count > Integer.MAX_VALUE / d)) {
+                throw new IllegalArgumentException("initializer '" + baseName + "' has an invalid shape "
+                        + Arrays.toString(dims));
+            }
+            count *= d;
+        }
+        if (count != values.length) {
+            throw new IllegalArgumentException("initializer '" + baseName + "' of shape " + Arrays.toString(dims)
+                    + " holds " + count + " values, got " + values.length);
+        }
+        String name = uniqueValueName(baseName);
+        // 8 bytes per value, little-endian as ONNX's raw_data requires.
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            buffer.putLong(v);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .setRawData(UnsafeByteOperations.unsafeWrap(buffer.array()));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t.build());
         defined.add(name);
         return name;
     }
@@ -260,10 +329,28 @@ public final class GraphBuilder {
         return t.build();
     }
 
+    /** A symbolic dimension, e.g. the batch {@code N}. */
+    public static TensorShapeProto.Dimension symbolicDimension(String param) {
+        return TensorShapeProto.Dimension.newBuilder().setDimParam(requireName("dimension name", param)).build();
+    }
+
+    /** A fixed dimension of {@code size} (at least 1). */
+    public static TensorShapeProto.Dimension fixedDimension(long size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("fixed dimension " + size + " must be positive");
+        }
+        return TensorShapeProto.Dimension.newBuilder().setDimValue(size).build();
+    }
+
     /** A float tensor type {@code [batchParam, trailingDims...]}, e.g. {@code [N, width]}. */
     public static ValueInfoProto floatValueInfo(String name, String batchParam, long... trailingDims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchParam));
+        return floatValueInfo(name, symbolicDimension(batchParam), trailingDims);
+    }
+
+    /** A float tensor type {@code [batch, trailingDims...]}, e.g. {@code [N, width]} or {@code [1, 16, 96]}. */
+    public static ValueInfoProto floatValueInfo(String name, TensorShapeProto.Dimension batch,
+                                                long... trailingDims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder().addDim(batch);
         for (long d : trailingDims) {
             if (d < 1) {
                 throw new IllegalArgumentException("dimension " + d + " of value '" + name + "' must be positive");

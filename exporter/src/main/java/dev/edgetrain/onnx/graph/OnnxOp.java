@@ -71,8 +71,12 @@ public enum OnnxOp {
             Attribute.ints("consumed_inputs").until(6), Attribute.i("seed", 0).from(12)),
     /** {@code [prod(d < axis), prod(d ≥ axis)]}, default axis 1. */
     FLATTEN("Flatten", 1, 13, 1, 1, 1, 1, Attribute.i("axis", 1)),
-    /** The target shape is an attribute before opset 5 and an input since. */
-    RESHAPE("Reshape", 1, 14, 1, 2, 1, 1,
+    /**
+     * The target shape is an attribute before opset 5 and an input since. The exporter writes
+     * {@code Reshape(data, shape)} without {@code allowzero}, whose float semantics are the same from opset 5 on
+     * (13 added types, 14 {@code allowzero} with default 0): 13, the lowest opset of an export.
+     */
+    RESHAPE("Reshape", 1, 13, 1, 2, 1, 1,
             Attribute.ints("shape").until(5), Attribute.ints("consumed_inputs").until(5),
             Attribute.i("allowzero", 0).from(14)),
     IDENTITY("Identity", 1, 13, 1, 1, 1, 1),
