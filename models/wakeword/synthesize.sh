@@ -38,7 +38,7 @@ OUT=$(cd -- "$OUT" && pwd)
 touch "$OUT/$MARKER"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wakeword-synth.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
-for d in train/positive train/negative heldout/positive heldout/negative heldout/negative-long noise; do
+for d in train/positive train/negative train/negative-long heldout/positive heldout/negative heldout/negative-long noise; do
     mkdir -p "$OUT/$d"
 done
 for p in alexa hey_jarvis weather hey_mycroft; do mkdir -p "$OUT/phrases/$p/espeak" "$OUT/phrases/$p/festival"; done
@@ -116,11 +116,11 @@ declare -A OWW_TEXT=([alexa]="alexa" [hey_jarvis]="hey jarvis" [weather]="what's
 OWW_NAMES=(alexa hey_jarvis weather hey_mycroft)
 
 if (( QUICK )); then
-    N_POS=60 N_NEAR_VOICES=3 N_WAKE_VOICES=2 N_PHRASES=80 N_HELD_POS_PER_VOICE=6 N_HELD_PHRASES=20
-    N_OWW_ESPEAK=4 N_OWW_FEST_PER_VOICE=2 LONG_WORDS=750 LONG_FILES=2
+    N_POS=160 N_NEAR_VOICES=3 N_WAKE_VOICES=2 N_PHRASES=80 N_HELD_POS_PER_VOICE=6 N_HELD_PHRASES=20
+    N_OWW_ESPEAK=4 N_OWW_FEST_PER_VOICE=2 LONG_WORDS=750 LONG_FILES=2 TRAIN_LONG_WORDS=1500 TRAIN_LONG_FILES=4
 else
-    N_POS=320 N_NEAR_VOICES=12 N_WAKE_VOICES=8 N_PHRASES=420 N_HELD_POS_PER_VOICE=16 N_HELD_PHRASES=80
-    N_OWW_ESPEAK=16 N_OWW_FEST_PER_VOICE=5 LONG_WORDS=6000 LONG_FILES=12
+    N_POS=800 N_NEAR_VOICES=24 N_WAKE_VOICES=12 N_PHRASES=800 N_HELD_POS_PER_VOICE=16 N_HELD_PHRASES=80
+    N_OWW_ESPEAK=16 N_OWW_FEST_PER_VOICE=5 LONG_WORDS=6000 LONG_FILES=12 TRAIN_LONG_WORDS=13000 TRAIN_LONG_FILES=24
 fi
 
 # ---- espeak-ng jobs: rel-path, set, voice, speed, pitch, gap, text ----
@@ -286,6 +286,23 @@ for (( k = 0; k < LONG_FILES; k++ )); do
     printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$v" "$speed" "$noise" "$peak" >> "$LONG_JOBS"
 done
 
+# ---- long training negatives: espeak-ng reading other running text (not the held-out texts), with noise ----
+# train_long.jobs: index, voice, speed, pitch, noise kind, noise peak dBFS, text file
+TRAIN_LONG_JOBS=$WORK/train_long.jobs
+: > "$TRAIN_LONG_JOBS"
+sentences "$LICENSES/GFDL-1.3" "$LICENSES/MPL-1.1" "$LICENSES/GPL-1" "$LICENSES/LGPL-3" "$LICENSES/CC0-1.0" \
+    "$LICENSES/Artistic" | awk -v max="$TRAIN_LONG_WORDS" '{ total += NF; if (total <= max) print }' \
+    | awk -v per="$(( (TRAIN_LONG_WORDS + TRAIN_LONG_FILES - 1) / TRAIN_LONG_FILES ))" -v dir="$WORK" \
+        '{ f = int(words / per); print $0 "." > (dir "/train_long_" f ".txt"); words += NF }'
+for (( k = 0; k < TRAIN_LONG_FILES; k++ )); do
+    [[ -s $WORK/train_long_$k.txt ]] || continue
+    pick base "${ESPEAK_BASES[@]}"; pick variant "${ESPEAK_VARIANTS[@]}"
+    pick speed "${ESPEAK_SPEEDS[@]:1:5}"; pick pitch "${ESPEAK_PITCHES[@]}"
+    pick noise "${NOISE_KINDS[@]}"; pick peak "${NOISE_PEAKS[@]}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$base${variant:++$variant}" "$speed" "$pitch" "$noise" "$peak" \
+        "$WORK/train_long_$k.txt" >> "$TRAIN_LONG_JOBS"
+done
+
 # ---- workers (run by xargs -P 2 in fresh shells) ----
 render_espeak() {
     local rel set voice speed pitch gap text tmp
@@ -332,7 +349,30 @@ mix_long() {
     printf '%s\theldout/negative-long\tfestival\t%s\t%s\t-\t%s\t%s\n' "$rel" "$voice" "$speed" \
         "running text (GPL-2, MPL-2.0, LGPL-2.1) with pauses; $noise peak $peak dBFS" "$(soxi -D "$OUT/$rel")"
 }
-export -f render_espeak render_festival run_festival mix_long
+# long_noise SAMPLES KIND PEAK OUT: background noise of that many samples
+long_noise() {
+    if [[ $2 == hum ]]; then
+        sox -R -D -r 16000 -c 3 -n -r 16000 -c 1 -b 16 "$4" \
+            synth "${1}s" sine 50 sine 100 sine 150 remix 1v0.6,2v0.3,3v0.1 gain -n "$3"
+    else
+        sox -R -D -n -r 16000 -c 1 -b 16 "$4" synth "${1}s" "$2" gain -n "$3"
+    fi
+}
+espeak_long() {
+    local k voice speed pitch noise peak text tmp rel
+    IFS=$'\t' read -r k voice speed pitch noise peak text <<< "$1"
+    tmp=$WORK/train_long_$k
+    espeak-ng -v "$voice" -s "$speed" -p "$pitch" -f "$text" -w "$tmp.raw.wav"
+    sox -R -D -v 0.5 "$tmp.raw.wav" -r 16000 -c 1 -b 16 "$tmp.speech.wav" rate -h 16000 gain -n -6
+    long_noise "$(soxi -s "$tmp.speech.wav")" "$noise" "$peak" "$tmp.noise.wav"
+    rel=$(printf 'train/negative-long/%02d.wav' "$k")
+    sox -R -D -m -v 1 "$tmp.speech.wav" -v 1 "$tmp.noise.wav" -c 1 -b 16 "$OUT/$rel"
+    rm -f "$tmp".*.wav
+    printf '%s\ttrain/negative-long\tespeak-ng\t%s\twpm=%s\tp=%s\t%s\t%s\n' "$rel" "$voice" "$speed" "$pitch" \
+        "running text (GFDL-1.3, MPL-1.1, GPL-1, LGPL-3, CC0-1.0, Artistic); $noise peak $peak dBFS" \
+        "$(soxi -D "$OUT/$rel")"
+}
+export -f render_espeak render_festival run_festival mix_long long_noise espeak_long
 
 # batched: each xargs child runs 32 jobs, so bash starts once per batch, not per clip
 parallel() { xargs -d '\n' -r -P 2 -n "$2" bash -c "set -euo pipefail; for job; do $1 \"\$job\"; done" _; }
@@ -343,6 +383,7 @@ parallel() { xargs -d '\n' -r -P 2 -n "$2" bash -c "set -euo pipefail; for job; 
 parallel render_espeak 32 < "$ESPEAK_JOBS" > "$WORK/manifest/espeak.tsv"
 parallel render_festival 32 < "$FEST_POST" > "$WORK/manifest/festival.tsv"
 parallel mix_long 1 < "$LONG_JOBS" > "$WORK/manifest/long.tsv"
+parallel espeak_long 1 < "$TRAIN_LONG_JOBS" > "$WORK/manifest/train_long.tsv"
 
 # 3. noise for augmentation: 5 s clips. sox -R seeds every noise generator alike, so the clips of one colour are
 # cut at different offsets of one 60 s recording.

@@ -15,7 +15,6 @@ import dev.edgetrain.onnx.proto.TensorShapeProto;
 import dev.edgetrain.onnx.proto.ValueInfoProto;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
-
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.edgetrain.onnx;
 
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.Standardizer;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.edgetrain.onnx;
 
 import dev.edgetrain.runtime.Task;
-
 import java.util.ArrayList;
 import java.util.List;
 

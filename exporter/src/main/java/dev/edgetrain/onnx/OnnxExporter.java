@@ -11,7 +11,6 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.io.AtomicFile;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,13 +1,13 @@
 package dev.edgetrain.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.edgetrain.onnx.graph.GraphBuilder;
 import dev.edgetrain.onnx.graph.OnnxOp;
 import dev.edgetrain.onnx.proto.GraphProto;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The graph builder owns names and checks arity and wiring. */
 class GraphBuilderTest {

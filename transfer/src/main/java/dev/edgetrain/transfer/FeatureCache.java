@@ -302,6 +302,17 @@ public final class FeatureCache implements AutoCloseable {
         return sha.digest();
     }
 
+    /**
+     * A key derived from another (for example one per window of a long recording, from the recording's key), without
+     * hashing the samples again: SHA-256 of the base key and the variant string.
+     */
+    public static byte[] derivedKey(byte[] base, String variant) {
+        MessageDigest sha = sha256();
+        sha.update(base);
+        sha.update(variant.getBytes(StandardCharsets.UTF_8));
+        return sha.digest();
+    }
+
     /** {@link #keyOf(String, File...)} with no settings. */
     public static String keyOf(File... models) throws IOException {
         return keyOf("", models);

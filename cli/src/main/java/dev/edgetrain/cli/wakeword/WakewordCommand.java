@@ -1,12 +1,12 @@
 package dev.edgetrain.cli.wakeword;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code edgetrain wakeword}: train a wake-word head on openWakeWord's frozen backbone, and score audio with one. */
 @Command(name = "wakeword", mixinStandardHelpOptions = true,
         description = {"Train your own wake word on openWakeWord's frozen backbone, and score audio with a head."},
-        subcommands = {WakewordTrainCommand.class, WakewordScoreCommand.class})
+        subcommands = {WakewordTrainCommand.class, WakewordEvaluateCommand.class, WakewordScoreCommand.class})
 public final class WakewordCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -40,11 +40,16 @@ public final class WakewordScoreCommand implements Callable<Integer> {
             description = "Activations are counted at this score (default: ${DEFAULT-VALUE}).")
     float threshold = 0.5f;
 
+    @Option(names = "--consecutive", paramLabel = "N",
+            description = "Scores in a row at or above the threshold that make an activation (default: ${DEFAULT-VALUE}).")
+    int consecutive = 1;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Parameters(paramLabel = "FILE.wav", arity = "1..*", description = "Recordings to score.")
-    List<File> files;
+    @Parameters(paramLabel = "FILE.wav|DIR", arity = "1..*",
+            description = "Recordings to score, or folders of them (their .wav files, by name).")
+    List<File> inputs;
 
     @Mixin
     OutputOptions outputOptions;
@@ -55,9 +60,14 @@ public final class WakewordScoreCommand implements Callable<Integer> {
         if (!model.isFile()) {
             throw new CliException("--model " + model + ": no such file");
         }
-        for (File f : files) {
-            if (!f.isFile()) {
-                throw new CliException(f + ": no such file");
+        List<File> files = new ArrayList<>();
+        for (File f : inputs) {
+            if (f.isDirectory()) {
+                files.addAll(AudioFolder.wavFiles(f, "folder"));
+            } else if (f.isFile()) {
+                files.add(f);
+            } else {
+                throw new CliException(f + ": no such file or folder");
             }
         }
         List<Object> documents = new ArrayList<>();
@@ -66,24 +76,27 @@ public final class WakewordScoreCommand implements Callable<Integer> {
             for (File f : files) {
                 float[] scores = scorer.scoreClip(WavFile.readMono16k(f), seed);
                 float step = OpenWakeWordFeatures.CHUNK_SAMPLES / (float) OpenWakeWordFeatures.SAMPLE_RATE;
+                // chunk i's score is heard at the end of its chunk; times are the file's (the padding is before 0)
+                float start = step - StreamingScorer.PADDING_SAMPLES / (float) OpenWakeWordFeatures.SAMPLE_RATE;
                 int best = 0;
                 for (int i = 0; i < scores.length; i++) {
                     if (scores[i] > scores[best]) {
                         best = i;
                     }
                 }
-                int activations = DetectionReport.activations(scores, threshold);
+                int activations = DetectionReport.activations(scores, threshold, consecutive);
                 if (console.human()) {
                     console.line("%s", f);
                     for (int i = 0; i < scores.length; i++) {
-                        console.line("%7.2f s  %.4f%s", (i + 1) * step, scores[i], scores[i] >= threshold ? "  *" : "");
+                        console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= threshold ? "  *" : "");
                     }
                     console.line("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),
-                            scores[best], (best + 1) * step, activations, activations == 1 ? "" : "s", threshold);
+                            scores[best], start + best * step, activations, activations == 1 ? "" : "s", threshold);
                 }
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("file", f.getPath());
                 doc.put("secondsPerScore", step);
+                doc.put("firstScoreAtSeconds", start);
                 doc.put("scores", scores);
                 doc.put("max", scores[best]);
                 doc.put("activations", activations);

@@ -8,9 +8,9 @@ import dev.edgetrain.onnx.OnnxImporter;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.train.TrainingListener;
 import dev.edgetrain.transfer.FeatureCache;
+import dev.edgetrain.transfer.wakeword.ClipEmbeddings;
 import dev.edgetrain.transfer.wakeword.DetectionReport;
 import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
-import dev.edgetrain.transfer.wakeword.StreamingScorer;
 import dev.edgetrain.transfer.wakeword.WakeWordExports;
 import dev.edgetrain.transfer.wakeword.WakeWordTrainer;
 import java.io.File;
@@ -42,6 +42,10 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     @Option(names = "--negatives", required = true, paramLabel = "DIR",
             description = "Clips without it: other words, near misses, speech, noise.")
     File negatives;
+
+    @Option(names = "--negative-recordings", paramLabel = "DIR",
+            description = "Long recordings without the phrase (running speech, any length): a window every 0.24 s.")
+    File negativeRecordings;
 
     @Option(names = "--noise", paramLabel = "DIR", description = "Background noise mixed into the training clips.")
     File noise;
@@ -76,6 +80,11 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "T", description = "Detection threshold (default: ${DEFAULT-VALUE}).")
     float threshold = 0.5f;
 
+    @Option(names = "--consecutive", paramLabel = "N",
+            description = "Scores in a row at or above the threshold that make a detection (openWakeWord's patience; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int consecutive = 1;
+
     @Option(names = "--cache", paramLabel = "FILE",
             description = "The feature cache, reused across runs (default: ~/.cache/edgetrain/wakeword-features.bin).")
     File cache;
@@ -87,6 +96,17 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             description = "Windows per positive clip: the clip and N-1 augmented copies (default: ${DEFAULT-VALUE}).")
     int augmentations = new WakeWordTrainer.Options().positiveVariants;
 
+    @Option(names = "--hidden", split = ",", paramLabel = "W[,W...]",
+            description = "Hidden layer widths (default: 128,128, as openWakeWord's heads).")
+    int[] hidden = new WakeWordTrainer.Options().hidden;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout after each hidden layer (default: none).")
+    float dropout;
+
+    @Option(names = "--negative-weight", paramLabel = "W",
+            description = "Weight of a negative window against a positive one (default: balanced classes).")
+    float negativeWeight;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of augmentation, weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -96,20 +116,22 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
-        if (epochs < 1 || augmentations < 1 || !(threshold > 0 && threshold < 1)) {
-            throw new CliException("need --epochs >= 1, --augmentations >= 1 and --threshold in (0, 1)");
+        if (epochs < 1 || augmentations < 1 || consecutive < 1 || !(threshold > 0 && threshold < 1)) {
+            throw new CliException("need --epochs >= 1, --augmentations >= 1, --consecutive >= 1 and --threshold in "
+                    + "(0, 1)");
         }
         CliException.requireWritableLocation(out, "--out");
         CliException.requireWritableLocation(mergedOut, "--merged-out");
-        Network start = null;
+        Network initial = null;
         if (finetune != null) {
-            start = OnnxImporter.read(finetune, ImportOptions.builder().outputTensor(outputTensor).build()).network();
+            initial = OnnxImporter.read(finetune, ImportOptions.builder().outputTensor(outputTensor).build()).network();
         } else if (outputTensor != null) {
             throw new CliException("--output-tensor reads the head given with --finetune; there is none");
         }
         List<File> pos = AudioFolder.wavFiles(positives, "--positives");
         List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
         List<File> noises = AudioFolder.wavFiles(noise, "--noise");
+        List<File> recordings = AudioFolder.wavFiles(negativeRecordings, "--negative-recordings");
         List<File> heldPos = AudioFolder.wavFiles(heldoutPositives, "--heldout-positives");
         List<File> heldNeg = AudioFolder.wavFiles(heldoutNegatives, "--heldout-negatives");
         File cacheFile = cache != null ? cache : new File(System.getProperty("user.home"),
@@ -120,6 +142,9 @@ public final class WakewordTrainCommand implements Callable<Integer> {
         options.epochs = epochs;
         options.positiveVariants = augmentations;
         options.seed = seed;
+        options.hidden = hidden;
+        options.dropout = dropout;
+        options.negativeWeight = negativeWeight;
         Map<String, Object> json = new LinkedHashMap<>();
         try (OpenWakeWordFeatures features = backbone.open();
              FeatureCache featureCache = FeatureCache.open(cacheFile, FeatureCache.keyOf("openWakeWord streamed",
@@ -128,10 +153,10 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             WakeWordTrainer trainer = new WakeWordTrainer(features, featureCache, options);
             long start = System.nanoTime();
             WakeWordTrainer.Examples examples;
-            try (ProgressBar bar = bar(console, "features", (long) pos.size() * options.positiveVariants
-                    + (long) neg.size() * options.negativeVariants, " windows")) {
-                examples = trainer.examples(pos, neg, noises, (done, total, cached) -> {
+            try (ProgressBar bar = bar(console, "features", 0, " windows")) {
+                examples = trainer.examples(pos, neg, recordings, noises, (done, total, cached) -> {
                     if (bar != null) {
+                        bar.maxHint(total);
                         bar.stepTo(done);
                     }
                 });
@@ -147,9 +172,10 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             json.put("featureSeconds", featureSeconds);
             json.put("cacheBytes", featureCache.sizeBytes());
 
+            console.line("head: %s", initial != null ? initial.spec() : options.spec());
             List<Double> epochSeconds = new ArrayList<>();
             long[] epochStart = {System.nanoTime()};
-            Network head = trainer.train(examples, start, new TrainingListener() {
+            Network head = trainer.train(examples, initial, new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
                 }
@@ -169,12 +195,32 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             metadata.put("edgetrain.wakeword.positives", Integer.toString(pos.size()));
             metadata.put("edgetrain.wakeword.negatives", Integer.toString(neg.size()));
             metadata.put("edgetrain.wakeword.threshold", Float.toString(threshold));
+            metadata.put("edgetrain.wakeword.consecutive", Integer.toString(consecutive));
             if (!heldPos.isEmpty() || !heldNeg.isEmpty()) {
                 DetectionReport report;
-                try (StreamingScorer scorer = StreamingScorer.of(features, head)) {
-                    report = DetectionReport.measure(scorer, seed, heldPos, heldNeg, threshold);
+                try (FeatureCache chunkCache = FeatureCache.open(new File(cacheFile.getPath() + ".chunks"),
+                        FeatureCache.keyOf("openWakeWord chunks", backbone.melspectrogram(), backbone.embedding()),
+                        OpenWakeWordFeatures.EMBEDDING_SIZE)) {
+                    report = DetectionReport.measure(new ClipEmbeddings(features, chunkCache, seed), head, heldPos,
+                            heldNeg, threshold, consecutive);
                 }
                 console.line("held out: %s", report);
+                List<Object> rules = new ArrayList<>();
+                for (int n = 1; n <= 3; n++) {
+                    for (float t : new float[] {0.5f, 0.9f, 0.99f}) {
+                        DetectionReport r = report.at(t, n);
+                        if (t != threshold || n != consecutive) {
+                            console.line("          %s", r);
+                        }
+                        Map<String, Object> rule = new LinkedHashMap<>();
+                        rule.put("threshold", t);
+                        rule.put("consecutive", n);
+                        rule.put("falseRejectRate", r.falseRejectRate());
+                        rule.put("falseAcceptsPerHour", r.falseAcceptsPerHour());
+                        rules.add(rule);
+                    }
+                }
+                json.put("rules", rules);
                 metadata.put("edgetrain.wakeword.heldout", report.toString());
                 json.put("falseRejectRate", report.falseRejectRate());
                 json.put("falseAcceptsPerHour", report.falseAcceptsPerHour());

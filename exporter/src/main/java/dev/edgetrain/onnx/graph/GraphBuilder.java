@@ -9,7 +9,6 @@ import dev.edgetrain.onnx.proto.TensorProto;
 import dev.edgetrain.onnx.proto.TensorShapeProto;
 import dev.edgetrain.onnx.proto.TypeProto;
 import dev.edgetrain.onnx.proto.ValueInfoProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;

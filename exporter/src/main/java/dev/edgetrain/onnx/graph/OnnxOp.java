@@ -1,7 +1,6 @@
 package dev.edgetrain.onnx.graph;
 
 import dev.edgetrain.onnx.proto.AttributeProto.AttributeType;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

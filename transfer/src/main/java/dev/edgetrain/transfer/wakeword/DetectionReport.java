@@ -1,5 +1,6 @@
 package dev.edgetrain.transfer.wakeword;
 
+import dev.edgetrain.runtime.Network;
 import dev.edgetrain.transfer.audio.WavFile;
 import java.io.File;
 import java.io.IOException;
@@ -7,66 +8,88 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a wake-word detector does on held-out audio at one threshold: the false-reject rate on clips of the phrase
- * (a clip is rejected when no score over it reaches the threshold) and the false accepts per hour of audio without
- * it. A false accept is a score at or above the threshold at least {@link #REFRACTORY_CHUNKS} chunks (1.28 s, the
- * head's own window) after the previous one, so one utterance that keeps the score high counts once.
+ * How a wake-word detector does on held-out audio under one detection rule: the false-reject rate on clips of the
+ * phrase (a clip is rejected when the detector never activates on it) and the false accepts per hour of audio without
+ * it. The detector activates when {@code consecutive} scores in a row are at or above the threshold (openWakeWord's
+ * {@code patience}; 1 = any score), and not again within {@link #REFRACTORY_CHUNKS} chunks (1.28 s, the head's own
+ * window), so one utterance that keeps the score high counts once.
  */
 public final class DetectionReport {
     /** Chunks after an activation in which another does not count: one head window of 16 embeddings, 1.28 s. */
     public static final int REFRACTORY_CHUNKS = 16;
 
     public final float threshold;
+    /** Scores in a row at or above the threshold that make an activation. */
+    public final int consecutive;
     public final int positives;
     public final int falseRejects;
-    /** The highest score over each positive clip {@code [positives]}. */
-    public final float[] positiveMaxScores;
     public final double negativeSeconds;
     public final int falseAccepts;
+    /** Every positive clip's and every negative recording's scores, to count under other rules ({@link #at}). */
+    private final float[][] positiveScores;
+    private final float[][] negativeScores;
 
-    private DetectionReport(float threshold, float[] positiveMaxScores, int falseRejects, double negativeSeconds,
-                            int falseAccepts) {
+    private DetectionReport(float threshold, int consecutive, float[][] positiveScores, float[][] negativeScores,
+                            double negativeSeconds) {
+        if (consecutive < 1) {
+            throw new IllegalArgumentException("consecutive must be >= 1, got " + consecutive);
+        }
         this.threshold = threshold;
-        this.positives = positiveMaxScores.length;
-        this.positiveMaxScores = positiveMaxScores;
-        this.falseRejects = falseRejects;
+        this.consecutive = consecutive;
+        this.positiveScores = positiveScores;
+        this.negativeScores = negativeScores;
         this.negativeSeconds = negativeSeconds;
-        this.falseAccepts = falseAccepts;
+        this.positives = positiveScores.length;
+        int rejects = 0;
+        for (float[] s : positiveScores) {
+            if (activations(s, threshold, consecutive) == 0) {
+                rejects++;
+            }
+        }
+        this.falseRejects = rejects;
+        int accepts = 0;
+        for (float[] s : negativeScores) {
+            accepts += activations(s, threshold, consecutive);
+        }
+        this.falseAccepts = accepts;
     }
 
     /**
-     * Scores every positive clip and every negative recording (one stream per file, drawn with {@code seed}) with
-     * {@code scorer}.
+     * Scores every positive clip and every negative recording (one stream per file, as {@code predict_clip}) with
+     * {@code head}, on the clips' chunk embeddings (computed once and cached by {@code embeddings}).
      *
      * @param positives clips of the wake phrase
      * @param negatives recordings without it, of any length (their total duration is the hours counted)
      */
-    public static DetectionReport measure(StreamingScorer scorer, long seed, List<File> positives,
-                                          List<File> negatives, float threshold) throws IOException {
-        float[] maxima = new float[positives.size()];
-        int rejects = 0;
-        for (int i = 0; i < maxima.length; i++) {
-            maxima[i] = max(scorer.scoreClip(WavFile.readMono16k(positives.get(i)), seed));
-            if (!(maxima[i] >= threshold)) {
-                rejects++;
-            }
+    public static DetectionReport measure(ClipEmbeddings embeddings, Network head, List<File> positives,
+                                          List<File> negatives, float threshold, int consecutive) throws IOException {
+        float[][] pos = new float[positives.size()][];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = embeddings.scores(head, embeddings.of(WavFile.readMono16k(positives.get(i))));
         }
         double seconds = 0;
-        int accepts = 0;
-        for (File f : negatives) {
-            float[] samples = WavFile.readMono16k(f);
+        float[][] neg = new float[negatives.size()][];
+        for (int i = 0; i < neg.length; i++) {
+            float[] samples = WavFile.readMono16k(negatives.get(i));
             seconds += samples.length / (double) OpenWakeWordFeatures.SAMPLE_RATE;
-            accepts += activations(scorer.scoreClip(samples, seed), threshold);
+            neg[i] = embeddings.scores(head, embeddings.of(samples));
         }
-        return new DetectionReport(threshold, maxima, rejects, seconds, accepts);
+        return new DetectionReport(threshold, consecutive, pos, neg, seconds);
     }
 
-    /** Activations in a score sequence: scores at or above the threshold, refractory periods apart. */
-    public static int activations(float[] scores, float threshold) {
+    /** The same scores counted under another rule. */
+    public DetectionReport at(float otherThreshold, int otherConsecutive) {
+        return new DetectionReport(otherThreshold, otherConsecutive, positiveScores, negativeScores, negativeSeconds);
+    }
+
+    /** Activations in a score sequence (see the class comment). */
+    public static int activations(float[] scores, float threshold, int consecutive) {
         int count = 0;
+        int run = 0;
         int last = -REFRACTORY_CHUNKS - 1;
         for (int i = 0; i < scores.length; i++) {
-            if (scores[i] >= threshold && i - last > REFRACTORY_CHUNKS) {
+            run = scores[i] >= threshold ? run + 1 : 0;
+            if (run >= consecutive && i - last > REFRACTORY_CHUNKS) {
                 count++;
                 last = i;
             }
@@ -74,10 +97,14 @@ public final class DetectionReport {
         return count;
     }
 
-    static float max(float[] scores) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (float s : scores) {
-            m = Math.max(m, s);
+    /** The highest score of each positive clip {@code [positives]}. */
+    public float[] positiveMaxScores() {
+        float[] m = new float[positiveScores.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = Float.NEGATIVE_INFINITY;
+            for (float s : positiveScores[i]) {
+                m[i] = Math.max(m[i], s);
+            }
         }
         return m;
     }
@@ -92,11 +119,11 @@ public final class DetectionReport {
         return negativeSeconds == 0 ? Double.NaN : falseAccepts * 3600.0 / negativeSeconds;
     }
 
-    /** {@code threshold 0.50: false rejects 1/40 (2.5%), false accepts 0 in 31.2 min (0.00 per hour)}. */
+    /** {@code threshold 0.50 x2: false rejects 1/40 (2.5%), false accepts 0 in 31.2 min (0.00 per hour)}. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "threshold %.2f: false rejects %d/%d (%.1f%%), false accepts %d in %.1f min "
-                        + "(%.2f per hour)", threshold, falseRejects, positives, 100 * falseRejectRate(), falseAccepts,
-                negativeSeconds / 60, falseAcceptsPerHour());
+        return String.format(Locale.ROOT, "threshold %.2f x%d: false rejects %d/%d (%.1f%%), false accepts %d in %.1f "
+                        + "min (%.2f per hour)", threshold, consecutive, falseRejects, positives,
+                100 * falseRejectRate(), falseAccepts, negativeSeconds / 60, falseAcceptsPerHour());
     }
 }

@@ -3,7 +3,6 @@ package dev.edgetrain.transfer.wakeword;
 import dev.edgetrain.runtime.Rng;
 import dev.edgetrain.transfer.BackboneException;
 import dev.edgetrain.transfer.FrozenBackbone;
-
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
@@ -219,12 +218,22 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
      * embeddings of 4 s of noise drawn from {@code seed} (the reference draws them unseeded from numpy).
      */
     public Streaming streaming(long seed) {
+        return new Streaming(this, initialFeatures(seed));
+    }
+
+    /** The embeddings a fresh stream's feature buffer starts with: those of 4 s of noise drawn from {@code seed}. */
+    public float[] initialFeatures(long seed) {
         Rng rng = new Rng(seed);
         float[] noise = new float[NOISE_SAMPLES];
         for (int i = 0; i < noise.length; i++) {
             noise[i] = rng.nextInt(2 * NOISE_AMPLITUDE) - NOISE_AMPLITUDE; // uniform integers in [-1000, 1000)
         }
-        return new Streaming(this, embeddings(noise));
+        return embeddings(noise);
+    }
+
+    /** A stream whose feature buffer starts empty (its first embeddings are the audio's own). */
+    public Streaming streamingFromNothing() {
+        return new Streaming(this, new float[0]);
     }
 
     /** Releases both onnxruntime sessions; streams of these features stop working. */

@@ -1,17 +1,16 @@
 package dev.edgetrain.transfer.wakeword;
 
+import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES;
+import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
+
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.BackboneException;
 import dev.edgetrain.transfer.FrozenBackbone;
-
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
-
-import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES;
-import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
 
 /**
  * A binary wake-word head (an ONNX model [1, F, 96] -> [1, 1] run by onnxruntime, or a runtime {@link Network} with
@@ -181,7 +180,7 @@ public final class StreamingScorer implements AutoCloseable {
     }
 
     /** {@code chunk} = samples[from, from + 1280), zeros outside the clip (the padding). */
-    private static void fillChunk(float[] samples, int from, float[] chunk) {
+    static void fillChunk(float[] samples, int from, float[] chunk) {
         Arrays.fill(chunk, 0f);
         int start = Math.max(0, from);
         int end = Math.min(samples.length, from + CHUNK_SAMPLES);

@@ -39,7 +39,7 @@ public final class WakeWordExports {
     /** The head alone: {@code [1, frames, 96]} under alexa_v0.1's names, one score. */
     static ExportOptions headOptions(int frames, Map<String, String> metadata) {
         return ExportOptions.builder().inputShape(new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE})
-                .inputName(HEAD_INPUT).outputName(HEAD_OUTPUT).metadata(metadata).build();
+                .fixedBatch(1).inputName(HEAD_INPUT).outputName(HEAD_OUTPUT).metadata(metadata).build();
     }
 
     /** Writes the head alone (atomically). */

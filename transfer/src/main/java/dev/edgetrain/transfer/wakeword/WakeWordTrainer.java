@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * Trains a wake-word head on openWakeWord's frozen backbone: each clip becomes one or more fixed-length windows
- * (augmented: shifted, gain, background noise), each window the backbone's last {@link Options#frames} embeddings
+ * (augmented: shifted, gain, background noise, other speech before it), each window the backbone's last {@link Options#frames} embeddings
  * ({@code [frames][96]}, computed once and kept in a {@link FeatureCache}), and the runtime trains a small network
  * on them: Flatten → dense → LayerNorm → ReLU → dense → LayerNorm → ReLU → dense → sigmoid, binary cross-entropy with
  * class weights against the imbalance of positives and negatives.
@@ -38,17 +38,30 @@ public final class WakeWordTrainer {
         /** Hidden layer widths (openWakeWord's heads: 128, 128). */
         public int[] hidden = {128, 128};
         public boolean layerNorm = true;
+        /** Dropout after each hidden layer while training (0: none). */
+        public float dropout = 0f;
+        /**
+         * How much a negative window weighs against a positive one in the loss; 0 balances the classes (each class
+         * weighs half in all). openWakeWord weighs negatives far more, since a false accept costs more than a miss.
+         */
+        public float negativeWeight = 0f;
         public int epochs = 40;
         public int batchSize = 64;
         public float learningRate = 1e-3f;
         public float weightDecay = 1e-2f;
         /** Windows per positive clip (the first as it is, the rest augmented) and per negative clip. */
         public int positiveVariants = 4;
-        public int negativeVariants = 2;
+        public int negativeVariants = 4;
         /** The largest shift of a positive's end from the window's end: 0.2 s, as openWakeWord's end jitter. */
         public int maxPositiveShift = 3200;
         /** Negatives are placed anywhere in the last second. */
         public int maxNegativeShift = 16000;
+        /** How often an augmented window has other speech before its clip (see {@link #examples}). */
+        public float contextProbability = 0.5f;
+        /** Chunks between the windows taken from a negative recording: 3, a window every 0.24 s. */
+        public int recordingStride = 3;
+        /** Chunks between the windows taken from a negative clip, streamed through all its alignments: 2. */
+        public int clipStride = 2;
         public float maxGainDb = 6f;
         public float noiseProbability = 0.6f;
         public float minSnrDb = 5f;
@@ -59,9 +72,12 @@ public final class WakeWordTrainer {
         public NetworkSpec spec() {
             NetworkSpec.Builder b = NetworkSpec.builder(frames * OpenWakeWordFeatures.EMBEDDING_SIZE);
             for (int width : hidden) {
-                b.hidden(width, Activation.relu());
+                b.hidden(width, Activation.RELU);
                 if (layerNorm) {
                     b.layerNorm();
+                }
+                if (dropout > 0) {
+                    b.dropout(dropout);
                 }
             }
             return b.output(1, Task.BINARY).build();
@@ -109,8 +125,8 @@ public final class WakeWordTrainer {
      */
     public WakeWordTrainer(OpenWakeWordFeatures features, FeatureCache cache, Options options) {
         if (options.frames < 1 || options.positiveVariants < 1 || options.negativeVariants < 1 || options.epochs < 1
-                || options.batchSize < 1) {
-            throw new IllegalArgumentException("need frames, variants, epochs and batch size >= 1");
+                || options.batchSize < 1 || options.recordingStride < 1 || options.clipStride < 1) {
+            throw new IllegalArgumentException("need frames, variants, epochs, batch size and stride >= 1");
         }
         this.features = features;
         this.cache = cache;
@@ -126,11 +142,12 @@ public final class WakeWordTrainer {
 
     /**
      * Reads and featurises the clips: {@code positiveVariants} windows per positive, {@code negativeVariants} per
-     * negative, augmented with the noise clips (which may be empty). A clip that cannot be read is an
-     * {@link IOException} naming it.
+     * negative, augmented with the noise clips (which may be empty); and each negative recording (running speech
+     * of any length, no phrase in it) streamed once, a window every {@link Options#recordingStride} chunks. A clip
+     * that cannot be read is an {@link IOException} naming it.
      */
-    public Examples examples(List<File> positives, List<File> negatives, List<File> noiseFiles, Progress progress)
-            throws IOException {
+    public Examples examples(List<File> positives, List<File> negatives, List<File> negativeRecordings,
+                             List<File> noiseFiles, Progress progress) throws IOException {
         float[][] noises = new float[noiseFiles.size()][];
         int[] noiseLengths = new int[noises.length];
         for (int i = 0; i < noises.length; i++) {
@@ -140,7 +157,19 @@ public final class WakeWordTrainer {
                 throw new IOException(noiseFiles.get(i) + ": no samples (a noise clip must not be empty)");
             }
         }
-        int rows = positives.size() * options.positiveVariants + negatives.size() * options.negativeVariants;
+        float[][] recordings = new float[negativeRecordings.size()][];
+        int recordingRows = 0;
+        for (int i = 0; i < recordings.length; i++) {
+            recordings[i] = WavFile.readMono16k(negativeRecordings.get(i));
+            recordingRows += recordingWindows(recordings[i].length, options.recordingStride);
+        }
+        float[][] negativeClips = new float[negatives.size()][];
+        for (int i = 0; i < negativeClips.length; i++) {
+            negativeClips[i] = WavFile.readMono16k(negatives.get(i));
+            recordingRows += recordingWindows(streamed(negativeClips[i]).length, options.clipStride);
+        }
+        int clipRows = positives.size() * options.positiveVariants + negatives.size() * (options.negativeVariants - 1);
+        int rows = clipRows + recordingRows;
         float[] x = new float[Math.multiplyExact(rows, width)]; // [rows][frames·96]
         int[] y = new int[rows];
         Rng rng = new Rng(options.seed);
@@ -152,22 +181,104 @@ public final class WakeWordTrainer {
         int row = 0;
         for (int c = 0; c < positives.size() + negatives.size(); c++) {
             boolean isPositive = c < positives.size();
-            File file = isPositive ? positives.get(c) : negatives.get(c - positives.size());
-            float[] clip = WavFile.readMono16k(file);
-            int variants = isPositive ? options.positiveVariants : options.negativeVariants;
-            for (int v = 0; v < variants; v++) {
+            float[] clip = isPositive ? WavFile.readMono16k(positives.get(c)) : negativeClips[c - positives.size()];
+            // a negative's own windows are all its alignments (below); here only its augmented copies
+            for (int v = isPositive ? 0 : 1; v < (isPositive ? options.positiveVariants : options.negativeVariants);
+                 v++) {
                 Augmentation a = v == 0 ? Augmentation.NONE
                         : Augmentation.draw(rng, isPositive ? positive : negative, noiseLengths);
-                boolean cached = featurise(a.apply(clip, windowSamples, noises), x, row * width, counts);
+                float[] audio = v > 0 && negativeClips.length > 1 && rng.nextDouble() < options.contextProbability
+                        ? afterOtherSpeech(clip, negativeClips, rng) : clip;
+                boolean cached = featurise(a.apply(audio, windowSamples, noises), x, row * width, counts);
                 y[row] = isPositive ? 1 : 0;
                 row++;
                 progress.onExample(row, rows, cached);
             }
         }
+        for (float[] clip : negativeClips) {
+            row = featuriseRecording(streamed(clip), options.clipStride, x, row, counts, rows, progress);
+        }
+        for (float[] recording : recordings) {
+            row = featuriseRecording(recording, options.recordingStride, x, row, counts, rows, progress);
+        }
         cache.flush();
         Dataset data = new Dataset(x, y, width, 2, new String[] {"other", "wake word"}, null);
         return new Examples(data, positives.size() * options.positiveVariants,
-                negatives.size() * options.negativeVariants, counts[0], counts[1]);
+                rows - positives.size() * options.positiveVariants, counts[0], counts[1]);
+    }
+
+    /** Windows a recording of {@code samples} gives: one every stride chunks once a window's worth was heard. */
+    private int recordingWindows(int samples, int stride) {
+        int chunks = samples / OpenWakeWordFeatures.CHUNK_SAMPLES;
+        int first = windowSamples / OpenWakeWordFeatures.CHUNK_SAMPLES; // chunks before the first full window
+        return chunks < first ? 0 : (chunks - first) / stride + 1;
+    }
+
+    /**
+     * A negative clip as a detector hears it: silence before (a window less two chunks, so the first window ends
+     * just after the clip starts), the clip, 1 s of silence after: streamed, its windows are every alignment of the
+     * clip, not only the end-aligned one a positive gets.
+     */
+    private float[] streamed(float[] clip) {
+        int before = windowSamples - 2 * OpenWakeWordFeatures.CHUNK_SAMPLES;
+        float[] padded = new float[before + clip.length + OpenWakeWordFeatures.SAMPLE_RATE];
+        System.arraycopy(clip, 0, padded, before, clip.length);
+        return padded;
+    }
+
+    /**
+     * Streams a recording as a detector hears it and takes a window of features every stride chunks (labels 0), from
+     * the cache when every window of it is there. Returns the next row.
+     */
+    private int featuriseRecording(float[] recording, int stride, float[] x, int row, int[] counts, int rows,
+                                   Progress progress) throws IOException {
+        int n = recordingWindows(recording.length, stride);
+        byte[][] keys = new byte[n][];
+        boolean all = true;
+        byte[] recordingKey = FeatureCache.exampleKey(recording, "recording");
+        for (int w = 0; w < n; w++) {
+            keys[w] = FeatureCache.derivedKey(recordingKey, "streamed frames=" + options.frames + " window=" + w
+                    + " stride=" + stride);
+            all &= cache.contains(keys[w]);
+        }
+        if (all) {
+            for (int w = 0; w < n; w++) {
+                cache.get(keys[w], x, (row + w) * width);
+                counts[1]++;
+                progress.onExample(row + w + 1, rows, true);
+            }
+            return row + n;
+        }
+        OpenWakeWordFeatures.Streaming stream = new OpenWakeWordFeatures.Streaming(features, new float[0]);
+        float[] chunk = new float[OpenWakeWordFeatures.CHUNK_SAMPLES];
+        int first = windowSamples / OpenWakeWordFeatures.CHUNK_SAMPLES;
+        int w = 0;
+        for (int c = 0; w < n; c++) {
+            System.arraycopy(recording, c * chunk.length, chunk, 0, chunk.length);
+            stream.push(chunk);
+            if (c + 1 >= first && (c + 1 - first) % stride == 0) {
+                stream.features(options.frames, x, (row + w) * width);
+                cache.put(keys[w], x, (row + w) * width);
+                counts[0]++;
+                w++;
+                progress.onExample(row + w, rows, false);
+            }
+        }
+        return row + n;
+    }
+
+    /**
+     * {@code clip} after the end of another negative clip and a pause of up to 0.3 s: the phrase (or a negative) in
+     * running speech rather than after silence, as a detector mostly hears it.
+     */
+    private float[] afterOtherSpeech(float[] clip, float[][] negativeClips, Rng rng) {
+        float[] before = negativeClips[rng.nextInt(negativeClips.length)];
+        int pause = rng.nextInt(4801);
+        int take = Math.min(before.length, Math.max(0, windowSamples - pause - clip.length));
+        float[] audio = new float[take + pause + clip.length];
+        System.arraycopy(before, before.length - take, audio, 0, take);
+        System.arraycopy(clip, 0, audio, take + pause, clip.length);
+        return audio;
     }
 
     /** The window's last {@code frames} embeddings into {@code dst[offset, offset + width)}; true when cached. */
@@ -184,8 +295,8 @@ public final class WakeWordTrainer {
     }
 
     /**
-     * A trainer of a fresh head on the examples: Adam(W), binary cross-entropy weighted so that positives and
-     * negatives weigh the same in all, shuffled with the options' seed. Its network is
+     * A trainer of a fresh head on the examples: Adam(W), binary cross-entropy with class weights (balanced, or
+     * {@link Options#negativeWeight}), shuffled with the options' seed. Its network is
      * {@code trainer.session().network()}.
      */
     public Trainer trainer(Examples examples) {
@@ -204,7 +315,9 @@ public final class WakeWordTrainer {
                     + OpenWakeWordFeatures.EMBEDDING_SIZE + ") for a binary task");
         }
         float total = examples.positives + examples.negatives;
-        float[] weights = {total / (2f * Math.max(1, examples.negatives)), total / (2f * Math.max(1, examples.positives))};
+        float[] weights = options.negativeWeight > 0 ? new float[] {options.negativeWeight, 1f}
+                : new float[] {total / (2f * Math.max(1, examples.negatives)),
+                        total / (2f * Math.max(1, examples.positives))};
         TrainingSession session = new TrainingSession(head, options.batchSize,
                 OptimizerConfig.adamW(options.learningRate, options.weightDecay),
                 Loss.binaryCrossEntropy().withClassWeights(weights), null);

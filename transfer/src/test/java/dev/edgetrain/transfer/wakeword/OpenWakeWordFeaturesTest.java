@@ -1,17 +1,5 @@
 package dev.edgetrain.transfer.wakeword;
 
-import dev.edgetrain.runtime.Rng;
-import dev.edgetrain.transfer.FrozenBackbone;
-import dev.edgetrain.transfer.TransferTestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Arrays;
-
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES;
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.MEL_BINS;
@@ -19,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.runtime.Rng;
+import dev.edgetrain.transfer.FrozenBackbone;
+import dev.edgetrain.transfer.TransferTestSupport;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** openWakeWord's features through the shipped melspectrogram and embedding models (npm, fetched by the build). */
 class OpenWakeWordFeaturesTest {

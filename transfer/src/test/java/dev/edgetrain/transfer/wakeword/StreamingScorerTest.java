@@ -1,18 +1,17 @@
 package dev.edgetrain.transfer.wakeword;
 
-import dev.edgetrain.transfer.BackboneException;
-import dev.edgetrain.transfer.TransferTestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.transfer.BackboneException;
+import dev.edgetrain.transfer.TransferTestSupport;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The scorer's framing, as openWakeWord's predict_clip; what the heads score is ShippedHeadsFireOnTheirPhrasesTest. */
 class StreamingScorerTest {

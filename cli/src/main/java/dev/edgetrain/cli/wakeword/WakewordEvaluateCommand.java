@@ -1,0 +1,109 @@
+package dev.edgetrain.cli.wakeword;
+
+import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.OutputOptions;
+import dev.edgetrain.onnx.ImportOptions;
+import dev.edgetrain.onnx.OnnxImporter;
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.transfer.FeatureCache;
+import dev.edgetrain.transfer.wakeword.ClipEmbeddings;
+import dev.edgetrain.transfer.wakeword.DetectionReport;
+import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgetrain wakeword evaluate}: false rejects and false accepts per hour of any binary head (ours or
+ * openWakeWord's) on held-out audio, through the same streaming pipeline and detection rule as {@code train}'s report.
+ */
+@Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"False rejects on clips of the phrase and false accepts per hour of recordings without it, for "
+                + "a wake-word head (ours or openWakeWord's)."})
+public final class WakewordEvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "HEAD.onnx", description = "A head taking [1,F,96].")
+    File model;
+
+    @Option(names = "--output-tensor", paramLabel = "NAME",
+            description = "Read the head only up to this tensor (openWakeWord's hey_jarvis: --output-tensor p1.1).")
+    String outputTensor;
+
+    @Mixin
+    Backbone backbone;
+
+    @Option(names = "--positives", paramLabel = "DIR", description = "Clips of the phrase.")
+    File positives;
+
+    @Option(names = "--negatives", paramLabel = "DIR", description = "Recordings without it (any length).")
+    File negatives;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "Detection threshold (default: ${DEFAULT-VALUE}).")
+    float threshold = 0.5f;
+
+    @Option(names = "--consecutive", paramLabel = "N",
+            description = "Scores in a row at or above the threshold that make a detection (default: ${DEFAULT-VALUE}).")
+    int consecutive = 1;
+
+    @Option(names = "--cache", paramLabel = "FILE",
+            description = "Chunk embeddings, reused across runs and heads (default: "
+                    + "~/.cache/edgetrain/wakeword-features.bin.chunks).")
+    File cache;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = outputOptions.console();
+        if (positives == null && negatives == null) {
+            throw new CliException("nothing to evaluate on: give --positives DIR, --negatives DIR or both");
+        }
+        if (consecutive < 1 || !(threshold > 0 && threshold < 1)) {
+            throw new CliException("need --consecutive >= 1 and --threshold in (0, 1)");
+        }
+        if (!model.isFile()) {
+            throw new CliException("--model " + model + ": no such file");
+        }
+        List<File> pos = AudioFolder.wavFiles(positives, "--positives");
+        List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
+        File cacheFile = cache != null ? cache : new File(System.getProperty("user.home"),
+                ".cache/edgetrain/wakeword-features.bin.chunks");
+        CliException.requireWritableLocation(cacheFile, "--cache");
+        Network head = OnnxImporter.read(model, ImportOptions.builder().outputTensor(outputTensor).build()).network();
+        DetectionReport report;
+        try (OpenWakeWordFeatures features = backbone.open();
+             FeatureCache chunks = FeatureCache.open(cacheFile, FeatureCache.keyOf("openWakeWord chunks",
+                     backbone.melspectrogram(), backbone.embedding()), OpenWakeWordFeatures.EMBEDDING_SIZE)) {
+            report = DetectionReport.measure(new ClipEmbeddings(features, chunks, seed), head, pos, neg, threshold,
+                    consecutive);
+        }
+        console.line("%s: %s", model.getName(), report);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.getPath());
+        json.put("threshold", threshold);
+        json.put("consecutive", consecutive);
+        json.put("positives", report.positives);
+        json.put("falseRejects", report.falseRejects);
+        json.put("falseRejectRate", report.falseRejectRate());
+        json.put("negativeMinutes", report.negativeSeconds / 60);
+        json.put("falseAccepts", report.falseAccepts);
+        json.put("falseAcceptsPerHour", report.falseAcceptsPerHour());
+        List<Float> maxima = new ArrayList<>();
+        for (float m : report.positiveMaxScores()) {
+            maxima.add(m);
+        }
+        json.put("positiveMaxScores", maxima);
+        console.document(json);
+        return 0;
+    }
+}

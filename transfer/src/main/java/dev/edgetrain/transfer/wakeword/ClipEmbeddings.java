@@ -1,0 +1,107 @@
+package dev.edgetrain.transfer.wakeword;
+
+import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES;
+import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
+
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.Task;
+import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.transfer.FeatureCache;
+import java.io.IOException;
+
+/**
+ * What a detector's stream makes of a clip, computed once: the embedding of every 80 ms chunk as openWakeWord's
+ * {@code predict_clip} feeds it ({@link StreamingScorer#PADDING_SAMPLES} of silence on each side), kept in a
+ * {@link FeatureCache} of width 96. Any head is then scored on a clip with no backbone run, and its scores equal
+ * {@link StreamingScorer}'s exactly: a stream's chunk embeddings do not depend on the noise its feature buffer starts
+ * with, which only fills the first windows ({@link OpenWakeWordFeatures#initialFeatures}).
+ */
+public final class ClipEmbeddings {
+    private final OpenWakeWordFeatures features;
+    /** Chunk embeddings by clip and chunk; null to compute every time. */
+    private final FeatureCache cache;
+    /** The seeded noise embeddings a fresh stream starts with {@code [k][96]}. */
+    private final float[] initial;
+
+    /**
+     * @param cache a cache of width 96 (separate from a trainer's), or null
+     */
+    public ClipEmbeddings(OpenWakeWordFeatures features, FeatureCache cache, long seed) {
+        if (cache != null && cache.width() != EMBEDDING_SIZE) {
+            throw new IllegalArgumentException("a chunk-embedding cache has width " + EMBEDDING_SIZE + ", got "
+                    + cache.width());
+        }
+        this.features = features;
+        this.cache = cache;
+        this.initial = features.initialFeatures(seed);
+    }
+
+    /**
+     * The clip's chunk embeddings {@code [StreamingScorer.scoreCount(samples.length)][96]}, from the cache when all
+     * are there.
+     */
+    public float[] of(float[] samples) throws IOException {
+        int chunks = StreamingScorer.scoreCount(samples.length);
+        float[] out = new float[chunks * EMBEDDING_SIZE]; // [chunks][96]
+        byte[][] keys = null;
+        if (cache != null) {
+            byte[] clipKey = FeatureCache.exampleKey(samples, "predict_clip padding=" + StreamingScorer.PADDING_SAMPLES);
+            keys = new byte[chunks][];
+            boolean all = true;
+            for (int c = 0; c < chunks; c++) {
+                keys[c] = FeatureCache.derivedKey(clipKey, "chunk " + c);
+                all &= cache.contains(keys[c]);
+            }
+            if (all) {
+                for (int c = 0; c < chunks; c++) {
+                    cache.get(keys[c], out, c * EMBEDDING_SIZE);
+                }
+                return out;
+            }
+        }
+        OpenWakeWordFeatures.Streaming stream = features.streamingFromNothing();
+        float[] chunk = new float[CHUNK_SAMPLES];
+        for (int c = 0; c < chunks; c++) {
+            StreamingScorer.fillChunk(samples, c * CHUNK_SAMPLES - StreamingScorer.PADDING_SAMPLES, chunk);
+            stream.push(chunk);
+            stream.features(1, out, c * EMBEDDING_SIZE);
+            if (cache != null) {
+                cache.put(keys[c], out, c * EMBEDDING_SIZE);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A head's scores over a clip's chunk embeddings (from {@link #of}), as {@link StreamingScorer#scoreClip}: one
+     * per chunk, the first {@link StreamingScorer#WARMUP_SCORES} 0.
+     *
+     * @param head a binary network of {@code F·96} inputs
+     */
+    public float[] scores(Network head, float[] chunkEmbeddings) {
+        int inputs = head.spec().inputs();
+        if (inputs % EMBEDDING_SIZE != 0 || head.spec().task() != Task.BINARY) {
+            throw new IllegalArgumentException("a wake-word head takes F·96 inputs and gives one binary score; this "
+                    + "network has " + inputs + " inputs and task " + head.spec().task());
+        }
+        int frames = inputs / EMBEDDING_SIZE;
+        int chunks = chunkEmbeddings.length / EMBEDDING_SIZE;
+        int held = initial.length / EMBEDDING_SIZE;
+        float[] history = new float[(held + chunks) * EMBEDDING_SIZE]; // [held + chunks][96], oldest first
+        System.arraycopy(initial, 0, history, 0, initial.length);
+        System.arraycopy(chunkEmbeddings, 0, history, initial.length, chunkEmbeddings.length);
+        Workspace ws = new Workspace(head.spec(), 1);
+        float[] scores = new float[chunks];
+        float[] out = new float[1];
+        for (int c = StreamingScorer.WARMUP_SCORES; c < chunks; c++) {
+            int end = held + c + 1; // rows heard after chunk c
+            if (end < frames) {
+                throw new IllegalArgumentException("a head of " + frames + " embeddings needs more than the "
+                        + held + " a stream starts with");
+            }
+            head.predict(ws, history, (end - frames) * EMBEDDING_SIZE, 1, out, 0);
+            scores[c] = out[0];
+        }
+        return scores;
+    }
+}
