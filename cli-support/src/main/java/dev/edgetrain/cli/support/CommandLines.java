@@ -71,7 +71,7 @@ public final class CommandLines {
         if (e instanceof CliException || e instanceof java.io.IOException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException) {
             PrintWriter err = cl.getErr();
-            err.println(prefix(cl.getCommandName()) + "error: " + e.getMessage());
+            err.println(qualifiedName(cl) + ": error: " + e.getMessage());
             err.flush();
             return EXIT_USER_ERROR;
         }
@@ -81,10 +81,16 @@ public final class CommandLines {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        String name = cl.getCommandSpec().qualifiedName();
+        String name = qualifiedName(cl);
         err.println(name + ": error: " + e.getMessage() + " (see '" + name + " --help')");
         err.flush();
         return EXIT_USER_ERROR;
+    }
+
+    /** The command as typed: {@code edgetrain wakeword score}, {@code edgetrain fleet score}. */
+    private static String qualifiedName(CommandLine cl) {
+        String name = cl.getCommandSpec().qualifiedName();
+        return name.startsWith("edgetrain") ? name : "edgetrain " + name;
     }
 
     private static String prefix(String command) {

@@ -97,7 +97,7 @@ class FleetCommandTest {
     void userMistakesGiveOneLineAndExitCodeTwo() throws Exception {
         Result fraction = run("fleet", "fedavg", "--fraction", "2");
         assertEquals(2, fraction.exit(), fraction.toString());
-        assertEquals("edgetrain fedavg: error: --fraction must be in (0, 1], got 2.0", fraction.err().strip());
+        assertEquals("edgetrain fleet fedavg: error: --fraction must be in (0, 1], got 2.0", fraction.err().strip());
 
         File bad = new File(dir, "bad.csv");
         String csv = Files.readString(Digits.CSV.toPath()).replaceFirst("\n0,", "\nzero,");
@@ -106,12 +106,12 @@ class FleetCommandTest {
         assertEquals(2, cell.exit(), cell.toString());
         String err = cell.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertEquals("edgetrain score: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+        assertEquals("edgetrain fleet score: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
                 + "number", err);
 
         Result training = run("fleet", "sgd", "--data", bad.getPath(), "--out", new File(dir, "x.onnx").getPath());
         assertEquals(2, training.exit(), training.toString());
-        assertEquals("edgetrain sgd: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
+        assertEquals("edgetrain fleet sgd: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
                 + "number", training.err().strip());
     }
 
@@ -122,11 +122,11 @@ class FleetCommandTest {
         Result scored = run("fleet", "score", "--model", model.getPath(), "--data", "/no/such.csv",
                 "--predictions", taken.getPath());
         assertEquals(2, scored.exit(), scored.toString());
-        assertEquals("edgetrain score: error: --predictions " + taken.getPath() + ": already exists; expected a new "
+        assertEquals("edgetrain fleet score: error: --predictions " + taken.getPath() + ": already exists; expected a new "
                 + "directory (remove it, or choose another)", scored.err().strip());
         Result nowhere = run("fleet", "fedavg", "--data", "/no/such.csv", "--out", "/no/such/dir/m.onnx");
         assertEquals(2, nowhere.exit(), nowhere.toString());
-        assertEquals("edgetrain fedavg: error: --out /no/such/dir/m.onnx: directory /no/such/dir does not exist",
+        assertEquals("edgetrain fleet fedavg: error: --out /no/such/dir/m.onnx: directory /no/such/dir does not exist",
                 nowhere.err().strip(), "the output is checked before the data is even looked for");
     }
 
