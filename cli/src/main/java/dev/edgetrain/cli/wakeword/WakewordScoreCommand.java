@@ -36,13 +36,8 @@ public final class WakewordScoreCommand implements Callable<Integer> {
     @Mixin
     Backbone backbone;
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "Activations are counted at this score (default: ${DEFAULT-VALUE}).")
-    float threshold = 0.5f;
-
-    @Option(names = "--consecutive", paramLabel = "N",
-            description = "Scores in a row at or above the threshold that make an activation (default: ${DEFAULT-VALUE}).")
-    int consecutive = 1;
+    @Mixin
+    DetectionRule rule;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
     long seed = 1;
@@ -57,6 +52,7 @@ public final class WakewordScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
+        rule.check();
         if (!model.isFile()) {
             throw new CliException("--model " + model + ": no such file");
         }
@@ -84,14 +80,14 @@ public final class WakewordScoreCommand implements Callable<Integer> {
                         best = i;
                     }
                 }
-                int activations = DetectionReport.activations(scores, threshold, consecutive);
+                int activations = DetectionReport.activations(scores, rule.threshold, rule.consecutive);
                 if (console.human()) {
                     console.line("%s", f);
                     for (int i = 0; i < scores.length; i++) {
-                        console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= threshold ? "  *" : "");
+                        console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= rule.threshold ? "  *" : "");
                     }
                     console.line("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),
-                            scores[best], start + best * step, activations, activations == 1 ? "" : "s", threshold);
+                            scores[best], start + best * step, activations, activations == 1 ? "" : "s", rule.threshold);
                 }
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("file", f.getPath());

@@ -77,13 +77,8 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             description = "With --finetune: read the head only up to this tensor (hey_jarvis: p1.1).")
     String outputTensor;
 
-    @Option(names = "--threshold", paramLabel = "T", description = "Detection threshold (default: ${DEFAULT-VALUE}).")
-    float threshold = 0.5f;
-
-    @Option(names = "--consecutive", paramLabel = "N",
-            description = "Scores in a row at or above the threshold that make a detection (openWakeWord's patience; "
-                    + "default: ${DEFAULT-VALUE}).")
-    int consecutive = 1;
+    @Mixin
+    DetectionRule rule;
 
     @Option(names = "--cache", paramLabel = "FILE",
             description = "The feature cache, reused across runs (default: ~/.cache/edgetrain/wakeword-features.bin).")
@@ -116,9 +111,9 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = outputOptions.console();
-        if (epochs < 1 || augmentations < 1 || consecutive < 1 || !(threshold > 0 && threshold < 1)) {
-            throw new CliException("need --epochs >= 1, --augmentations >= 1, --consecutive >= 1 and --threshold in "
-                    + "(0, 1)");
+        rule.check();
+        if (epochs < 1 || augmentations < 1) {
+            throw new CliException("need --epochs >= 1 and --augmentations >= 1");
         }
         CliException.requireWritableLocation(out, "--out");
         CliException.requireWritableLocation(mergedOut, "--merged-out");
@@ -134,8 +129,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
         List<File> recordings = AudioFolder.wavFiles(negativeRecordings, "--negative-recordings");
         List<File> heldPos = AudioFolder.wavFiles(heldoutPositives, "--heldout-positives");
         List<File> heldNeg = AudioFolder.wavFiles(heldoutNegatives, "--heldout-negatives");
-        File cacheFile = cache != null ? cache : new File(System.getProperty("user.home"),
-                ".cache/edgetrain/wakeword-features.bin");
+        File cacheFile = cache != null ? cache : Backbone.DEFAULT_CACHE;
         CliException.requireWritableLocation(cacheFile, "--cache");
 
         WakeWordTrainer.Options options = new WakeWordTrainer.Options();
@@ -194,22 +188,20 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("edgetrain.wakeword.positives", Integer.toString(pos.size()));
             metadata.put("edgetrain.wakeword.negatives", Integer.toString(neg.size()));
-            metadata.put("edgetrain.wakeword.threshold", Float.toString(threshold));
-            metadata.put("edgetrain.wakeword.consecutive", Integer.toString(consecutive));
+            metadata.put("edgetrain.wakeword.threshold", Float.toString(rule.threshold));
+            metadata.put("edgetrain.wakeword.consecutive", Integer.toString(rule.consecutive));
             if (!heldPos.isEmpty() || !heldNeg.isEmpty()) {
                 DetectionReport report;
-                try (FeatureCache chunkCache = FeatureCache.open(new File(cacheFile.getPath() + ".chunks"),
-                        FeatureCache.keyOf("openWakeWord chunks", backbone.melspectrogram(), backbone.embedding()),
-                        OpenWakeWordFeatures.EMBEDDING_SIZE)) {
+                try (FeatureCache chunkCache = backbone.chunkCache(new File(cacheFile.getPath() + ".chunks"))) {
                     report = DetectionReport.measure(new ClipEmbeddings(features, chunkCache, seed), head, heldPos,
-                            heldNeg, threshold, consecutive);
+                            heldNeg, rule.threshold, rule.consecutive);
                 }
                 console.line("held out: %s", report);
                 List<Object> rules = new ArrayList<>();
                 for (int n = 1; n <= 3; n++) {
                     for (float t : new float[] {0.5f, 0.9f, 0.99f}) {
                         DetectionReport r = report.at(t, n);
-                        if (t != threshold || n != consecutive) {
+                        if (t != rule.threshold || n != rule.consecutive) {
                             console.line("          %s", r);
                         }
                         Map<String, Object> rule = new LinkedHashMap<>();
