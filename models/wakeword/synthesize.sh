@@ -15,7 +15,7 @@ OUT=$1
 QUICK=0
 if [[ $# -eq 2 ]]; then [[ $2 == --quick ]] || usage; QUICK=1; fi
 
-for prog in espeak-ng:espeak-ng festival:festival text2wave:festival sox:sox soxi:sox; do
+for prog in espeak-ng:espeak-ng flite:flite festival:festival text2wave:festival sox:sox soxi:sox; do
     command -v "${prog%%:*}" >/dev/null 2>&1 \
         || { echo "$me: missing program '${prog%%:*}' (install the Debian package ${prog#*:})" >&2; exit 1; }
 done
@@ -384,6 +384,58 @@ parallel render_espeak 32 < "$ESPEAK_JOBS" > "$WORK/manifest/espeak.tsv"
 parallel render_festival 32 < "$FEST_POST" > "$WORK/manifest/festival.tsv"
 parallel mix_long 1 < "$LONG_JOBS" > "$WORK/manifest/long.tsv"
 parallel espeak_long 1 < "$TRAIN_LONG_JOBS" > "$WORK/manifest/train_long.tsv"
+
+# 2b. flite, the second training synthesiser: its awb and rms voices only (its kal and slt are the speakers of two
+# held-out festival voices). A head that has heard one synthesiser fires on some of another's running speech; two
+# training synthesisers cut that (README, "Train your own wake word"). flite has no randomness; runs in sequence.
+FLITE_VOICES=(awb rms)
+FLITE_STRETCHES=(0.80 0.90 1.00 1.10 1.25)
+FLITE_F0S=(90 105 120 140)
+flite_clip() {  # flite_clip REL SET VOICE STRETCH F0 TEXT
+    flite -voice "$3" --setf duration_stretch="$4" --setf int_f0_target_mean="$5" -t "$6" -o "$WORK/flite.wav"
+    # shellcheck disable=SC2086
+    sox -R -D -v 0.5 "$WORK/flite.wav" -r 16000 -c 1 -b 16 "$OUT/$1" $CLIP_FX
+    printf '%s\t%s\tflite\t%s\tstretch=%s\tf0=%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(soxi -D "$OUT/$1")"
+}
+{
+    n=0
+    for v in "${FLITE_VOICES[@]}"; do
+        for st in "${FLITE_STRETCHES[@]}"; do
+            for f0 in "${FLITE_F0S[@]}"; do
+                (( QUICK )) && [[ $f0 != 105 ]] && continue
+                for text in "$WAKE" "hey, edge train"; do
+                    flite_clip "$(printf 'train/positive/flite_%04d.wav' "$n")" train/positive "$v" "$st" "$f0" "$text"
+                    n=$(( n + 1 ))
+                done
+            done
+        done
+    done
+    n=0
+    for text in "${NEAR_MISSES[@]}" "${HELDOUT_OTHER[@]}"; do
+        for v in "${FLITE_VOICES[@]}"; do
+            for st in 0.90 1.15; do
+                (( QUICK )) && [[ $st != 0.90 ]] && continue
+                flite_clip "$(printf 'train/negative/flite_%04d.wav' "$n")" train/negative "$v" "$st" 105 "$text"
+                n=$(( n + 1 ))
+            done
+        done
+    done
+    # running speech: texts that are neither the held-out ones nor the espeak-ng ones
+    k=0
+    for lic in GPL-3 GFDL-1.2 Apache-2.0; do
+        for v in "${FLITE_VOICES[@]}"; do
+            (( QUICK && k >= 1 )) && continue
+            sentences "$LICENSES/$lic" | awk -v max="$(( QUICK ? 300 : 2000 ))" '{ total += NF; if (total <= max) print $0 "." }' \
+                > "$WORK/flite_long.txt"
+            rel=$(printf 'train/negative-long/flite_%02d.wav' "$k")
+            flite -voice "$v" -f "$WORK/flite_long.txt" -o "$WORK/flite_long.wav"
+            sox -R -D -v 0.5 "$WORK/flite_long.wav" -r 16000 -c 1 -b 16 "$OUT/$rel" rate -h 16000 gain -n -6
+            printf '%s\ttrain/negative-long\tflite\t%s\t-\t-\t%s\t%s\n' "$rel" "$v" \
+                "running text ($lic), no noise" "$(soxi -D "$OUT/$rel")"
+            k=$(( k + 1 ))
+        done
+    done
+} > "$WORK/manifest/flite.tsv"
 
 # 3. noise for augmentation: 5 s clips. sox -R seeds every noise generator alike, so the clips of one colour are
 # cut at different offsets of one 60 s recording.

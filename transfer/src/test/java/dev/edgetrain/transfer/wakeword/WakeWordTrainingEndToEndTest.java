@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole wake-word flow on speech synthesised here ({@code models/wakeword/synthesize.sh --quick}): a head for
- * "hey edge train" trained on espeak-ng voices through openWakeWord's frozen backbone, measured on festival voices it
- * never heard, exported alone and merged with the backbone, both checked with onnxruntime; the second
+ * "hey edge train" trained on espeak-ng and flite voices through openWakeWord's frozen backbone, measured on festival
+ * voices it never heard, exported alone and merged with the backbone, both checked with onnxruntime; the second
  * featurisation comes wholly from the cache.
  */
 class WakeWordTrainingEndToEndTest {
@@ -34,7 +34,7 @@ class WakeWordTrainingEndToEndTest {
     @BeforeAll
     static void synthesiseTheData() throws IOException, InterruptedException {
         models = TransferTestSupport.npmModels("melspectrogram", "embedding_model");
-        TransferTestSupport.requireTools("espeak-ng", "text2wave", "festival", "sox", "soxi");
+        TransferTestSupport.requireTools("espeak-ng", "flite", "text2wave", "festival", "sox", "soxi");
         data = Paths.get("target", "wakeword-quick").toAbsolutePath();
         if (!Files.isRegularFile(data.resolve("SUMMARY.txt"))) {
             Path script = Paths.get("..", "models", "wakeword", "synthesize.sh").toAbsolutePath().normalize();
@@ -54,7 +54,7 @@ class WakeWordTrainingEndToEndTest {
     }
 
     @Test
-    void aHeadTrainedOnEspeakVoicesDetectsTheFestivalVoicesItNeverHeard() throws IOException {
+    void aHeadTrainedOnEspeakAndFliteVoicesDetectsTheFestivalVoicesItNeverHeard() throws IOException {
         File mel = models.resolve("melspectrogram.onnx").toFile();
         File embedding = models.resolve("embedding_model.onnx").toFile();
         Path work = Files.createTempDirectory(Paths.get("target"), "wakeword-e2e");
@@ -89,7 +89,7 @@ class WakeWordTrainingEndToEndTest {
                         wavs("heldout/positive"), wavs("heldout/negative-long"), 0.5f, 1);
             }
             System.out.println("wake word (quick data, festival voices held out): " + report);
-            // Festival's voices detected: the head learnt the phrase, not espeak-ng's voice.
+            // Festival's voices detected: the head learnt the phrase, not the training synthesisers' voices.
             assertTrue(report.falseRejectRate() <= 0.10, report.toString());
             // Activations in the held-out running speech in at most 1 of 25 head windows (1.28 s each; about 10 in
             // its 5.4 minutes): the head fires on the phrase, not on speech in general.
