@@ -5,14 +5,14 @@ import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /** The {@code --model} a command reads, and the tensor to read it up to when the graph goes on past its head. */
-final class ModelInput {
+public final class ModelInput {
     @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The model.")
-    File model;
+    public File model;
 
     @Option(names = "--output-tensor", paramLabel = "NAME",
             description = "Read the graph only up to this tensor (a graph that post-processes its head's output, e.g. "
                     + "openWakeWord's hey_jarvis: --output-tensor p1.1).")
-    String outputTensor;
+    public String outputTensor;
 
     ModelFile read() throws IOException {
         return ModelFile.read(model, outputTensor);

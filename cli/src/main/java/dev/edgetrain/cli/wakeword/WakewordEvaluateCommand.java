@@ -1,5 +1,6 @@
 package dev.edgetrain.cli.wakeword;
 
+import dev.edgetrain.cli.ModelInput;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.OutputOptions;
@@ -28,12 +29,8 @@ import picocli.CommandLine.Option;
         description = {"False rejects on clips of the phrase and false accepts per hour of recordings without it, for "
                 + "a wake-word head (ours or openWakeWord's)."})
 public final class WakewordEvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "HEAD.onnx", description = "A head taking [1,F,96].")
-    File model;
-
-    @Option(names = "--output-tensor", paramLabel = "NAME",
-            description = "Read the head only up to this tensor (openWakeWord's hey_jarvis: --output-tensor p1.1).")
-    String outputTensor;
+    @Mixin
+    ModelInput headFile;
 
     @Mixin
     Backbone backbone;
@@ -65,23 +62,24 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
             throw new CliException("nothing to evaluate on: give --positives DIR, --negatives DIR or both");
         }
         rule.check();
-        if (!model.isFile()) {
-            throw new CliException("--model " + model + ": no such file");
+        if (!headFile.model.isFile()) {
+            throw new CliException("--model " + headFile.model + ": no such file");
         }
         List<File> pos = AudioFolder.wavFiles(positives, "--positives");
         List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
         File cacheFile = cache != null ? cache : new File(Backbone.DEFAULT_CACHE.getPath() + ".chunks");
         CliException.requireWritableLocation(cacheFile, "--cache");
-        Network head = OnnxImporter.read(model, ImportOptions.builder().outputTensor(outputTensor).build()).network();
+        Network head = OnnxImporter.read(headFile.model,
+                ImportOptions.builder().outputTensor(headFile.outputTensor).build()).network();
         DetectionReport report;
         try (OpenWakeWordFeatures features = backbone.open();
              FeatureCache chunks = backbone.chunkCache(cacheFile)) {
             report = DetectionReport.measure(new ClipEmbeddings(features, chunks, seed), head, pos, neg,
                     rule.threshold, rule.consecutive);
         }
-        console.line("%s: %s", model.getName(), report);
+        console.line("%s: %s", headFile.model.getName(), report);
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model", model.getPath());
+        json.put("model", headFile.model.getPath());
         json.put("threshold", rule.threshold);
         json.put("consecutive", rule.consecutive);
         json.put("positives", report.positives);

@@ -1,5 +1,6 @@
 package dev.edgetrain.cli.wakeword;
 
+import dev.edgetrain.cli.ModelInput;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.OutputOptions;
@@ -25,13 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "score", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print a wake-word head's score over time on 16 kHz mono WAV recordings (one line per 80 ms)."})
 public final class WakewordScoreCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "HEAD.onnx",
-            description = "A head taking [1,F,96] embeddings (ours or openWakeWord's).")
-    File model;
-
-    @Option(names = "--output-tensor", paramLabel = "NAME",
-            description = "Read the head only up to this tensor (openWakeWord's hey_jarvis: --output-tensor p1.1).")
-    String outputTensor;
+    @Mixin
+    ModelInput headFile;
 
     @Mixin
     Backbone backbone;
@@ -53,8 +49,8 @@ public final class WakewordScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Console console = outputOptions.console();
         rule.check();
-        if (!model.isFile()) {
-            throw new CliException("--model " + model + ": no such file");
+        if (!headFile.model.isFile()) {
+            throw new CliException("--model " + headFile.model + ": no such file");
         }
         List<File> files = new ArrayList<>();
         for (File f : inputs) {
@@ -68,7 +64,7 @@ public final class WakewordScoreCommand implements Callable<Integer> {
         }
         List<Object> documents = new ArrayList<>();
         try (OpenWakeWordFeatures features = backbone.open();
-             StreamingScorer scorer = StreamingScorer.open(features, model, outputTensor)) {
+             StreamingScorer scorer = StreamingScorer.open(features, headFile.model, headFile.outputTensor)) {
             for (File f : files) {
                 float[] scores = scorer.scoreClip(WavFile.readMono16k(f), seed);
                 float step = OpenWakeWordFeatures.CHUNK_SAMPLES / (float) OpenWakeWordFeatures.SAMPLE_RATE;

@@ -46,6 +46,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
 
     private final FrozenBackbone mel;
     private final FrozenBackbone embedding;
+    /** {@link #initialFeatures} of {@link #initialSeed}, or null before the first stream. */
+    private float[] initialFeatures;
+    private long initialSeed;
 
     private OpenWakeWordFeatures(FrozenBackbone mel, FrozenBackbone embedding) {
         this.mel = mel;
@@ -221,8 +224,19 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         return new Streaming(this, initialFeatures(seed));
     }
 
-    /** The embeddings a fresh stream's feature buffer starts with: those of 4 s of noise drawn from {@code seed}. */
+    /**
+     * The embeddings a fresh stream's feature buffer starts with: those of 4 s of noise drawn from {@code seed} (a
+     * copy; the last seed's are kept, since a scorer starts one stream per clip with the same seed).
+     */
     public float[] initialFeatures(long seed) {
+        if (initialFeatures == null || initialSeed != seed) {
+            initialFeatures = noiseEmbeddings(seed);
+            initialSeed = seed;
+        }
+        return initialFeatures.clone();
+    }
+
+    private float[] noiseEmbeddings(long seed) {
         Rng rng = new Rng(seed);
         float[] noise = new float[NOISE_SAMPLES];
         for (int i = 0; i < noise.length; i++) {

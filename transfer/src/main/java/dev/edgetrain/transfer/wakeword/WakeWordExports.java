@@ -1,9 +1,5 @@
 package dev.edgetrain.transfer.wakeword;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.edgetrain.onnx.BackboneMerge;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
@@ -11,10 +7,10 @@ import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.FrozenBackbone;
+import dev.edgetrain.transfer.audio.Augmentation;
 import dev.edgetrain.transfer.audio.WavFile;
 import java.io.File;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -96,40 +92,20 @@ public final class WakeWordExports {
     public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, Network head, List<File> clips)
             throws IOException {
         int frames = head.spec().inputs() / OpenWakeWordFeatures.EMBEDDING_SIZE;
+        long[] shape = {frames, OpenWakeWordFeatures.WINDOW_FRAMES, OpenWakeWordFeatures.MEL_BINS, 1};
         Workspace ws = new Workspace(head.spec(), 1);
         float[] mine = new float[1];
         double worst = 0;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(1);
-            try (OrtSession merged = env.createSession(mergedOnnx.getPath(), so)) {
-                String input = merged.getInputNames().iterator().next();
-                for (File clip : clips.subList(0, Math.min(8, clips.size()))) {
-                    float[] audio = place(WavFile.readMono16k(clip), OpenWakeWordFeatures.samplesForEmbeddings(frames));
-                    float[] windows = features.melWindows(audio); // [frames][76][32]
-                    float[] embeddings = features.embedWindows(windows, frames); // [frames][96]
-                    head.predict(ws, embeddings, 0, 1, mine, 0);
-                    long[] shape = {frames, OpenWakeWordFeatures.WINDOW_FRAMES, OpenWakeWordFeatures.MEL_BINS, 1};
-                    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(windows), shape);
-                         OrtSession.Result r = merged.run(java.util.Collections.singletonMap(input, t))) {
-                        float theirs = ((float[][]) r.get(0).getValue())[0][0];
-                        worst = Math.max(worst, Math.abs(theirs - mine[0]));
-                    }
-                }
-            } catch (OrtException e) {
-                throw new IOException(mergedOnnx + ": onnxruntime: " + e.getMessage(), e);
+        try (FrozenBackbone merged = FrozenBackbone.open(mergedOnnx, null)) {
+            for (File clip : clips.subList(0, Math.min(8, clips.size()))) {
+                float[] audio = Augmentation.NONE.apply(WavFile.readMono16k(clip),
+                        OpenWakeWordFeatures.samplesForEmbeddings(frames), new float[0][]);
+                float[] windows = features.melWindows(audio); // [frames][76][32]
+                float[] embeddings = features.embedWindows(windows, frames); // [frames][96]
+                head.predict(ws, embeddings, 0, 1, mine, 0);
+                worst = Math.max(worst, Math.abs(merged.run(windows, shape)[0] - mine[0]));
             }
-        } catch (OrtException e) {
-            throw new IOException("onnxruntime: " + e.getMessage(), e);
         }
         return worst;
-    }
-
-    /** The clip at the end of a window of {@code length} samples (its start cut off when longer). */
-    static float[] place(float[] clip, int length) {
-        float[] window = new float[length];
-        int take = Math.min(clip.length, length);
-        System.arraycopy(clip, clip.length - take, window, length - take, take);
-        return window;
     }
 }

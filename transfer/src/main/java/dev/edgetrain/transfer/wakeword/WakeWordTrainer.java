@@ -166,7 +166,7 @@ public final class WakeWordTrainer {
         float[][] negativeClips = new float[negatives.size()][];
         for (int i = 0; i < negativeClips.length; i++) {
             negativeClips[i] = WavFile.readMono16k(negatives.get(i));
-            recordingRows += recordingWindows(streamed(negativeClips[i]).length, options.clipStride);
+            recordingRows += recordingWindows(streamedLength(negativeClips[i].length), options.clipStride);
         }
         int clipRows = positives.size() * options.positiveVariants + negatives.size() * (options.negativeVariants - 1);
         int rows = clipRows + recordingRows;
@@ -220,10 +220,14 @@ public final class WakeWordTrainer {
      * clip, not only the end-aligned one a positive gets.
      */
     private float[] streamed(float[] clip) {
-        int before = windowSamples - 2 * OpenWakeWordFeatures.CHUNK_SAMPLES;
-        float[] padded = new float[before + clip.length + OpenWakeWordFeatures.SAMPLE_RATE];
-        System.arraycopy(clip, 0, padded, before, clip.length);
+        float[] padded = new float[streamedLength(clip.length)];
+        System.arraycopy(clip, 0, padded, windowSamples - 2 * OpenWakeWordFeatures.CHUNK_SAMPLES, clip.length);
         return padded;
+    }
+
+    /** The length of {@link #streamed} of a clip of {@code samples}. */
+    private int streamedLength(int samples) {
+        return windowSamples - 2 * OpenWakeWordFeatures.CHUNK_SAMPLES + samples + OpenWakeWordFeatures.SAMPLE_RATE;
     }
 
     /**
