@@ -38,7 +38,8 @@ OUT=$(cd -- "$OUT" && pwd)
 touch "$OUT/$MARKER"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wakeword-synth.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
-for d in train/positive train/negative train/negative-long heldout/positive heldout/negative heldout/negative-long noise; do
+for d in train/positive train/negative train/negative-long heldout/positive heldout/negative heldout/negative-long \
+    test/positive test/negative-long noise; do
     mkdir -p "$OUT/$d"
 done
 for p in alexa hey_jarvis weather hey_mycroft; do mkdir -p "$OUT/phrases/$p/espeak" "$OUT/phrases/$p/festival"; done
@@ -118,9 +119,11 @@ OWW_NAMES=(alexa hey_jarvis weather hey_mycroft)
 if (( QUICK )); then
     N_POS=160 N_NEAR_VOICES=3 N_WAKE_VOICES=2 N_PHRASES=80 N_HELD_POS_PER_VOICE=6 N_HELD_PHRASES=20
     N_OWW_ESPEAK=4 N_OWW_FEST_PER_VOICE=2 LONG_WORDS=750 LONG_FILES=2 TRAIN_LONG_WORDS=1500 TRAIN_LONG_FILES=4
+    N_TEST_POS_PER_VOICE=0 TEST_LONG_WORDS=0 TEST_LONG_FILES=0
 else
     N_POS=800 N_NEAR_VOICES=24 N_WAKE_VOICES=12 N_PHRASES=800 N_HELD_POS_PER_VOICE=16 N_HELD_PHRASES=80
     N_OWW_ESPEAK=16 N_OWW_FEST_PER_VOICE=5 LONG_WORDS=6000 LONG_FILES=12 TRAIN_LONG_WORDS=13000 TRAIN_LONG_FILES=24
+    N_TEST_POS_PER_VOICE=16 TEST_LONG_WORDS=4500 TEST_LONG_FILES=9
 fi
 
 # ---- espeak-ng jobs: rel-path, set, voice, speed, pitch, gap, text ----
@@ -248,43 +251,50 @@ for name in "${OWW_NAMES[@]}"; do
 done
 
 # ---- long negatives: festival reading running text, sentence by sentence, with pauses and background noise ----
-# long.jobs: index, voice, speed, noise kind, noise peak dBFS
+# long.jobs: work key, voice, speed, noise kind, noise peak dBFS, output file
 LONG_JOBS=$WORK/long.jobs
 : > "$LONG_JOBS"
-sentences "$LICENSES/GPL-2" "$LICENSES/MPL-2.0" "$LICENSES/LGPL-2.1" \
-    | awk -v max="$LONG_WORDS" '{ total += NF; if (total <= max) print }' > "$WORK/long_sentences.txt"
-total_words=$(wc -w < "$WORK/long_sentences.txt")
-words_per_file=$(( (total_words + LONG_FILES - 1) / LONG_FILES ))
+sentences "$LICENSES/GPL-2" "$LICENSES/MPL-2.0" "$LICENSES/LGPL-2.1" > "$WORK/heldout_sentences.txt"
 NOISE_KINDS=(pinknoise brownnoise whitenoise hum)
 NOISE_PEAKS=(-45 -40 -35)
 PAUSES=(0.3 0.5 0.8 1.2 2.0 3.5)
-awk -v per="$words_per_file" '{ print int(words / per) "\t" $0; words += NF }' "$WORK/long_sentences.txt" \
-    > "$WORK/long_sentences.idx"
-for (( k = 0; k < LONG_FILES; k++ )); do
-    v=${FEST_VOICES[$(( k % 3 ))]}
-    dir=$WORK/long/$k
-    mkdir -p "$dir"
-    if [[ $v == *_hts ]]; then
-        pick rate "${HTS_RATES[@]:1:3}"; speed="rate=$rate"
-        printf '(voice_%s)\n(set! hts_engine_params (append %s::hts_engine_params (list (list "-r" %s))))\n' \
-            "$v" "$v" "$rate" > "$dir/read.scm"
-    else
-        pick stretch "${FEST_STRETCHES[@]:1:4}"; speed="stretch=$stretch"
-        printf "(voice_%s)\n(Parameter.set 'Duration_Stretch %s)\n" "$v" "$stretch" > "$dir/read.scm"
-    fi
-    s=0
-    : > "$dir/parts"
-    while IFS=$'\t' read -r file text; do
-        [[ $file == "$k" ]] || continue
-        printf "(utt.save.wave (utt.synth (Utterance Text \"%s\")) \"%s/s%04d.wav\" 'riff)\n" "$text" "$dir" "$s" \
-            >> "$dir/read.scm"
-        pick pause "${PAUSES[@]}"
-        printf 's%04d.wav\t%s\n' "$s" "$pause" >> "$dir/parts"
-        s=$(( s + 1 ))
-    done < "$WORK/long_sentences.idx"
-    pick noise "${NOISE_KINDS[@]}"; pick peak "${NOISE_PEAKS[@]}"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$v" "$speed" "$noise" "$peak" >> "$LONG_JOBS"
-done
+# long_jobs SENTENCES FILES SET KEY [VOICE_SHIFT FIRST]: the sentences read in FILES recordings of SET (SET/00.wav, …,
+# numbered from FIRST), the festival voices in turn starting VOICE_SHIFT places on; KEY names their work directories
+long_jobs() {
+    local total_words words_per_file k v dir rate stretch speed s file text noise peak shift=${5:-0} first=${6:-0}
+    total_words=$(wc -w < "$1")
+    words_per_file=$(( (total_words + $2 - 1) / $2 ))
+    awk -v per="$words_per_file" '{ print int(words / per) "\t" $0; words += NF }' "$1" > "$1.idx"
+    for (( k = 0; k < $2; k++ )); do
+        v=${FEST_VOICES[$(( (k + shift) % 3 ))]}
+        dir=$WORK/long/$4$k
+        mkdir -p "$dir"
+        if [[ $v == *_hts ]]; then
+            pick rate "${HTS_RATES[@]:1:3}"; speed="rate=$rate"
+            printf '(voice_%s)\n(set! hts_engine_params (append %s::hts_engine_params (list (list "-r" %s))))\n' \
+                "$v" "$v" "$rate" > "$dir/read.scm"
+        else
+            pick stretch "${FEST_STRETCHES[@]:1:4}"; speed="stretch=$stretch"
+            printf "(voice_%s)\n(Parameter.set 'Duration_Stretch %s)\n" "$v" "$stretch" > "$dir/read.scm"
+        fi
+        s=0
+        : > "$dir/parts"
+        while IFS=$'\t' read -r file text; do
+            [[ $file == "$k" ]] || continue
+            printf "(utt.save.wave (utt.synth (Utterance Text \"%s\")) \"%s/s%04d.wav\" 'riff)\n" "$text" "$dir" "$s" \
+                >> "$dir/read.scm"
+            pick pause "${PAUSES[@]}"
+            printf 's%04d.wav\t%s\n' "$s" "$pause" >> "$dir/parts"
+            s=$(( s + 1 ))
+        done < "$1.idx"
+        pick noise "${NOISE_KINDS[@]}"; pick peak "${NOISE_PEAKS[@]}"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$4$k" "$v" "$speed" "$noise" "$peak" "$(printf '%s/%02d.wav' "$3" $(( first + k )))" \
+            >> "$LONG_JOBS"
+    done
+}
+awk -v max="$LONG_WORDS" '{ total += NF; if (total <= max) print }' "$WORK/heldout_sentences.txt" \
+    > "$WORK/long_sentences.txt"
+long_jobs "$WORK/long_sentences.txt" "$LONG_FILES" heldout/negative-long ""
 
 # ---- long training negatives: espeak-ng reading other running text (not the held-out texts), with noise ----
 # train_long.jobs: index, voice, speed, pitch, noise kind, noise peak dBFS, text file
@@ -302,6 +312,32 @@ for (( k = 0; k < TRAIN_LONG_FILES; k++ )); do
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$base${variant:++$variant}" "$speed" "$pitch" "$noise" "$peak" \
         "$WORK/train_long_$k.txt" >> "$TRAIN_LONG_JOBS"
 done
+
+# ---- the test set: festival again, on settings and text neither training nor the held-out set used ----
+# The held-out set is where the detection rule and the head's members were chosen; this one is kept for the
+# figures reported once they were fixed (models/wakeword/README.md). Positives: the festival voices at speeds and
+# pitches between the held-out ones; running speech: the held-out texts' sentences after the held-out ones, each
+# read by two of the voices. Its choices come from a generator of their own, so the sets above and below stay as
+# they were.
+HELD_SEED=$SEED
+SEED=20261203
+FEST_STRETCHES=(0.85 0.95 1.05 1.15 1.25)
+FEST_F0S=(90 100 112 128)
+HTS_RATES=(0.85 0.95 1.05 1.15 1.20)
+HTS_CENTS=(-225 -75 75 225)
+n=0
+for v in "${FEST_VOICES[@]}"; do
+    for (( i = 0; i < N_TEST_POS_PER_VOICE; i++ )); do
+        fest_job "$v" "$(printf 'test/positive/%04d.wav' "$n")" test/positive "$WAKE"; n=$(( n + 1 ))
+    done
+done
+if (( TEST_LONG_FILES > 0 )); then
+    awk -v skip="$LONG_WORDS" -v max="$TEST_LONG_WORDS" '{ total += NF; if (total > skip && total <= skip + max) print }' \
+        "$WORK/heldout_sentences.txt" > "$WORK/test_sentences.txt"
+    long_jobs "$WORK/test_sentences.txt" "$TEST_LONG_FILES" test/negative-long t 0 0
+    long_jobs "$WORK/test_sentences.txt" "$TEST_LONG_FILES" test/negative-long u 1 "$TEST_LONG_FILES"
+fi
+SEED=$HELD_SEED
 
 # ---- workers (run by xargs -P 2 in fresh shells) ----
 render_espeak() {
@@ -326,9 +362,9 @@ render_festival() {
 }
 run_festival() { festival -b "$1" > "$1.log" 2>&1 || { cat "$1.log" >&2; return 1; }; }
 mix_long() {
-    local k voice speed noise peak dir rate rel args=() part pause samples
-    IFS=$'\t' read -r k voice speed noise peak <<< "$1"
-    dir=$WORK/long/$k
+    local key voice speed noise peak rel dir rate args=() part pause samples set
+    IFS=$'\t' read -r key voice speed noise peak rel <<< "$1"
+    dir=$WORK/long/$key
     rate=$(soxi -r "$dir/s0000.wav")
     while IFS=$'\t' read -r part pause; do
         [[ -e $dir/sil_$pause.wav ]] || sox -R -D -n -r "$rate" -c 1 -b 16 "$dir/sil_$pause.wav" trim 0 "$pause"
@@ -343,10 +379,10 @@ mix_long() {
     else
         sox -R -D -n -r 16000 -c 1 -b 16 "$dir/noise.wav" synth "${samples}s" "$noise" gain -n "$peak"
     fi
-    rel=$(printf 'heldout/negative-long/%02d.wav' "$k")
     sox -R -D -m -v 1 "$dir/speech.wav" -v 1 "$dir/noise.wav" -c 1 -b 16 "$OUT/$rel"
     rm -rf -- "$dir"
-    printf '%s\theldout/negative-long\tfestival\t%s\t%s\t-\t%s\t%s\n' "$rel" "$voice" "$speed" \
+    set=${rel%/*}
+    printf '%s\t%s\tfestival\t%s\t%s\t-\t%s\t%s\n' "$rel" "$set" "$voice" "$speed" \
         "running text (GPL-2, MPL-2.0, LGPL-2.1) with pauses; $noise peak $peak dBFS" "$(soxi -D "$OUT/$rel")"
 }
 # long_noise SAMPLES KIND PEAK OUT: background noise of that many samples

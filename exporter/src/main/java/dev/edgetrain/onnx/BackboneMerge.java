@@ -117,7 +117,8 @@ public final class BackboneMerge {
         } catch (IOException e) {
             throw new IOException("backbone '" + backboneName + "' is not an ONNX model: " + e.getMessage(), e);
         }
-        return merge(model, backboneName, sha256(backbone), backboneOutput, reshapeTo, head, headOptions);
+        return merge(model, backboneName, sha256(backbone), backboneOutput, reshapeTo, new Network[] {head},
+                headOptions);
     }
 
     /**
@@ -130,7 +131,26 @@ public final class BackboneMerge {
             throw new IllegalArgumentException("backbone must not be null");
         }
         String name = backbone.getGraph().getName().isEmpty() ? "backbone" : backbone.getGraph().getName();
-        return merge(backbone, name, sha256(backbone.toByteArray()), backboneOutput, reshapeTo, head, headOptions);
+        return merge(backbone, name, sha256(backbone.toByteArray()), backboneOutput, reshapeTo, new Network[] {head},
+                headOptions);
+    }
+
+    /**
+     * As {@link #merge(byte[], String, String, long[], Network, ExportOptions)} with an averaged ensemble of heads
+     * after the reshape ({@link OnnxExporter#toModel(Network[], ExportOptions)}).
+     */
+    public static ModelProto merge(byte[] backbone, String backboneName, String backboneOutput, long[] reshapeTo,
+                                   Network[] heads, ExportOptions headOptions) throws IOException {
+        if (backbone == null || backboneName == null || backboneName.isEmpty()) {
+            throw new IllegalArgumentException("backbone bytes and a non-empty backbone name are required");
+        }
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(backbone);
+        } catch (IOException e) {
+            throw new IOException("backbone '" + backboneName + "' is not an ONNX model: " + e.getMessage(), e);
+        }
+        return merge(model, backboneName, sha256(backbone), backboneOutput, reshapeTo, heads, headOptions);
     }
 
     /**
@@ -145,10 +165,11 @@ public final class BackboneMerge {
     }
 
     private static ModelProto merge(ModelProto backbone, String backboneName, String sha256, String backboneOutput,
-                                    long[] reshapeTo, Network head, ExportOptions headOptions) {
-        if (head == null) {
+                                    long[] reshapeTo, Network[] heads, ExportOptions headOptions) {
+        if (heads == null || heads.length == 0 || heads[0] == null) {
             throw new IllegalArgumentException("head network must not be null");
         }
+        final Network head = heads[0];
         if (!backbone.hasGraph() || backbone.getGraph().getNodeCount() == 0) {
             throw new IllegalArgumentException("backbone '" + backboneName + "' has no graph nodes; expected a model"
                     + " whose nodes compute the head's input");
@@ -163,9 +184,12 @@ public final class BackboneMerge {
         final int backboneOpset = defaultOpset(backbone);
         final ExportOptions o = headOptions(headOptions, reshapeTo, backboneOpset, backboneName);
         final OpsetPlan plan = OpsetPlan.resolve(spec, backboneOpset != 0 ? backboneOpset : o.targetOpset());
-        OnnxExporter.checkFits(spec, o);
-        OnnxExporter.checkFinite(head);
-        OnnxExporter.checkValueNames(head, o, plan);
+        OnnxExporter.checkMembers(heads, o);
+        for (Network member : heads) {
+            OnnxExporter.checkFits(member.spec(), o);
+            OnnxExporter.checkFinite(member);
+        }
+        OnnxExporter.checkValueNames(heads, o, plan);
         final String headInputName = o.inputName() != null ? o.inputName() : HEAD_INPUT;
         if (o.outputName() != null && (names.values.contains(o.outputName())
                 || o.outputName().equals(headInputName))) {
@@ -185,12 +209,12 @@ public final class BackboneMerge {
         String headInput = graph.uniqueValueName(headInputName);
         String shape = graph.addInt64Initializer(headInput + ".shape", reshapeTo, reshapeTo.length);
         graph.addNode(OnnxOp.RESHAPE, headInput + ".reshape", new String[] {backboneOutput, shape}, headInput);
-        List<String> stages = OnnxExporter.graphFragment(graph, head, o, plan, headInput);
+        List<String> stages = OnnxExporter.graphFragment(graph, heads, o, plan, headInput);
         GraphProto headGraph = graph.build();
 
         String reshape = reshapeDescription(backboneOutput, declaredShape(backboneGraph, backboneOutput), rows,
                 reshapeTo);
-        Map<String, String> metadata = OnnxExporter.metadata(head, o);
+        Map<String, String> metadata = OnnxExporter.metadata(heads, o);
         metadata.put(ModelMetadata.BACKBONE, backboneName);
         metadata.put(ModelMetadata.BACKBONE_PRODUCER, producer(backbone));
         metadata.put(ModelMetadata.BACKBONE_SHA256, sha256);

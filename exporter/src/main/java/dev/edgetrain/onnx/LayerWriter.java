@@ -5,7 +5,6 @@ import dev.edgetrain.onnx.graph.OnnxOp;
 import dev.edgetrain.onnx.proto.AttributeProto;
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.LayerSpec;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,14 +31,27 @@ final class LayerWriter {
 
     private final GraphBuilder graph;
     private final OpsetPlan plan;
+    /** Put before every name this writer chooses: {@code ""}, or {@code member<k>.} for an ensemble's member. */
+    private final String namePrefix;
     /** Scalar constants written so far, by name; a name always holds one value. */
     private final Map<String, String> scalars = new HashMap<String, String>();
     /** One entry per stage written, for the doc string: {@code Gemm}, {@code LayerNormalization}, … */
     private final List<String> stages = new ArrayList<String>();
 
     LayerWriter(GraphBuilder graph, OpsetPlan plan) {
+        this(graph, plan, "");
+    }
+
+    /** A writer whose layer names start with {@code namePrefix} ({@code member2.layer0.gemm}). */
+    LayerWriter(GraphBuilder graph, OpsetPlan plan, String namePrefix) {
         this.graph = graph;
         this.plan = plan;
+        this.namePrefix = namePrefix;
+    }
+
+    /** The prefix of this writer's names: {@code ""}, or {@code member<k>.}. */
+    String namePrefix() {
+        return namePrefix;
     }
 
     /** The stages written so far, in order, e.g. {@code Gemm}, {@code Gelu(Div/Erf/Add/Mul/Mul)}. */
@@ -60,7 +72,7 @@ final class LayerWriter {
      */
     String write(int l, LayerSpec spec, String x, String weight, String bias, String scale, String shift,
                  String out) {
-        final String prefix = "layer" + l;
+        final String prefix = namePrefix + "layer" + l;
         final boolean norm = spec.layerNorm();
         final boolean activation = spec.activation().kind() != Activation.Kind.IDENTITY;
         String[] inputs = bias == null ? new String[] {x, weight} : new String[] {x, weight, bias};

@@ -71,13 +71,18 @@ public final class ModelMetadata {
      * when the backbone output's declared shape gives it.
      */
     public static final String BACKBONE_ROWS = "edgetrain.backbone.rows";
+    /**
+     * How many networks an averaged ensemble holds ({@link OnnxExporter#toModel(dev.edgetrain.runtime.Network[],
+     * ExportOptions)}); absent for one network. Its members' outputs are {@code member1.<output>}, … .
+     */
+    public static final String ENSEMBLE_MEMBERS = "edgetrain.ensemble.members";
 
     static final String CURRENT_VERSION = "1";
     static final String STANDARDIZATION_FOLDED = "folded";
 
     private static final String[] RESERVED = {METADATA_VERSION, ARCHITECTURE, OUTPUT, TASK, CLASS_LABELS,
             FEATURE_NAMES, STANDARDIZATION, BACKBONE, BACKBONE_PRODUCER, BACKBONE_SHA256, BACKBONE_OUTPUT,
-            BACKBONE_RESHAPE, BACKBONE_ROWS};
+            BACKBONE_RESHAPE, BACKBONE_ROWS, ENSEMBLE_MEMBERS};
 
     private ModelMetadata() {
     }

@@ -82,15 +82,28 @@ public final class OnnxExporter {
         if (network == null) {
             throw new IllegalArgumentException("network must not be null");
         }
+        return toModel(new Network[] {network}, options);
+    }
+
+    /**
+     * An averaged ensemble as one model: every member (one architecture and task) reads the input, and a
+     * {@code Mean} node averages their outputs (probabilities, or a regressor's predictions). One member is the
+     * model {@link #toModel(Network, ExportOptions)} writes. The importer reads one member at a time, up to its
+     * output {@code member<k>.<output>} ({@link ImportOptions.Builder#outputTensor}).
+     */
+    public static ModelProto toModel(Network[] members, ExportOptions options) {
         ExportOptions o = options == null ? ExportOptions.defaults() : options;
-        checkFits(network.spec(), o);
-        checkFinite(network);
-        OpsetPlan plan = OpsetPlan.resolve(network.spec(), o.targetOpset());
-        checkValueNames(network, o, plan);
-        GraphBuilder graph = new GraphBuilder(graphName(network.spec()), plan.opset);
-        List<String> stages = graphFragment(graph, network, o, plan, null);
+        checkMembers(members, o);
+        for (Network member : members) {
+            checkFits(member.spec(), o);
+            checkFinite(member);
+        }
+        OpsetPlan plan = OpsetPlan.resolve(members[0].spec(), o.targetOpset());
+        checkValueNames(members, o, plan);
+        GraphBuilder graph = new GraphBuilder(graphName(members[0].spec()), plan.opset);
+        List<String> stages = graphFragment(graph, members, o, plan, null);
         return ModelEnvelope.wrap(graph.build(), graph.modelOpset(), o.modelVersion(),
-                docString(network.spec(), o, stages), metadata(network, o));
+                docString(members[0].spec(), o, stages), metadata(members, o));
     }
 
     /** The graph's name: {@code edgetrain_regressor} for regression, else {@code edgetrain_classifier}. */
@@ -110,6 +123,11 @@ public final class OnnxExporter {
      */
     public static void write(Network network, ExportOptions options, File file) throws IOException {
         writeModel(toModel(network, options), file);
+    }
+
+    /** Writes an averaged ensemble ({@link #toModel(Network[], ExportOptions)}) atomically. */
+    public static void write(Network[] members, ExportOptions options, File file) throws IOException {
+        writeModel(toModel(members, options), file);
     }
 
     /** Writes {@code model} to {@code file} atomically, as {@link #write(Network, ExportOptions, File)}. */
@@ -132,37 +150,97 @@ public final class OnnxExporter {
      * output) of the options' input shape, and no graph input is declared. The output names are reserved before
      * any other: explicit ones ({@link ExportOptions#outputName()}) exactly, the default ones made unique, which
      * changes nothing in a graph of its own and keeps clear of a merged backbone's names.
+     *
+     * <p>Several {@code members} (of one spec, {@link #checkMembers}) make an averaged ensemble: each member's layers
+     * and head read the one input under its own names ({@code member1.layer0.weight}, …) and write
+     * {@code member<k>.<output>}, and a {@code Mean} node averages them into the output.
      */
-    static List<String> graphFragment(GraphBuilder graph, Network network, ExportOptions o, OpsetPlan plan,
+    static List<String> graphFragment(GraphBuilder graph, Network[] members, ExportOptions o, OpsetPlan plan,
                                       String source) {
-        final NetworkSpec spec = network.spec();
-        final float[] params = network.copyParameters();
+        final NetworkSpec spec = members[0].spec();
         final OutputKind kind = o.outputFor(spec.task());
-        final LayerWriter layers = new LayerWriter(graph, plan);
+        final LayerWriter first = new LayerWriter(graph, plan, members.length == 1 ? "" : "member1.");
 
-        String value = source == null ? input(graph, spec, o, layers)
-                : flattened(graph, source, o.inputShape(), layers);
+        String input = source == null ? input(graph, spec, o, first)
+                : flattened(graph, source, o.inputShape(), first);
         // Claim the output names first, so no internal name can take them. Without a head the output layer
         // writes the main output itself; with one it writes `logits`, which the head reads.
         final boolean head = hasHead(kind);
         final String main = o.outputName() != null ? graph.reserveValueName(o.outputName())
                 : graph.uniqueValueName(kind.outputName());
-        final String logits = head ? graph.uniqueValueName(LOGITS_NAME) : main;
-        final int last = spec.layerCount() - 1;
-        for (int l = 0; l <= last; l++) {
-            String[] p = layerParameters(graph, network.layout(), params, l, o);
-            value = layers.write(l, spec.layer(l), value, p[0], p[1], p[2], p[3], l == last ? logits : null);
+        if (members.length == 1) {
+            final String logits = head ? graph.uniqueValueName(LOGITS_NAME) : main;
+            writeMember(graph, members[0], o, first, input, head ? logits : null, main);
+            graph.addFloatOutput(main, batchDimension(o), spec.outputs());
+            if (o.includeLogits() && head) {
+                graph.addFloatOutput(logits, batchDimension(o), spec.outputs());
+            }
+            return first.stages();
         }
-        if (head) {
-            OnnxOp op = headOp(kind, spec);
-            graph.addNode(op, headNodeName(op), new String[] {logits}, main, headAttributes(op));
+        String[] averaged = new String[members.length];
+        for (int m = 0; m < members.length; m++) {
+            String prefix = "member" + (m + 1) + ".";
+            LayerWriter layers = m == 0 ? first : new LayerWriter(graph, plan, prefix);
+            averaged[m] = graph.uniqueValueName(prefix + kind.outputName());
+            writeMember(graph, members[m], o, layers, input,
+                    head ? graph.uniqueValueName(prefix + LOGITS_NAME) : null, averaged[m]);
+        }
+        graph.addNode(OnnxOp.MEAN, "mean", averaged, main);
+        first.addStage("Mean of " + members.length);
+        graph.addFloatOutput(main, batchDimension(o), spec.outputs());
+        return first.stages();
+    }
+
+    /**
+     * One network's layers reading {@code input}, with its parameters' initializers: the output layer writes
+     * {@code logits} and the head reads it and writes {@code out}, or (logits null: no head) the output layer
+     * writes {@code out}.
+     */
+    private static void writeMember(GraphBuilder graph, Network network, ExportOptions o, LayerWriter layers,
+                                    String input, String logits, String out) {
+        final NetworkSpec spec = network.spec();
+        final float[] params = network.copyParameters();
+        final int last = spec.layerCount() - 1;
+        String value = input;
+        for (int l = 0; l <= last; l++) {
+            String[] p = layerParameters(graph, network.layout(), params, l, o, layers.namePrefix());
+            value = layers.write(l, spec.layer(l), value, p[0], p[1], p[2], p[3],
+                    l == last ? (logits != null ? logits : out) : null);
+        }
+        if (logits != null) {
+            OnnxOp op = headOp(o.outputFor(spec.task()), spec);
+            graph.addNode(op, layers.namePrefix() + headNodeName(op), new String[] {logits}, out,
+                    headAttributes(op));
             layers.addStage(op.opType());
         }
-        graph.addFloatOutput(main, batchDimension(o), spec.outputs());
-        if (o.includeLogits() && head) {
-            graph.addFloatOutput(logits, batchDimension(o), spec.outputs());
+    }
+
+    /**
+     * An ensemble's members: at least one, all of one spec (architecture and task), as {@link #graphFragment}
+     * averages them; an ensemble's output is probabilities or predictions, never logits, since the mean of
+     * members' logits is not what the ensemble computes.
+     */
+    static void checkMembers(Network[] members, ExportOptions o) {
+        if (members == null || members.length == 0) {
+            throw new IllegalArgumentException("no network to export; expected at least one");
         }
-        return layers.stages();
+        for (int m = 0; m < members.length; m++) {
+            if (members[m] == null) {
+                throw new IllegalArgumentException("member " + (m + 1) + " of " + members.length + " is null");
+            }
+            if (!members[m].spec().equals(members[0].spec())) {
+                throw new IllegalArgumentException("member " + (m + 1) + " is " + members[m].spec() + ", member 1 is "
+                        + members[0].spec() + "; expected every member of an ensemble to have one architecture");
+            }
+        }
+        if (members.length > 1) {
+            OutputKind kind = o.outputFor(members[0].spec().task());
+            if (kind == OutputKind.LOGITS || kind == OutputKind.LOG_PROBABILITIES || o.includeLogits()) {
+                throw new IllegalArgumentException("an ensemble of " + members.length + " averages its members' "
+                        + OutputKind.defaultFor(members[0].spec().task()).outputName() + "; expected that output, "
+                        + "not " + (o.includeLogits() ? "an extra logits output" : kind.outputName()));
+            }
+        }
     }
 
     /** The batch dimension of the input and outputs: symbolic {@code N}, or {@link ExportOptions#fixedBatch()}. */
@@ -177,28 +255,28 @@ public final class OnnxExporter {
      * those the layer lacks: {weight, bias, scale, shift}.
      */
     private static String[] layerParameters(GraphBuilder graph, ParameterLayout layout, float[] params, int l,
-                                            ExportOptions o) {
+                                            ExportOptions o, String prefix) {
         final int in = layout.inputs(l);
         final int out = layout.outputs(l);
         String weight;
         String bias = null;
         if (l == 0 && o.meanRef() != null) {
             FoldedLayer folded = FoldedLayer.fold(params, layout, o.meanRef(), o.stdRef());
-            weight = graph.addFloatInitializer(layout.weightName(0), folded.weight, 0, out, in);
+            weight = graph.addFloatInitializer(prefix + layout.weightName(0), folded.weight, 0, out, in);
             if (folded.bias != null) {
-                bias = graph.addFloatInitializer(layout.biasName(0), folded.bias, 0, out);
+                bias = graph.addFloatInitializer(prefix + layout.biasName(0), folded.bias, 0, out);
             }
         } else {
-            weight = graph.addFloatInitializer(layout.weightName(l), params, layout.weightOffset(l), out, in);
+            weight = graph.addFloatInitializer(prefix + layout.weightName(l), params, layout.weightOffset(l), out, in);
             if (layout.biasOffset(l) >= 0) {
-                bias = graph.addFloatInitializer(layout.biasName(l), params, layout.biasOffset(l), out);
+                bias = graph.addFloatInitializer(prefix + layout.biasName(l), params, layout.biasOffset(l), out);
             }
         }
         String scale = null;
         String shift = null;
         if (layout.normScaleOffset(l) >= 0) {
-            scale = graph.addFloatInitializer(layout.normScaleName(l), params, layout.normScaleOffset(l), out);
-            shift = graph.addFloatInitializer(layout.normShiftName(l), params, layout.normShiftOffset(l), out);
+            scale = graph.addFloatInitializer(prefix + layout.normScaleName(l), params, layout.normScaleOffset(l), out);
+            shift = graph.addFloatInitializer(prefix + layout.normShiftName(l), params, layout.normShiftOffset(l), out);
         }
         return new String[] {weight, bias, scale, shift};
     }
@@ -231,9 +309,10 @@ public final class OnnxExporter {
      * itself with the default names (found by writing the graph that way: {@code logits}, {@code input.flat},
      * {@code layer<l>.…}, shared constants, …), so the graph keeps its documented names.
      */
-    static void checkValueNames(Network network, ExportOptions o, OpsetPlan plan) {
+    static void checkValueNames(Network[] members, ExportOptions o, OpsetPlan plan) {
+        NetworkSpec spec = members[0].spec();
         String input = o.resolvedInputName();
-        String output = o.resolvedOutputName(network.spec().task());
+        String output = o.resolvedOutputName(spec.task());
         if (input.equals(output)) {
             throw new IllegalArgumentException("input and output are both named '" + input + "'; expected distinct"
                     + " names (set ExportOptions.inputName or outputName)");
@@ -241,11 +320,11 @@ public final class OnnxExporter {
         if (o.inputName() == null && o.outputName() == null) {
             return;
         }
-        GraphBuilder defaults = new GraphBuilder(graphName(network.spec()), plan.opset);
-        graphFragment(defaults, network, o.toBuilder().inputName(null).outputName(null).build(), plan, null);
+        GraphBuilder defaults = new GraphBuilder(graphName(spec), plan.opset);
+        graphFragment(defaults, members, o.toBuilder().inputName(null).outputName(null).build(), plan, null);
         Set<String> taken = defaults.valueNames();
         taken.remove(INPUT_NAME);
-        taken.remove(o.outputFor(network.spec().task()).outputName());
+        taken.remove(o.outputFor(spec.task()).outputName());
         checkNotTaken("input", o.inputName(), taken);
         checkNotTaken("output", o.outputName(), taken);
     }
@@ -361,11 +440,14 @@ public final class OnnxExporter {
         }
     }
 
-    static Map<String, String> metadata(Network network, ExportOptions o) {
-        NetworkSpec spec = network.spec();
+    static Map<String, String> metadata(Network[] members, ExportOptions o) {
+        NetworkSpec spec = members[0].spec();
         Map<String, String> m = new LinkedHashMap<String, String>();
         m.put(ModelMetadata.METADATA_VERSION, ModelMetadata.CURRENT_VERSION);
         m.put(ModelMetadata.ARCHITECTURE, spec.toString());
+        if (members.length > 1) {
+            m.put(ModelMetadata.ENSEMBLE_MEMBERS, String.valueOf(members.length));
+        }
         m.put(ModelMetadata.TASK, spec.task().id());
         m.put(ModelMetadata.OUTPUT, o.outputFor(spec.task()).outputName());
         if (o.classLabelsRef() != null) {

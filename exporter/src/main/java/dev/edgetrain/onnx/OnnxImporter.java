@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.edgetrain.onnx.imports.GraphImporter;
 import dev.edgetrain.onnx.imports.ImportResult;
 import dev.edgetrain.onnx.proto.ModelProto;
-
+import dev.edgetrain.onnx.proto.NodeProto;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
@@ -74,6 +74,62 @@ public final class OnnxImporter {
 
     /** Reads a {@code .onnx} file as {@code options} say (its length is checked before it is read). */
     public static ImportedModel read(File file, ImportOptions options) throws IOException {
+        byte[] bytes = readFile(file, options);
+        try {
+            return read(bytes, options);
+        } catch (OnnxImportException e) {
+            throw inFile(file, e);
+        }
+    }
+
+    /**
+     * Reads an averaged ensemble's members: when the model's output (or {@link ImportOptions#outputTensor()}) is
+     * computed by a {@code Mean} node, as {@link OnnxExporter#toModel(dev.edgetrain.runtime.Network[], ExportOptions)}
+     * writes it, each of the Mean's inputs is read as a network of its own (up to that tensor); any other model is
+     * one member, read as {@link #read(File, ImportOptions)} reads it.
+     */
+    public static ImportedModel[] readMembers(File file, ImportOptions options) throws IOException {
+        byte[] bytes = readFile(file, options);
+        try {
+            return readMembers(parse(bytes), options);
+        } catch (OnnxImportException e) {
+            throw inFile(file, e);
+        }
+    }
+
+    /** As {@link #readMembers(File, ImportOptions)}, on a parsed model. */
+    public static ImportedModel[] readMembers(ModelProto model, ImportOptions options) throws OnnxImportException {
+        if (model == null || options == null) {
+            throw new IllegalArgumentException("model and options must not be null");
+        }
+        String end = options.outputTensor();
+        if (end == null && model.getGraph().getOutputCount() == 1) {
+            end = model.getGraph().getOutput(0).getName();
+        }
+        NodeProto mean = null;
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            if (node.getOpType().equals("Mean") && node.getDomain().isEmpty() && node.getOutputList().contains(end)) {
+                mean = node;
+            }
+        }
+        if (mean == null) {
+            return new ImportedModel[] {read(model, options)};
+        }
+        ImportedModel[] members = new ImportedModel[mean.getInputCount()];
+        for (int m = 0; m < members.length; m++) {
+            String input = mean.getInput(m);
+            try {
+                members[m] = read(model, options.toBuilder().outputTensor(input).build());
+            } catch (OnnxImportException e) {
+                throw new OnnxImportException("member " + (m + 1) + " of " + members.length + " (input '" + input
+                        + "' of Mean node '" + mean.getName() + "'): " + e.getMessage(), e.nodeName(), e.opType(),
+                        e.nodeIndex(), e);
+            }
+        }
+        return members;
+    }
+
+    private static byte[] readFile(File file, ImportOptions options) throws IOException {
         if (file == null || options == null) {
             throw new IllegalArgumentException("file and options must not be null");
         }
@@ -89,16 +145,19 @@ public final class OnnxImporter {
         }
         InputStream in = new FileInputStream(file);
         try {
-            return read(readAll(in, "model file '" + file + "'", limits), options);
-        } catch (OnnxImportException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("model file '")) {
-                throw e;
-            }
-            throw new OnnxImportException("model file '" + file + "': " + e.getMessage(), e.nodeName(), e.opType(),
-                    e.nodeIndex(), e);
+            return readAll(in, "model file '" + file + "'", limits);
         } finally {
             in.close();
         }
+    }
+
+    /** {@code e} with the file named first, unless it already is. */
+    private static OnnxImportException inFile(File file, OnnxImportException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("model file '")) {
+            return e;
+        }
+        return new OnnxImportException("model file '" + file + "': " + e.getMessage(), e.nodeName(), e.opType(),
+                e.nodeIndex(), e);
     }
 
     /** Reads a serialized {@code ModelProto} from {@code in} up to its end within {@link ImportLimits#DEFAULTS}. */

@@ -4,13 +4,11 @@ import dev.edgetrain.cli.ModelInput;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.OutputOptions;
-import dev.edgetrain.onnx.ImportOptions;
-import dev.edgetrain.onnx.OnnxImporter;
-import dev.edgetrain.runtime.Network;
 import dev.edgetrain.transfer.FeatureCache;
 import dev.edgetrain.transfer.wakeword.ClipEmbeddings;
 import dev.edgetrain.transfer.wakeword.DetectionReport;
 import dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures;
+import dev.edgetrain.transfer.wakeword.WakeWordHead;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,8 +67,7 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
         List<File> neg = AudioFolder.wavFiles(negatives, "--negatives");
         File cacheFile = cache != null ? cache : new File(Backbone.DEFAULT_CACHE.getPath() + ".chunks");
         CliException.requireWritableLocation(cacheFile, "--cache");
-        Network head = OnnxImporter.read(headFile.model,
-                ImportOptions.builder().outputTensor(headFile.outputTensor).build()).network();
+        WakeWordHead head = WakeWordHead.read(headFile.model, headFile.outputTensor);
         DetectionReport report;
         try (OpenWakeWordFeatures features = backbone.open();
              FeatureCache chunks = backbone.chunkCache(cacheFile)) {

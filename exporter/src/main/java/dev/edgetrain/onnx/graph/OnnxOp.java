@@ -79,6 +79,11 @@ public enum OnnxOp {
             Attribute.ints("shape").until(5), Attribute.ints("consumed_inputs").until(5),
             Attribute.i("allowzero", 0).from(14)),
     IDENTITY("Identity", 1, 13, 1, 1, 1, 1),
+    /**
+     * {@code Mean(x1, …, xk)}, elementwise: the average of an ensemble's outputs. Float semantics are the same from
+     * opset 6 on (8 added broadcasting, 13 more types); 13, the lowest opset of an export.
+     */
+    MEAN("Mean", 1, 13, 1, Integer.MAX_VALUE, 1, 1, Attribute.ints("consumed_inputs").until(6)),
     TRANSPOSE("Transpose", 1, 13, 1, 1, 1, 1, Attribute.ints("perm")),
     /** A constant from exactly one of its value attributes. */
     CONSTANT("Constant", 1, 13, 0, 0, 1, 1,

@@ -4,8 +4,6 @@ import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
 
 import dev.edgetrain.runtime.Network;
-import dev.edgetrain.runtime.Task;
-import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.FeatureCache;
 import java.io.IOException;
 
@@ -79,28 +77,25 @@ public final class ClipEmbeddings {
      * @param head a binary network of {@code F·96} inputs
      */
     public float[] scores(Network head, float[] chunkEmbeddings) {
-        int inputs = head.spec().inputs();
-        if (inputs % EMBEDDING_SIZE != 0 || head.spec().task() != Task.BINARY) {
-            throw new IllegalArgumentException("a wake-word head takes F·96 inputs and gives one binary score; this "
-                    + "network has " + inputs + " inputs and task " + head.spec().task());
-        }
-        int frames = inputs / EMBEDDING_SIZE;
+        return scores(new WakeWordHead(head), chunkEmbeddings);
+    }
+
+    /** As {@link #scores(Network, float[])}, for a head of one network or an ensemble. */
+    public float[] scores(WakeWordHead head, float[] chunkEmbeddings) {
+        int frames = head.frames();
         int chunks = chunkEmbeddings.length / EMBEDDING_SIZE;
         int held = initial.length / EMBEDDING_SIZE;
         float[] history = new float[(held + chunks) * EMBEDDING_SIZE]; // [held + chunks][96], oldest first
         System.arraycopy(initial, 0, history, 0, initial.length);
         System.arraycopy(chunkEmbeddings, 0, history, initial.length, chunkEmbeddings.length);
-        Workspace ws = new Workspace(head.spec(), 1);
         float[] scores = new float[chunks];
-        float[] out = new float[1];
         for (int c = StreamingScorer.WARMUP_SCORES; c < chunks; c++) {
             int end = held + c + 1; // rows heard after chunk c
             if (end < frames) {
                 throw new IllegalArgumentException("a head of " + frames + " embeddings needs more than the "
                         + held + " a stream starts with");
             }
-            head.predict(ws, history, (end - frames) * EMBEDDING_SIZE, 1, out, 0);
-            scores[c] = out[0];
+            scores[c] = head.score(history, (end - frames) * EMBEDDING_SIZE);
         }
         return scores;
     }

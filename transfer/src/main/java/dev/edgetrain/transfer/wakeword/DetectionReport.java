@@ -63,6 +63,12 @@ public final class DetectionReport {
      */
     public static DetectionReport measure(ClipEmbeddings embeddings, Network head, List<File> positives,
                                           List<File> negatives, float threshold, int consecutive) throws IOException {
+        return measure(embeddings, new WakeWordHead(head), positives, negatives, threshold, consecutive);
+    }
+
+    /** As {@link #measure(ClipEmbeddings, Network, List, List, float, int)}, for a head of one network or more. */
+    public static DetectionReport measure(ClipEmbeddings embeddings, WakeWordHead head, List<File> positives,
+                                          List<File> negatives, float threshold, int consecutive) throws IOException {
         float[][] pos = new float[positives.size()][];
         for (int i = 0; i < pos.length; i++) {
             pos[i] = embeddings.scores(head, embeddings.of(WavFile.readMono16k(positives.get(i))));

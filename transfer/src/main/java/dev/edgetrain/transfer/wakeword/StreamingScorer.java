@@ -4,8 +4,6 @@ import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.CHUNK_SAMPLES
 import static dev.edgetrain.transfer.wakeword.OpenWakeWordFeatures.EMBEDDING_SIZE;
 
 import dev.edgetrain.runtime.Network;
-import dev.edgetrain.runtime.Task;
-import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.BackboneException;
 import dev.edgetrain.transfer.FrozenBackbone;
 import java.io.File;
@@ -65,21 +63,17 @@ public final class StreamingScorer implements AutoCloseable {
         }
     }
 
-    /** A head the runtime runs: one row of {@code frames·96} inputs. */
+    /** A head the runtime runs: one row of {@code frames·96} inputs, one network or an averaged ensemble. */
     private static final class RuntimeHead implements Head {
-        private final Network network;
-        private final Workspace workspace;
-        private final float[] out = new float[1];
+        private final WakeWordHead head;
 
-        RuntimeHead(Network network) {
-            this.network = network;
-            this.workspace = new Workspace(network.spec(), 1);
+        RuntimeHead(WakeWordHead head) {
+            this.head = head;
         }
 
         @Override
         public float score(float[] window) {
-            network.predict(workspace, window, 0, 1, out, 0);
-            return out[0];
+            return head.score(window, 0);
         }
 
         @Override
@@ -91,14 +85,12 @@ public final class StreamingScorer implements AutoCloseable {
      * Scores with a runtime network (a head being trained, or an imported one): {@code F·96} inputs, a binary task.
      */
     public static StreamingScorer of(OpenWakeWordFeatures features, Network head) {
-        int inputs = head.spec().inputs();
-        if (inputs % EMBEDDING_SIZE != 0 || inputs / EMBEDDING_SIZE > OpenWakeWordFeatures.FEATURE_BUFFER_FRAMES
-                || head.spec().task() != Task.BINARY) {
-            throw new IllegalArgumentException("a wake-word head takes F·96 inputs (F from 1 to "
-                    + OpenWakeWordFeatures.FEATURE_BUFFER_FRAMES + ") and gives one binary score; this network has "
-                    + inputs + " inputs and task " + head.spec().task());
-        }
-        return new StreamingScorer(features, new RuntimeHead(head), inputs / EMBEDDING_SIZE);
+        return of(features, new WakeWordHead(head));
+    }
+
+    /** Scores with a runtime head of one network or an averaged ensemble. */
+    public static StreamingScorer of(OpenWakeWordFeatures features, WakeWordHead head) {
+        return new StreamingScorer(features, new RuntimeHead(head), head.frames());
     }
 
     /**

@@ -4,8 +4,6 @@ import dev.edgetrain.onnx.BackboneMerge;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.proto.ModelProto;
-import dev.edgetrain.runtime.Network;
-import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.transfer.FrozenBackbone;
 import dev.edgetrain.transfer.audio.Augmentation;
 import dev.edgetrain.transfer.audio.WavFile;
@@ -16,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two exports of a wake-word head, and their checks against onnxruntime:
+ * The two exports of a wake-word head (one network, or an ensemble whose members a {@code Mean} node averages), and
+ * their checks against onnxruntime:
  * <ul>
  *   <li>the head alone, a drop-in replacement for openWakeWord's heads: input {@value #HEAD_INPUT}
  *       {@code [1,frames,96]}, output {@value #HEAD_OUTPUT} {@code [1,1]}, the names of {@code alexa_v0.1.onnx};</li>
@@ -39,16 +38,16 @@ public final class WakeWordExports {
     }
 
     /** Writes the head alone (atomically). */
-    public static void writeHead(Network head, int frames, Map<String, String> metadata, File out) throws IOException {
-        OnnxExporter.write(head, headOptions(frames, metadata), out);
+    public static void writeHead(WakeWordHead head, Map<String, String> metadata, File out) throws IOException {
+        OnnxExporter.write(head.members(), headOptions(head.frames(), metadata), out);
     }
 
     /**
      * Writes the merged model (atomically): {@code embeddingOnnx}'s graph as it is, its output ({@code [frames,1,1,96]}
      * for {@code frames} mel windows) reshaped to {@code [1, frames, 96]}, then the head.
      */
-    public static void writeMerged(Network head, int frames, File embeddingOnnx, Map<String, String> metadata,
-                                   File out) throws IOException {
+    public static void writeMerged(WakeWordHead head, File embeddingOnnx, Map<String, String> metadata, File out)
+            throws IOException {
         byte[] bytes = Files.readAllBytes(embeddingOnnx.toPath());
         ModelProto backbone = ModelProto.parseFrom(bytes);
         if (backbone.getGraph().getOutputCount() != 1) {
@@ -58,7 +57,7 @@ public final class WakeWordExports {
         ExportOptions options = ExportOptions.builder().metadata(metadata).build();
         BackboneMerge.write(BackboneMerge.merge(bytes, embeddingOnnx.getName(),
                 backbone.getGraph().getOutput(0).getName(),
-                new long[] {1, frames, OpenWakeWordFeatures.EMBEDDING_SIZE}, head, options), out);
+                new long[] {1, head.frames(), OpenWakeWordFeatures.EMBEDDING_SIZE}, head.members(), options), out);
     }
 
     /**
@@ -66,19 +65,16 @@ public final class WakeWordExports {
      * the first {@code rows} rows of {@code features} ({@code [rows][frames·96]}), one window at a time as openWakeWord
      * feeds it.
      */
-    public static double headParity(File headOnnx, Network head, float[] features, int rows) throws IOException {
-        int width = head.spec().inputs();
-        long[] shape = {1, width / OpenWakeWordFeatures.EMBEDDING_SIZE, OpenWakeWordFeatures.EMBEDDING_SIZE};
-        Workspace ws = new Workspace(head.spec(), 1);
-        float[] mine = new float[1];
+    public static double headParity(File headOnnx, WakeWordHead head, float[] features, int rows) throws IOException {
+        int width = head.frames() * OpenWakeWordFeatures.EMBEDDING_SIZE;
+        long[] shape = {1, head.frames(), OpenWakeWordFeatures.EMBEDDING_SIZE};
         double worst = 0;
         try (FrozenBackbone onnx = FrozenBackbone.open(headOnnx, null)) {
             float[] row = new float[width];
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(features, r * width, row, 0, width);
                 float theirs = onnx.run(row, shape)[0];
-                head.predict(ws, row, 0, 1, mine, 0);
-                worst = Math.max(worst, Math.abs(theirs - mine[0]));
+                worst = Math.max(worst, Math.abs(theirs - head.score(row, 0)));
             }
         }
         return worst;
@@ -89,12 +85,10 @@ public final class WakeWordExports {
      * pipeline (onnxruntime's embedding model, then the runtime's head), on the mel windows of up to 8 of the clips,
      * each at the end of the shortest audio that gives the head's embeddings.
      */
-    public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, Network head, List<File> clips)
-            throws IOException {
-        int frames = head.spec().inputs() / OpenWakeWordFeatures.EMBEDDING_SIZE;
+    public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, WakeWordHead head,
+                                      List<File> clips) throws IOException {
+        int frames = head.frames();
         long[] shape = {frames, OpenWakeWordFeatures.WINDOW_FRAMES, OpenWakeWordFeatures.MEL_BINS, 1};
-        Workspace ws = new Workspace(head.spec(), 1);
-        float[] mine = new float[1];
         double worst = 0;
         try (FrozenBackbone merged = FrozenBackbone.open(mergedOnnx, null)) {
             for (File clip : clips.subList(0, Math.min(8, clips.size()))) {
@@ -102,8 +96,7 @@ public final class WakeWordExports {
                         OpenWakeWordFeatures.samplesForEmbeddings(frames), new float[0][]);
                 float[] windows = features.melWindows(audio); // [frames][76][32]
                 float[] embeddings = features.embedWindows(windows, frames); // [frames][96]
-                head.predict(ws, embeddings, 0, 1, mine, 0);
-                worst = Math.max(worst, Math.abs(merged.run(windows, shape)[0] - mine[0]));
+                worst = Math.max(worst, Math.abs(merged.run(windows, shape)[0] - head.score(embeddings, 0)));
             }
         }
         return worst;

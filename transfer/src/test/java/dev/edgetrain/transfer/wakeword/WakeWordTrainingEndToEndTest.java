@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.train.TrainingListener;
 import dev.edgetrain.transfer.FeatureCache;
 import dev.edgetrain.transfer.TransferTestSupport;
@@ -81,7 +80,9 @@ class WakeWordTrainingEndToEndTest {
             assertArrayEquals(examples.data.features(), again.data.features(), "the cached features are the same");
             assertArrayEquals(examples.data.labels(), again.data.labels());
 
-            Network head = new WakeWordTrainer(features, null, options).train(examples, null, TrainingListener.NONE);
+            WakeWordHead head = new WakeWordTrainer(features, null, options).trainHead(examples, null,
+                    TrainingListener.NONE);
+            assertEquals(options.members, head.size());
             DetectionReport report;
             try (FeatureCache chunks = FeatureCache.open(work.resolve("chunks.bin").toFile(), "chunks",
                     OpenWakeWordFeatures.EMBEDDING_SIZE)) {
@@ -97,15 +98,20 @@ class WakeWordTrainingEndToEndTest {
             assertTrue(report.falseAccepts <= windows / 25, report + "; " + Math.round(windows) + " windows");
 
             File out = work.resolve("head.onnx").toFile();
-            WakeWordExports.writeHead(head, options.frames, new HashMap<>(), out);
+            WakeWordExports.writeHead(head, new HashMap<>(), out);
             double headDiff = WakeWordExports.headParity(out, head, examples.data.features(), 64);
             File merged = work.resolve("merged.onnx").toFile();
-            WakeWordExports.writeMerged(head, options.frames, embedding, new HashMap<>(), merged);
+            WakeWordExports.writeMerged(head, embedding, new HashMap<>(), merged);
             double mergedDiff = WakeWordExports.mergedParity(merged, features, head, wavs("heldout/positive"));
             System.out.printf(Locale.ROOT, "onnxruntime vs the runtime: head %.3g, merged vs two-stage %.3g%n",
                     headDiff, mergedDiff);
             assertTrue(headDiff <= 1e-5, "head export: " + headDiff);
             assertTrue(mergedDiff <= 1e-5, "merged export: " + mergedDiff);
+            WakeWordHead read = WakeWordHead.read(out, null);
+            assertEquals(head.size(), read.size(), "the exported ensemble reads back as its members");
+            for (int m = 0; m < head.size(); m++) {
+                assertArrayEquals(head.member(m).copyParameters(), read.member(m).copyParameters(), "member " + m);
+            }
         }
     }
 }
