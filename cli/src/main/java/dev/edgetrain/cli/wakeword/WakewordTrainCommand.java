@@ -2,6 +2,7 @@ package dev.edgetrain.cli.wakeword;
 
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.Numbers;
 import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.OnnxImporter;
@@ -179,8 +180,8 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                     long now = System.nanoTime();
                     epochSeconds.add((now - epochStart[0]) / 1e9);
                     epochStart[0] = now;
-                    console.line("epoch %3d/%d  loss %.4f  train %.2f%%  (%.3f s)", epoch + 1, epochs, loss,
-                            100 * accuracy, epochSeconds.get(epochSeconds.size() - 1));
+                    console.line("epoch %3d/%d  loss %s  train %.2f%%  (%.3f s)", epoch + 1, epochs,
+                            Numbers.compact(loss), 100 * accuracy, epochSeconds.get(epochSeconds.size() - 1));
                 }
             });
             json.put("epochSeconds", epochSeconds);
@@ -221,7 +222,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             WakeWordExports.writeHead(head, options.frames, metadata, out);
             double headDiff = WakeWordExports.headParity(out, head, examples.data.features(),
                     Math.min(64, examples.data.rows()));
-            console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g on %d windows (limit 1e-05) %s", out,
+            console.result("wrote %s (%d bytes): onnxruntime max |difference| %.3g on %d windows (limit 1e-05) %s", out,
                     out.length(), headDiff, Math.min(64, examples.data.rows()), headDiff <= 1e-5 ? "OK" : "FAILED");
             json.put("headParity", headDiff);
             boolean ok = headDiff <= 1e-5;
@@ -229,7 +230,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                 WakeWordExports.writeMerged(head, options.frames, backbone.embedding(), metadata, mergedOut);
                 double mergedDiff = WakeWordExports.mergedParity(mergedOut, features, head,
                         heldPos.isEmpty() ? pos : heldPos);
-                console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
+                console.result("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
                         + "(limit 1e-05) %s", mergedOut, mergedOut.length(), mergedDiff, mergedDiff <= 1e-5 ? "OK"
                         : "FAILED");
                 json.put("mergedParity", mergedDiff);

@@ -60,7 +60,8 @@ final class FedAvgCommand extends SparkCommand {
             description = "Local mini-batch size; 0 = a device's whole shard (default: ${DEFAULT-VALUE}).")
     int batchSize = 16;
 
-    @Option(names = "--optimizer", paramLabel = "RULE", description = "Devices' update rule: sgd, momentum, nesterov, adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "RULE",
+            description = "Devices' update rule: sgd, momentum, nesterov, adam, adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "sgd";
 
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
