@@ -150,10 +150,12 @@ final class PredictCommand implements Callable<Integer> {
      * 0.98, ...}, ...], "rows"}}; output values as JSON numbers with the float's shortest exact text.
      */
     private static final class JsonRecords implements Records {
+        private final Writer writer;
         private final JsonWriter json;
         private final String[] header;
 
         JsonRecords(Writer writer, String model, String data, String[] header) throws IOException {
+            this.writer = writer;
             this.json = new JsonWriter(writer);
             this.header = header;
             json.setIndent("  ");
@@ -184,10 +186,11 @@ final class PredictCommand implements Callable<Integer> {
             json.flush();
         }
 
-        /** Closes the document with the number of rows. */
+        /** Closes the document with the number of rows, and ends the line. */
         void finish(long rows) throws IOException {
             json.endArray().name("rows").value(rows).endObject();
             json.flush();
+            writer.write(System.lineSeparator());
             json.close();
         }
     }
