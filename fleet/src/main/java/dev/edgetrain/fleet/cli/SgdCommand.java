@@ -109,7 +109,7 @@ final class SgdCommand extends SparkCommand {
             meta.put("training.test_accuracy", String.format(Locale.ROOT, "%.4f", last.evaluation().accuracy()));
             OnnxExporter.write(network, Commands.exportOptions(data.train, standardizer,
                     "Data-parallel SGD by edgetrain fleet on " + data.source.shortName() + ": " + spec, meta), modelFile);
-            console.line("wrote %s (%d bytes): test accuracy %.2f%%", modelFile, modelFile.length(),
+            console.result("wrote %s (%d bytes): test accuracy %.2f%%", modelFile, modelFile.length(),
                     100 * last.evaluation().accuracy());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", modelFile.getPath());
