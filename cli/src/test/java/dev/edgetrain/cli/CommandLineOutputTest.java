@@ -90,6 +90,8 @@ class CommandLineOutputTest {
         assertTrue(evaluate.out.contains("on iris (150 rows): accuracy"), evaluate.out);
         Cli.Result verify = Cli.run("verify", "--model", iris.getPath(), "--quiet");
         assertTrue(verify.out.strip().endsWith("OK") && verify.out.lines().count() == 1, verify.out);
+        Cli.Result inspect = Cli.run("inspect", "--model", iris.getPath(), "--quiet");
+        assertTrue(inspect.out.startsWith(iris.getPath() + ": ") && inspect.out.lines().count() == 1, inspect.out);
         Cli.Result json = Cli.run("train", "--data", "iris", "--epochs", "2", "--json", "--out", out.getPath());
         assertTrue(JsonParser.parseString(json.out).isJsonObject(), "--json prints the document only: " + json.out);
     }
