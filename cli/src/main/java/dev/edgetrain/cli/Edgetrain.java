@@ -11,13 +11,21 @@ import picocli.CommandLine;
  */
 @Command(name = "edgetrain", mixinStandardHelpOptions = true, versionProvider = Edgetrain.Version.class,
         description = "Train small neural networks on the device and export them as ONNX.",
+        footer = {"  fleet     Federated averaging, data-parallel SGD and distributed scoring on",
+                "              Apache Spark, in a jar of its own: ./edgetrain fleet --help",
+                "              (or java -jar fleet/target/edgetrain-fleet.jar fleet --help).",
+                "", "Exit codes: 0 ok, 1 verification failed (onnxruntime disagrees), 2 usage or data",
+                "error, 3 training diverged, 4 out of memory."},
         subcommands = {TrainCommand.class, FinetuneCommand.class, EvaluateCommand.class, PredictCommand.class,
                 VerifyCommand.class, InspectCommand.class, WakewordCommand.class, CommandLine.HelpCommand.class})
 public final class Edgetrain implements Runnable {
     public static final int EXIT_OK = CommandLines.EXIT_OK;
     public static final int EXIT_CHECK_FAILED = CommandLines.EXIT_CHECK_FAILED;
     public static final int EXIT_USER_ERROR = CommandLines.EXIT_USER_ERROR;
+    public static final int EXIT_DIVERGED = CommandLines.EXIT_DIVERGED;
     public static final int EXIT_OUT_OF_MEMORY = CommandLines.EXIT_OUT_OF_MEMORY;
+    /** The command of the fleet jar ({@code fleet/}), which this jar only points to. */
+    static final String FLEET = "fleet";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,6 +36,12 @@ public final class Edgetrain implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests: no System.exit). */
     public static int run(String... args) {
+        if (args.length > 0 && FLEET.equals(args[0])) {
+            // Spark is not in this jar: say where the fleet commands are rather than "Unmatched argument".
+            System.err.println("edgetrain fleet: error: the fleet commands run on Apache Spark from a jar of their "
+                    + "own: ./edgetrain fleet ... (or java -jar fleet/target/edgetrain-fleet.jar fleet ...)");
+            return EXIT_USER_ERROR;
+        }
         return CommandLines.execute(commandLine(), args);
     }
 

@@ -48,8 +48,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Table input = m.rows(new Reading(source, delimiter, console), label, true);
         float[] outputs = m.headOutputs(input.features(), input.rows());
         TaskReport report = TaskReport.of(m.task(), m.outputNames(), outputs, input.toDataset(m.classes()));
-        console.line("%s (%s) on %s (%d rows):", model, m.task(), source.name(), input.rows());
-        report.print(console);
+        if (console.human()) {
+            console.line("%s (%s) on %s (%d rows):", model, m.task(), source.name(), input.rows());
+            report.print(console);
+        } else {
+            console.result("%s (%s) on %s (%d rows): %s", model, m.task(), source.name(), input.rows(),
+                    report.headline());
+        }
         Map<String, Object> doc = report.toJson();
         doc.put("model", model.getPath());
         doc.put("data", source.name());

@@ -37,7 +37,7 @@ final class ExportCheck {
                     raw.rows(), kind.outputName());
         }
         double maxDiff = OnnxRuntimeReferee.maxAbsDifference(ours, theirs);
-        console.line("onnxruntime %s on %d %s rows (raw features): max |difference| %.3g (limit %.0e) %s",
+        console.result("onnxruntime %s on %d %s rows (raw features): max |difference| %.3g (limit %.0e) %s",
                 OnnxRuntimeReferee.version(), raw.rows(), which, maxDiff, VerifyCommand.TOLERANCE,
                 maxDiff <= VerifyCommand.TOLERANCE ? "OK" : "FAILED");
         return maxDiff;

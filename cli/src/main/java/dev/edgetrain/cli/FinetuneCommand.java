@@ -24,8 +24,12 @@ import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,6 +95,12 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "training (the same function) and folded back on export.")
     boolean noStandardize;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Save a checkpoint after every epoch.")
+    File checkpoint;
+
+    @Option(names = "--resume", description = "Continue from --checkpoint; ends as if never interrupted.")
+    boolean resume;
+
     @Option(names = "--plot", paramLabel = "CURVE.png", description = "Write the training curve as a PNG.")
     File plot;
 
@@ -110,12 +120,16 @@ final class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1 || batchSize < 1 || !(testFraction >= 0 && testFraction < 1)) {
             throw new CliException("need --epochs >= 1, --batch-size >= 1 and --test-fraction in [0, 1)");
         }
+        if (resume && checkpoint == null) {
+            throw new CliException("--resume needs --checkpoint FILE");
+        }
         if (task != null && !newHead) {
             throw new CliException("--task chooses the task of a --new-head; a model keeps its own task ("
                     + "use --new-head --task TASK to change it)");
         }
         CliException.requireWritableLocation(out, "--out");
         CliException.requireWritableLocation(plot, "--plot");
+        CliException.requireWritableLocation(checkpoint, "--checkpoint");
         ModelFile m = modelInput.read();
         File model = modelInput.model;
         Network imported = m.model.network();
@@ -186,7 +200,16 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(session, trainInput, batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
-        TrainingHistory history = new TrainingLoop(console, trainer, null, testInput, epochs, 0, null, null, null).run();
+        Map<String, String> runIdentity = new TreeMap<>();
+        runIdentity.put("data.fingerprint", labeled.rows() + "x" + labeled.featureCount() + ":" + reading.checksum());
+        runIdentity.put("model.sha256", sha256(m.bytes));
+        runIdentity.put("run.settings", settings());
+        TrainingLoop loop = new TrainingLoop(console, trainer, null, testInput, epochs, 0, checkpoint, runIdentity,
+                null);
+        if (resume) {
+            loop.resume();
+        }
+        TrainingHistory history = loop.run();
         TrainCommand.requireFinite(Trainer.evaluate(session, trainInput), "training");
         if (testInput != null) {
             TrainCommand.requireFinite(Trainer.evaluate(session, testInput), "test");
@@ -220,7 +243,7 @@ final class FinetuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("cannot export " + spec + ": " + e.getMessage());
         }
-        console.line("wrote %s (%d bytes)%s", out, out.length(), after == null ? ""
+        console.result("wrote %s (%d bytes)%s", out, out.length(), after == null ? ""
                 : before == null ? ": test " + after.headline()
                 : ": test " + before.headline() + " -> " + after.headline());
 
@@ -250,6 +273,21 @@ final class FinetuneCommand implements Callable<Integer> {
         doc.put("onnxruntime_max_abs_difference", Double.isNaN(maxDiff) ? null : maxDiff);
         console.document(doc);
         return !noVerify && !(maxDiff <= VerifyCommand.TOLERANCE) ? Edgetrain.EXIT_CHECK_FAILED : Edgetrain.EXIT_OK;
+    }
+
+    /** What must not change between an interrupted run and its resumption (the optimizer is checked separately). */
+    private String settings() {
+        return "label=" + label + " last-layer-only=" + onlyLastLayer + " new-head=" + newHead + " task=" + task + " "
+                + lossOptions.settings() + " batch=" + batchSize + " seed=" + seed + " test=" + testFraction
+                + " standardize=" + !noStandardize + " output-tensor=" + modelInput.outputTensor;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static Task parseTask(String name) {

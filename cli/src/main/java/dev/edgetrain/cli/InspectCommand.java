@@ -54,8 +54,8 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         layers.add(head(spec.task(), im.outputKind()));
-        console.line("%s: %d bytes, produced by %s, IR version %d, opset %d", model, m.bytes.length, im.producerName(),
-                im.irVersion(), im.opsetVersion());
+        console.result("%s: %d bytes, produced by %s, IR version %d, opset %d", model, m.bytes.length,
+                im.producerName(), im.irVersion(), im.opsetVersion());
         console.line("input   %s %s (%d features)", im.inputName(), shape(im.inputShape()), im.featureCount());
         console.line("output  %s [N, %d] (%s, task %s)", im.outputName(), spec.outputs(),
                 im.outputKind().name().toLowerCase(java.util.Locale.ROOT), spec.task());

@@ -1,5 +1,6 @@
 package dev.edgetrain.cli;
 
+import com.google.gson.stream.JsonWriter;
 import dev.edgetrain.cli.data.Reading;
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
@@ -70,21 +71,23 @@ final class PredictCommand implements Callable<Integer> {
         for (int k = 0; k < outputs; k++) {
             header[header.length - outputs + k] = regress ? names[k] : prefix + "_" + names[task == Task.BINARY ? 1 : k];
         }
-        if (out == null && outputOptions.json) {
-            throw new CliException("--json needs --out FILE for the predictions");
-        }
         Reading reading = new Reading(source, delimiter, console);
-        ReadOptions options = m.readOptions(label, false);
+        ReadOptions options = m.readOptions(label, false).withLabelsIgnored();
         long[] rows = new long[1];
-        if (out == null) {
+        if (out == null && outputOptions.json) {
             Writer writer = new OutputStreamWriter(nonClosing(System.out), StandardCharsets.UTF_8);
-            rows[0] = predict(m, reading, options, header, names, writer);
+            JsonRecords json = new JsonRecords(writer, model.getPath(), source.name(), header);
+            rows[0] = predict(m, reading, options, names, json);
+            json.finish(rows[0]);
+        } else if (out == null) {
+            Writer writer = new OutputStreamWriter(nonClosing(System.out), StandardCharsets.UTF_8);
+            rows[0] = predict(m, reading, options, names, csv(writer, header));
         } else {
             // Written as the rows are read (memory stays bounded), into a temporary file renamed over --out at the
             // end: never a half-written predictions file.
-            AtomicFile.write(out, stream -> rows[0] = predict(m, reading, options, header, names,
-                    new OutputStreamWriter(stream, StandardCharsets.UTF_8)));
-            if (!outputOptions.quiet && !outputOptions.json) {
+            AtomicFile.write(out, stream -> rows[0] = predict(m, reading, options, names,
+                    csv(new OutputStreamWriter(stream, StandardCharsets.UTF_8), header)));
+            if (!outputOptions.json) {
                 System.err.println("wrote " + rows[0] + " predictions to " + out);
             }
             java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
@@ -98,16 +101,98 @@ final class PredictCommand implements Callable<Integer> {
 
     /**
      * Reads the rows a chunk at a time, predicts each chunk and prints it; returns the rows predicted. Flushes
-     * {@code writer} but leaves it open (its stream belongs to the caller).
+     * {@code records} but leaves its stream open (it belongs to the caller).
      */
-    private static long predict(ModelFile m, Reading reading, ReadOptions options, String[] header, String[] names,
-                                Writer writer) throws IOException {
-        CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get());
-        Chunks chunks = new Chunks(m, names, header.length, printer);
+    private static long predict(ModelFile m, Reading reading, ReadOptions options, String[] names, Records records)
+            throws IOException {
+        Chunks chunks = new Chunks(m, names, records);
         reading.scan(options, chunks);
         chunks.flush();
-        printer.flush();
+        records.flush();
         return chunks.rows;
+    }
+
+    /** Where the prediction records go: a CSV, or the {@code predictions} array of a JSON document. */
+    private interface Records {
+        /** One record: the row number, the prediction (not for a regressor), then the output values. */
+        void print(Object[] record) throws IOException;
+
+        /** Columns of a record, as the CSV's header names them. */
+        int columns();
+
+        void flush() throws IOException;
+    }
+
+    /** Records as CSV lines under {@code header}. */
+    private static Records csv(Writer writer, String[] header) throws IOException {
+        CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get());
+        return new Records() {
+            @Override
+            public void print(Object[] record) throws IOException {
+                printer.printRecord(record);
+            }
+
+            @Override
+            public int columns() {
+                return header.length;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                printer.flush();
+            }
+        };
+    }
+
+    /**
+     * With {@code --json} and no {@code --out}: one JSON document on stdout, written as the rows come (memory stays
+     * bounded): {@code {"model", "data", "predictions": [{"row": 1, "predicted": "setosa", "probabilities_setosa":
+     * 0.98, ...}, ...], "rows"}}; output values as JSON numbers with the float's shortest exact text.
+     */
+    private static final class JsonRecords implements Records {
+        private final Writer writer;
+        private final JsonWriter json;
+        private final String[] header;
+
+        JsonRecords(Writer writer, String model, String data, String[] header) throws IOException {
+            this.writer = writer;
+            this.json = new JsonWriter(writer);
+            this.header = header;
+            json.setIndent("  ");
+            json.beginObject().name("model").value(model).name("data").value(data).name("predictions").beginArray();
+        }
+
+        @Override
+        public void print(Object[] record) throws IOException {
+            json.beginObject();
+            for (int c = 0; c < header.length; c++) {
+                json.name(header[c]);
+                if (record[c] instanceof Number) {
+                    json.value((Number) record[c]);
+                } else {
+                    json.value((String) record[c]);
+                }
+            }
+            json.endObject();
+        }
+
+        @Override
+        public int columns() {
+            return header.length;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            json.flush();
+        }
+
+        /** Closes the document with the number of rows, and ends the line. */
+        void finish(long rows) throws IOException {
+            json.endArray().name("rows").value(rows).endObject();
+            json.flush();
+            writer.write(System.lineSeparator());
+            json.close();
+        }
     }
 
     /** Rows gathered {@value #CHUNK} at a time, predicted and printed: memory independent of the file's size. */
@@ -115,7 +200,7 @@ final class PredictCommand implements Callable<Integer> {
         private static final int CHUNK = 256;
         private final ModelFile m;
         private final String[] names;
-        private final CSVPrinter printer;
+        private final Records records;
         private final Task task;
         private final int features;
         private final int outputs;
@@ -127,10 +212,10 @@ final class PredictCommand implements Callable<Integer> {
         private int filled;
         long rows;
 
-        Chunks(ModelFile m, String[] names, int columns, CSVPrinter printer) {
+        Chunks(ModelFile m, String[] names, Records records) {
             this.m = m;
             this.names = names;
-            this.printer = printer;
+            this.records = records;
             this.task = m.task();
             this.features = m.model.featureCount();
             this.outputs = m.model.network().spec().outputs();
@@ -138,7 +223,7 @@ final class PredictCommand implements Callable<Integer> {
             this.x = new float[CHUNK * features];
             this.values = new float[CHUNK * outputs];
             this.head = new float[CHUNK * outputs];
-            this.record = new Object[columns];
+            this.record = new Object[records.columns()];
         }
 
         @Override
@@ -162,9 +247,9 @@ final class PredictCommand implements Callable<Integer> {
                     record[1] = predicted[r];
                 }
                 for (int k = 0; k < outputs; k++) {
-                    record[record.length - outputs + k] = Float.toString(values[r * outputs + k]); // shortest exact text
+                    record[record.length - outputs + k] = values[r * outputs + k]; // printed as its shortest exact text
                 }
-                printer.printRecord(record);
+                records.print(record);
             }
             filled = 0;
         }

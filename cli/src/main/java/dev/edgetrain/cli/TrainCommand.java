@@ -11,6 +11,7 @@ import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.CommandLines;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.cli.support.DataSource;
+import dev.edgetrain.cli.support.Numbers;
 import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.onnx.ExportOptions;
@@ -21,7 +22,6 @@ import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
-import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.EarlyStopping;
 import dev.edgetrain.runtime.train.Evaluation;
@@ -194,17 +194,7 @@ final class TrainCommand implements Callable<Integer> {
             loop.streamingFrom(input.cache());
         }
         if (resume) {
-            Checkpoint saved = Checkpoint.read(checkpoint);
-            for (Map.Entry<String, String> e : runIdentity.entrySet()) {
-                if (!e.getValue().equals(saved.metadata().get(e.getKey()))) {
-                    throw new CliException("cannot resume from " + checkpoint + ": it was made with other "
-                            + (e.getKey().startsWith("data") ? "data" : "settings (" + saved.metadata().get(e.getKey())
-                            + "; now " + e.getValue() + ")"));
-                }
-            }
-            saved.restoreInto(trainer);
-            loop.resumeStopping(saved);
-            console.line("resuming from %s after epoch %d", checkpoint, saved.epochsDone());
+            loop.resume();
         }
 
         console.line("training %s on %s: %d rows (%d train%s, %d test), %d features, %s, %s, %s",
@@ -222,8 +212,8 @@ final class TrainCommand implements Callable<Integer> {
         EarlyStopping stopping = loop.stopping();
         if (stopping != null && stopping.hasBest() && stopping.bestEpoch() != trainer.epochsDone()) {
             stopping.restoreBest();
-            console.line("restored the weights of epoch %d, the best on the validation rows (loss %.4f)",
-                    stopping.bestEpoch(), stopping.bestLoss());
+            console.line("restored the weights of epoch %d, the best on the validation rows (loss %s)",
+                    stopping.bestEpoch(), Numbers.compact(stopping.bestLoss()));
         }
         requireFinite(Trainer.evaluate(session, input.train()), "training");
         Network model = targetScaling == null ? network : targetScaling.fold(network);
@@ -249,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("cannot export " + spec + ": " + e.getMessage());
         }
-        console.line("wrote %s (%d bytes)%s", modelFile, modelFile.length(),
+        console.result("wrote %s (%d bytes)%s", modelFile, modelFile.length(),
                 testReport == null ? "" : ": test " + testReport.headline());
 
         double maxDiff = Double.NaN;
@@ -338,8 +328,8 @@ final class TrainCommand implements Callable<Integer> {
     /** A network whose loss is not finite on some data has diverged, even if every training step looked finite. */
     static void requireFinite(Evaluation eval, String which) {
         if (eval != null && !Double.isFinite(eval.loss())) {
-            throw new CliException("the trained network's loss on the " + which + " rows is " + eval.loss()
-                    + ": training diverged (lower --lr, set --clip-norm, or use --on-divergence lower-lr); no model written");
+            throw CliException.diverged("training diverged: the trained network's loss on the " + which + " rows is "
+                    + eval.loss() + "; no model written (" + TrainingLoop.DIVERGENCE_ADVICE + ")", null);
         }
     }
 

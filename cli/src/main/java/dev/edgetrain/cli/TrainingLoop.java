@@ -1,8 +1,11 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.report.TrainingHistory;
+import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.Numbers;
 import dev.edgetrain.data.RowCache;
+import dev.edgetrain.runtime.DivergenceException;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.train.BatchSource;
 import dev.edgetrain.runtime.train.EarlyStopping;
@@ -31,6 +34,8 @@ final class TrainingLoop {
     /** Checkpoint entries of the early stopping. */
     static final String BEST_PARAMETERS = "early_stopping.best_parameters";
     static final String BEST_STATE = "early_stopping.state";
+    /** What to try after a diverged run, in the options of train and finetune. */
+    static final String DIVERGENCE_ADVICE = "lower --lr, set --clip-norm, or use --on-divergence lower-lr";
 
     private final Console console;
     private final Trainer trainer;
@@ -69,8 +74,27 @@ final class TrainingLoop {
         return stopping;
     }
 
+    /**
+     * Continues from the checkpoint (written by this loop in an earlier run of the same command), before {@link #run}:
+     * refused unless it was made with the same data and settings (the checkpoint metadata of this run: entries
+     * {@code data.*} and the rest), then the trainer and the early stopping take its state.
+     */
+    void resume() throws IOException {
+        Checkpoint saved = Checkpoint.read(checkpoint);
+        for (Map.Entry<String, String> e : checkpointMetadata.entrySet()) {
+            if (!e.getValue().equals(saved.metadata().get(e.getKey()))) {
+                throw new CliException("cannot resume from " + checkpoint + ": it was made with other "
+                        + (e.getKey().startsWith("data") ? "data" : e.getKey().startsWith("model") ? "base model"
+                        : "settings (" + saved.metadata().get(e.getKey()) + "; now " + e.getValue() + ")"));
+            }
+        }
+        saved.restoreInto(trainer);
+        resumeStopping(saved);
+        console.line("resuming from %s after epoch %d", checkpoint, saved.epochsDone());
+    }
+
     /** Takes the early stopping's state from a checkpoint (written by this loop), before {@link #run}. */
-    void resumeStopping(Checkpoint saved) {
+    private void resumeStopping(Checkpoint saved) {
         if (patience == 0) {
             return;
         }
@@ -141,16 +165,20 @@ final class TrainingLoop {
                 public void onEpoch(int epoch, float loss, float accuracy) {
                     if (progress != null) {
                         epochSummary = Float.isNaN(accuracy)
-                                ? String.format(Locale.ROOT, " epoch %d loss %.4f", epoch + 1, loss)
-                                : String.format(Locale.ROOT, " epoch %d loss %.4f acc %.1f%%", epoch + 1, loss,
-                                100 * accuracy);
+                                ? String.format(Locale.ROOT, " epoch %d loss %s", epoch + 1, Numbers.compact(loss))
+                                : String.format(Locale.ROOT, " epoch %d loss %s acc %.1f%%", epoch + 1,
+                                Numbers.compact(loss), 100 * accuracy);
                         progress.setExtraMessage(epochSummary + diskRate(System.nanoTime()));
                     }
                 }
             };
             while (trainer.epochsDone() < epochs) {
                 long start = System.nanoTime();
-                trainer.runEpoch(listener);
+                try {
+                    trainer.runEpoch(listener);
+                } catch (DivergenceException e) {
+                    throw CliException.diverged(e.getMessage() + "; no model written (" + DIVERGENCE_ADVICE + ")", e);
+                }
                 int epoch = trainer.epochsDone();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Evaluation val = validation == null ? null : Trainer.evaluate(trainer.session(), validation);
@@ -159,8 +187,8 @@ final class TrainingLoop {
                 history.add(new TrainingHistory.Epoch(epoch, trainer.lastLoss(), trainer.lastAccuracy(),
                         val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
-                String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f%s%s%s%s  (%.2f s)",
-                        epoch, epochs, trainer.lastLoss(), Float.isNaN(trainer.lastAccuracy()) ? ""
+                String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %s%s%s%s%s  (%.2f s)",
+                        epoch, epochs, Numbers.compact(trainer.lastLoss()), Float.isNaN(trainer.lastAccuracy()) ? ""
                                 : String.format(Locale.ROOT, "  train %.2f%%", 100 * trainer.lastAccuracy()),
                         held("validation", val), held("test", eval), best ? "  (best)" : "", seconds);
                 if (progress != null) {
@@ -173,7 +201,8 @@ final class TrainingLoop {
                 }
                 if (stopping != null && stopping.shouldStop()) {
                     console.line("stopping early: no better validation loss for %d epochs; the best was epoch %d "
-                            + "(validation loss %.4f)", patience, stopping.bestEpoch(), stopping.bestLoss());
+                            + "(validation loss %s)", patience, stopping.bestEpoch(),
+                            Numbers.compact(stopping.bestLoss()));
                     break;
                 }
             }
@@ -190,7 +219,7 @@ final class TrainingLoop {
         if (e == null) {
             return "";
         }
-        return Double.isNaN(e.accuracy()) ? String.format(Locale.ROOT, "  %s loss %.4f", name, e.loss())
+        return Double.isNaN(e.accuracy()) ? String.format(Locale.ROOT, "  %s loss %s", name, Numbers.compact(e.loss()))
                 : String.format(Locale.ROOT, "  %s %.2f%%", name, 100 * e.accuracy());
     }
 

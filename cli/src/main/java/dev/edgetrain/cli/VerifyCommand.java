@@ -84,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         double diff = OnnxRuntimeReferee.maxAbsDifference(ours, theirs);
         boolean ok = diff <= tolerance;
-        console.line("%s: runtime vs onnxruntime %s on %s: max |difference| %.3g (limit %.0e) %s", model,
+        console.result("%s: runtime vs onnxruntime %s on %s: max |difference| %.3g (limit %.0e) %s", model,
                 OnnxRuntimeReferee.version(), what, diff, tolerance, ok ? "OK" : "FAILED");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.getPath());

@@ -162,7 +162,7 @@ class DataLayerTest {
 
     /**
      * In a JVM of its own with a 48 MB heap, a network too big for it: one line that says what was under way, how big
-     * the heap is and what to do, exit code 3, no stack trace, no model written.
+     * the heap is and what to do, exit code 4, no stack trace, no model written.
      */
     @Test
     void runningOutOfMemoryIsOneClearLine() throws Exception {

@@ -220,6 +220,14 @@ class UserMistakesTest {
         mistake(args("evaluate", "--model", model.getPath(), "--data", "wine"), "wine", "the model expects 4");
     }
 
+    /** iris has 4 feature columns and a label column: a 64-feature model is told 4, not 5 (the label counted). */
+    @Test
+    void tooFewFeatureColumnsAreCountedWithoutTheLabel() {
+        File digits = new File(Cli.REPO, "models/digits.onnx");
+        mistake(args("evaluate", "--model", digits.getPath(), "--data", "iris"),
+                "iris: 4 feature columns (besides label column 'species'), the model expects 64");
+    }
+
     @Test
     void unknownLabelForTheModel() throws IOException {
         File f = csv("flowers.csv", "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species\n"
@@ -242,16 +250,27 @@ class UserMistakesTest {
         assertFalse(out.exists());
     }
 
+    /**
+     * Divergence is not a usage error: exit code 3, one line that says each thing once (where, what, what to do), and
+     * no model.
+     */
     @Test
     void aDivergingRunStopsWithOneLineAndWritesNoModel() {
         File out = new File(dir, "diverged.onnx");
-        mistake(args("train", "--data", "iris", "--optimizer", "sgd", "--lr", "1e30", "--out", out.getPath(), "--quiet"),
-                "training diverged in epoch 1", "optimizer step 1", "restored the parameters");
+        Cli.Result r = Cli.run("train", "--data", "iris", "--optimizer", "sgd", "--lr", "1e30", "--out", out.getPath(),
+                "--quiet");
+        assertEquals(Edgetrain.EXIT_DIVERGED, r.exit, r.toString());
+        assertEquals("", r.out);
+        assertEquals("edgetrain train: error: training diverged in epoch 1, batch 2, optimizer step 1: loss is NaN; "
+                + "restored the parameters and optimizer state of step 0; no model written (lower --lr, set "
+                + "--clip-norm, or use --on-divergence lower-lr)", r.err.strip());
         assertFalse(out.exists());
         Cli.Result recovered = Cli.run("train", "--data", "iris", "--optimizer", "sgd", "--lr", "1e3", "--epochs", "10",
                 "--on-divergence", "lower-lr", "--max-recoveries", "60", "--out", out.getPath());
         assertEquals(0, recovered.exit, recovered.toString());
-        assertTrue(recovered.out.contains("restored the last good state, learning rate now"), recovered.out);
+        assertTrue(recovered.out.contains("(loss is NaN): restored the last good state, learning rate now"),
+                recovered.out);
+        assertFalse(recovered.out.contains("gradients left unchanged"), "the reason once, briefly: " + recovered.out);
         assertTrue(out.isFile());
     }
 

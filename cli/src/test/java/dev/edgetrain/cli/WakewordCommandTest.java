@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,10 @@ class WakewordCommandTest {
         // 2 s + 2 s of padding: 49 scores of 80 ms, the first heard 1 s before the recording starts
         assertTrue(score.out.contains("  -0.92 s  0.0000"), score.out);
         assertTrue(score.out.lines().anyMatch(l -> l.startsWith("recording.wav: max ")), score.out);
+        Cli.Result quiet = Cli.run("wakeword", "score", "--model", head.getPath(), "--backbone", MODELS.getPath(),
+                recording.getPath(), "--quiet");
+        assertEquals(List.of(score.out.lines().filter(l -> l.startsWith("recording.wav: max ")).findFirst()
+                .orElseThrow()), quiet.out.lines().toList(), "--quiet keeps the summary only");
 
         File cd = dir.resolve("cd.wav").toFile(); // a 44.1 kHz file: the error names it and how to convert it
         WavFile.writeMono16k(cd, sound(0.5, 440, 1));

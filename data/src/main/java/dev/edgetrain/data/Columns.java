@@ -100,9 +100,13 @@ public final class Columns {
             featureColumns = allBut(header.length, labelColumns == null ? new int[0] : labelColumns);
         }
         if (featureColumns.length != featureCount) {
-            throw new DataException(source, featureColumns.length + " feature columns"
-                    + (labelColumns != null ? " (besides label column" + (labelColumns.length > 1 ? "s " : " ")
-                    + quotedList(names(header, labelColumns)) + ")" : "")
+            // Labels that must be there but were not found are the last columns, as when training: not features.
+            int[] counted = labelColumns == null && labelRequired && header.length > width
+                    ? lastColumns(header.length, width) : labelColumns;
+            int features = counted == labelColumns ? featureColumns.length : header.length - width;
+            throw new DataException(source, features + " feature columns"
+                    + (counted != null ? " (besides label column" + (counted.length > 1 ? "s " : " ")
+                    + quotedList(names(header, counted)) + ")" : "")
                     + ", the model expects " + featureCount
                     + (modelFeatureNames != null ? " named " + abbreviate(modelFeatureNames) : ""));
         }
@@ -183,6 +187,15 @@ public final class Columns {
         return columns;
     }
 
+    /** The last {@code count} of {@code columns} columns. */
+    private static int[] lastColumns(int columns, int count) {
+        int[] last = new int[count];
+        for (int k = 0; k < count; k++) {
+            last[k] = columns - count + k;
+        }
+        return last;
+    }
+
     private static int[] allBut(int columns, int[] excluded) {
         boolean[] out = new boolean[columns];
         int kept = columns;
@@ -228,6 +241,12 @@ public final class Columns {
             s.append(items[i]).append(", ");
         }
         return s.append("\u2026 (").append(items.length).append(" in all)]").toString();
+    }
+
+    /** These columns with the label columns neither features nor read: their values are skipped. */
+    public Columns withoutLabels() {
+        return new Columns(source, header, task, featureColumns, new int[0], forModel, modelOutputNames,
+                modelOutputs);
     }
 
     public String source() {

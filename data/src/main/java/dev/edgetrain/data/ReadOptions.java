@@ -20,10 +20,12 @@ public final class ReadOptions {
     private final boolean labelRequired;
     private final ReadProgress progress;
     private final boolean exactArrays;
+    private final boolean labelsIgnored;
 
     private ReadOptions(CsvFormat format, Task task, boolean taskGiven, String labelSpec, boolean forModel,
                         int modelFeatureCount, String[] modelFeatureNames, String[] modelOutputNames,
-                        int modelOutputs, boolean labelRequired, ReadProgress progress, boolean exactArrays) {
+                        int modelOutputs, boolean labelRequired, ReadProgress progress, boolean exactArrays,
+                        boolean labelsIgnored) {
         if (task == null) {
             throw new IllegalArgumentException("task must not be null");
         }
@@ -39,6 +41,7 @@ public final class ReadOptions {
         this.labelRequired = labelRequired;
         this.progress = progress;
         this.exactArrays = exactArrays;
+        this.labelsIgnored = labelsIgnored;
     }
 
     /**
@@ -49,7 +52,7 @@ public final class ReadOptions {
      * @param labelSpec the label column(s): name, 1-based index or comma list; null for the last column
      */
     public static ReadOptions forTraining(Task task, boolean taskGiven, String labelSpec) {
-        return new ReadOptions(null, task, taskGiven, labelSpec, false, 0, null, null, 0, false, null, false);
+        return new ReadOptions(null, task, taskGiven, labelSpec, false, 0, null, null, 0, false, null, false, false);
     }
 
     /** Reading for an existing model; the parameters are those of {@link Columns#forModel}. */
@@ -57,19 +60,19 @@ public final class ReadOptions {
                                        String[] modelOutputNames, int outputs, String labelSpec,
                                        boolean labelRequired) {
         return new ReadOptions(null, task, true, labelSpec, true, featureCount, modelFeatureNames, modelOutputNames,
-                outputs, labelRequired, null, false);
+                outputs, labelRequired, null, false, false);
     }
 
     /** These options with another dialect; without one, a file's name chooses ({@link CsvFormat#forFile}). */
     public ReadOptions withFormat(CsvFormat newFormat) {
         return new ReadOptions(newFormat, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
-                modelOutputNames, modelOutputs, labelRequired, progress, exactArrays);
+                modelOutputNames, modelOutputs, labelRequired, progress, exactArrays, labelsIgnored);
     }
 
     /** These options with a progress callback (null for none). */
     public ReadOptions withProgress(ReadProgress newProgress) {
         return new ReadOptions(format, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
-                modelOutputNames, modelOutputs, labelRequired, newProgress, exactArrays);
+                modelOutputNames, modelOutputs, labelRequired, newProgress, exactArrays, labelsIgnored);
     }
 
     /**
@@ -80,14 +83,25 @@ public final class ReadOptions {
      */
     public ReadOptions withExactArrays(boolean exact) {
         return new ReadOptions(format, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
-                modelOutputNames, modelOutputs, labelRequired, progress, exact);
+                modelOutputNames, modelOutputs, labelRequired, progress, exact, labelsIgnored);
+    }
+
+    /**
+     * These options, reading for a model, with its label or target columns found (so they are not taken for
+     * features) but never read: any value in them is accepted, an unknown class or a non-number too. For
+     * predictions, which need no labels.
+     */
+    public ReadOptions withLabelsIgnored() {
+        return new ReadOptions(format, task, taskGiven, labelSpec, forModel, modelFeatureCount, modelFeatureNames,
+                modelOutputNames, modelOutputs, labelRequired, progress, exactArrays, true);
     }
 
     /** The columns these options choose from {@code header}. */
     public Columns columns(String source, String[] header) {
         if (forModel) {
-            return Columns.forModel(source, header, task, modelFeatureCount, modelFeatureNames, modelOutputNames,
-                    modelOutputs, labelSpec, labelRequired);
+            Columns columns = Columns.forModel(source, header, task, modelFeatureCount, modelFeatureNames,
+                    modelOutputNames, modelOutputs, labelSpec, labelRequired);
+            return labelsIgnored ? columns.withoutLabels() : columns;
         }
         return Columns.forTraining(source, header, task, labelSpec);
     }

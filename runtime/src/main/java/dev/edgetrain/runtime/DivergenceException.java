@@ -8,10 +8,26 @@ package dev.edgetrain.runtime;
 public class DivergenceException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
     private final long optimizerStep;
+    private final String reason;
 
+    /** Divergence at {@code optimizerStep}, described by {@code message} alone (its {@link #reason()} too). */
     public DivergenceException(String message, long optimizerStep) {
+        this(message, optimizerStep, message);
+    }
+
+    /**
+     * Divergence at {@code optimizerStep}: {@code message} says it all (what, where, what to do), {@code reason} only
+     * what went wrong ({@code loss is NaN}), for a caller that reports the step and the advice itself.
+     */
+    public DivergenceException(String message, long optimizerStep, String reason) {
         super(message);
         this.optimizerStep = optimizerStep;
+        this.reason = reason;
+    }
+
+    /** What went wrong, without the step or advice: {@code loss is NaN}, {@code non-finite gradient at ...}. */
+    public String reason() {
+        return reason;
     }
 
     /** The optimizer step (0-based count of steps taken before it) at which training diverged. */

@@ -129,7 +129,7 @@ public final class TrainingSession {
         if (!(Math.abs(meanLoss) <= Float.MAX_VALUE)) {
             throw new DivergenceException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
                     + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged",
-                    optimizer.steps());
+                    optimizer.steps(), "loss is " + meanLoss);
         }
         if (lowestTrainable >= 0) {
             lossBackward(labels, labelOffset, targets, targetOffset, batch);

@@ -10,17 +10,36 @@ import java.nio.file.Path;
 
 /**
  * A user mistake or a problem with the user's files: printed as one line, {@code edgetrain: <message>},
- * with exit code {@link CommandLines#EXIT_USER_ERROR}; never a stack trace.
+ * with exit code {@link CommandLines#EXIT_USER_ERROR} (or, made by {@link #diverged}, {@link
+ * CommandLines#EXIT_DIVERGED}); never a stack trace.
  */
 public final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final int exitCode;
 
+    /** A user mistake: exit code {@link CommandLines#EXIT_USER_ERROR}. */
     public CliException(String message) {
-        super(message);
+        this(message, null);
     }
 
+    /** A user mistake found as {@code cause}: exit code {@link CommandLines#EXIT_USER_ERROR}. */
     public CliException(String message, Throwable cause) {
+        this(message, cause, CommandLines.EXIT_USER_ERROR);
+    }
+
+    private CliException(String message, Throwable cause, int exitCode) {
         super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    /** Training diverged and stopped, nothing written: exit code {@link CommandLines#EXIT_DIVERGED}. */
+    public static CliException diverged(String message, Throwable cause) {
+        return new CliException(message, cause, CommandLines.EXIT_DIVERGED);
+    }
+
+    /** The exit code the command ends with. */
+    public int exitCode() {
+        return exitCode;
     }
 
     /**

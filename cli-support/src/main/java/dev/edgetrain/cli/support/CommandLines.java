@@ -1,5 +1,6 @@
 package dev.edgetrain.cli.support;
 
+import dev.edgetrain.runtime.DivergenceException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -7,14 +8,22 @@ import picocli.CommandLine;
  * How every edgetrain command line (the {@code edgetrain} command, the fleet jar's) ends: exit codes, and errors as
  * one line on stderr.
  *
- * <p>Exit codes: 0 success, 1 a check failed (onnxruntime disagrees with the runtime), 2 a user mistake (bad option,
- * missing file, bad data, unsupported model), 3 out of memory; 2 and 3 are printed as one line without a stack trace.
+ * <p>Exit codes (the README's table): 0 success, 1 a check failed (onnxruntime disagrees with the runtime), 2 a user
+ * mistake or bad data (bad option, missing file, bad data, unsupported model, unwritable output), 3 training diverged
+ * (the loss or a gradient stopped being finite; no model written), 4 out of memory. 2, 3 and 4 are one line on stderr
+ * without a stack trace.
  */
 public final class CommandLines {
+    /** Success. */
     public static final int EXIT_OK = 0;
+    /** A check failed: onnxruntime disagrees with the runtime beyond the tolerance. */
     public static final int EXIT_CHECK_FAILED = 1;
+    /** A user mistake or bad data: option, file, data, model, output location. */
     public static final int EXIT_USER_ERROR = 2;
-    public static final int EXIT_OUT_OF_MEMORY = 3;
+    /** Training diverged (a non-finite loss, gradient or parameter) and stopped; nothing was written. */
+    public static final int EXIT_DIVERGED = 3;
+    /** The JVM ran out of memory; nothing was written. */
+    public static final int EXIT_OUT_OF_MEMORY = 4;
 
     /**
      * What the command is doing with how much data, e.g. {@code reading fashion-mnist.csv (130 MB)}: named in the one
@@ -32,7 +41,7 @@ public final class CommandLines {
         return cl;
     }
 
-    /** Runs {@code cl} on {@code args} and returns the exit code; out of memory becomes one line and code 3. */
+    /** Runs {@code cl} on {@code args} and returns the exit code; out of memory becomes one line and code 4. */
     public static int execute(CommandLine cl, String... args) {
         workInProgress = null;
         try {
@@ -64,18 +73,25 @@ public final class CommandLines {
     }
 
     /**
-     * A user mistake (bad data, missing file, unsupported model, refused setting, diverged training) is one line on
-     * stderr; anything else is a bug and keeps its stack trace.
+     * A user mistake (bad data, missing file, unsupported model, refused setting) or diverged training is one line on
+     * stderr, with its exit code; anything else is a bug and keeps its stack trace.
      */
     private static int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        if (e instanceof CliException || e instanceof java.io.IOException || e instanceof IllegalArgumentException
+        int exit;
+        if (e instanceof CliException) {
+            exit = ((CliException) e).exitCode();
+        } else if (e instanceof DivergenceException) {
+            exit = EXIT_DIVERGED;
+        } else if (e instanceof java.io.IOException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException) {
-            PrintWriter err = cl.getErr();
-            err.println(qualifiedName(cl) + ": error: " + e.getMessage());
-            err.flush();
-            return EXIT_USER_ERROR;
+            exit = EXIT_USER_ERROR;
+        } else {
+            throw new RuntimeException(e);
         }
-        throw new RuntimeException(e);
+        PrintWriter err = cl.getErr();
+        err.println(qualifiedName(cl) + ": error: " + e.getMessage());
+        err.flush();
+        return exit;
     }
 
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {

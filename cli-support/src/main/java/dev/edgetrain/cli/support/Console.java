@@ -5,8 +5,9 @@ import com.google.gson.GsonBuilder;
 import java.io.PrintStream;
 
 /**
- * What a command prints: human-readable lines on stdout (none with {@code --quiet} or {@code --json}), and
- * with {@code --json} one JSON document at the end, for scripts.
+ * What a command prints: human-readable lines on stdout, and with {@code --json} one JSON document at the end, for
+ * scripts. {@code --quiet} keeps only the result lines ({@link #result}: what was written, the final metrics, the
+ * onnxruntime check) and drops the progress ({@link #line}: settings, epochs); {@code --json} prints no text.
  */
 public final class Console {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -39,6 +40,18 @@ public final class Console {
 
     public void line(String format, Object... args) {
         if (human()) {
+            out.println(String.format(java.util.Locale.ROOT, format, args));
+        }
+    }
+
+    /** Whether result lines are shown (no --json; --quiet keeps them). */
+    public boolean results() {
+        return !json;
+    }
+
+    /** A result line (the outcome of the command): shown with --quiet too, not with --json. */
+    public void result(String format, Object... args) {
+        if (results()) {
             out.println(String.format(java.util.Locale.ROOT, format, args));
         }
     }

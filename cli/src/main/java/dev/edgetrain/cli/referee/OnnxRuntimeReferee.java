@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.edgetrain.cli.support.CliException;
 import java.nio.FloatBuffer;
@@ -25,6 +26,9 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
             env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
+                // Errors only: onnxruntime's warnings (an unused initializer, say) are coloured native lines on
+                // stderr that would break the commands' clean output; the comparison says what matters.
+                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 session = env.createSession(model, options);
             }
         } catch (OrtException e) {

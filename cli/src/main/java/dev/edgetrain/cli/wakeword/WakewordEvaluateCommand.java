@@ -74,7 +74,7 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
             report = DetectionReport.measure(new ClipEmbeddings(features, chunks, seed), head, pos, neg,
                     rule.threshold, rule.consecutive);
         }
-        console.line("%s: %s", headFile.model.getName(), report);
+        console.result("%s: %s", headFile.model.getName(), report);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", headFile.model.getPath());
         json.put("threshold", rule.threshold);

@@ -82,9 +82,9 @@ public final class WakewordScoreCommand implements Callable<Integer> {
                     for (int i = 0; i < scores.length; i++) {
                         console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= rule.threshold ? "  *" : "");
                     }
-                    console.line("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),
-                            scores[best], start + best * step, activations, activations == 1 ? "" : "s", rule.threshold);
                 }
+                console.result("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),
+                        scores[best], start + best * step, activations, activations == 1 ? "" : "s", rule.threshold);
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("file", f.getPath());
                 doc.put("secondsPerScore", step);

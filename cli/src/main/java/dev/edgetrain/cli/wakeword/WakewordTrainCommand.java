@@ -2,6 +2,7 @@ package dev.edgetrain.cli.wakeword;
 
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.Numbers;
 import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.train.TrainingListener;
@@ -103,12 +104,13 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     float negativeWeight;
 
     @Option(names = "--members", paramLabel = "K",
-            description = "Networks trained from different random starts and averaged in the head: fewer false accepts "
-                    + "on unseen voices, K times the training and scoring (default: ${DEFAULT-VALUE}; 1: one network).")
+            description = "Networks trained from different random starts and averaged in the head: fewer false "
+                    + "accepts on unseen voices, K times the training and scoring (default: ${DEFAULT-VALUE}; 1: one).")
     int members = new WakeWordTrainer.Options().members;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "Seed of augmentation, weights and shuffling; member m uses seed + m (default: ${DEFAULT-VALUE}).")
+            description = "Seed of augmentation, weights and shuffling; member m uses seed + m "
+                    + "(default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Mixin
@@ -191,8 +193,9 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                                 long now = System.nanoTime();
                                 epochSeconds.add((now - epochStart[0]) / 1e9);
                                 epochStart[0] = now;
-                                console.line("%sepoch %3d/%d  loss %.4f  train %.2f%%  (%.3f s)", member, epoch + 1,
-                                        epochs, loss, 100 * accuracy, epochSeconds.get(epochSeconds.size() - 1));
+                                console.line("%sepoch %3d/%d  loss %s  train %.2f%%  (%.3f s)", member, epoch + 1,
+                                        epochs, Numbers.compact(loss), 100 * accuracy,
+                                        epochSeconds.get(epochSeconds.size() - 1));
                             }
                         });
             }
@@ -236,7 +239,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
             WakeWordExports.writeHead(head, metadata, out);
             double headDiff = WakeWordExports.headParity(out, head, examples.data.features(),
                     Math.min(64, examples.data.rows()));
-            console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g on %d windows (limit 1e-05) %s", out,
+            console.result("wrote %s (%d bytes): onnxruntime max |difference| %.3g on %d windows (limit 1e-05) %s", out,
                     out.length(), headDiff, Math.min(64, examples.data.rows()), headDiff <= 1e-5 ? "OK" : "FAILED");
             json.put("headParity", headDiff);
             boolean ok = headDiff <= 1e-5;
@@ -244,7 +247,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                 WakeWordExports.writeMerged(head, backbone.embedding(), metadata, mergedOut);
                 double mergedDiff = WakeWordExports.mergedParity(mergedOut, features, head,
                         heldPos.isEmpty() ? pos : heldPos);
-                console.line("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
+                console.result("wrote %s (%d bytes): onnxruntime max |difference| %.3g against backbone + head "
                         + "(limit 1e-05) %s", mergedOut, mergedOut.length(), mergedDiff, mergedDiff <= 1e-5 ? "OK"
                         : "FAILED");
                 json.put("mergedParity", mergedDiff);

@@ -45,6 +45,16 @@ final class Commands {
         }
     }
 
+    /** The rule and learning rate with weight decay {@code weightDecay} instead of the rule's own. */
+    static OptimizerSettings optimizer(String rule, float lr, float weightDecay) {
+        OptimizerSettings settings = optimizer(rule, lr);
+        try {
+            return settings.withWeightDecay(weightDecay);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--weight-decay: " + e.getMessage());
+        }
+    }
+
     static void requirePositive(String option, long value) {
         if (value < 1) {
             throw new CliException(option + " must be at least 1, got " + value);

@@ -60,7 +60,8 @@ final class FedAvgCommand extends SparkCommand {
             description = "Local mini-batch size; 0 = a device's whole shard (default: ${DEFAULT-VALUE}).")
     int batchSize = 16;
 
-    @Option(names = "--optimizer", paramLabel = "RULE", description = "Devices' update rule: sgd, momentum, nesterov, adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "RULE",
+            description = "Devices' update rule: sgd, momentum, nesterov, adam, adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "sgd";
 
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
@@ -150,7 +151,7 @@ final class FedAvgCommand extends SparkCommand {
                         OnnxExporter.write(global, export, modelFile); // atomic: an interrupted run keeps the last round
                     });
             final RoundReport last = result.rounds().get(result.rounds().size() - 1);
-            console.line("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds", modelFile, modelFile.length(),
+            console.result("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds", modelFile, modelFile.length(),
                     100 * last.global().accuracy(), rounds);
 
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -164,7 +165,7 @@ final class FedAvgCommand extends SparkCommand {
             if (baseline) {
                 Evaluation central = centralBaseline(spec, standardizer, opt);
                 int epochs = baselineEpochs();
-                console.line("centralised baseline (same network, %d epochs on the driver): test accuracy %.2f%%",
+                console.result("centralised baseline (same network, %d epochs on the driver): test accuracy %.2f%%",
                         epochs, 100 * central.accuracy());
                 doc.put("baseline_epochs", epochs);
                 doc.put("baseline_test_accuracy", central.accuracy());

@@ -114,7 +114,7 @@ final class ScoreCommand extends SparkCommand {
 
     private void report(Console console, ScoreSummary summary, int tasks, String master, double planned,
                         double seconds) {
-        console.line("scored %s with %s in %d tasks (master %s) in %.2f s (%.2f s of it planning), %.0f rows/s: %s",
+        console.result("scored %s with %s in %d tasks (master %s) in %.2f s (%.2f s of it planning), %.0f rows/s: %s",
                 data, model, tasks, master, seconds, planned, summary.rows() / seconds, summary);
         final String[] classes = summary.classNames();
         Map<String, Object> perClass = new LinkedHashMap<>();
@@ -133,7 +133,7 @@ final class ScoreCommand extends SparkCommand {
             perClass.put(classes[c], m);
         }
         if (predictions != null) {
-            console.line("wrote predictions to %s (%s)", predictions, predictionsFormat.toLowerCase(Locale.ROOT));
+            console.result("wrote predictions to %s (%s)", predictions, predictionsFormat.toLowerCase(Locale.ROOT));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.getPath());

@@ -44,8 +44,14 @@ final class SgdCommand extends SparkCommand {
     @Option(names = "--batch-size", paramLabel = "B", description = "Global mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 64;
 
-    @Option(names = "--optimizer", paramLabel = "RULE", description = "sgd, momentum, nesterov or adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "RULE",
+            description = "sgd, momentum, nesterov, adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "momentum";
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "Weight decay on weights, not biases: L2 for sgd/adam, decoupled for adamw (default: 0, "
+                    + "adamw 0.0001).")
+    Float weightDecay;
 
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate = 0.05f;
@@ -73,7 +79,8 @@ final class SgdCommand extends SparkCommand {
         CliException.requireWritableLocation(modelFile, "--out");
         data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
-        final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
+        final OptimizerSettings opt = weightDecay == null ? Commands.optimizer(optimizer, learningRate)
+                : Commands.optimizer(optimizer, learningRate, weightDecay);
         final DataParallelConfig config = new DataParallelConfig(epochs, batchSize, opt, seed);
         // Centralised statistics: in data-parallel training the driver may see the data (it cut it up).
         final Standardizer standardizer = data.noStandardize ? null : Standardizer.fit(data.train);
@@ -102,7 +109,7 @@ final class SgdCommand extends SparkCommand {
             meta.put("training.test_accuracy", String.format(Locale.ROOT, "%.4f", last.evaluation().accuracy()));
             OnnxExporter.write(network, Commands.exportOptions(data.train, standardizer,
                     "Data-parallel SGD by edgetrain fleet on " + data.source.shortName() + ": " + spec, meta), modelFile);
-            console.line("wrote %s (%d bytes): test accuracy %.2f%%", modelFile, modelFile.length(),
+            console.result("wrote %s (%d bytes): test accuracy %.2f%%", modelFile, modelFile.length(),
                     100 * last.evaluation().accuracy());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", modelFile.getPath());

@@ -5,16 +5,19 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * The optimizer a task builds, in a form Spark can ship: plain SGD, SGD with (Nesterov) momentum, or Adam, each
- * with optional weight decay and gradient clipping; constant learning rate.
+ * The optimizer a task builds, in a form Spark can ship: plain SGD, SGD with (Nesterov) momentum, Adam, or AdamW
+ * (decoupled weight decay), each with optional weight decay and gradient clipping; constant learning rate.
  */
 public final class OptimizerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The update rules a fleet job offers. */
     public enum Rule {
-        SGD, MOMENTUM, NESTEROV, ADAM
+        SGD, MOMENTUM, NESTEROV, ADAM, ADAMW
     }
+
+    /** AdamW's decoupled weight decay unless one is given: the {@code edgetrain train} default. */
+    public static final float ADAMW_WEIGHT_DECAY = 1e-4f;
 
     private final Rule rule;
     private final float learningRate;
@@ -52,7 +55,15 @@ public final class OptimizerSettings implements Serializable {
         return new OptimizerSettings(Rule.ADAM, learningRate, 0f, 0f, 0f);
     }
 
-    /** The rule by name ({@code sgd}, {@code momentum}, {@code nesterov}, {@code adam}); momentum 0.9 where used. */
+    /** AdamW: Adam with decoupled weight decay {@code weightDecay} (on weights, not biases). */
+    public static OptimizerSettings adamW(float learningRate, float weightDecay) {
+        return new OptimizerSettings(Rule.ADAMW, learningRate, 0f, weightDecay, 0f);
+    }
+
+    /**
+     * The rule by name ({@code sgd}, {@code momentum}, {@code nesterov}, {@code adam}, {@code adamw}); momentum 0.9
+     * where used, AdamW's weight decay {@link #ADAMW_WEIGHT_DECAY}.
+     */
     public static OptimizerSettings of(String rule, float learningRate) {
         switch (rule.toLowerCase(Locale.ROOT)) {
             case "sgd":
@@ -63,8 +74,11 @@ public final class OptimizerSettings implements Serializable {
                 return momentum(learningRate, 0.9f, true);
             case "adam":
                 return adam(learningRate);
+            case "adamw":
+                return adamW(learningRate, ADAMW_WEIGHT_DECAY);
             default:
-                throw new IllegalArgumentException("optimizer must be sgd, momentum, nesterov or adam, got '" + rule + "'");
+                throw new IllegalArgumentException("optimizer must be sgd, momentum, nesterov, adam or adamw, got '"
+                        + rule + "'");
         }
     }
 
@@ -96,6 +110,9 @@ public final class OptimizerSettings implements Serializable {
                 break;
             case ADAM:
                 c = OptimizerConfig.adam(learningRate);
+                break;
+            case ADAMW:
+                c = OptimizerConfig.adamW(learningRate, weightDecay);
                 break;
             default:
                 c = OptimizerConfig.sgd(learningRate);

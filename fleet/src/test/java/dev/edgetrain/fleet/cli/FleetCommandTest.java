@@ -93,6 +93,32 @@ class FleetCommandTest {
         assertTrue(semicolons.err().contains("1 feature columns"), "--delimiter overrides the name: " + semicolons.err());
     }
 
+    /**
+     * fleet sgd offers adamw as train does: decoupled weight decay 1e-4 unless --weight-decay says otherwise; --quiet
+     * keeps the line that says what was written.
+     */
+    @Test
+    void sgdTrainsWithAdamwAndItsWeightDecay() throws Exception {
+        File adamw = new File(dir, "adamw.onnx");
+        Result trained = run("fleet", "sgd", "--data", Digits.CSV.getPath(), "--partitions", "2", "--epochs", "1",
+                "--batch-size", "256", "--optimizer", "adamw", "--lr", "0.01", "--out", adamw.getPath(), "--json");
+        assertEquals(0, trained.exit(), trained.toString());
+        assertTrue(trained.out().contains("adamw(lr=0.01") && trained.out().contains("weightDecay=1.0E-4"),
+                trained.out());
+        assertTrue(OnnxImporter.read(adamw).metadata().get("training.settings").contains("adamw("));
+        // --quiet keeps the result line, as in the edgetrain command.
+        Result decay = run("fleet", "sgd", "--data", Digits.CSV.getPath(), "--partitions", "2", "--epochs", "1",
+                "--batch-size", "512", "--optimizer", "adamw", "--weight-decay", "0.01", "--out", adamw.getPath(),
+                "--quiet");
+        assertEquals(0, decay.exit(), decay.toString());
+        assertTrue(decay.out().startsWith("wrote " + adamw.getPath()) && decay.out().lines().count() == 1,
+                decay.out());
+        assertTrue(OnnxImporter.read(adamw).metadata().get("training.settings").contains("weightDecay=0.01"));
+        Result unknown = run("fleet", "sgd", "--optimizer", "rmsprop");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("sgd, momentum, nesterov, adam or adamw, got 'rmsprop'"), unknown.err());
+    }
+
     @Test
     void userMistakesGiveOneLineAndExitCodeTwo() throws Exception {
         Result fraction = run("fleet", "fedavg", "--fraction", "2");

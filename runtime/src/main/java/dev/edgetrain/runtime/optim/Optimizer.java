@@ -58,9 +58,10 @@ public abstract class Optimizer {
         }
         if (!(sumSquares <= Double.MAX_VALUE)) {
             final int bad = firstNonFinite(grads);
-            throw new DivergenceException((bad >= 0 ? "non-finite gradient at " + layout.describe(bad)
-                    : "gradient norm overflows (gradients near the float limit)") + " (optimizer step " + steps
-                    + "); parameters and optimizer state left unchanged", steps);
+            final String reason = bad >= 0 ? "non-finite gradient at " + layout.describe(bad)
+                    : "gradient norm overflows (gradients near the float limit)";
+            throw new DivergenceException(reason + " (optimizer step " + steps
+                    + "); parameters and optimizer state left unchanged", steps, reason);
         }
         final double norm = Math.sqrt(sumSquares);
         lastGradientNorm = norm;

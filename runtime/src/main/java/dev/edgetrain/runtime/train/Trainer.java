@@ -188,7 +188,7 @@ public final class Trainer {
             reason = "parameter " + session.network().layout().describe(bad) + " overflowed in the update";
         } catch (DivergenceException e) {
             at = e.optimizerStep();
-            reason = e.getMessage();
+            reason = e.reason();
         }
         if (fallback == 1) {
             restoreTo = epochStart;
@@ -201,7 +201,8 @@ public final class Trainer {
         if (recoveries >= maxRecoveries) {
             throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch " + (batchIndex + 1)
                     + ", optimizer step " + at + ": " + reason + "; restored the parameters and optimizer state of step "
-                    + restoreTo.steps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at);
+                    + restoreTo.steps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at,
+                    reason);
         }
         recoveries++;
         fallback = Math.min(2, fallback + 1);
