@@ -4,6 +4,7 @@ import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.model.SpecData;
 import dev.edgetrain.fleet.score.Metrics;
 import dev.edgetrain.fleet.score.ShardEvaluation;
+import dev.edgetrain.fleet.secagg.RoundKeys;
 import dev.edgetrain.fleet.spark.ShippedBytes;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
@@ -32,7 +33,13 @@ import org.apache.spark.broadcast.Broadcast;
  * over its rows; weighting by {@code n_k / N} makes their average the mean over all rows).
  *
  * <p>A client whose local training diverges is dropped from the round (the average is taken over the others);
- * if every sampled client diverges the global model stays as it was.
+ * if every sampled client diverges the global model stays as it was. So is a client whose upload is lost
+ * ({@link FedAvgConfig#withDropout simulated dropout}).
+ *
+ * <p>With {@link FedAvgConfig#withSecureAggregation secure aggregation} a round takes two more Spark jobs: the
+ * sampled clients advertise their public keys before training, and after the masked updates have been added up
+ * the surviving clients answer the unmasking request; the driver then unmasks the sum. The model is bit-identical
+ * to the one trained without it.
  */
 public final class FedAvg {
     private final JavaSparkContext sc;
@@ -104,10 +111,13 @@ public final class FedAvg {
                 }
                 final int round = r;
                 final Broadcast<float[]> weights = current;
+                final int[] lost = ClientSampler.lost(sampled, config.dropout(), config.seed(), r);
+                final RoundKeys keys = config.secureAggregation()
+                        ? SecureRound.advertise(clients, sampled, config.seed(), r) : null;
                 final ShippedBytes.Measured<RoundSum> measured = meter.measure("edgetrain fleet: federated round " + r,
                         1, () -> clients.treeAggregate(new RoundSum(),
-                                new ClientStep(weights, specData, config, round, sampled, share), RoundSum::merge,
-                                config.aggregationDepth()));
+                                new ClientStep(weights, specData, config, round, sampled, share, lost, keys),
+                                RoundSum::merge, config.aggregationDepth()));
                 final RoundSum sum = measured.value();
                 final long upload = measured.bytes();
 
@@ -123,6 +133,9 @@ public final class FedAvg {
                     throw new IllegalStateException("round " + r + ": " + sum.clients + " updates (" + sum.examples
                             + " examples) and " + sum.dropped.length + " dropped, expected " + sampled.length
                             + " clients with " + expected + " examples: a client's partition was lost or duplicated");
+                }
+                if (keys != null) {
+                    SecureRound.unmask(sum, clients, keys);
                 }
                 double trainLoss = Double.NaN;
                 if (sum.clients > 0) {
