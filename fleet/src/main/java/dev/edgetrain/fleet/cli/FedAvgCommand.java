@@ -88,6 +88,16 @@ final class FedAvgCommand extends SparkCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     double dropout = 0;
 
+    @Option(names = "--dp-clip", paramLabel = "C",
+            description = "DP-FedAvg: clip each device's model change to L2 norm C and weigh devices equally; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double dpClip = 0;
+
+    @Option(names = "--dp-noise", paramLabel = "Z",
+            description = "DP-FedAvg: Gaussian noise of standard deviation Z·C/m on the averaged change, m devices a "
+                    + "round (needs --dp-clip; no privacy accounting) (default: ${DEFAULT-VALUE}).")
+    double dpNoise = 0;
+
     @Option(names = "--baseline", description = "Also train the same network centrally on the driver, for comparison.")
     boolean baseline;
 
@@ -110,6 +120,15 @@ final class FedAvgCommand extends SparkCommand {
             throw new CliException("--secure-aggregation needs at least 2 devices a round; --clients " + clients
                     + " with --fraction " + fraction + " samples 1");
         }
+        if (!(dpClip >= 0 && dpClip < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-clip must be a finite number >= 0, got " + dpClip);
+        }
+        if (!(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-noise must be a finite number >= 0, got " + dpNoise);
+        }
+        if (dpNoise > 0 && dpClip == 0) {
+            throw new CliException("--dp-noise " + dpNoise + " needs --dp-clip C > 0: the noise is scaled to C");
+        }
         if (batchSize < 0) {
             throw new CliException("--batch-size must be >= 1, or 0 for a device's whole shard, got " + batchSize);
         }
@@ -122,7 +141,7 @@ final class FedAvgCommand extends SparkCommand {
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
         final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
                 .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed).withDropout(dropout)
-                .withSecureAggregation(secureAggregation);
+                .withSecureAggregation(secureAggregation).withDifferentialPrivacy(dpClip, dpNoise);
         final List<Shard> shards;
         try {
             shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)

@@ -20,6 +20,9 @@ import org.apache.spark.broadcast.Broadcast;
  * allocate nothing), and add the resulting weights, weighted by the device's share of the round's examples, to
  * the running sum. Clients not sampled this round pass the sum through untouched.
  *
+ * <p>With DP-FedAvg ({@code config.dpClip() > 0}) the client sends its model change clipped to that L2 norm instead of
+ * its weights, and {@code share} is 1/m ({@link DpFedAvg}).
+ *
  * <p>With secure aggregation ({@code keys} not null) the task plays the device's part of the protocol: it encodes
  * the weighted update in fixed point and adds it masked ({@link MaskingClient#mask}), so what leaves the task, and
  * every partial sum, is uniform noise until the driver unmasks the round's total. A client in {@code lost} (simulated
@@ -77,7 +80,9 @@ final class ClientStep implements Function2<RoundSum, Shard, RoundSum> {
             sum.drop(shard.id()); // a real server discards a broken update too
             return sum;
         }
-        final float[] update = local.copyParameters();
+        final float[] update = config.dpClip() > 0
+                ? DpFedAvg.clippedChange(local.copyParameters(), global.value(), config.dpClip())
+                : local.copyParameters();
         if (!FixedPointSum.accepts(update, share[k]) || !Float.isFinite(trainer.lastLoss())) {
             sum.drop(shard.id()); // weights beyond 2^22: diverged without a non-finite loss
             return sum;

@@ -9,10 +9,12 @@ import dev.edgetrain.fleet.spark.ShippedBytes;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -40,10 +42,15 @@ import org.apache.spark.broadcast.Broadcast;
  * sampled clients advertise their public keys before training, and after the masked updates have been added up
  * the surviving clients answer the unmasking request; the driver then unmasks the sum. The model is bit-identical
  * to the one trained without it.
+ *
+ * <p>With {@link FedAvgConfig#withDifferentialPrivacy DP-FedAvg} the clients send clipped model changes weighted 1/m
+ * instead, and the driver adds them and Gaussian noise to the global model (see {@link DpFedAvg}).
  */
 public final class FedAvg {
     private final JavaSparkContext sc;
     private final FedAvgConfig config;
+    /** DP-FedAvg's server-side noise. */
+    private Random noise = new SecureRandom();
 
     public FedAvg(JavaSparkContext sc, FedAvgConfig config) {
         if (sc == null || config == null) {
@@ -51,6 +58,15 @@ public final class FedAvg {
         }
         this.sc = sc;
         this.config = config;
+    }
+
+    /**
+     * Draws DP-FedAvg's noise from {@code source} instead of {@link SecureRandom}: for tests that need a reproducible
+     * run. A generator whose seed is known gives no privacy.
+     */
+    FedAvg withNoiseSource(Random source) {
+        this.noise = source;
+        return this;
     }
 
     /** The outcome of a run: the final global model and one report per round. */
@@ -107,7 +123,8 @@ public final class FedAvg {
                 }
                 final double[] share = new double[sampled.length];
                 for (int k = 0; k < sampled.length; k++) {
-                    share[k] = (double) sampledRows[k] / n;
+                    // DP-FedAvg weighs every client 1/m, so none moves the average by more than clip/m
+                    share[k] = config.dpClip() > 0 ? 1.0 / sampled.length : (double) sampledRows[k] / n;
                 }
                 final int round = r;
                 final Broadcast<float[]> weights = current;
@@ -139,7 +156,12 @@ public final class FedAvg {
                 }
                 double trainLoss = Double.NaN;
                 if (sum.clients > 0) {
-                    sum.weights.copyTo(params, 1.0 / kept);
+                    if (config.dpClip() > 0) { // fixed denominator m: the sum already holds Σ_k change_k / m
+                        DpFedAvg.applyNoisyChange(params, sum.weights,
+                                config.dpNoise() * config.dpClip() / sampled.length, noise);
+                    } else {
+                        sum.weights.copyTo(params, 1.0 / kept);
+                    }
                     trainLoss = sum.loss.value(0) / kept;
                 }
                 Broadcast<float[]> previous = current;

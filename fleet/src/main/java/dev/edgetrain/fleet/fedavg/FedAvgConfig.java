@@ -21,9 +21,12 @@ public final class FedAvgConfig implements Serializable {
     private final int aggregationDepth;
     private final boolean secureAggregation;
     private final double dropout;
+    private final double dpClip;
+    private final double dpNoise;
 
     private FedAvgConfig(int rounds, double clientFraction, int localEpochs, int batchSize, OptimizerSettings optimizer,
-                         long seed, int aggregationDepth, boolean secureAggregation, double dropout) {
+                         long seed, int aggregationDepth, boolean secureAggregation, double dropout, double dpClip,
+                         double dpNoise) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
@@ -45,6 +48,16 @@ public final class FedAvgConfig implements Serializable {
         if (!(dropout >= 0 && dropout < 0.5)) {
             throw new IllegalArgumentException("dropout must be in [0, 0.5), got " + dropout);
         }
+        if (!(dpClip >= 0 && dpClip < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("the clipping norm must be > 0, or 0 for no clipping, got " + dpClip);
+        }
+        if (!(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("the noise multiplier must be >= 0, got " + dpNoise);
+        }
+        if (dpNoise > 0 && dpClip == 0) {
+            throw new IllegalArgumentException("a noise multiplier (" + dpNoise + ") needs a clipping norm > 0: "
+                    + "the noise is scaled to it");
+        }
         this.rounds = rounds;
         this.clientFraction = clientFraction;
         this.localEpochs = localEpochs;
@@ -54,49 +67,51 @@ public final class FedAvgConfig implements Serializable {
         this.aggregationDepth = aggregationDepth;
         this.secureAggregation = secureAggregation;
         this.dropout = dropout;
+        this.dpClip = dpClip;
+        this.dpNoise = dpNoise;
     }
 
     /** 10 rounds, every client every round, 1 local epoch of mini-batches of 32, SGD with {@code lr}, seed 1. */
     public static FedAvgConfig defaults(float learningRate) {
-        return new FedAvgConfig(10, 1.0, 1, 32, OptimizerSettings.sgd(learningRate), 1L, 2, false, 0);
+        return new FedAvgConfig(10, 1.0, 1, 32, OptimizerSettings.sgd(learningRate), 1L, 2, false, 0, 0, 0);
     }
 
     public FedAvgConfig withRounds(int rounds) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     /** Fraction of the clients trained each round (at least one client is always sampled). */
     public FedAvgConfig withClientFraction(double fraction) {
         return new FedAvgConfig(rounds, fraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     public FedAvgConfig withLocalEpochs(int epochs) {
         return new FedAvgConfig(rounds, clientFraction, epochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     /** Local mini-batch size; 0 trains each client on its whole shard as one batch (full-batch gradient descent). */
     public FedAvgConfig withBatchSize(int batchSize) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     public FedAvgConfig withOptimizer(OptimizerSettings optimizer) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     public FedAvgConfig withSeed(long seed) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     /** Depth of Spark's tree aggregation of client updates (default 2). */
     public FedAvgConfig withAggregationDepth(int depth) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, depth,
-                secureAggregation, dropout);
+                secureAggregation, dropout, dpClip, dpNoise);
     }
 
     /**
@@ -110,7 +125,7 @@ public final class FedAvgConfig implements Serializable {
      */
     public FedAvgConfig withSecureAggregation(boolean on) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth, on,
-                dropout);
+                dropout, dpClip, dpNoise);
     }
 
     /**
@@ -120,7 +135,18 @@ public final class FedAvgConfig implements Serializable {
      */
     public FedAvgConfig withDropout(double rate) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, rate);
+                secureAggregation, rate, dpClip, dpNoise);
+    }
+
+    /**
+     * DP-FedAvg ({@link DpFedAvg}): every client's model change is clipped to L2 norm {@code clip} and weighted 1/m
+     * (m clients sampled), and the server adds Gaussian noise of standard deviation {@code noiseMultiplier · clip / m}
+     * to the averaged change. {@code clip} 0 turns it off. The noise comes from {@link java.security.SecureRandom}, so
+     * a run with noise is not reproducible. No privacy accounting is done here.
+     */
+    public FedAvgConfig withDifferentialPrivacy(double clip, double noiseMultiplier) {
+        return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
+                secureAggregation, dropout, clip, noiseMultiplier);
     }
 
     public int rounds() {
@@ -160,11 +186,22 @@ public final class FedAvgConfig implements Serializable {
         return dropout;
     }
 
+    /** The clipping norm C of DP-FedAvg, 0 when off. */
+    public double dpClip() {
+        return dpClip;
+    }
+
+    /** The noise multiplier z of DP-FedAvg: noise of standard deviation z·C/m on the averaged change. */
+    public double dpNoise() {
+        return dpNoise;
+    }
+
     @Override
     public String toString() {
         return rounds + " rounds, client fraction " + clientFraction + ", " + localEpochs + " local epoch(s) of "
                 + (batchSize == 0 ? "full-batch" : "batch " + batchSize) + " " + optimizer + ", seed " + seed
                 + (dropout > 0 ? ", simulated dropout " + dropout : "")
-                + (secureAggregation ? ", secure aggregation" : "");
+                + (secureAggregation ? ", secure aggregation" : "")
+                + (dpClip > 0 ? ", DP-FedAvg clip " + dpClip + " noise multiplier " + dpNoise : "");
     }
 }

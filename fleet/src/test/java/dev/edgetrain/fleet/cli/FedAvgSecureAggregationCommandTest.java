@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fleet fedavg --secure-aggregation} writes a model with exactly the weights of the run without it (same seed,
- * same simulated dropout), says so in its log, and refuses a round size it cannot protect.
+ * same simulated dropout), says so in its log, and refuses a round size it cannot protect; DP-FedAvg's noise needs
+ * a clipping norm.
  */
 class FedAvgSecureAggregationCommandTest {
     @TempDir
@@ -52,7 +53,7 @@ class FedAvgSecureAggregationCommandTest {
     }
 
     @Test
-    void aRoundOfOneDeviceCannotBeSecurelyAggregated() {
+    void aRoundOfOneDeviceCannotBeSecurelyAggregatedNorNoiseGoWithoutAClippingNorm() {
         Result one = FleetCommandTest.run("fleet", "fedavg", "--clients", "4", "--fraction", "0.1",
                 "--secure-aggregation", "--out", new File(dir, "m.onnx").getPath());
         assertEquals(2, one.exit(), one.toString());
@@ -61,5 +62,9 @@ class FedAvgSecureAggregationCommandTest {
         Result dropout = FleetCommandTest.run("fleet", "fedavg", "--dropout", "0.5");
         assertEquals(2, dropout.exit(), dropout.toString());
         assertEquals("edgetrain fleet fedavg: error: --dropout must be in [0, 0.5), got 0.5", dropout.err().strip());
+        Result noise = FleetCommandTest.run("fleet", "fedavg", "--dp-noise", "1.1");
+        assertEquals(2, noise.exit(), noise.toString());
+        assertEquals("edgetrain fleet fedavg: error: --dp-noise 1.1 needs --dp-clip C > 0: the noise is scaled to C",
+                noise.err().strip());
     }
 }
