@@ -108,7 +108,8 @@ public final class FixedPointSum implements Serializable {
 
     /**
      * A sum whose elements are the given fixed-point integers (copied), e.g. the unmasked result of secure
-     * aggregation: {@code ofEncoded(Σ_k encode(v_k, w_k))} equals, bit for bit, the sum built by {@code add(v_k, w_k)}.
+     * aggregation: {@code ofEncoded(Σ_k encode(v_k, w_k))} equals, bit for bit, the sum built by
+     * {@code add(v_k, w_k)}.
      */
     public static FixedPointSum ofEncoded(long[] fixedPoint) {
         final FixedPointSum sum = new FixedPointSum();

@@ -79,8 +79,8 @@ final class FedAvgCommand extends SparkCommand {
     File out;
 
     @Option(names = "--secure-aggregation",
-            description = "Secure aggregation: devices mask their updates with pairwise masks that cancel in the sum, so "
-                    + "the server only sees the sum (the model is identical; device secrets are simulated).")
+            description = "Secure aggregation: devices mask their updates with pairwise masks that cancel in the sum, "
+                    + "so the server only sees the sum (the model is identical; device secrets are simulated).")
     boolean secureAggregation;
 
     @Option(names = "--dropout", paramLabel = "P",
@@ -140,8 +140,8 @@ final class FedAvgCommand extends SparkCommand {
         final NetworkSpec spec = Commands.spec(data.train, hidden);
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
         final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
-                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed).withDropout(dropout)
-                .withSecureAggregation(secureAggregation).withDifferentialPrivacy(dpClip, dpNoise);
+                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed)
+                .withDropout(dropout).withSecureAggregation(secureAggregation).withDifferentialPrivacy(dpClip, dpNoise);
         final List<Shard> shards;
         try {
             shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)

@@ -91,7 +91,8 @@ final class ClientStep implements Function2<RoundSum, Shard, RoundSum> {
             sum.addClient(update, share[k], trainer.lastLoss(), shard.rows(), shard.id());
         } else {
             final long[] fixed = RoundSum.encode(update, share[k], trainer.lastLoss(), shard.id());
-            sum.addMaskedClient(MaskingClient.simulated(config.seed(), round, shard.id()).mask(fixed, keys), shard.rows());
+            final MaskingClient device = MaskingClient.simulated(config.seed(), round, shard.id());
+            sum.addMaskedClient(device.mask(fixed, keys), shard.rows());
         }
         return sum;
     }

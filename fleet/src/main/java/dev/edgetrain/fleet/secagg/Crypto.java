@@ -46,7 +46,8 @@ final class Crypto {
     /** The X25519 shared secret of a private scalar and another party's public key (32 bytes each). */
     static byte[] sharedSecret(byte[] privateScalar, byte[] publicKey) {
         if (publicKey.length != KEY_BYTES) {
-            throw new IllegalArgumentException("an X25519 public key has " + KEY_BYTES + " bytes, got " + publicKey.length);
+            throw new IllegalArgumentException("an X25519 public key has " + KEY_BYTES + " bytes, got "
+                    + publicKey.length);
         }
         final byte[] bigEndian = new byte[KEY_BYTES + 1]; // [33]: a leading 0 keeps the BigInteger positive
         for (int i = 0; i < KEY_BYTES; i++) {
@@ -58,7 +59,8 @@ final class Crypto {
     private static byte[] x25519(byte[] privateScalar, BigInteger u) {
         try {
             final KeyFactory keys = KeyFactory.getInstance("XDH");
-            final PrivateKey own = keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateScalar));
+            final PrivateKey own =
+                    keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateScalar));
             final PublicKey other = keys.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u));
             final KeyAgreement agreement = KeyAgreement.getInstance("XDH");
             agreement.init(own);

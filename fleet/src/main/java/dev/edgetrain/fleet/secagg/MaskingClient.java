@@ -54,8 +54,8 @@ public final class MaskingClient {
      * the same id in the same session always plays the same device.
      */
     public static MaskingClient simulated(long session, int round, int id) {
-        final byte[] secret = Crypto.derive("edgetrain simulated device".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                "device secret", session, id);
+        final byte[] simulation = "edgetrain simulated device".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final byte[] secret = Crypto.derive(simulation, "device secret", session, id);
         return new MaskingClient(id, session, round, secret);
     }
 

@@ -23,8 +23,8 @@ public final class RoundKeys implements Serializable {
      */
     public RoundKeys(long session, int round, int[] participants, byte[][] publicKeys) {
         if (participants.length < 2) {
-            throw new SecureAggregationException("round " + round + ": secure aggregation needs at least 2 clients, got "
-                    + participants.length + " (one client's sum is its own update)");
+            throw new SecureAggregationException("round " + round + ": secure aggregation needs at least 2 clients, "
+                    + "got " + participants.length + " (one client's sum is its own update)");
         }
         if (publicKeys.length != participants.length) {
             throw new IllegalArgumentException("round " + round + ": " + participants.length + " participants but "

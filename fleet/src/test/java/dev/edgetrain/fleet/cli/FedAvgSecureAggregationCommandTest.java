@@ -57,8 +57,8 @@ class FedAvgSecureAggregationCommandTest {
         Result one = FleetCommandTest.run("fleet", "fedavg", "--clients", "4", "--fraction", "0.1",
                 "--secure-aggregation", "--out", new File(dir, "m.onnx").getPath());
         assertEquals(2, one.exit(), one.toString());
-        assertEquals("edgetrain fleet fedavg: error: --secure-aggregation needs at least 2 devices a round; --clients 4 "
-                + "with --fraction 0.1 samples 1", one.err().strip());
+        assertEquals("edgetrain fleet fedavg: error: --secure-aggregation needs at least 2 devices a round; "
+                + "--clients 4 with --fraction 0.1 samples 1", one.err().strip());
         Result dropout = FleetCommandTest.run("fleet", "fedavg", "--dropout", "0.5");
         assertEquals(2, dropout.exit(), dropout.toString());
         assertEquals("edgetrain fleet fedavg: error: --dropout must be in [0, 0.5), got 0.5", dropout.err().strip());

@@ -41,7 +41,8 @@ class MaskedSumEqualsPlainSumTest {
                     u[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(5) - 3));
                 }
             }
-            final int[] dropped = randomSubset(ids, (int) Math.round(DROPOUT[(round - 1) % DROPOUT.length] * CLIENTS), rng);
+            final double rate = DROPOUT[(round - 1) % DROPOUT.length];
+            final int[] dropped = randomSubset(ids, (int) Math.round(rate * CLIENTS), rng);
             droppedPerRound[round - 1] = dropped.length;
             final int[] survivors = Arrays.stream(ids).filter(id -> Arrays.binarySearch(dropped, id) < 0).toArray();
 

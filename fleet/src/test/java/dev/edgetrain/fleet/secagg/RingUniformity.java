@@ -46,7 +46,8 @@ final class RingUniformity {
     }
 
     static String describe(long[] values) {
-        return String.format(java.util.Locale.ROOT, "chi-square of the top byte %.1f (limit %.2f), largest bit |z| %.2f "
-                + "(limit %.1f)", chiSquareOfTopByte(values), CHI_SQUARE_255_LIMIT, largestBitZ(values), BIT_Z_LIMIT);
+        return String.format(java.util.Locale.ROOT, "chi-square of the top byte %.1f (limit %.2f), largest bit "
+                + "|z| %.2f (limit %.1f)", chiSquareOfTopByte(values), CHI_SQUARE_255_LIMIT, largestBitZ(values),
+                BIT_Z_LIMIT);
     }
 }

@@ -47,8 +47,8 @@ class SecureAggregationRefusesTest {
         assertEquals(3, server.threshold());
         SecureAggregationException e = assertThrows(SecureAggregationException.class,
                 () -> server.checkSurvivors(survivors));
-        assertEquals("round 3: only 2 of 5 clients' masked updates arrived [5, 21], below the threshold of 3; the round "
-                + "cannot be unmasked", e.getMessage());
+        assertEquals("round 3: only 2 of 5 clients' masked updates arrived [5, 21], below the threshold of 3; the "
+                + "round cannot be unmasked", e.getMessage());
         assertThrows(SecureAggregationException.class, () -> server.unmask(maskedSumOf(survivors), survivors,
                 Rounds.responses(clients, keys, survivors)));
         assertThrows(SecureAggregationException.class, () -> server.unmask(new long[3], new int[0], List.of()));
