@@ -66,11 +66,6 @@ public final class RoundKeys implements Serializable {
         return participants.length;
     }
 
-    /** Whether {@code client} takes part in the round. */
-    public boolean includes(int client) {
-        return Arrays.binarySearch(participants, client) >= 0;
-    }
-
     int participant(int index) {
         return participants[index];
     }

@@ -72,7 +72,7 @@ class MaskedSumEqualsPlainSumTest {
             final long[] unmasked = new UnmaskingServer(keys, UnmaskingServer.majority(CLIENTS))
                     .unmask(server.values(), survivors, responses);
 
-            assertArrayEquals(plainFixedPoint(updates, shares, ids, survivors), unmasked, "round " + round);
+            assertArrayEquals(plainFixedPoint(updates, shares, ids, survivors, LENGTH), unmasked, "round " + round);
             final FixedPointSum secure = FixedPointSum.ofEncoded(unmasked);
             final float[] plainFloats = new float[LENGTH];
             final float[] secureFloats = new float[LENGTH];
@@ -92,13 +92,36 @@ class MaskedSumEqualsPlainSumTest {
                 maskingNanos / 1e6 / (CLIENTS * ROUNDS), CLIENTS - 1));
     }
 
+    @Test
+    void updatesNearTheFixedPointLimitUnmaskExactlyThoughTheMaskedSumWrapsAround() {
+        // Two clients at half weight with values near 2^22: contributions near ±2^61, a plain sum near ±2^62, the
+        // largest FixedPointSum accepts; the masked values are uniform over the ring, so their sums wrap around 2^64.
+        final float[][] updates = {{4.19e6f, -4.19e6f, 4.19e6f, 1f}, {4.19e6f, -4.19e6f, -4.19e6f, -1f}};
+        final int[] ids = {1, 2};
+        final MaskingClient[] clients = Rounds.clients(SESSION, 1, ids);
+        final RoundKeys keys = Rounds.advertise(SESSION, 1, clients);
+        final MaskedSum server = new MaskedSum();
+        final FixedPointSum plain = new FixedPointSum();
+        for (int k = 0; k < 2; k++) {
+            server.add(clients[k].mask(FixedPointSum.encode(updates[k], 0.5, "client " + ids[k]), keys));
+            plain.add(updates[k], 0.5, "client " + ids[k]);
+        }
+        final long[] unmasked = new UnmaskingServer(keys, 2).unmask(server.values(), ids,
+                Rounds.responses(clients, keys, ids));
+        assertArrayEquals(plainFixedPoint(updates, new double[] {0.5, 0.5}, ids, ids, 4), unmasked);
+        assertEquals(4.19e6, FixedPointSum.ofEncoded(unmasked).value(0), 0.5);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(plain.value(i), FixedPointSum.ofEncoded(unmasked).value(i), "element " + i);
+        }
+    }
+
     /** The survivors' fixed-point integers added with overflow checks: the plain sum the masked one must equal. */
-    private static long[] plainFixedPoint(float[][] updates, double[] shares, int[] ids, int[] survivors) {
-        final long[] sum = new long[LENGTH];
+    private static long[] plainFixedPoint(float[][] updates, double[] shares, int[] ids, int[] survivors, int length) {
+        final long[] sum = new long[length];
         for (int k = 0; k < ids.length; k++) {
             if (Arrays.binarySearch(survivors, ids[k]) >= 0) {
                 final long[] fixed = FixedPointSum.encode(updates[k], shares[k], "client " + ids[k]);
-                for (int i = 0; i < LENGTH; i++) {
+                for (int i = 0; i < length; i++) {
                     sum[i] = Math.addExact(sum[i], fixed[i]);
                 }
             }
