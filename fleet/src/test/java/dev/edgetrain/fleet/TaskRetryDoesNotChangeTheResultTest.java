@@ -67,9 +67,22 @@ class TaskRetryDoesNotChangeTheResultTest {
 
     @Test
     void aFederatedRoundWithARetriedTaskEqualsTheRoundWithout() throws IOException {
+        roundsWithARetriedTaskEqualTheRoundsWithout(false, 2);
+    }
+
+    /**
+     * With secure aggregation a retried task masks the same update with the same masks (the device's keys derive from
+     * the seed and the round), and the two extra jobs a round (keys, unmasking responses) are retried as well.
+     */
+    @Test
+    void aSecurelyAggregatedRoundWithARetriedTaskEqualsTheRoundWithout() throws IOException {
+        roundsWithARetriedTaskEqualTheRoundsWithout(true, 4);
+    }
+
+    private void roundsWithARetriedTaskEqualTheRoundsWithout(boolean secure, int jobsPerRound) throws IOException {
         Dataset data = Digits.standardized();
         FedAvgConfig config = FedAvgConfig.defaults(0.05f).withRounds(3).withLocalEpochs(2).withBatchSize(16)
-                .withClientFraction(0.75).withSeed(9);
+                .withClientFraction(0.75).withSeed(9).withSecureAggregation(secure);
         JavaRDD<Shard> clients = Shards.toRdd(LocalSpark.context(), Shards.nonIid(data, 4, 3, 9));
         Network initial = new Network(SPEC, 9);
         // shard i sits in partition i; the victim must be sampled in every round for the failure to hit each round
@@ -79,8 +92,9 @@ class TaskRetryDoesNotChangeTheResultTest {
         FedAvg.Result retried = new FedAvg(LocalSpark.context(), config)
                 .run(failingOnceAfterTraining(clients, victim), initial, null, null);
 
-        assertEquals(1 + 2 * 3, FAILURES.get(), "one failed attempt in the job that reads the shards' sizes, and in"
-                + " each round's training and evaluation jobs");
+        assertEquals(1 + jobsPerRound * 3, FAILURES.get(), "one failed attempt in the job that reads the shards' "
+                + "sizes, and in each of a round's jobs that read the shards (training, evaluation; with secure "
+                + "aggregation also the keys and the unmasking responses)");
         assertArrayEquals(clean.global().copyParameters(), retried.global().copyParameters());
         for (int r = 0; r < 3; r++) {
             assertEquals(clean.rounds().get(r).global().accuracy(), retried.rounds().get(r).global().accuracy());

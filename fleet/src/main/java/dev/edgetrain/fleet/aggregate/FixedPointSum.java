@@ -84,6 +84,39 @@ public final class FixedPointSum implements Serializable {
         return true;
     }
 
+    /**
+     * The fixed-point integers {@link #add(float[], double, String)} would add for {@code weight · values[i]}, one per
+     * element, rounded exactly as {@code add} rounds them: what a client hands to secure aggregation, whose masked
+     * sum, once unmasked, is {@link #ofEncoded the sum} of these arrays. Refuses what {@code add} refuses, with the
+     * same message.
+     */
+    public static long[] encode(float[] values, double weight, String what) {
+        if (!(Math.abs(weight) < LIMIT)) {
+            throw new IllegalArgumentException(what + ": weight " + weight + " is not a usable finite number");
+        }
+        final long[] fixed = new long[values.length]; // [values.length]
+        for (int i = 0; i < values.length; i++) {
+            fixed[i] = toFixed(values[i] * weight, i, what);
+        }
+        return fixed;
+    }
+
+    /** The fixed-point integer {@link #add(int, int, double, String)} would add for {@code value} at {@code index}. */
+    public static long encode(double value, int index, String what) {
+        return toFixed(value, index, what);
+    }
+
+    /**
+     * A sum whose elements are the given fixed-point integers (copied), e.g. the unmasked result of secure
+     * aggregation: {@code ofEncoded(Σ_k encode(v_k, w_k))} equals, bit for bit, the sum built by
+     * {@code add(v_k, w_k)}.
+     */
+    public static FixedPointSum ofEncoded(long[] fixedPoint) {
+        final FixedPointSum sum = new FixedPointSum();
+        sum.sums = fixedPoint.clone();
+        return sum;
+    }
+
     private static long toFixed(double v, int index, String what) {
         final double scaled = v * SCALE;
         if (!(Math.abs(scaled) < LIMIT)) {

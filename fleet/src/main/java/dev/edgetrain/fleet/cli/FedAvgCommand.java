@@ -6,8 +6,10 @@ import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.fedavg.FedAvg;
 import dev.edgetrain.fleet.fedavg.FedAvgConfig;
+import dev.edgetrain.fleet.fedavg.RoundListener;
 import dev.edgetrain.fleet.fedavg.RoundReport;
 import dev.edgetrain.fleet.model.OptimizerSettings;
+import dev.edgetrain.fleet.secagg.SecureAggregationException;
 import dev.edgetrain.fleet.spark.FleetSpark;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
@@ -19,6 +21,7 @@ import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +79,26 @@ final class FedAvgCommand extends SparkCommand {
     @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the global model (default: <data>-fedavg.onnx).")
     File out;
 
+    @Option(names = "--secure-aggregation",
+            description = "Secure aggregation: devices mask their updates with pairwise masks that cancel in the sum, "
+                    + "so the server only sees the sum (the model is identical; device secrets are simulated).")
+    boolean secureAggregation;
+
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Simulated dropout: the fraction of each round's devices whose upload is lost, in [0, 0.5) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double dropout = 0;
+
+    @Option(names = "--dp-clip", paramLabel = "C",
+            description = "DP-FedAvg: clip each device's model change to L2 norm C and weigh devices equally; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double dpClip = 0;
+
+    @Option(names = "--dp-noise", paramLabel = "Z",
+            description = "DP-FedAvg: Gaussian noise of standard deviation Z·C/m on the averaged change, m devices a "
+                    + "round (needs --dp-clip; no privacy accounting) (default: ${DEFAULT-VALUE}).")
+    double dpNoise = 0;
+
     @Option(names = "--baseline", description = "Also train the same network centrally on the driver, for comparison.")
     boolean baseline;
 
@@ -91,6 +114,22 @@ final class FedAvgCommand extends SparkCommand {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new CliException("--fraction must be in (0, 1], got " + fraction);
         }
+        if (!(dropout >= 0 && dropout < 0.5)) {
+            throw new CliException("--dropout must be in [0, 0.5), got " + dropout);
+        }
+        if (secureAggregation && Math.max(1, (int) Math.round(fraction * clients)) < 2) {
+            throw new CliException("--secure-aggregation needs at least 2 devices a round; --clients " + clients
+                    + " with --fraction " + fraction + " samples 1");
+        }
+        if (!(dpClip >= 0 && dpClip < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-clip must be a finite number >= 0, got " + dpClip);
+        }
+        if (!(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-noise must be a finite number >= 0, got " + dpNoise);
+        }
+        if (dpNoise > 0 && dpClip == 0) {
+            throw new CliException("--dp-noise " + dpNoise + " needs --dp-clip C > 0: the noise is scaled to C");
+        }
         if (batchSize < 0) {
             throw new CliException("--batch-size must be >= 1, or 0 for a device's whole shard, got " + batchSize);
         }
@@ -102,7 +141,8 @@ final class FedAvgCommand extends SparkCommand {
         final NetworkSpec spec = Commands.spec(data.train, hidden);
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
         final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
-                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed);
+                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed)
+                .withDropout(dropout).withSecureAggregation(secureAggregation).withDifferentialPrivacy(dpClip, dpNoise);
         final List<Shard> shards;
         try {
             shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)
@@ -139,7 +179,7 @@ final class FedAvgCommand extends SparkCommand {
                     + " classes each"));
             meta.put("training.settings", config.toString());
             final List<Map<String, Object>> history = new ArrayList<>();
-            final FedAvg.Result result = new FedAvg(sc, config).run(devices, new Network(spec, seed), evaluation,
+            final FedAvg.Result result = federate(sc, config, devices, new Network(spec, seed), evaluation,
                     (report, global) -> {
                         console.line(report.toString());
                         history.add(json(report));
@@ -173,6 +213,17 @@ final class FedAvgCommand extends SparkCommand {
             console.document(doc);
         }
         return 0;
+    }
+
+    /** Runs FedAvg; a round secure aggregation cannot complete (too few devices left) is the user's one-line error. */
+    private static FedAvg.Result federate(JavaSparkContext sc, FedAvgConfig config, JavaRDD<Shard> devices,
+                                          Network initial, JavaRDD<Shard> evaluation, RoundListener listener)
+            throws IOException {
+        try {
+            return new FedAvg(sc, config).run(devices, initial, evaluation, listener);
+        } catch (SecureAggregationException e) {
+            throw new CliException("--secure-aggregation: " + e.getMessage(), e);
+        }
     }
 
     /** As many passes over the data as the federation made: rounds × local epochs × fraction. */

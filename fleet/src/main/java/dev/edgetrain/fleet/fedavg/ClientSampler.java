@@ -37,6 +37,25 @@ public final class ClientSampler {
         return ids;
     }
 
+    /**
+     * Simulated dropout: {@code floor(rate · sampled.length)} of the sampled ids (ascending), drawn by a generator
+     * seeded from the run's seed and the round alone, independently of the client sample's own draw.
+     */
+    public static int[] lost(int[] sampled, double rate, long seed, int round) {
+        final int count = (int) Math.floor(rate * sampled.length);
+        final int[] ids = sampled.clone();
+        final Rng rng = new Rng(mix(seed, round, 0xD50B));
+        for (int i = 0; i < count; i++) { // partial Fisher–Yates: the first count places
+            final int j = i + rng.nextInt(ids.length - i);
+            final int t = ids[i];
+            ids[i] = ids[j];
+            ids[j] = t;
+        }
+        final int[] lost = Arrays.copyOf(ids, count);
+        Arrays.sort(lost);
+        return lost;
+    }
+
     /** A 64-bit seed for one (run seed, round, stream) triple: SplitMix64 steps, so nearby inputs give unrelated seeds. */
     public static long mix(long seed, long a, long b) {
         Rng rng = new Rng(seed);

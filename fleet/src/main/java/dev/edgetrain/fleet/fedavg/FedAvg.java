@@ -4,14 +4,17 @@ import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.model.SpecData;
 import dev.edgetrain.fleet.score.Metrics;
 import dev.edgetrain.fleet.score.ShardEvaluation;
+import dev.edgetrain.fleet.secagg.RoundKeys;
 import dev.edgetrain.fleet.spark.ShippedBytes;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,11 +35,22 @@ import org.apache.spark.broadcast.Broadcast;
  * over its rows; weighting by {@code n_k / N} makes their average the mean over all rows).
  *
  * <p>A client whose local training diverges is dropped from the round (the average is taken over the others);
- * if every sampled client diverges the global model stays as it was.
+ * if every sampled client diverges the global model stays as it was. So is a client whose upload is lost
+ * ({@link FedAvgConfig#withDropout simulated dropout}).
+ *
+ * <p>With {@link FedAvgConfig#withSecureAggregation secure aggregation} a round takes two more Spark jobs: the
+ * sampled clients advertise their public keys before training, and after the masked updates have been added up
+ * the surviving clients answer the unmasking request; the driver then unmasks the sum. The model is bit-identical
+ * to the one trained without it.
+ *
+ * <p>With {@link FedAvgConfig#withDifferentialPrivacy DP-FedAvg} the clients send clipped model changes weighted 1/m
+ * instead, and the driver adds them and Gaussian noise to the global model (see {@link DpFedAvg}).
  */
 public final class FedAvg {
     private final JavaSparkContext sc;
     private final FedAvgConfig config;
+    /** DP-FedAvg's server-side noise. */
+    private Random noise = new SecureRandom();
 
     public FedAvg(JavaSparkContext sc, FedAvgConfig config) {
         if (sc == null || config == null) {
@@ -44,6 +58,15 @@ public final class FedAvg {
         }
         this.sc = sc;
         this.config = config;
+    }
+
+    /**
+     * Draws DP-FedAvg's noise from {@code source} instead of {@link SecureRandom}: for tests that need a reproducible
+     * run. A generator whose seed is known gives no privacy.
+     */
+    FedAvg withNoiseSource(Random source) {
+        this.noise = source;
+        return this;
     }
 
     /** The outcome of a run: the final global model and one report per round. */
@@ -100,14 +123,18 @@ public final class FedAvg {
                 }
                 final double[] share = new double[sampled.length];
                 for (int k = 0; k < sampled.length; k++) {
-                    share[k] = (double) sampledRows[k] / n;
+                    // DP-FedAvg weighs every client 1/m, so none moves the average by more than clip/m
+                    share[k] = config.dpClip() > 0 ? 1.0 / sampled.length : (double) sampledRows[k] / n;
                 }
                 final int round = r;
                 final Broadcast<float[]> weights = current;
+                final int[] lost = ClientSampler.lost(sampled, config.dropout(), config.seed(), r);
+                final RoundKeys keys = config.secureAggregation()
+                        ? SecureRound.advertise(clients, sampled, config.seed(), r) : null;
                 final ShippedBytes.Measured<RoundSum> measured = meter.measure("edgetrain fleet: federated round " + r,
                         1, () -> clients.treeAggregate(new RoundSum(),
-                                new ClientStep(weights, specData, config, round, sampled, share), RoundSum::merge,
-                                config.aggregationDepth()));
+                                new ClientStep(weights, specData, config, round, sampled, share, lost, keys),
+                                RoundSum::merge, config.aggregationDepth()));
                 final RoundSum sum = measured.value();
                 final long upload = measured.bytes();
 
@@ -124,9 +151,17 @@ public final class FedAvg {
                             + " examples) and " + sum.dropped.length + " dropped, expected " + sampled.length
                             + " clients with " + expected + " examples: a client's partition was lost or duplicated");
                 }
+                if (keys != null) {
+                    SecureRound.unmask(sum, clients, keys);
+                }
                 double trainLoss = Double.NaN;
                 if (sum.clients > 0) {
-                    sum.weights.copyTo(params, 1.0 / kept);
+                    if (config.dpClip() > 0) { // fixed denominator m: the sum already holds Σ_k change_k / m
+                        DpFedAvg.applyNoisyChange(params, sum.weights,
+                                config.dpNoise() * config.dpClip() / sampled.length, noise);
+                    } else {
+                        sum.weights.copyTo(params, 1.0 / kept);
+                    }
                     trainLoss = sum.loss.value(0) / kept;
                 }
                 Broadcast<float[]> previous = current;

@@ -45,7 +45,7 @@ public final class RoundReport {
         return sampled.clone();
     }
 
-    /** Ids of sampled clients whose update was discarded (local training diverged), ascending. */
+    /** Ids of sampled clients whose update was discarded (local training diverged) or lost (simulated dropout). */
     public int[] droppedClients() {
         return dropped.clone();
     }
@@ -92,7 +92,7 @@ public final class RoundReport {
                 "round %d/%d: %d clients (%d examples)%s, local loss %.4f, global loss %.4f, accuracy %.2f%%, %.2f s, "
                         + "%d B down + %d B up",
                 round, rounds, clientsAveraged(), examples,
-                dropped.length == 0 ? "" : ", dropped diverged " + Arrays.toString(dropped),
+                dropped.length == 0 ? "" : ", dropped (diverged or lost) " + Arrays.toString(dropped),
                 trainLoss, global.loss(), 100 * global.accuracy(), seconds, broadcastBytes, uploadBytes);
     }
 }
