@@ -73,6 +73,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OptimizerOptions optimizer;
 
+    @Mixin
+    PrivacyOptions privacy;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -168,13 +171,16 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = lossOptions.loss(task, input.train());
         TrainingSession session;
         try {
-            session = new TrainingSession(network, batchSize, config, loss, null);
+            session = new TrainingSession(network, privacy.maxBatch(batchSize, input.trainRows()), config, loss,
+                    null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
         session.setDropoutSeed(seed + 2);
         Trainer trainer = new Trainer(session, input.train(), batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
+        PrivacyOptions.Plan dp = privacy.apply(trainer, input.train(), batchSize, epochs,
+                notPrivate(standardizer != null, targetScaling != null), console);
 
         Map<String, String> runIdentity = new TreeMap<>();
         runIdentity.put("data.fingerprint", input.fingerprint());
@@ -192,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
                 checkpoint, runIdentity, arrays);
         if (input.streamed()) {
             loop.streamingFrom(input.cache());
+        }
+        if (dp != null) {
+            loop.epochNote(epoch -> dp.epochNote());
         }
         if (resume) {
             Checkpoint saved = Checkpoint.read(checkpoint);
@@ -244,6 +253,9 @@ final class TrainCommand implements Callable<Integer> {
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
         }
+        if (dp != null) {
+            export.metadata(dp.metadata());
+        }
         try {
             OnnxExporter.write(model, export.build(), modelFile);
         } catch (IllegalArgumentException e) {
@@ -276,6 +288,9 @@ final class TrainCommand implements Callable<Integer> {
             doc.put("test_accuracy", testReport == null ? null : testReport.score());
         }
         doc.put("streamed", input.streamed());
+        if (dp != null) {
+            doc.put("privacy", dp.toJson());
+        }
         doc.put("train_metrics", trainReport.toJson());
         doc.put("validation_metrics", validationReport == null ? null : validationReport.toJson());
         doc.put("best_epoch", stopping == null || !stopping.hasBest() ? null : stopping.bestEpoch());
@@ -309,6 +324,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--patience stops on the validation loss: give --validation-fraction F too");
         }
         architecture.widths();
+        privacy.check(resume, stream, optimizer.onDivergence);
     }
 
     /** Where a streamed run's row cache goes: {@code --cache-dir}, else the system's temporary directory. */
@@ -365,6 +381,21 @@ final class TrainCommand implements Callable<Integer> {
         return "label=" + label + " " + architecture.settings() + " " + lossOptions.settings() + " batch="
                 + batchSize + " seed=" + seed + " test=" + testFraction + " validation=" + validationFraction
                 + " patience=" + patience + " standardize=" + !noStandardize;
+    }
+
+    /** What a DP-SGD model holds that was computed from the training rows without noise, or null. */
+    private String notPrivate(boolean standardized, boolean targetsScaled) {
+        List<String> parts = new ArrayList<>();
+        if (standardized) {
+            parts.add("the features' mean and std (--no-standardize to leave them out)");
+        }
+        if (targetsScaled) {
+            parts.add("the targets' mean and std");
+        }
+        if (lossOptions.classWeights != null && lossOptions.classWeights.trim().equalsIgnoreCase("balanced")) {
+            parts.add("the balanced class weights");
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /** The training summary stored in the model's metadata: deterministic, so a rerun gives the same bytes. */
