@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 
 /**
  * The random numbers of private training: the ChaCha20 keystream (RFC 8439's block function, 20 rounds) read as
- * 64-bit words, with uniform doubles and Box–Muller normals on top. ChaCha20 is a cryptographically strong
+ * 64-bit words, with uniform doubles and normals (Marsaglia's polar method) on top. ChaCha20 is a cryptographically strong
  * generator: without the 256-bit key, its output cannot be told from random or predicted from earlier output, so
  * nobody who sees noisy updates (or the sampled batches' effects) can reconstruct the noise and subtract it, which
  * a fast statistical generator such as SplitMix64 ({@link dev.edgetrain.runtime.Rng}, whose state can be read off
@@ -29,7 +29,7 @@ public final class ChaChaRandom {
     private final int[] block = new int[16];
     /** Words of {@link #block} already used. */
     private int used = 16;
-    /** The second normal of the last Box–Muller pair, waiting to be returned. */
+    /** The second normal of the last pair, waiting to be returned. */
     private double spareNormal;
     private boolean hasSpare;
 
@@ -89,19 +89,29 @@ public final class ChaChaRandom {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** A standard normal, by the Box–Muller transform (both values of each pair are used). */
+    /**
+     * A standard normal, by Marsaglia's polar method (both values of each pair are used): a point uniform in the
+     * unit disc, drawn by rejection from the square (accepted with probability π/4), scaled by
+     * {@code √(−2 ln s / s)}. No trigonometry, so about twice as fast as Box–Muller; a model's worth of noise is
+     * drawn every step.
+     */
     public double nextGaussian() {
         if (hasSpare) {
             hasSpare = false;
             return spareNormal;
         }
-        final double u1 = 1.0 - nextDouble(); // (0, 1]: the log stays finite
-        final double u2 = nextDouble();
-        final double radius = Math.sqrt(-2.0 * Math.log(u1));
-        final double angle = 2.0 * Math.PI * u2;
-        spareNormal = radius * Math.sin(angle);
+        double u;
+        double v;
+        double s;
+        do {
+            u = 2 * nextDouble() - 1;
+            v = 2 * nextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        final double scale = Math.sqrt(-2 * Math.log(s) / s);
+        spareNormal = v * scale;
         hasSpare = true;
-        return radius * Math.cos(angle);
+        return u * scale;
     }
 
     /** Computes the next block and advances the 32-bit counter (then the first nonce word, past 2³² blocks). */
