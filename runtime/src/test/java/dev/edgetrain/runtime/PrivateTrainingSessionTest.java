@@ -1,5 +1,6 @@
 package dev.edgetrain.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,6 +99,30 @@ class PrivateTrainingSessionTest {
         dpNet.copyParameters(b, 0);
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-5, "parameter " + plain.layout().describe(i));
+        }
+    }
+
+    /** With a pool the summing backward pass is split over threads; the clipped sum is the same to the bit. */
+    @Test
+    void aPooledSessionGivesTheSameClippedSum() {
+        NetworkSpec spec = NetworkSpec.builder(64).hidden(96, Activation.GELU).layerNorm().hidden(64)
+                .output(10, Task.CLASSIFY).build();
+        float[] x = gaussian(128 * 64, 9);
+        int[] y = new int[128];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 10;
+        }
+        Network plain = new Network(spec, 4);
+        Network pooled = new Network(spec, 4);
+        try (ComputePool pool = new ComputePool(2)) {
+            PrivateTrainingSession a = new PrivateTrainingSession(new TrainingSession(plain, 128,
+                    OptimizerConfig.sgd(0.1f)), 0.5, 1, 64, ChaChaRandom.seeded(1));
+            PrivateTrainingSession b = new PrivateTrainingSession(new TrainingSession(pooled, 128,
+                    OptimizerConfig.sgd(0.1f), null, pool), 0.5, 1, 64, ChaChaRandom.seeded(1));
+            a.accumulate(x, 0, y, 0, 128);
+            b.accumulate(x, 0, y, 0, 128);
+            assertTrue(a.lastClipped() > 0, "some examples must be clipped for this to test clipping");
+            assertArrayEquals(plain.gradients(), pooled.gradients());
         }
     }
 
