@@ -78,6 +78,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     LossOptions lossOptions;
 
+    @Mixin
+    PrivacyOptions privacy;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of split, shuffling, dropout and a new head's weights (default: ${DEFAULT-VALUE}).")
     long seed = 1;
@@ -110,6 +113,7 @@ final class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1 || batchSize < 1 || !(testFraction >= 0 && testFraction < 1)) {
             throw new CliException("need --epochs >= 1, --batch-size >= 1 and --test-fraction in [0, 1)");
         }
+        privacy.check(false, false, optimizer.onDivergence);
         if (task != null && !newHead) {
             throw new CliException("--task chooses the task of a --new-head; a model keeps its own task ("
                     + "use --new-head --task TASK to change it)");
@@ -169,7 +173,8 @@ final class FinetuneCommand implements Callable<Integer> {
         Loss loss = lossOptions.loss(headTask, trainInput);
         TrainingSession session;
         try {
-            session = new TrainingSession(network, batchSize, config, loss, null);
+            session = new TrainingSession(network, privacy.maxBatch(batchSize, trainInput.rows()), config, loss,
+                    null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -186,7 +191,13 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(session, trainInput, batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
-        TrainingHistory history = new TrainingLoop(console, trainer, null, testInput, epochs, 0, null, null, null).run();
+        PrivacyOptions.Plan dp = privacy.apply(trainer, trainInput, batchSize, epochs,
+                PrivacyOptions.notCovered(standardizer != null, false, lossOptions), console);
+        TrainingLoop loop = new TrainingLoop(console, trainer, null, testInput, epochs, 0, null, null, null);
+        if (dp != null) {
+            loop.epochNote(epoch -> dp.epochNote());
+        }
+        TrainingHistory history = loop.run();
         TrainCommand.requireFinite(Trainer.evaluate(session, trainInput), "training");
         if (testInput != null) {
             TrainCommand.requireFinite(Trainer.evaluate(session, testInput), "test");
@@ -213,6 +224,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
+        }
+        if (dp != null) {
+            export.metadata(dp.metadata());
         }
         ExportOptions options = export.build();
         try {
@@ -247,6 +261,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         doc.put("test_metrics_before", before == null ? null : before.toJson());
         doc.put("test_metrics_after", after == null ? null : after.toJson());
+        if (dp != null) {
+            doc.put("privacy", dp.toJson());
+        }
         doc.put("onnxruntime_max_abs_difference", Double.isNaN(maxDiff) ? null : maxDiff);
         console.document(doc);
         return !noVerify && !(maxDiff <= VerifyCommand.TOLERANCE) ? Edgetrain.EXIT_CHECK_FAILED : Edgetrain.EXIT_OK;

@@ -10,7 +10,9 @@ import dev.edgetrain.runtime.train.BatchSource;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.PrivateTraining;
 import dev.edgetrain.runtime.train.Trainer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -109,7 +111,8 @@ final class PrivacyOptions {
             return batchSize;
         }
         double q = rate(batchSize, rows);
-        return (int) Math.min(rows, Math.ceil(batchSize + 4 * Math.sqrt(batchSize * (1 - q)) + 1));
+        // never below the batch size itself: a batch larger than the rows is refused with its reason by apply()
+        return Math.max(batchSize, (int) Math.min(rows, Math.ceil(batchSize + 4 * Math.sqrt(batchSize * (1 - q)) + 1)));
     }
 
     /**
@@ -164,6 +167,24 @@ final class PrivacyOptions {
                     + "without noise: %s", notCovered);
         }
         return plan;
+    }
+
+    /**
+     * What a DP-SGD model holds that was computed from the training rows without noise, for {@code notCovered}
+     * of {@link #apply}: the standardiser's statistics, the targets' scaling, balanced class weights; null if none.
+     */
+    static String notCovered(boolean standardized, boolean targetsScaled, LossOptions loss) {
+        List<String> parts = new ArrayList<>();
+        if (standardized) {
+            parts.add("the features' mean and std (--no-standardize to leave them out)");
+        }
+        if (targetsScaled) {
+            parts.add("the targets' mean and std");
+        }
+        if (loss.classWeights != null && loss.classWeights.trim().equalsIgnoreCase("balanced")) {
+            parts.add("the balanced class weights");
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     private static double rate(int batchSize, int rows) {

@@ -180,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(session, input.train(), batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
         PrivacyOptions.Plan dp = privacy.apply(trainer, input.train(), batchSize, epochs,
-                notPrivate(standardizer != null, targetScaling != null), console);
+                PrivacyOptions.notCovered(standardizer != null, targetScaling != null, lossOptions), console);
 
         Map<String, String> runIdentity = new TreeMap<>();
         runIdentity.put("data.fingerprint", input.fingerprint());
@@ -381,21 +381,6 @@ final class TrainCommand implements Callable<Integer> {
         return "label=" + label + " " + architecture.settings() + " " + lossOptions.settings() + " batch="
                 + batchSize + " seed=" + seed + " test=" + testFraction + " validation=" + validationFraction
                 + " patience=" + patience + " standardize=" + !noStandardize;
-    }
-
-    /** What a DP-SGD model holds that was computed from the training rows without noise, or null. */
-    private String notPrivate(boolean standardized, boolean targetsScaled) {
-        List<String> parts = new ArrayList<>();
-        if (standardized) {
-            parts.add("the features' mean and std (--no-standardize to leave them out)");
-        }
-        if (targetsScaled) {
-            parts.add("the targets' mean and std");
-        }
-        if (lossOptions.classWeights != null && lossOptions.classWeights.trim().equalsIgnoreCase("balanced")) {
-            parts.add("the balanced class weights");
-        }
-        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /** The training summary stored in the model's metadata: deterministic, so a rerun gives the same bytes. */

@@ -72,6 +72,22 @@ class PrivateTrainingCommandTest {
         assertNull(privacy.get("not_covered"), "nothing uncovered without standardization");
     }
 
+    /** On-device personalisation, privately: fine-tune the shipped digits model's output layer with DP-SGD. */
+    @Test
+    void finetuneTrainsPrivatelyAndRecordsBothSummaries() {
+        File model = new File(dir, "tuned.onnx");
+        Cli.Result r = Cli.run("finetune", "--model", new File(Cli.REPO, "models/digits.onnx").getPath(), "--data",
+                "digits", "--train-only-last-layer", "--out", model.getPath(), "--epochs", "3", "--batch-size", "128",
+                "--optimizer", "sgd", "--lr", "0.5", "--dp-clip", "1", "--dp-epsilon", "2", "--dp-seed", "9");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("epoch   3/3") && r.out.contains("eps "), r.out);
+        Cli.Result inspected = Cli.run("inspect", "--model", model.getPath(), "--json");
+        JsonObject meta = JsonParser.parseString(inspected.out).getAsJsonObject().getAsJsonObject("metadata");
+        assertEquals("output", meta.get("finetune.layers").getAsString());
+        assertTrue(Double.parseDouble(meta.get(PrivacyOptions.EPSILON).getAsString()) <= 2.0, meta.toString());
+        assertEquals(1.0, Double.parseDouble(meta.get(PrivacyOptions.CLIP_NORM).getAsString()));
+    }
+
     @Test
     void inconsistentPrivacyOptionsAreRefusedWithTheReason() {
         assertRefused("needs --dp-clip", "train", "--dp-noise", "1");
@@ -83,6 +99,10 @@ class PrivateTrainingCommandTest {
                 "--checkpoint", new File(dir, "c.ckpt").getPath(), "--resume");
         assertRefused("privacy budget is too low", "train", "--dp-clip", "1", "--dp-epsilon", "1e-6", "--no-verify",
                 "--out", new File(dir, "x.onnx").getPath());
+        assertRefused("more than the", "train", "--dp-clip", "1", "--dp-noise", "1", "--batch-size", "5000",
+                "--no-verify", "--out", new File(dir, "y.onnx").getPath());
+        assertRefused("--on-divergence lower-lr cannot be used", "train", "--dp-clip", "1", "--dp-noise", "1",
+                "--on-divergence", "lower-lr");
     }
 
     private static void assertRefused(String reason, String... args) {
