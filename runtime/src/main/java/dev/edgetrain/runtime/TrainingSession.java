@@ -295,8 +295,8 @@ public final class TrainingSession {
      * The forward pass (a training pass with dropout when {@code train}) and the loss summed over the batch; sets
      * {@link #lastNormaliser}, the correct counts, and leaves the head's output in the workspace for the backward.
      */
-    double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, float[] targets,
-                               int targetOffset, int batch, boolean train) {
+    double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, float[] targets, int targetOffset,
+                       int batch, boolean train) {
         final NetworkSpec spec = network.spec();
         final int outputs = spec.outputs();
         Checks.batch(batch, ws.maxBatch);

@@ -1,5 +1,6 @@
 package dev.edgetrain.runtime.train;
 
+import dev.edgetrain.runtime.DivergenceException;
 import dev.edgetrain.runtime.PrivateTrainingSession;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.privacy.ChaChaRandom;
@@ -87,16 +88,21 @@ public final class PrivateTraining {
         for (int step = 0; step < stepsPerEpoch; step++) {
             final int n = sampler.sample(batchRows);
             double stepLoss = 0;
-            for (int from = 0; from < n; from += maxBatch) {
-                final int rows = Math.min(maxBatch, n - from);
-                gather(from, rows);
-                final float loss = chunkY != null ? dp.accumulate(chunkX, 0, chunkY, 0, rows)
-                        : dp.accumulate(chunkX, 0, chunkT, 0, rows);
-                stepLoss += (double) loss * rows;
-                correct += session.lastCorrect();
-                counted += session.lastCounted();
+            try {
+                for (int from = 0; from < n; from += maxBatch) {
+                    final int rows = Math.min(maxBatch, n - from);
+                    gather(from, rows);
+                    final float loss = chunkY != null ? dp.accumulate(chunkX, 0, chunkY, 0, rows)
+                            : dp.accumulate(chunkX, 0, chunkT, 0, rows);
+                    stepLoss += (double) loss * rows;
+                    correct += session.lastCorrect();
+                    counted += session.lastCounted();
+                }
+                dp.noisyStep();
+            } catch (DivergenceException e) {
+                throw new DivergenceException("DP-SGD diverged in epoch " + (epoch + 1) + ", step " + (step + 1)
+                        + " of " + stepsPerEpoch + ": " + e.getMessage(), e.optimizerStep());
             }
-            dp.noisyStep();
             lossSum += stepLoss;
             examples += n;
             listener.onBatch(epoch, step, stepsPerEpoch, n == 0 ? Float.NaN : (float) (stepLoss / n));

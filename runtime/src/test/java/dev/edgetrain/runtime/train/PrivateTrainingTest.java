@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgetrain.runtime.DivergenceException;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.PrivateTrainingSession;
@@ -80,6 +81,19 @@ class PrivateTrainingTest {
             assertEquals(b[i], a[i], 1e-5, "parameter " + i);
         }
         assertEquals(whole.lastLoss(), chunked.lastLoss(), 1e-5);
+    }
+
+    @Test
+    void aDivergenceStopsTrainingNamingTheEpochAndStep() {
+        float[] x = new float[20 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 2 == 0 ? 3e38f : -3e38f; // finite, but the first layer's sums overflow
+        }
+        Dataset data = new Dataset(x, new int[20], 4, 3);
+        Trainer trainer = privateTrainer(data, 32, 0.5, 1.0, 1);
+        DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.runEpoch(TrainingListener.NONE));
+        assertTrue(e.getMessage().startsWith("DP-SGD diverged in epoch 1, step 1 of 2: loss is"), e.getMessage());
+        assertEquals(0, trainer.privateTraining().steps(), "no noisy step was taken");
     }
 
     @Test
