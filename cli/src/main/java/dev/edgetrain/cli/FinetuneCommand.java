@@ -82,6 +82,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     LossOptions lossOptions;
 
+    @Mixin
+    PrivacyOptions privacy;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of split, shuffling, dropout and a new head's weights (default: ${DEFAULT-VALUE}).")
     long seed = 1;
@@ -123,6 +126,7 @@ final class FinetuneCommand implements Callable<Integer> {
         if (resume && checkpoint == null) {
             throw new CliException("--resume needs --checkpoint FILE");
         }
+        privacy.check(resume, false, optimizer.onDivergence);
         if (task != null && !newHead) {
             throw new CliException("--task chooses the task of a --new-head; a model keeps its own task ("
                     + "use --new-head --task TASK to change it)");
@@ -183,7 +187,8 @@ final class FinetuneCommand implements Callable<Integer> {
         Loss loss = lossOptions.loss(headTask, trainInput);
         TrainingSession session;
         try {
-            session = new TrainingSession(network, batchSize, config, loss, null);
+            session = new TrainingSession(network, privacy.maxBatch(batchSize, trainInput.rows()), config, loss,
+                    null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -200,12 +205,17 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(session, trainInput, batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
+        PrivacyOptions.Plan dp = privacy.apply(trainer, trainInput, batchSize, epochs,
+                PrivacyOptions.notCovered(standardizer != null, false, lossOptions), console);
         Map<String, String> runIdentity = new TreeMap<>();
         runIdentity.put("data.fingerprint", labeled.rows() + "x" + labeled.featureCount() + ":" + reading.checksum());
         runIdentity.put("model.sha256", sha256(m.bytes));
         runIdentity.put("run.settings", settings());
         TrainingLoop loop = new TrainingLoop(console, trainer, null, testInput, epochs, 0, checkpoint, runIdentity,
                 null);
+        if (dp != null) {
+            loop.epochNote(epoch -> dp.epochNote());
+        }
         if (resume) {
             loop.resume();
         }
@@ -236,6 +246,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
+        }
+        if (dp != null) {
+            export.metadata(dp.metadata());
         }
         ExportOptions options = export.build();
         try {
@@ -270,6 +283,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         doc.put("test_metrics_before", before == null ? null : before.toJson());
         doc.put("test_metrics_after", after == null ? null : after.toJson());
+        if (dp != null) {
+            doc.put("privacy", dp.toJson());
+        }
         doc.put("onnxruntime_max_abs_difference", Double.isNaN(maxDiff) ? null : maxDiff);
         console.document(doc);
         return !noVerify && !(maxDiff <= VerifyCommand.TOLERANCE) ? Edgetrain.EXIT_CHECK_FAILED : Edgetrain.EXIT_OK;

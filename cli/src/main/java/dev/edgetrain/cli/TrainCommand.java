@@ -73,6 +73,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OptimizerOptions optimizer;
 
+    @Mixin
+    PrivacyOptions privacy;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -168,13 +171,16 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = lossOptions.loss(task, input.train());
         TrainingSession session;
         try {
-            session = new TrainingSession(network, batchSize, config, loss, null);
+            session = new TrainingSession(network, privacy.maxBatch(batchSize, input.trainRows()), config, loss,
+                    null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
         session.setDropoutSeed(seed + 2);
         Trainer trainer = new Trainer(session, input.train(), batchSize, seed + 1);
         optimizer.applyDivergencePolicy(trainer);
+        PrivacyOptions.Plan dp = privacy.apply(trainer, input.train(), batchSize, epochs,
+                PrivacyOptions.notCovered(standardizer != null, targetScaling != null, lossOptions), console);
 
         Map<String, String> runIdentity = new TreeMap<>();
         runIdentity.put("data.fingerprint", input.fingerprint());
@@ -192,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
                 checkpoint, runIdentity, arrays);
         if (input.streamed()) {
             loop.streamingFrom(input.cache());
+        }
+        if (dp != null) {
+            loop.epochNote(epoch -> dp.epochNote());
         }
         if (resume) {
             loop.resume();
@@ -234,6 +243,9 @@ final class TrainCommand implements Callable<Integer> {
         if (standardizer != null) {
             export.standardizer(standardizer.mean(), standardizer.std());
         }
+        if (dp != null) {
+            export.metadata(dp.metadata());
+        }
         try {
             OnnxExporter.write(model, export.build(), modelFile);
         } catch (IllegalArgumentException e) {
@@ -266,6 +278,9 @@ final class TrainCommand implements Callable<Integer> {
             doc.put("test_accuracy", testReport == null ? null : testReport.score());
         }
         doc.put("streamed", input.streamed());
+        if (dp != null) {
+            doc.put("privacy", dp.toJson());
+        }
         doc.put("train_metrics", trainReport.toJson());
         doc.put("validation_metrics", validationReport == null ? null : validationReport.toJson());
         doc.put("best_epoch", stopping == null || !stopping.hasBest() ? null : stopping.bestEpoch());
@@ -299,6 +314,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--patience stops on the validation loss: give --validation-fraction F too");
         }
         architecture.widths();
+        privacy.check(resume, stream, optimizer.onDivergence);
     }
 
     /** Where a streamed run's row cache goes: {@code --cache-dir}, else the system's temporary directory. */

@@ -19,6 +19,7 @@ import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -50,6 +51,8 @@ final class TrainingLoop {
     private EarlyStopping stopping;
     /** The row cache of a streamed run, whose reads the progress bar shows in MB/s; null in memory. */
     private RowCache disk;
+    /** Appended to each epoch's line (DP-SGD's ε so far), or null. */
+    private IntFunction<String> epochNote;
 
     TrainingLoop(Console console, Trainer trainer, BatchSource validation, BatchSource test, int epochs, int patience,
                  File checkpoint, Map<String, String> checkpointMetadata, Map<String, float[]> checkpointArrays) {
@@ -67,6 +70,11 @@ final class TrainingLoop {
     /** Shows, on the progress bar, how fast the batches come from {@code cache}. */
     void streamingFrom(RowCache cache) {
         this.disk = cache;
+    }
+
+    /** Appends {@code note.apply(epoch)} to each epoch's summary line (after the epoch, before the time). */
+    void epochNote(IntFunction<String> note) {
+        this.epochNote = note;
     }
 
     /** The early stopping of a run with {@code --patience}, after {@link #run}; null without. */
@@ -187,10 +195,11 @@ final class TrainingLoop {
                 history.add(new TrainingHistory.Epoch(epoch, trainer.lastLoss(), trainer.lastAccuracy(),
                         val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
-                String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %s%s%s%s%s  (%.2f s)",
+                String line = String.format(Locale.ROOT, "epoch %3d/%d  loss %s%s%s%s%s%s  (%.2f s)",
                         epoch, epochs, Numbers.compact(trainer.lastLoss()), Float.isNaN(trainer.lastAccuracy()) ? ""
                                 : String.format(Locale.ROOT, "  train %.2f%%", 100 * trainer.lastAccuracy()),
-                        held("validation", val), held("test", eval), best ? "  (best)" : "", seconds);
+                        held("validation", val), held("test", eval), best ? "  (best)" : "",
+                        epochNote == null ? "" : epochNote.apply(epoch), seconds);
                 if (progress != null) {
                     System.err.print("\r");
                 }

@@ -132,7 +132,7 @@ public final class TrainingSession {
                     optimizer.steps(), "loss is " + meanLoss);
         }
         if (lowestTrainable >= 0) {
-            lossBackward(labels, labelOffset, targets, targetOffset, batch);
+            lossBackward(labels, labelOffset, targets, targetOffset, batch, (float) (1.0 / lastNormaliser));
             Passes.backward(network, ws, trainable, lowestTrainable, batch, backwardTask);
         }
         return meanLoss;
@@ -255,14 +255,34 @@ public final class TrainingSession {
         return ws.maxBatch;
     }
 
-    private void requireLabels() {
+    /** The trainable flags themselves, one per layer (for {@link PrivateTrainingSession}; not to be changed). */
+    boolean[] trainableFlags() {
+        return trainable;
+    }
+
+    /** What the last forward pass's summed loss is divided by for its mean. */
+    double lastNormaliser() {
+        return lastNormaliser;
+    }
+
+    /** The lowest trainable layer, or -1 when everything is frozen. */
+    int lowestTrainable() {
+        return lowestTrainable;
+    }
+
+    /** The pool's backward task, or {@code null} without a pool. */
+    Passes.BackwardTask backwardTask() {
+        return backwardTask;
+    }
+
+    void requireLabels() {
         if (!network.spec().task().hasClassLabels()) {
             throw new IllegalArgumentException("a " + network.spec().task() + " network trains on targets [batch]["
                     + network.spec().outputs() + "] (float[]), not class labels");
         }
     }
 
-    private void requireTargets(float[] targets) {
+    void requireTargets(float[] targets) {
         if (targets == null) {
             throw new IllegalArgumentException("targets must not be null");
         }
@@ -275,8 +295,8 @@ public final class TrainingSession {
      * The forward pass (a training pass with dropout when {@code train}) and the loss summed over the batch; sets
      * {@link #lastNormaliser}, the correct counts, and leaves the head's output in the workspace for the backward.
      */
-    private double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, float[] targets,
-                               int targetOffset, int batch, boolean train) {
+    double forwardLoss(float[] x, int xOffset, int[] labels, int labelOffset, float[] targets, int targetOffset,
+                       int batch, boolean train) {
         final NetworkSpec spec = network.spec();
         final int outputs = spec.outputs();
         Checks.batch(batch, ws.maxBatch);
@@ -345,12 +365,12 @@ public final class TrainingSession {
     }
 
     /**
-     * The loss's fused backward into {@code ws.gradRowsA}: {@code ∂L/∂a} of the output layer, with the mean's
-     * {@code 1/normaliser} folded in. For the founding classifier, {@code (P − y)/batch}.
+     * The loss's fused backward into {@code ws.gradRowsA}: {@code ∂L/∂a} of the output layer times {@code scale}:
+     * the mean's {@code 1/normaliser} for a training step (for the founding classifier, {@code (P − y)/batch}),
+     * or a per-example scale for DP-SGD ({@link PrivateTrainingSession}).
      */
-    private void lossBackward(int[] labels, int labelOffset, float[] targets, int targetOffset, int batch) {
+    void lossBackward(int[] labels, int labelOffset, float[] targets, int targetOffset, int batch, float scale) {
         final int outputs = network.spec().outputs();
-        final float scale = (float) (1.0 / lastNormaliser);
         final float[] weights = loss.classWeightsRef();
         switch (loss.kind()) {
             case CROSS_ENTROPY:

@@ -52,6 +52,8 @@ public final class Trainer {
     private int epochsDone;
     private float lastLoss = Float.NaN;
     private float lastAccuracy = Float.NaN;
+    /** DP-SGD epochs in place of shuffled mini-batches, or {@code null}. */
+    private PrivateTraining privateTraining;
 
     /** A trainer over an in-memory set, through a cursor of its own ({@link Dataset#batches()}). */
     public Trainer(TrainingSession session, Dataset data, int batchSize, long shuffleSeed) {
@@ -100,6 +102,25 @@ public final class Trainer {
         this.maxRecoveries = maxTimes;
     }
 
+    /**
+     * Trains with DP-SGD from now on: each epoch is {@code dp}'s Poisson-sampled noisy steps instead of shuffled
+     * mini-batches (listeners, {@link #lastLoss()}, {@link #lastAccuracy()} and {@link #epochsDone()} work as
+     * before; a step's {@code onBatch} reports its mean loss, NaN for an empty batch). {@code dp} must train this
+     * trainer's session. A divergence is not recovered from: restoring an earlier state and retrying would spend
+     * privacy the accountant does not see, so it stops training with the {@link DivergenceException}.
+     */
+    public void makePrivate(PrivateTraining dp) {
+        if (dp == null || dp.session().session() != session) {
+            throw new IllegalArgumentException("private training must train this trainer's session");
+        }
+        this.privateTraining = dp;
+    }
+
+    /** The DP-SGD epochs of {@link #makePrivate}, or {@code null} for ordinary training. */
+    public PrivateTraining privateTraining() {
+        return privateTraining;
+    }
+
     /** Divergences recovered from so far. */
     public int recoveries() {
         return recoveries;
@@ -112,6 +133,9 @@ public final class Trainer {
 
     /** Mini-batches per epoch (the last one may be smaller). */
     public int batchesPerEpoch() {
+        if (privateTraining != null) {
+            return privateTraining.stepsPerEpoch();
+        }
         return (int) (((long) source.rows() + batchSize - 1) / batchSize);
     }
 
@@ -128,6 +152,14 @@ public final class Trainer {
 
     /** One epoch over the source in an order freshly drawn from the trainer's generator. */
     public void runEpoch(TrainingListener listener) {
+        if (privateTraining != null) {
+            privateTraining.runEpoch(listener, epochsDone);
+            lastLoss = privateTraining.lastLoss();
+            lastAccuracy = privateTraining.lastAccuracy();
+            listener.onEpoch(epochsDone, lastLoss, lastAccuracy);
+            epochsDone++;
+            return;
+        }
         source.startEpoch(rng);
         good.save(session);
         if (!runStartSaved) {
