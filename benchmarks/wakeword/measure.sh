@@ -18,7 +18,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 data=$out/data
 [[ -f $data/SUMMARY.txt ]] || "$here/models/wakeword/synthesize.sh" "$data"
-jar=$here/cli/target/edgetrain.jar
+jar=${EDGETRAIN_JAR:-$here/cli/target/edgetrain.jar}
 [[ -f $jar ]] || (cd "$here" && ./mvnw -B -q -DskipTests -pl cli -am package)
 cache=$out/features.bin
 et() { /usr/bin/time -f "%e s wall, %M KB peak RSS" java -jar "$jar" wakeword "$@"; }

@@ -100,6 +100,16 @@ class WakewordCommandTest {
         assertTrue(train.out.contains("wrote " + merged.getPath()) && train.out.contains("against backbone + head"),
                 train.out);
         assertTrue(train.out.contains("held out: threshold 0.50 x1: false rejects"), train.out);
+        assertTrue(train.out.contains(", 3 members averaged") && train.out.contains("member 3/3  epoch   3/3"),
+                "three members by default: " + train.out);
+
+        // the exported average of three reads back for evaluation (runtime) as scoring reads it (onnxruntime)
+        Cli.Result evaluate = Cli.run("wakeword", "evaluate", "--model", head.getPath(), "--backbone",
+                MODELS.getPath(), "--positives", pos.getPath(), "--cache", dir.resolve("chunks.bin").toString());
+        assertEquals(0, evaluate.exit, evaluate.toString());
+        String heldOut = train.out.lines().filter(l -> l.startsWith("held out: ")).findFirst().orElseThrow();
+        assertEquals("head.onnx: " + heldOut.substring("held out: ".length()), evaluate.out.strip(),
+                "evaluate gives the figures training gave on the same clips");
 
         File recording = dir.resolve("recording.wav").toFile();
         WavFile.writeMono16k(recording, sound(2, 0, 9));

@@ -154,33 +154,34 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                      backbone.melspectrogram(), backbone.embedding()), options.frames
                      * OpenWakeWordFeatures.EMBEDDING_SIZE)) {
             WakeWordTrainer trainer = new WakeWordTrainer(features, featureCache, options);
-            long start = System.nanoTime();
-            WakeWordTrainer.Examples examples;
-            try (ProgressBar bar = bar(console, "features", 0, " windows")) {
-                examples = trainer.examples(pos, neg, recordings, noises, (done, total, cached) -> {
-                    if (bar != null) {
-                        bar.maxHint(total);
-                        bar.stepTo(done);
-                    }
-                });
-            }
-            double featureSeconds = (System.nanoTime() - start) / 1e9;
-            console.line("features: %d windows (%d of the phrase, %d others): %d computed in %.1f s, %d from the cache "
-                            + "%s (%.1f MB)", examples.positives + examples.negatives, examples.positives,
-                    examples.negatives, examples.computed, featureSeconds, examples.cached, cacheFile,
-                    featureCache.sizeBytes() / 1e6);
-            json.put("windows", examples.positives + examples.negatives);
-            json.put("featuresComputed", examples.computed);
-            json.put("featuresCached", examples.cached);
-            json.put("featureSeconds", featureSeconds);
-            json.put("cacheBytes", featureCache.sizeBytes());
-
             console.line("head: %s%s", initial != null ? initial.member(0).spec() : options.spec(),
-                    members > 1 ? ", " + members + " members averaged" : "");
+                    members > 1 ? ", " + members + " members averaged, each on its own augmented copies" : "");
             List<Double> epochSeconds = new ArrayList<>();
             Network[] trained = new Network[members];
+            WakeWordTrainer.Examples examples = null;
+            int computed = 0;
+            int cached = 0;
+            double featureSeconds = 0;
             for (int m = 0; m < members; m++) {
-                String member = members > 1 ? String.format(Locale.ROOT, "member %d/%d  ", m + 1, members) : "";
+                final String member = members > 1 ? String.format(Locale.ROOT, "member %d/%d  ", m + 1, members) : "";
+                examples = null; // the previous member's, no longer needed: let it go before reading the next
+                long start = System.nanoTime();
+                try (ProgressBar bar = bar(console, member + "features", 0, " windows")) {
+                    examples = trainer.examples(m, pos, neg, recordings, noises, (done, total, fromCache) -> {
+                        if (bar != null) {
+                            bar.maxHint(total);
+                            bar.stepTo(done);
+                        }
+                    });
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                featureSeconds += seconds;
+                computed += examples.computed;
+                cached += examples.cached;
+                console.line("%sfeatures: %d windows (%d of the phrase, %d others): %d computed in %.1f s, %d from the "
+                                + "cache %s (%.1f MB)", member, examples.positives + examples.negatives,
+                        examples.positives, examples.negatives, examples.computed, seconds, examples.cached,
+                        cacheFile, featureCache.sizeBytes() / 1e6);
                 long[] epochStart = {System.nanoTime()};
                 trained[m] = trainer.trainMember(examples, initial == null ? null : initial.member(m % initial.size()),
                         m, new TrainingListener() {
@@ -199,6 +200,11 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                             }
                         });
             }
+            json.put("windows", examples.positives + examples.negatives);
+            json.put("featuresComputed", computed);
+            json.put("featuresCached", cached);
+            json.put("featureSeconds", featureSeconds);
+            json.put("cacheBytes", featureCache.sizeBytes());
             WakeWordHead head = new WakeWordHead(trained);
             json.put("epochSeconds", epochSeconds);
 
@@ -216,7 +222,7 @@ public final class WakewordTrainCommand implements Callable<Integer> {
                 console.line("held out: %s", report);
                 List<Object> rules = new ArrayList<>();
                 for (int n = 1; n <= 3; n++) {
-                    for (float t : new float[] {0.5f, 0.9f, 0.99f}) {
+                    for (float t : new float[] {0.5f, 0.8f, 0.9f, 0.99f}) {
                         DetectionReport r = report.at(t, n);
                         if (t != rule.threshold || n != rule.consecutive) {
                             console.line("          %s", r);

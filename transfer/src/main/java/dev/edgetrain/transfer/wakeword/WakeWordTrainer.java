@@ -68,11 +68,13 @@ public final class WakeWordTrainer {
         public float maxSnrDb = 25f;
         public long seed = 1;
         /**
-         * Networks trained and averaged in the head ({@link WakeWordHead}): member m starts from the seed
-         * {@code seed + m} (its weights and its shuffling; the examples are the same). Heads of different random
-         * starts all fire on the phrase but on different stretches of unseen speech, so their mean has far fewer
-         * false accepts than any one of them; each member costs one more training and one more head evaluation
-         * per 80 ms.
+         * Networks trained and averaged in the head ({@link WakeWordHead}): member m uses the seed {@code seed + m}
+         * for its augmented copies of the clips, its weights and its shuffling ({@link #examples(int, List, List,
+         * List, List, Progress)}, {@link #trainMember}). Heads trained on different draws all fire on the phrase but
+         * on different stretches of unseen speech, so their mean has far fewer false accepts than any one of them
+         * (members sharing one draw of the augmented copies did not: see models/wakeword/README.md). Each member
+         * costs one more featurisation of its augmented copies (the rest comes from the cache), one more training
+         * and one more head evaluation per 80 ms.
          */
         public int members = 3;
 
@@ -157,6 +159,17 @@ public final class WakeWordTrainer {
      */
     public Examples examples(List<File> positives, List<File> negatives, List<File> negativeRecordings,
                              List<File> noiseFiles, Progress progress) throws IOException {
+        return examples(0, positives, negatives, negativeRecordings, noiseFiles, progress);
+    }
+
+    /**
+     * Member {@code m}'s examples (0-based): as {@link #examples(List, List, List, List, Progress)}, the augmented
+     * copies drawn with the seed {@code seed + m}. The clips as they are and the recordings are the same for every
+     * member, so after the first member only the augmented copies run through the backbone.
+     */
+    public Examples examples(int m, List<File> positives, List<File> negatives, List<File> negativeRecordings,
+                             List<File> noiseFiles, Progress progress) throws IOException {
+        checkMember(m);
         float[][] noises = new float[noiseFiles.size()][];
         int[] noiseLengths = new int[noises.length];
         for (int i = 0; i < noises.length; i++) {
@@ -181,7 +194,7 @@ public final class WakeWordTrainer {
         int rows = clipRows + recordingRows;
         float[] x = new float[Math.multiplyExact(rows, width)]; // [rows][frames·96]
         int[] y = new int[rows];
-        Rng rng = new Rng(options.seed);
+        Rng rng = new Rng(options.seed + m);
         Augmentation.Ranges positive = new Augmentation.Ranges(options.maxPositiveShift, options.maxGainDb,
                 options.noiseProbability, options.minSnrDb, options.maxSnrDb);
         Augmentation.Ranges negative = new Augmentation.Ranges(options.maxNegativeShift, options.maxGainDb,
@@ -352,14 +365,12 @@ public final class WakeWordTrainer {
     }
 
     /**
-     * Trains member {@code m} (0-based) of the head for the options' epochs, with the seed {@code seed + m}: a fresh
-     * network, or a copy of {@code start} (which is left as it is).
+     * Trains member {@code m} (0-based) of the head for the options' epochs on its examples
+     * ({@link #examples(int, List, List, List, List, Progress)}), with the seed {@code seed + m}: a fresh network, or
+     * a copy of {@code start} (which is left as it is).
      */
     public Network trainMember(Examples examples, Network start, int m, TrainingListener listener) {
-        if (m < 0 || m >= options.members) {
-            throw new IllegalArgumentException("member " + m + " of " + options.members + "; expected 0 to "
-                    + (options.members - 1));
-        }
+        checkMember(m);
         long seed = options.seed + m;
         Network network = start == null ? new Network(options.spec(), seed) : start.copy();
         Trainer trainer = trainer(examples, network, seed);
@@ -367,12 +378,10 @@ public final class WakeWordTrainer {
         return network;
     }
 
-    /** Trains every member ({@link #trainMember}) and returns the head that averages them. */
-    public WakeWordHead trainHead(Examples examples, Network start, TrainingListener listener) {
-        Network[] members = new Network[options.members];
-        for (int m = 0; m < members.length; m++) {
-            members[m] = trainMember(examples, start, m, listener);
+    private void checkMember(int m) {
+        if (m < 0 || m >= options.members) {
+            throw new IllegalArgumentException("member " + m + " of " + options.members + "; expected 0 to "
+                    + (options.members - 1));
         }
-        return new WakeWordHead(members);
     }
 }

@@ -58,6 +58,7 @@ class WakeWordTrainingEndToEndTest {
         File embedding = models.resolve("embedding_model.onnx").toFile();
         Path work = Files.createTempDirectory(Paths.get("target"), "wakeword-e2e");
         WakeWordTrainer.Options options = new WakeWordTrainer.Options();
+        options.members = 2;
         String key = FeatureCache.keyOf("openWakeWord streamed", mel, embedding);
         int width = options.frames * OpenWakeWordFeatures.EMBEDDING_SIZE;
         try (OpenWakeWordFeatures features = OpenWakeWordFeatures.open(mel, embedding)) {
@@ -80,9 +81,22 @@ class WakeWordTrainingEndToEndTest {
             assertArrayEquals(examples.data.features(), again.data.features(), "the cached features are the same");
             assertArrayEquals(examples.data.labels(), again.data.labels());
 
-            WakeWordHead head = new WakeWordTrainer(features, null, options).trainHead(examples, null,
-                    TrainingListener.NONE);
-            assertEquals(options.members, head.size());
+            // the second member's own augmented copies: only those run through the backbone
+            WakeWordTrainer.Examples second;
+            try (FeatureCache cache = FeatureCache.open(work.resolve("features.bin").toFile(), key, width)) {
+                second = new WakeWordTrainer(features, cache, options).examples(1, wavs("train/positive"),
+                        wavs("train/negative"), wavs("train/negative-long"), wavs("noise"),
+                        WakeWordTrainer.Progress.NONE);
+            }
+            int augmented = wavs("train/positive").size() * (options.positiveVariants - 1)
+                    + wavs("train/negative").size() * (options.negativeVariants - 1);
+            assertTrue(second.computed > 0 && second.computed <= augmented, second.computed + " computed of "
+                    + augmented + " augmented copies");
+            assertEquals(examples.data.rows(), second.data.rows());
+            assertTrue(second.cached >= examples.data.rows() - augmented, "the rest from the cache: " + second.cached);
+            WakeWordTrainer trainer = new WakeWordTrainer(features, null, options);
+            WakeWordHead head = new WakeWordHead(trainer.trainMember(examples, null, 0, TrainingListener.NONE),
+                    trainer.trainMember(second, null, 1, TrainingListener.NONE));
             DetectionReport report;
             try (FeatureCache chunks = FeatureCache.open(work.resolve("chunks.bin").toFile(), "chunks",
                     OpenWakeWordFeatures.EMBEDDING_SIZE)) {
