@@ -102,16 +102,7 @@ public final class OnnxImporter {
         if (model == null || options == null) {
             throw new IllegalArgumentException("model and options must not be null");
         }
-        String end = options.outputTensor();
-        if (end == null && model.getGraph().getOutputCount() == 1) {
-            end = model.getGraph().getOutput(0).getName();
-        }
-        NodeProto mean = null;
-        for (NodeProto node : model.getGraph().getNodeList()) {
-            if (node.getOpType().equals("Mean") && node.getDomain().isEmpty() && node.getOutputList().contains(end)) {
-                mean = node;
-            }
-        }
+        NodeProto mean = meanAtOutput(model, options.outputTensor());
         if (mean == null) {
             return new ImportedModel[] {read(model, options)};
         }
@@ -127,6 +118,23 @@ public final class OnnxImporter {
             }
         }
         return members;
+    }
+
+    /**
+     * The default-domain {@code Mean} node of two or more inputs that computes {@code end} (null: the graph's only
+     * output), or null.
+     */
+    private static NodeProto meanAtOutput(ModelProto model, String end) {
+        if (end == null && model.getGraph().getOutputCount() == 1) {
+            end = model.getGraph().getOutput(0).getName();
+        }
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            if (node.getOpType().equals("Mean") && node.getDomain().isEmpty() && node.getInputCount() >= 2
+                    && node.getOutputList().contains(end)) {
+                return node;
+            }
+        }
+        return null;
     }
 
     private static byte[] readFile(File file, ImportOptions options) throws IOException {
@@ -198,6 +206,13 @@ public final class OnnxImporter {
     public static ImportedModel read(ModelProto model, ImportOptions options) throws OnnxImportException {
         if (model == null || options == null) {
             throw new IllegalArgumentException("model and options must not be null");
+        }
+        NodeProto mean = options.outputTensor() == null ? meanAtOutput(model, null) : null;
+        if (mean != null) {
+            throw new OnnxImportException("the output '" + mean.getOutput(0) + "' is the Mean of "
+                    + mean.getInputCount() + " values (node '" + mean.getName() + "': an averaged ensemble of networks);"
+                    + " expected one network: read the members with OnnxImporter.readMembers, or one of them up to its"
+                    + " output, e.g. ImportOptions.outputTensor(\"" + mean.getInput(0) + "\")");
         }
         try {
             ImportResult r = GraphImporter.read(model, options.limits(), options.outputTensor());

@@ -87,7 +87,11 @@ class EnsembleExportTest {
         assertEquals(1, OnnxImporter.readMembers(single, ImportOptions.DEFAULTS).length, "a plain model is one");
         OnnxImportException whole = assertThrows(OnnxImportException.class,
                 () -> OnnxImporter.read(model, ImportOptions.DEFAULTS), "read() takes one chain, not an ensemble");
-        assertTrue(whole.getMessage().contains("expected a single chain"), whole.getMessage());
+        assertEquals("the output '13' is the Mean of 2 values (node 'mean': an averaged ensemble of networks); expected"
+                + " one network: read the members with OnnxImporter.readMembers, or one of them up to its output, e.g."
+                + " ImportOptions.outputTensor(\"member1.probabilities\")", whole.getMessage());
+        assertEquals(spec, OnnxImporter.read(model, ImportOptions.builder().outputTensor("member2.probabilities")
+                .build()).network().spec(), "one member, up to its output");
     }
 
     @Test
