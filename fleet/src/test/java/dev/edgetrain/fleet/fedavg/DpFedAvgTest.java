@@ -147,4 +147,29 @@ class DpFedAvgTest {
         assertTrue(Double.isNaN(plain.epsilon()), "no DP-FedAvg, no ε: " + plain.epsilon());
         assertTrue(!plain.toString().contains("eps"), plain.toString());
     }
+
+    @Test
+    void aRoundWhoseUpdatesAllDroppedStillAddsTheNoise() throws IOException {
+        final List<Shard> shards = Shards.nonIid(Digits.standardized(), 4, 3, 5);
+        final JavaRDD<Shard> clients = Shards.toRdd(LocalSpark.context(), shards).cache();
+        final Network initial = new Network(SPEC, 11);
+        final double clip = 0.05;
+        final double z = 1.0;
+        // a learning rate of 1e30 makes every device's local training diverge, so every update is dropped
+        final FedAvgConfig config = FedAvgConfig.defaults(1e30f).withRounds(1).withLocalEpochs(3).withBatchSize(0)
+                .withSeed(5).withDifferentialPrivacy(clip, z);
+        final FedAvg.Result result = new FedAvg(LocalSpark.context(), config).withNoiseSource(new Random(3))
+                .run(clients, initial, null, null);
+        assertEquals(0, result.rounds().get(0).clientsAveraged(), result.rounds().get(0).toString());
+        final float[] before = initial.copyParameters();
+        final float[] after = result.global().copyParameters();
+        double squares = 0;
+        for (int i = 0; i < before.length; i++) {
+            squares += (after[i] - before[i]) * (double) (after[i] - before[i]);
+        }
+        final double sigma = z * clip / shards.size();
+        final double sd = Math.sqrt(squares / before.length);
+        // without the noise the model would be unchanged (sd 0), revealing that no update arrived
+        assertEquals(sigma, sd, 0.1 * sigma, "noise on a round without updates");
+    }
 }
