@@ -4,6 +4,8 @@ import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
+import dev.edgetrain.fleet.fedavg.ClientSampler;
+import dev.edgetrain.fleet.fedavg.DpAccounting;
 import dev.edgetrain.fleet.fedavg.FedAvg;
 import dev.edgetrain.fleet.fedavg.FedAvgConfig;
 import dev.edgetrain.fleet.fedavg.RoundListener;
@@ -96,8 +98,17 @@ final class FedAvgCommand extends SparkCommand {
 
     @Option(names = "--dp-noise", paramLabel = "Z",
             description = "DP-FedAvg: Gaussian noise of standard deviation Z·C/m on the averaged change, m devices a "
-                    + "round (needs --dp-clip; no privacy accounting) (default: ${DEFAULT-VALUE}).")
-    double dpNoise = 0;
+                    + "round (needs --dp-clip; default: 0, no noise and no privacy).")
+    Double dpNoise;
+
+    @Option(names = "--dp-epsilon", paramLabel = "EPS",
+            description = "DP-FedAvg privacy budget: the noise multiplier is chosen so that all rounds spend at most "
+                    + "EPS (device-level; needs --dp-clip, not with --dp-noise).")
+    Double dpEpsilon;
+
+    @Option(names = "--dp-delta", paramLabel = "DELTA",
+            description = "DP-FedAvg delta, below 1 / devices (default: 1e-5, or 0.1 / devices when smaller).")
+    Double dpDelta;
 
     @Option(names = "--baseline", description = "Also train the same network centrally on the driver, for comparison.")
     boolean baseline;
@@ -124,12 +135,7 @@ final class FedAvgCommand extends SparkCommand {
         if (!(dpClip >= 0 && dpClip < Double.POSITIVE_INFINITY)) {
             throw new CliException("--dp-clip must be a finite number >= 0, got " + dpClip);
         }
-        if (!(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
-            throw new CliException("--dp-noise must be a finite number >= 0, got " + dpNoise);
-        }
-        if (dpNoise > 0 && dpClip == 0) {
-            throw new CliException("--dp-noise " + dpNoise + " needs --dp-clip C > 0: the noise is scaled to C");
-        }
+        checkPrivacyOptions();
         if (batchSize < 0) {
             throw new CliException("--batch-size must be >= 1, or 0 for a device's whole shard, got " + batchSize);
         }
@@ -140,9 +146,6 @@ final class FedAvgCommand extends SparkCommand {
         data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
         final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
-        final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
-                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed)
-                .withDropout(dropout).withSecureAggregation(secureAggregation).withDifferentialPrivacy(dpClip, dpNoise);
         final List<Shard> shards;
         try {
             shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)
@@ -150,6 +153,12 @@ final class FedAvgCommand extends SparkCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException("--clients/--classes-per-client: " + e.getMessage());
         }
+        final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
+                .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed)
+                .withDropout(dropout).withSecureAggregation(secureAggregation)
+                .withDifferentialPrivacy(dpClip, noiseMultiplier(shards.size()))
+                .withPrivacyDelta(dpDelta == null ? 0 : dpDelta);
+        final DpAccounting privacy = dpClip > 0 ? DpAccounting.of(config, shards.size()) : null;
 
         try (FleetSpark fs = spark.start("edgetrain fleet fedavg")) {
             final JavaSparkContext sc = fs.context();
@@ -178,6 +187,14 @@ final class FedAvgCommand extends SparkCommand {
             meta.put("training.clients", shards.size() + (classesPerClient == 0 ? " IID" : " non-IID, " + classesPerClient
                     + " classes each"));
             meta.put("training.settings", config.toString());
+            if (privacy != null) {
+                console.line("DP-FedAvg: clip C = %s, noise multiplier z = %.4f%s, sampling rate q = %.4f (%d of %d "
+                                + "devices), %d rounds: epsilon %.3f at delta %.3g, device-level (devices are sampled "
+                                + "as a fixed-size subset, so the accountant's Poisson sampling holds approximately)",
+                        dpClip, privacy.noiseMultiplier(), dpEpsilon != null ? " (for epsilon <= " + dpEpsilon + ")"
+                                : "", privacy.samplingRate(), ClientSampler.count(shards.size(), fraction),
+                        shards.size(), rounds, privacy.epsilonAfter(rounds), privacy.delta());
+            }
             final List<Map<String, Object>> history = new ArrayList<>();
             final FedAvg.Result result = federate(sc, config, devices, new Network(spec, seed), evaluation,
                     (report, global) -> {
@@ -186,13 +203,18 @@ final class FedAvgCommand extends SparkCommand {
                         Map<String, String> m = new LinkedHashMap<>(meta);
                         m.put("training.rounds", report.round() + " of " + report.rounds());
                         m.put("training.test_accuracy", String.format(Locale.ROOT, "%.4f", report.global().accuracy()));
+                        if (privacy != null) {
+                            m.putAll(privacy.metadata(report.round(), false));
+                        }
                         ExportOptions export = Commands.exportOptions(data.train, standardizer,
                                 "Federated averaging by edgetrain fleet on " + data.source.shortName() + ": " + spec, m);
                         OnnxExporter.write(global, export, modelFile); // atomic: an interrupted run keeps the last round
                     });
             final RoundReport last = result.rounds().get(result.rounds().size() - 1);
-            console.result("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds", modelFile, modelFile.length(),
-                    100 * last.global().accuracy(), rounds);
+            console.result("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds%s", modelFile,
+                    modelFile.length(), 100 * last.global().accuracy(), rounds, privacy == null ? ""
+                            : String.format(Locale.ROOT, ", epsilon %.3f at delta %.3g", last.epsilon(),
+                            privacy.delta()));
 
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", modelFile.getPath());
@@ -202,6 +224,16 @@ final class FedAvgCommand extends SparkCommand {
             doc.put("settings", config.toString());
             doc.put("rounds", history);
             doc.put("test_accuracy", last.global().accuracy());
+            if (privacy != null) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("epsilon", last.epsilon());
+                p.put("delta", privacy.delta());
+                p.put("noise_multiplier", privacy.noiseMultiplier());
+                p.put("clip_norm", privacy.clipNorm());
+                p.put("sampling_rate", privacy.samplingRate());
+                p.put("rounds", rounds);
+                doc.put("privacy", p);
+            }
             if (baseline) {
                 Evaluation central = centralBaseline(spec, standardizer, opt);
                 int epochs = baselineEpochs();
@@ -213,6 +245,55 @@ final class FedAvgCommand extends SparkCommand {
             console.document(doc);
         }
         return 0;
+    }
+
+    /** Refuses DP-FedAvg options that do not go together, before any work. */
+    private void checkPrivacyOptions() {
+        if (dpNoise != null && !(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-noise must be a finite number >= 0, got " + dpNoise);
+        }
+        if (dpEpsilon != null && !(dpEpsilon > 0 && dpEpsilon < Double.POSITIVE_INFINITY)) {
+            throw new CliException("--dp-epsilon must be a finite number > 0, got " + dpEpsilon);
+        }
+        if (dpDelta != null && !(dpDelta > 0 && dpDelta < 1)) {
+            throw new CliException("--dp-delta must be in (0, 1), got " + dpDelta);
+        }
+        if (dpNoise != null && dpEpsilon != null) {
+            throw new CliException("--dp-noise and --dp-epsilon cannot both be given: --dp-epsilon chooses the noise "
+                    + "multiplier");
+        }
+        if (dpClip == 0) {
+            if (dpNoise != null && dpNoise > 0) {
+                throw new CliException("--dp-noise " + dpNoise + " needs --dp-clip C > 0: the noise is scaled to C");
+            }
+            if (dpEpsilon != null) {
+                throw new CliException("--dp-epsilon " + dpEpsilon + " needs --dp-clip C > 0: DP-FedAvg bounds each "
+                        + "device's change by C");
+            }
+            if (dpDelta != null) {
+                throw new CliException("--dp-delta " + dpDelta + " needs --dp-clip C > 0: without DP-FedAvg nothing "
+                        + "is accounted");
+            }
+        }
+        if (dpDelta != null && dpDelta >= 1.0 / clients) {
+            throw new CliException("--dp-delta " + dpDelta + " is not below 1 / devices = 1/" + clients
+                    + ": such a delta allows publishing one device's data outright; expected a delta well below "
+                    + 1.0 / clients);
+        }
+    }
+
+    /** The noise multiplier of the run: --dp-noise, or the one --dp-epsilon needs over {@code devices}; 0 if none. */
+    private double noiseMultiplier(int devices) {
+        if (dpEpsilon == null) {
+            return dpNoise == null ? 0 : dpNoise;
+        }
+        final double delta = dpDelta != null ? dpDelta : DpAccounting.defaultDelta(devices);
+        try {
+            return DpAccounting.noiseMultiplierFor(dpEpsilon, delta, DpAccounting.samplingRate(devices, fraction),
+                    rounds);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--dp-epsilon " + dpEpsilon + ": " + e.getMessage());
+        }
     }
 
     /** Runs FedAvg; a round secure aggregation cannot complete (too few devices left) is the user's one-line error. */

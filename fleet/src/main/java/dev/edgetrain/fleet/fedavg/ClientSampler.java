@@ -12,6 +12,11 @@ public final class ClientSampler {
     private ClientSampler() {
     }
 
+    /** How many of {@code clients} clients a round samples: {@code max(1, round(fraction · clients))}. */
+    public static int count(int clients, double fraction) {
+        return Math.max(1, (int) Math.round(fraction * clients));
+    }
+
     /** The sampled client ids of {@code round} (1-based), ascending. */
     public static int[] select(int[] clientIds, double fraction, long seed, int round) {
         if (clientIds.length == 0) {
@@ -20,7 +25,7 @@ public final class ClientSampler {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("client fraction must be in (0, 1], got " + fraction);
         }
-        int k = Math.max(1, (int) Math.round(fraction * clientIds.length));
+        int k = count(clientIds.length, fraction);
         int[] ids = clientIds.clone();
         Arrays.sort(ids); // the draw must not depend on the order the ids were collected in
         if (k < ids.length) {

@@ -10,9 +10,9 @@ import java.util.Random;
  * clipped changes (lost or diverged clients contribute zero, the denominator stays m) and adds Gaussian noise of
  * standard deviation z·C/m to every coordinate of the averaged change, z being the noise multiplier. One client's
  * presence moves the average by at most C/m in L2, so each round is the Gaussian mechanism with noise multiplier z on
- * that sensitivity. The privacy accounting over rounds (ε for δ, given z, the sampling rate m/K and the rounds) is
- * not done here; note that clients are sampled as a fixed-size subset, not by the Poisson sampling RDP accountants
- * assume.
+ * that sensitivity. {@link DpAccounting} turns the rounds into ε for δ (given z and the sampling rate m/K), and says
+ * why that is an approximation: clients are sampled as a fixed-size subset, not by the Poisson sampling the RDP
+ * accountant assumes.
  */
 final class DpFedAvg {
     private DpFedAvg() {

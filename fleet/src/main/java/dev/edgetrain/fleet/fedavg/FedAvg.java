@@ -44,7 +44,8 @@ import org.apache.spark.broadcast.Broadcast;
  * to the one trained without it.
  *
  * <p>With {@link FedAvgConfig#withDifferentialPrivacy DP-FedAvg} the clients send clipped model changes weighted 1/m
- * instead, and the driver adds them and Gaussian noise to the global model (see {@link DpFedAvg}).
+ * instead, and the driver adds them and Gaussian noise to the global model (see {@link DpFedAvg}); each round's
+ * report carries the ε spent so far ({@link DpAccounting}).
  */
 public final class FedAvg {
     private final JavaSparkContext sc;
@@ -107,6 +108,7 @@ public final class FedAvg {
         checkShards(meta, spec, "client", ids, rowsOf);
         final JavaRDD<Shard> evalRdd = evaluation == null ? clients : evaluation;
         final long evalRows = evaluation == null ? sum(rowsOf) : checkEvaluation(evaluation, spec);
+        final DpAccounting privacy = config.dpClip() > 0 ? DpAccounting.of(config, ids.length) : null;
 
         float[] params = initial.copyParameters();
         Broadcast<float[]> current = sc.broadcast(params.clone());
@@ -155,13 +157,15 @@ public final class FedAvg {
                     SecureRound.unmask(sum, clients, keys);
                 }
                 double trainLoss = Double.NaN;
+                if (config.dpClip() > 0) {
+                    // fixed denominator m: the sum already holds Σ_k change_k / m. The noise goes in even when no
+                    // update arrived (all diverged or lost): skipping it would reveal that, unaccounted
+                    DpFedAvg.applyNoisyChange(params, sum.weights,
+                            config.dpNoise() * config.dpClip() / sampled.length, noise);
+                } else if (sum.clients > 0) {
+                    sum.weights.copyTo(params, 1.0 / kept);
+                }
                 if (sum.clients > 0) {
-                    if (config.dpClip() > 0) { // fixed denominator m: the sum already holds Σ_k change_k / m
-                        DpFedAvg.applyNoisyChange(params, sum.weights,
-                                config.dpNoise() * config.dpClip() / sampled.length, noise);
-                    } else {
-                        sum.weights.copyTo(params, 1.0 / kept);
-                    }
                     trainLoss = sum.loss.value(0) / kept;
                 }
                 Broadcast<float[]> previous = current;
@@ -169,7 +173,8 @@ public final class FedAvg {
                 previous.destroy();
                 Metrics metrics = ShardEvaluation.evaluate(evalRdd, specData, current, evalRows);
                 RoundReport report = new RoundReport(r, config.rounds(), sampled, sum.dropped, sum.examples, trainLoss,
-                        metrics, (System.nanoTime() - start) / 1e9, 4L * params.length, upload);
+                        metrics, (System.nanoTime() - start) / 1e9, 4L * params.length, upload,
+                        privacy == null ? Double.NaN : privacy.epsilonAfter(r));
                 reports.add(report);
                 if (listener != null) {
                     listener.onRound(report, Network.fromParameters(spec, params));

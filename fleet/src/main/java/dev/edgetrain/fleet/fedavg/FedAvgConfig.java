@@ -23,10 +23,11 @@ public final class FedAvgConfig implements Serializable {
     private final double dropout;
     private final double dpClip;
     private final double dpNoise;
+    private final double dpDelta;
 
     private FedAvgConfig(int rounds, double clientFraction, int localEpochs, int batchSize, OptimizerSettings optimizer,
                          long seed, int aggregationDepth, boolean secureAggregation, double dropout, double dpClip,
-                         double dpNoise) {
+                         double dpNoise, double dpDelta) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
@@ -54,6 +55,9 @@ public final class FedAvgConfig implements Serializable {
         if (!(dpNoise >= 0 && dpNoise < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("the noise multiplier must be >= 0, got " + dpNoise);
         }
+        if (!(dpDelta >= 0 && dpDelta < 1)) {
+            throw new IllegalArgumentException("δ must be in (0, 1), or 0 for the default, got " + dpDelta);
+        }
         if (dpNoise > 0 && dpClip == 0) {
             throw new IllegalArgumentException("a noise multiplier (" + dpNoise + ") needs a clipping norm > 0: "
                     + "the noise is scaled to it");
@@ -69,49 +73,50 @@ public final class FedAvgConfig implements Serializable {
         this.dropout = dropout;
         this.dpClip = dpClip;
         this.dpNoise = dpNoise;
+        this.dpDelta = dpDelta;
     }
 
     /** 10 rounds, every client every round, 1 local epoch of mini-batches of 32, SGD with {@code lr}, seed 1. */
     public static FedAvgConfig defaults(float learningRate) {
-        return new FedAvgConfig(10, 1.0, 1, 32, OptimizerSettings.sgd(learningRate), 1L, 2, false, 0, 0, 0);
+        return new FedAvgConfig(10, 1.0, 1, 32, OptimizerSettings.sgd(learningRate), 1L, 2, false, 0, 0, 0, 0);
     }
 
     public FedAvgConfig withRounds(int rounds) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     /** Fraction of the clients trained each round (at least one client is always sampled). */
     public FedAvgConfig withClientFraction(double fraction) {
         return new FedAvgConfig(rounds, fraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     public FedAvgConfig withLocalEpochs(int epochs) {
         return new FedAvgConfig(rounds, clientFraction, epochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     /** Local mini-batch size; 0 trains each client on its whole shard as one batch (full-batch gradient descent). */
     public FedAvgConfig withBatchSize(int batchSize) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     public FedAvgConfig withOptimizer(OptimizerSettings optimizer) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     public FedAvgConfig withSeed(long seed) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     /** Depth of Spark's tree aggregation of client updates (default 2). */
     public FedAvgConfig withAggregationDepth(int depth) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, depth,
-                secureAggregation, dropout, dpClip, dpNoise);
+                secureAggregation, dropout, dpClip, dpNoise, dpDelta);
     }
 
     /**
@@ -125,7 +130,7 @@ public final class FedAvgConfig implements Serializable {
      */
     public FedAvgConfig withSecureAggregation(boolean on) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth, on,
-                dropout, dpClip, dpNoise);
+                dropout, dpClip, dpNoise, dpDelta);
     }
 
     /**
@@ -135,18 +140,28 @@ public final class FedAvgConfig implements Serializable {
      */
     public FedAvgConfig withDropout(double rate) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, rate, dpClip, dpNoise);
+                secureAggregation, rate, dpClip, dpNoise, dpDelta);
     }
 
     /**
      * DP-FedAvg ({@link DpFedAvg}): every client's model change is clipped to L2 norm {@code clip} and weighted 1/m
      * (m clients sampled), and the server adds Gaussian noise of standard deviation {@code noiseMultiplier · clip / m}
      * to the averaged change. {@code clip} 0 turns it off. The noise comes from {@link java.security.SecureRandom}, so
-     * a run with noise is not reproducible. No privacy accounting is done here.
+     * a run with noise is not reproducible. Each round reports ε for δ ({@link #withPrivacyDelta}) by
+     * {@link DpAccounting}.
      */
     public FedAvgConfig withDifferentialPrivacy(double clip, double noiseMultiplier) {
         return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
-                secureAggregation, dropout, clip, noiseMultiplier);
+                secureAggregation, dropout, clip, noiseMultiplier, dpDelta);
+    }
+
+    /**
+     * The δ of DP-FedAvg's accounting ({@link DpAccounting}); 0 (the default) for
+     * {@link DpAccounting#defaultDelta min(1e-5, 0.1 / clients)}.
+     */
+    public FedAvgConfig withPrivacyDelta(double delta) {
+        return new FedAvgConfig(rounds, clientFraction, localEpochs, batchSize, optimizer, seed, aggregationDepth,
+                secureAggregation, dropout, dpClip, dpNoise, delta);
     }
 
     public int rounds() {
@@ -194,6 +209,11 @@ public final class FedAvgConfig implements Serializable {
     /** The noise multiplier z of DP-FedAvg: noise of standard deviation z·C/m on the averaged change. */
     public double dpNoise() {
         return dpNoise;
+    }
+
+    /** The δ of DP-FedAvg's accounting, 0 for the default ({@link #withPrivacyDelta}). */
+    public double dpDelta() {
+        return dpDelta;
     }
 
     @Override

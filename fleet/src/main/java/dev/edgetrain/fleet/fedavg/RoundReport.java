@@ -16,9 +16,10 @@ public final class RoundReport {
     private final double seconds;
     private final long broadcastBytes;
     private final long uploadBytes;
+    private final double epsilon;
 
     RoundReport(int round, int rounds, int[] sampled, int[] dropped, long examples, double trainLoss, Metrics global,
-                double seconds, long broadcastBytes, long uploadBytes) {
+                double seconds, long broadcastBytes, long uploadBytes, double epsilon) {
         this.round = round;
         this.rounds = rounds;
         this.sampled = sampled;
@@ -29,6 +30,7 @@ public final class RoundReport {
         this.seconds = seconds;
         this.broadcastBytes = broadcastBytes;
         this.uploadBytes = uploadBytes;
+        this.epsilon = epsilon;
     }
 
     /** 1-based. */
@@ -85,14 +87,23 @@ public final class RoundReport {
         return uploadBytes;
     }
 
+    /**
+     * DP-FedAvg's ε for its δ ({@link DpAccounting}) spent by the rounds so far, this one included; NaN without
+     * DP-FedAvg, +∞ with clipping but no noise.
+     */
+    public double epsilon() {
+        return epsilon;
+    }
+
     /** The per-round log line. */
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
                 "round %d/%d: %d clients (%d examples)%s, local loss %.4f, global loss %.4f, accuracy %.2f%%, %.2f s, "
-                        + "%d B down + %d B up",
+                        + "%d B down + %d B up%s",
                 round, rounds, clientsAveraged(), examples,
                 dropped.length == 0 ? "" : ", dropped (diverged or lost) " + Arrays.toString(dropped),
-                trainLoss, global.loss(), 100 * global.accuracy(), seconds, broadcastBytes, uploadBytes);
+                trainLoss, global.loss(), 100 * global.accuracy(), seconds, broadcastBytes, uploadBytes,
+                Double.isNaN(epsilon) ? "" : String.format(Locale.ROOT, ", eps %.3f", epsilon));
     }
 }

@@ -13,8 +13,10 @@ import dev.edgetrain.fleet.model.OptimizerSettings;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.privacy.RdpAccountant;
 import dev.edgetrain.runtime.train.Dataset;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -122,5 +124,52 @@ class DpFedAvgTest {
             assertEquals(Float.floatToRawIntBits(noise[i]), Float.floatToRawIntBits(secureParameters[i]),
                     "parameter " + i + " with and without secure aggregation");
         }
+    }
+
+    @Test
+    void everyRoundReportsTheAccountantsEpsilonForTheRoundsSoFarAndAPlainRunNone() throws IOException {
+        final List<Shard> shards = Shards.nonIid(Digits.standardized(), 4, 3, 5);
+        final JavaRDD<Shard> clients = Shards.toRdd(LocalSpark.context(), shards).cache();
+        final FedAvgConfig config = FedAvgConfig.defaults(LR).withRounds(3).withClientFraction(0.5).withLocalEpochs(1)
+                .withBatchSize(0).withSeed(5);
+        final List<String> lines = new ArrayList<>();
+        final List<RoundReport> reports = new FedAvg(LocalSpark.context(), config.withDifferentialPrivacy(0.05, 1.3))
+                .withNoiseSource(new Random(7)).run(clients, new Network(SPEC, 11), null,
+                        (report, global) -> lines.add(report.toString())).rounds();
+        final RdpAccountant accountant = new RdpAccountant();
+        for (int r = 1; r <= 3; r++) {
+            final double expected = accountant.epsilon(2.0 / 4, 1.3, r, 1e-5); // 2 of 4 devices, default δ
+            assertEquals(expected, reports.get(r - 1).epsilon(), 0.0, "round " + r);
+            assertTrue(lines.get(r - 1).endsWith(String.format(Locale.ROOT, ", eps %.3f", expected)), lines.get(r - 1));
+        }
+        final RoundReport plain = new FedAvg(LocalSpark.context(), config.withRounds(1))
+                .run(clients, new Network(SPEC, 11), null, null).rounds().get(0);
+        assertTrue(Double.isNaN(plain.epsilon()), "no DP-FedAvg, no ε: " + plain.epsilon());
+        assertTrue(!plain.toString().contains("eps"), plain.toString());
+    }
+
+    @Test
+    void aRoundWhoseUpdatesAllDroppedStillAddsTheNoise() throws IOException {
+        final List<Shard> shards = Shards.nonIid(Digits.standardized(), 4, 3, 5);
+        final JavaRDD<Shard> clients = Shards.toRdd(LocalSpark.context(), shards).cache();
+        final Network initial = new Network(SPEC, 11);
+        final double clip = 0.05;
+        final double z = 1.0;
+        // a learning rate of 1e30 makes every device's local training diverge, so every update is dropped
+        final FedAvgConfig config = FedAvgConfig.defaults(1e30f).withRounds(1).withLocalEpochs(3).withBatchSize(0)
+                .withSeed(5).withDifferentialPrivacy(clip, z);
+        final FedAvg.Result result = new FedAvg(LocalSpark.context(), config).withNoiseSource(new Random(3))
+                .run(clients, initial, null, null);
+        assertEquals(0, result.rounds().get(0).clientsAveraged(), result.rounds().get(0).toString());
+        final float[] before = initial.copyParameters();
+        final float[] after = result.global().copyParameters();
+        double squares = 0;
+        for (int i = 0; i < before.length; i++) {
+            squares += (after[i] - before[i]) * (double) (after[i] - before[i]);
+        }
+        final double sigma = z * clip / shards.size();
+        final double sd = Math.sqrt(squares / before.length);
+        // without the noise the model would be unchanged (sd 0), revealing that no update arrived
+        assertEquals(sigma, sd, 0.1 * sigma, "noise on a round without updates");
     }
 }
