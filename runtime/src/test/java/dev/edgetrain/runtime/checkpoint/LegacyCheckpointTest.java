@@ -62,6 +62,7 @@ class LegacyCheckpointTest {
     private static void assertResumesBitIdentically(OptimizerConfig config, String name) throws Exception {
         Checkpoint old = Checkpoint.read(resource(name));
         assertEquals(SPEC, old.spec());
+        assertEquals(config, old.optimizerConfig(), "every setting read back from the old file's text");
         assertEquals(EPOCHS_IN_FILE, old.epochsDone());
         assertEquals("LegacyCheckpointTest.main", old.metadata().get("made by"));
         Trainer straight = trainer(config, 4, 5);
