@@ -81,9 +81,9 @@ public final class Checkpoint {
     private final Map<String, String> metadata;
     private final Map<String, float[]> arrays;
 
-    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, OptimizerConfig optimizer, long optimizerSteps,
-                       double learningRateScale, float[][] optimizerState, int epochsDone, long rngState,
-                       long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
+    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, OptimizerConfig optimizer,
+                       long optimizerSteps, double learningRateScale, float[][] optimizerState, int epochsDone,
+                       long rngState, long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
         this.parameters = parameters;
         this.loss = loss;

@@ -70,7 +70,8 @@ final class LegacyOptimizerText {
 
     private LearningRateSchedule schedule(int depth) {
         if (depth > Checkpoint.MAX_SCHEDULE_DEPTH) {
-            throw new IllegalArgumentException("expected at most " + Checkpoint.MAX_SCHEDULE_DEPTH + " nested warm-ups");
+            throw new IllegalArgumentException("expected at most " + Checkpoint.MAX_SCHEDULE_DEPTH
+                    + " nested warm-ups");
         }
         if (skip("constant")) {
             return LearningRateSchedule.constant();

@@ -1,8 +1,8 @@
 package dev.edgetrain.runtime.optim;
 
 /**
- * What optimizer to build and with which settings; immutable, with value equality over all its fields. {@link #create(int)} allocates the optimizer
- * and all its state for a given number of parameters.
+ * What optimizer to build and with which settings; immutable, with value equality over all its fields.
+ * {@link #create(int)} allocates the optimizer and all its state for a given number of parameters.
  *
  * <pre>{@code
  * OptimizerConfig.sgd(0.1f).withMomentum(0.9f, true)      // Nesterov momentum
