@@ -1,12 +1,14 @@
 package dev.edgetrain.onnx;
 
+import java.io.File;
 import java.io.IOException;
 
 /**
  * An ONNX model that cannot be read as an edgetrain network: malformed bytes, a tensor whose claimed size
  * does not match its data, an operator or a graph shape the importer does not support. The message says
  * where (node index, name and op, tensor or field) and what was expected instead; {@link #nodeName()} and
- * {@link #opType()} are set when a node is at fault.
+ * {@link #opType()} are set when a node is at fault, {@link #file()} when the model was read from a file (whose
+ * name the message then starts with).
  */
 public class OnnxImportException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -14,6 +16,7 @@ public class OnnxImportException extends IOException {
     private final String nodeName;
     private final String opType;
     private final int nodeIndex;
+    private final File file;
 
     public OnnxImportException(String message) {
         this(message, null, null, -1, null);
@@ -25,10 +28,17 @@ public class OnnxImportException extends IOException {
 
     /** An error at node {@code nodeIndex} (its position in {@code graph.node}) named {@code nodeName}. */
     public OnnxImportException(String message, String nodeName, String opType, int nodeIndex, Throwable cause) {
+        this(message, nodeName, opType, nodeIndex, null, cause);
+    }
+
+    /** As {@link #OnnxImportException(String, String, String, int, Throwable)}, in model file {@code file}. */
+    public OnnxImportException(String message, String nodeName, String opType, int nodeIndex, File file,
+                               Throwable cause) {
         super(message, cause);
         this.nodeName = nodeName;
         this.opType = opType;
         this.nodeIndex = nodeIndex;
+        this.file = file;
     }
 
     /** The offending node's name ({@code ""} when the node has none), or null when no node is at fault. */
@@ -44,5 +54,10 @@ public class OnnxImportException extends IOException {
     /** The offending node's index in {@code graph.node}, or -1 when no node is at fault. */
     public int nodeIndex() {
         return nodeIndex;
+    }
+
+    /** The model file the error is in (its message names it), or null when the model came as bytes or a stream. */
+    public File file() {
+        return file;
     }
 }

@@ -74,8 +74,8 @@ public final class OnnxImporter {
 
     /** Reads a {@code .onnx} file as {@code options} say (its length is checked before it is read). */
     public static ImportedModel read(File file, ImportOptions options) throws IOException {
-        byte[] bytes = readFile(file, options);
         try {
+            byte[] bytes = readFile(file, options);
             return read(bytes, options);
         } catch (OnnxImportException e) {
             throw inFile(file, e);
@@ -89,8 +89,8 @@ public final class OnnxImporter {
      * one member, read as {@link #read(File, ImportOptions)} reads it.
      */
     public static ImportedModel[] readMembers(File file, ImportOptions options) throws IOException {
-        byte[] bytes = readFile(file, options);
         try {
+            byte[] bytes = readFile(file, options);
             return readMembers(parse(bytes), options);
         } catch (OnnxImportException e) {
             throw inFile(file, e);
@@ -149,23 +149,23 @@ public final class OnnxImporter {
         if (length > limits.maxModelBytes()) {
             throw new OnnxImportException("model file '" + file + "' has " + length + " bytes; expected at most "
                     + limits.maxModelBytes() + " (ImportLimits.maxModelBytes; larger models keep weights in"
-                    + " external data, which is not supported)");
+                    + " external data, which is not supported)", null, null, -1, file, null);
         }
         InputStream in = new FileInputStream(file);
         try {
-            return readAll(in, "model file '" + file + "'", limits);
+            return readAll(in, "model file '" + file + "'", file, limits);
         } finally {
             in.close();
         }
     }
 
-    /** {@code e} with the file named first, unless it already is. */
+    /** {@code e} with the file named first, unless it already is ({@link OnnxImportException#file()} is set). */
     private static OnnxImportException inFile(File file, OnnxImportException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("model file '")) {
+        if (e.file() != null) {
             return e;
         }
         return new OnnxImportException("model file '" + file + "': " + e.getMessage(), e.nodeName(), e.opType(),
-                e.nodeIndex(), e);
+                e.nodeIndex(), file, e);
     }
 
     /** Reads a serialized {@code ModelProto} from {@code in} up to its end within {@link ImportLimits#DEFAULTS}. */
@@ -186,7 +186,7 @@ public final class OnnxImporter {
         if (in == null || options == null) {
             throw new IllegalArgumentException("input stream and options must not be null");
         }
-        return read(readAll(in, "the stream", options.limits()), options);
+        return read(readAll(in, "the stream", null, options.limits()), options);
     }
 
     /** Converts an already parsed model within {@link ImportLimits#DEFAULTS}. */
@@ -254,7 +254,8 @@ public final class OnnxImporter {
         }
     }
 
-    private static byte[] readAll(InputStream in, String what, ImportLimits limits) throws IOException {
+    /** The stream's bytes; {@code what} names it in errors, {@code file} is where it comes from (or null). */
+    private static byte[] readAll(InputStream in, String what, File file, ImportLimits limits) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[1 << 16];
         // ByteArrayOutputStream cannot hold more than Integer.MAX_VALUE - 8 bytes.
@@ -265,7 +266,7 @@ public final class OnnxImporter {
             total += n;
             if (total > max) {
                 throw new OnnxImportException(what + " holds more than " + max + " bytes; expected at most "
-                        + max + " (ImportLimits.maxModelBytes)");
+                        + max + " (ImportLimits.maxModelBytes)", null, null, -1, file, null);
             }
             out.write(buffer, 0, n);
         }

@@ -1,15 +1,17 @@
 package dev.edgetrain.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.edgetrain.onnx.proto.GraphProto;
 import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.onnx.proto.TensorProto;
 import dev.edgetrain.onnx.proto.ValueInfoProto;
 import dev.edgetrain.runtime.Workspace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs every case of the external ONNX material (src/test/resources/onnx-tests, see its README for
@@ -145,7 +145,7 @@ class ConformanceSuiteTest {
     /** onnxruntime, run on the original real-world files, agrees with what the importer made of them. */
     @Test
     void onnxruntimeAgreesWithTheImportOfEveryRealModel() throws Exception {
-        for (Path dir : caseDirs("real")) {
+        for (Path dir : realModels()) {
             byte[] bytes = Files.readAllBytes(dir.resolve("model.onnx"));
             ImportedModel m = OnnxImporter.read(bytes);
             TestSupport.Tensor in = TestSupport.readTensor(dir.resolve("test_data_set_0/input_0.pb"));
@@ -218,10 +218,24 @@ class ConformanceSuiteTest {
         return feeds;
     }
 
+    /** The case folders (each with a {@code model.onnx}) under {@code folder}; never empty, or loops prove nothing. */
     static List<Path> caseDirs(String folder) throws IOException {
         try (Stream<Path> s = Files.list(TestSupport.onnxTests().resolve(folder))) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+            List<Path> dirs = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+            assertFalse(dirs.isEmpty(), "no case with a model.onnx under onnx-tests/" + folder);
+            return dirs;
         }
+    }
+
+    /** The real-world models, all of those the suite expects to import: a model gone missing fails the tests. */
+    static List<Path> realModels() throws IOException {
+        List<Path> dirs = caseDirs("real");
+        Set<String> found = new TreeSet<>();
+        dirs.forEach(d -> found.add("real/" + d.getFileName()));
+        Set<String> expected = new TreeSet<>();
+        IMPORTS_AS_SHIPPED.stream().filter(id -> id.startsWith("real/")).forEach(expected::add);
+        assertEquals(expected, found, "the real models under onnx-tests/real");
+        return dirs;
     }
 
     @AfterAll

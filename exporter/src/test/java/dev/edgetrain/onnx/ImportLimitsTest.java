@@ -1,18 +1,5 @@
 package dev.edgetrain.onnx;
 
-import dev.edgetrain.onnx.proto.GraphProto;
-import dev.edgetrain.onnx.proto.ModelProto;
-import dev.edgetrain.onnx.proto.StringStringEntryProto;
-import dev.edgetrain.onnx.proto.TensorProto;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static dev.edgetrain.onnx.Models.floatsAttr;
 import static dev.edgetrain.onnx.Models.int64s;
 import static dev.edgetrain.onnx.Models.intAttr;
@@ -24,6 +11,18 @@ import static dev.edgetrain.onnx.Models.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.onnx.proto.GraphProto;
+import dev.edgetrain.onnx.proto.ModelProto;
+import dev.edgetrain.onnx.proto.StringStringEntryProto;
+import dev.edgetrain.onnx.proto.TensorProto;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each {@link ImportLimits} limit refuses a tiny model that declares one element, node or byte more than the
@@ -100,6 +99,9 @@ class ImportLimitsTest {
         OnnxImporter.read(file, exact);
         OnnxImportException f = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(file, tight));
         assertMessage(f, "model file '" + file + "' has " + bytes.length + " bytes", "ImportLimits.maxModelBytes");
+        assertEquals(file, f.file(), "the exception says which file");
+        assertTrue(f.getMessage().startsWith("model file '" + file + "' has "),
+                "the file is named once: " + f.getMessage());
     }
 
     @Test

@@ -1,25 +1,5 @@
 package dev.edgetrain.onnx;
 
-import com.google.protobuf.ByteString;
-import dev.edgetrain.onnx.proto.GraphProto;
-import dev.edgetrain.onnx.proto.ModelProto;
-import dev.edgetrain.onnx.proto.NodeProto;
-import dev.edgetrain.onnx.proto.OperatorSetIdProto;
-import dev.edgetrain.onnx.proto.StringStringEntryProto;
-import dev.edgetrain.onnx.proto.TensorProto;
-import dev.edgetrain.onnx.proto.TypeProto;
-import dev.edgetrain.onnx.proto.ValueInfoProto;
-import dev.edgetrain.runtime.NetworkSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Random;
-
 import static dev.edgetrain.onnx.Models.floatAttr;
 import static dev.edgetrain.onnx.Models.floatData;
 import static dev.edgetrain.onnx.Models.intAttr;
@@ -32,6 +12,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.protobuf.ByteString;
+import dev.edgetrain.onnx.proto.GraphProto;
+import dev.edgetrain.onnx.proto.ModelProto;
+import dev.edgetrain.onnx.proto.NodeProto;
+import dev.edgetrain.onnx.proto.OperatorSetIdProto;
+import dev.edgetrain.onnx.proto.StringStringEntryProto;
+import dev.edgetrain.onnx.proto.TensorProto;
+import dev.edgetrain.onnx.proto.TypeProto;
+import dev.edgetrain.onnx.proto.ValueInfoProto;
+import dev.edgetrain.runtime.NetworkSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets an {@link OnnxImportException} that says what and where, never an OOM or a crash. */
 class MalformedModelTest {
@@ -344,6 +343,10 @@ class MalformedModelTest {
         Files.write(broken, model(7, 13, oneLayer(raw("W", new float[] {1}, 2, 3))).toByteArray());
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(broken.toFile()));
         assertTrue(e.getMessage().startsWith("model file '" + broken + "': initializer 'W' has 4 bytes"), e.getMessage());
+        assertEquals(broken.toFile(), e.file(), "the exception carries the file, not only its message");
+        OnnxImportException fromBytes = assertThrows(OnnxImportException.class,
+                () -> OnnxImporter.read(Files.readAllBytes(broken)));
+        assertNull(fromBytes.file(), "bytes come from no file");
     }
 
     /**

@@ -1,5 +1,11 @@
 package dev.edgetrain.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.edgetrain.onnx.proto.GraphProto;
 import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.onnx.proto.NodeProto;
@@ -8,20 +14,13 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.Workspace;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Export and import are inverse: weights survive bit for bit, and imported models can be fine-tuned. */
 class RoundTripTest {
@@ -76,7 +75,7 @@ class RoundTripTest {
 
     @Test
     void realModelsImportExportImportBitIdentically() throws Exception {
-        for (Path dir : ConformanceSuiteTest.caseDirs("real")) {
+        for (Path dir : ConformanceSuiteTest.realModels()) {
             ImportedModel first = OnnxImporter.read(Files.readAllBytes(dir.resolve("model.onnx")));
             byte[] exported = OnnxExporter.toBytes(first.network(), first.exportOptions().build());
             ImportedModel second = OnnxImporter.read(exported);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.edgetrain.runtime.kernels.ReferenceKernels;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +29,6 @@ class FoundingEquationsTest {
         for (int j = 0; j < 3; j++) {
             a[j] = W[j][0] * x[0] + W[j][1] * x[1];
         }
-        // A = [0.125, -0.25, 1.375]
-        assertEquals(0.125, a[0], 1e-12);
-        assertEquals(-0.25, a[1], 1e-12);
-        assertEquals(1.375, a[2], 1e-12);
         double[] bh = {Math.max(a[0], 0), Math.max(a[1], 0), Math.max(a[2], 0)};
         double[] o = new double[2];
         for (int k = 0; k < 2; k++) {
@@ -60,25 +57,28 @@ class FoundingEquationsTest {
                 dJdW[j][i] = x[i] * (a[j] > 0 ? 1 : 0) * back;
             }
         }
-        // The closed gate (unit 1) gets no gradient; the others do.
-        assertEquals(0.0, dJdW[1][0], 0.0);
-        assertEquals(0.0, dJdV[0][1], 0.0);
-        assertEquals(0.0, bh[1], 0.0);
+        // The runtime's forward pass computes the same A, B, O and P (all exact in float but the exponentials).
+        NetworkSpec spec = NetworkSpec.of(2, 3, 2).withBias(false);
+        float[] params = handParameters();
+        float[] x32 = {(float) x[0], (float) x[1]};
+        // A itself, before the ReLU: the same weights with an identity hidden layer expose it as the layer output
+        NetworkSpec linearSpec = NetworkSpec.builder(2).hidden(3, Activation.IDENTITY).bias(false)
+                .output(2, Task.CLASSIFY).bias(false).build();
+        Workspace linearWs = new Workspace(linearSpec, 1);
+        Network.fromParameters(linearSpec, params).forward(linearWs, x32, 0, 1);
+        assertArrayEquals(new float[] {0.125f, -0.25f, 1.375f}, Arrays.copyOf(linearWs.layerOutput(0), 3), 0f,
+                "A = W·x = [0.5−0.375, −1+0.75, 0.25+1.125] by the runtime's dense kernel");
+        Network network = Network.fromParameters(spec, params);
+        Workspace ws = new Workspace(spec, 1);
+        network.forward(ws, x32, 0, 1);
+        assertArrayEquals(new float[] {0.125f, 0f, 1.375f}, Arrays.copyOf(ws.layerOutput(0), 3), 0f,
+                "B = ReLU(A): unit 1's gate is closed");
+        assertEquals(o[0], ws.logits()[0], 1e-6, "O_0");
+        assertEquals(o[1], ws.logits()[1], 1e-6, "O_1");
+        assertEquals(p[0], ws.probabilities()[0], 1e-6, "P_0");
+        assertEquals(p[1], ws.probabilities()[1], 1e-6, "P_1");
 
         // The runtime, batch 1: its gradient slab holds dLoss = −dJ.
-        NetworkSpec spec = NetworkSpec.of(2, 3, 2).withBias(false);
-        float[] params = new float[6 + 6];
-        for (int j = 0; j < 3; j++) {
-            for (int i = 0; i < 2; i++) {
-                params[j * 2 + i] = (float) W[j][i];
-            }
-        }
-        for (int k = 0; k < 2; k++) {
-            for (int j = 0; j < 3; j++) {
-                params[6 + k * 3 + j] = (float) V[k][j];
-            }
-        }
-        Network network = Network.fromParameters(spec, params);
         TrainingSession session = new TrainingSession(network, 1, OptimizerConfig.sgd(0.1f));
         float loss = session.trainStep(new float[] {(float) x[0], (float) x[1]}, new int[] {LABEL}, 1);
         assertEquals(-Math.log(p[LABEL]), loss, 1e-6, "loss is −J = −log P_c");
@@ -95,6 +95,27 @@ class FoundingEquationsTest {
                 assertEquals(-dJdV[k][j], g[layout.weightOffset(1) + k * 3 + j], 1e-6, "dV[" + k + "][" + j + "]");
             }
         }
+        // The closed gate (unit 1) gets exactly no gradient from the runtime: neither W's row 1 nor V's column 1.
+        assertEquals(0f, g[layout.weightOffset(0) + 2], 0f, "dW[1][0]");
+        assertEquals(0f, g[layout.weightOffset(0) + 3], 0f, "dW[1][1]");
+        assertEquals(0f, g[layout.weightOffset(1) + 1], 0f, "dV[0][1]");
+        assertEquals(0f, g[layout.weightOffset(1) + 3 + 1], 0f, "dV[1][1]");
+    }
+
+    /** W then V, row-major, as the bias-free network's parameter slab lays them out. */
+    private static float[] handParameters() {
+        float[] params = new float[6 + 6];
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 2; i++) {
+                params[j * 2 + i] = (float) W[j][i];
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 3; j++) {
+                params[6 + k * 3 + j] = (float) V[k][j];
+            }
+        }
+        return params;
     }
 
     @Test

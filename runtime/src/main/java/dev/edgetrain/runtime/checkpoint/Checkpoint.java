@@ -7,7 +7,9 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.io.AtomicFile;
+import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.Optimizer;
+import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -20,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -30,7 +33,7 @@ import java.util.zip.CRC32;
  * states, and the caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint
  * taken after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
  *
- * <h2>File format, version 2</h2>
+ * <h2>File format, version 3</h2>
  * Big-endian. {@code magic "ETCKPT\r\n"} (8 bytes: a text-mode transfer that mangles line ends is
  * detected), {@code int version}, then:
  * <pre>
@@ -38,14 +41,19 @@ import java.util.zip.CRC32;
  *     layer     int outputs, byte bias, string activation (Activation.toString()), byte layerNorm,
  *               float normEpsilon, float dropout
  *   loss        string description (Loss.toString())
- *   optimizer   string description (OptimizerConfig.toString()), long steps, double learning-rate scale,
- *               int slabCount, slabCount × (int length, float[length])
+ *   optimizer   config, long steps, double learning-rate scale, int slabCount, slabCount × (int length, float[length])
+ *     config    string kind ("sgd", "adam", "adamw"), float learningRate, float momentum, byte nesterov,
+ *               float beta1, float beta2, float epsilon, float weightDecay, float clipNorm, schedule
+ *     schedule  string kind ("constant", "step", "cosine", "warmup"), then for step: long every, double gamma;
+ *               cosine: long totalSteps, double minFactor; warmup: long warmupSteps, schedule (what follows)
  *   progress    int epochsDone, long rngState, long dropoutRngState
  *   metadata    int count, count × (string key, string value)        — sorted by key
  *   arrays      int count, count × (string key, int length, float[length]) — sorted by key
  *   parameters  int length, float[length]
  *   checksum    long CRC-32 of every byte before it
  * </pre>
+ * Version 2 stored the optimizer as its display text ({@code OptimizerConfig.toString()} of the time, read by
+ * a frozen grammar) instead of {@code config}; otherwise as version 3.
  * Version 1 (before layer kinds and tasks; read as ReLU classifiers with the cross-entropy loss and the default
  * dropout generator) had {@code spec = int inputs, int hiddenCount, int[hiddenCount] hidden, int classes,
  * byte[layers] bias flags}, no loss, and no {@code dropoutRngState}.
@@ -54,14 +62,16 @@ import java.util.zip.CRC32;
  * new one, never a partial file.
  */
 public final class Checkpoint {
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    /** How many warm-ups may wrap a schedule in a file (a guard against crafted files, not a real limit). */
+    static final int MAX_SCHEDULE_DEPTH = 8;
     private static final byte[] MAGIC = {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'};
     private static final Charset UTF8 = Charset.forName("UTF-8");
 
     private final NetworkSpec spec;
     private final float[] parameters;
     private final String loss;
-    private final String optimizer;
+    private final OptimizerConfig optimizer;
     private final long optimizerSteps;
     private final double learningRateScale;
     private final float[][] optimizerState;
@@ -71,9 +81,9 @@ public final class Checkpoint {
     private final Map<String, String> metadata;
     private final Map<String, float[]> arrays;
 
-    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, String optimizer, long optimizerSteps,
-                       double learningRateScale, float[][] optimizerState, int epochsDone, long rngState,
-                       long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
+    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, OptimizerConfig optimizer,
+                       long optimizerSteps, double learningRateScale, float[][] optimizerState, int epochsDone,
+                       long rngState, long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
         this.parameters = parameters;
         this.loss = loss;
@@ -103,7 +113,7 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(session.network().spec(), session.network().copyParameters(),
-                session.loss().toString(), opt.config().toString(), opt.steps(), opt.learningRateScale(), state,
+                session.loss().toString(), opt.config(), opt.steps(), opt.learningRateScale(), state,
                 trainer.epochsDone(), trainer.rngState(), session.dropoutRngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
@@ -123,7 +133,7 @@ public final class Checkpoint {
             throw new CheckpointException("checkpoint was trained with loss " + loss + ", this run asks for "
                     + session.loss());
         }
-        if (!opt.config().toString().equals(optimizer)) {
+        if (!opt.config().equals(optimizer)) {
             throw new CheckpointException("checkpoint was trained with optimizer " + optimizer
                     + ", this run asks for " + opt.config());
         }
@@ -156,8 +166,14 @@ public final class Checkpoint {
         return loss;
     }
 
-    public String optimizerDescription() {
+    /** The optimizer's configuration, field by field as stored (or as read from an older file's text). */
+    public OptimizerConfig optimizerConfig() {
         return optimizer;
+    }
+
+    /** The optimizer for people to read ({@code OptimizerConfig.toString()}; not what restoring compares). */
+    public String optimizerDescription() {
+        return optimizer.toString();
     }
 
     public long optimizerSteps() {
@@ -212,7 +228,7 @@ public final class Checkpoint {
             }
             writeString(out, spec.task().id());
             writeString(out, loss);
-            writeString(out, optimizer);
+            writeOptimizer(out, optimizer);
             out.writeLong(optimizerSteps);
             out.writeDouble(learningRateScale);
             out.writeInt(optimizerState.length);
@@ -303,9 +319,9 @@ public final class Checkpoint {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         buf.position(MAGIC.length);
         int version = buf.getInt();
-        if (version != 1 && version != FORMAT_VERSION) {
+        if (version < 1 || version > FORMAT_VERSION) {
             throw new CheckpointException(source + " has checkpoint format version " + version
-                    + ", this edgetrain reads versions 1 and " + FORMAT_VERSION);
+                    + ", this edgetrain reads versions 1 to " + FORMAT_VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 8);
@@ -323,7 +339,8 @@ public final class Checkpoint {
                 loss = readString(buf, source);
             }
             field = "optimizer";
-            String optimizer = readString(buf, source);
+            OptimizerConfig optimizer = version >= 3 ? readOptimizer(buf, source)
+                    : LegacyOptimizerText.parse(readString(buf, source), source);
             long steps = buf.getLong();
             double scale = buf.getDouble();
             if (!(scale > 0 && scale <= Float.MAX_VALUE)) {
@@ -415,6 +432,86 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
         }
+    }
+
+    private static void writeOptimizer(DataOutputStream out, OptimizerConfig c) throws IOException {
+        writeString(out, c.kind().name().toLowerCase(Locale.ROOT));
+        out.writeFloat(c.learningRate());
+        out.writeFloat(c.momentum());
+        out.writeByte(c.nesterov() ? 1 : 0);
+        out.writeFloat(c.beta1());
+        out.writeFloat(c.beta2());
+        out.writeFloat(c.epsilon());
+        out.writeFloat(c.weightDecay());
+        out.writeFloat(c.clipNorm());
+        for (LearningRateSchedule s = c.schedule(); s != null; s = s.then()) {
+            writeString(out, s.kind().name().toLowerCase(Locale.ROOT));
+            if (s.kind() != LearningRateSchedule.Kind.CONSTANT) {
+                out.writeLong(s.steps());
+            }
+            if (s.kind() == LearningRateSchedule.Kind.STEP || s.kind() == LearningRateSchedule.Kind.COSINE) {
+                out.writeDouble(s.parameter());
+            }
+        }
+    }
+
+    private static OptimizerConfig readOptimizer(ByteBuffer buf, String source) throws CheckpointException {
+        String kindName = readString(buf, source);
+        OptimizerConfig.Kind kind = kindOf(OptimizerConfig.Kind.values(), kindName, "optimizer kind", source);
+        float learningRate = buf.getFloat();
+        float momentum = buf.getFloat();
+        boolean nesterov = buf.get() != 0;
+        float beta1 = buf.getFloat();
+        float beta2 = buf.getFloat();
+        float epsilon = buf.getFloat();
+        float weightDecay = buf.getFloat();
+        float clipNorm = buf.getFloat();
+        LearningRateSchedule schedule = readSchedule(buf, source, 0);
+        try {
+            return OptimizerConfig.of(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                    clipNorm, schedule);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid optimizer configuration: " + e.getMessage());
+        }
+    }
+
+    private static LearningRateSchedule readSchedule(ByteBuffer buf, String source, int depth)
+            throws CheckpointException {
+        if (depth > MAX_SCHEDULE_DEPTH) {
+            throw new CheckpointException(source + ": learning-rate schedule nests more than " + MAX_SCHEDULE_DEPTH
+                    + " warm-ups");
+        }
+        LearningRateSchedule.Kind kind = kindOf(LearningRateSchedule.Kind.values(), readString(buf, source),
+                "learning-rate schedule kind", source);
+        try {
+            switch (kind) {
+                case CONSTANT:
+                    return LearningRateSchedule.constant();
+                case STEP:
+                    return LearningRateSchedule.step(buf.getLong(), buf.getDouble());
+                case COSINE:
+                    return LearningRateSchedule.cosine(buf.getLong(), buf.getDouble());
+                default:
+                    long warmup = buf.getLong();
+                    return readSchedule(buf, source, depth + 1).withWarmup(warmup);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid learning-rate schedule: " + e.getMessage());
+        }
+    }
+
+    /** The constant of {@code values} named {@code name} in lower case, or an error listing them. */
+    private static <E extends Enum<E>> E kindOf(E[] values, String name, String what, String source)
+            throws CheckpointException {
+        StringBuilder expected = new StringBuilder();
+        for (E e : values) {
+            String id = e.name().toLowerCase(Locale.ROOT);
+            if (id.equals(name)) {
+                return e;
+            }
+            expected.append(expected.length() == 0 ? "" : ", ").append(id);
+        }
+        throw new CheckpointException(source + ": unknown " + what + " '" + name + "', expected one of " + expected);
     }
 
     private static int count(ByteBuffer buf, int minBytesEach, String what, String source) throws CheckpointException {

@@ -2,14 +2,58 @@ package dev.edgetrain.runtime.optim;
 
 /**
  * How the learning rate changes with the optimizer step: {@code lr(step) = baseLr · factor(step)}, steps
- * counted from 0. Immutable; evaluated once per optimizer step, not per parameter.
+ * counted from 0. Immutable, with value equality; evaluated once per optimizer step, not per parameter.
+ * {@link #kind()}, {@link #steps()}, {@link #parameter()} and {@link #then()} describe it completely (checkpoints
+ * store these fields, not the display text).
  */
 public abstract class LearningRateSchedule {
+    /** The shape of a schedule. */
+    public enum Kind {
+        CONSTANT, STEP, COSINE, WARMUP
+    }
+
     LearningRateSchedule() {
     }
 
     /** The multiplier of the base learning rate at optimizer step {@code step} (0-based). */
     public abstract double factor(long step);
+
+    /** Which factory made this schedule. */
+    public abstract Kind kind();
+
+    /** STEP: steps between decays; COSINE: total steps; WARMUP: warm-up steps; CONSTANT: 0. */
+    public long steps() {
+        return 0;
+    }
+
+    /** STEP: gamma; COSINE: the minimum factor; otherwise 0. */
+    public double parameter() {
+        return 0;
+    }
+
+    /** WARMUP: the schedule that follows the warm-up; otherwise null. */
+    public LearningRateSchedule then() {
+        return null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof LearningRateSchedule)) {
+            return false;
+        }
+        LearningRateSchedule other = (LearningRateSchedule) o;
+        return kind() == other.kind() && steps() == other.steps()
+                && Double.doubleToLongBits(parameter()) == Double.doubleToLongBits(other.parameter())
+                && (then() == null ? other.then() == null : then().equals(other.then()));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 31 * kind().hashCode() + (int) (steps() ^ (steps() >>> 32));
+        long bits = Double.doubleToLongBits(parameter());
+        h = 31 * h + (int) (bits ^ (bits >>> 32));
+        return 31 * h + (then() == null ? 0 : then().hashCode());
+    }
 
     /** Always the base rate. */
     public static LearningRateSchedule constant() {
@@ -46,6 +90,11 @@ public abstract class LearningRateSchedule {
         }
 
         @Override
+        public Kind kind() {
+            return Kind.CONSTANT;
+        }
+
+        @Override
         public String toString() {
             return "constant";
         }
@@ -69,6 +118,21 @@ public abstract class LearningRateSchedule {
         @Override
         public double factor(long step) {
             return Math.pow(gamma, (double) (step / every));
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.STEP;
+        }
+
+        @Override
+        public long steps() {
+            return every;
+        }
+
+        @Override
+        public double parameter() {
+            return gamma;
         }
 
         @Override
@@ -101,6 +165,21 @@ public abstract class LearningRateSchedule {
         }
 
         @Override
+        public Kind kind() {
+            return Kind.COSINE;
+        }
+
+        @Override
+        public long steps() {
+            return total;
+        }
+
+        @Override
+        public double parameter() {
+            return min;
+        }
+
+        @Override
         public String toString() {
             return "cosine(total=" + total + ", min=" + min + ")";
         }
@@ -121,6 +200,21 @@ public abstract class LearningRateSchedule {
         @Override
         public double factor(long step) {
             return step < warmup ? (step + 1) / (double) warmup : then.factor(step - warmup);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.WARMUP;
+        }
+
+        @Override
+        public long steps() {
+            return warmup;
+        }
+
+        @Override
+        public LearningRateSchedule then() {
+            return then;
         }
 
         @Override

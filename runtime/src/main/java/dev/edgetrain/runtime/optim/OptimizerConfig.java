@@ -1,8 +1,8 @@
 package dev.edgetrain.runtime.optim;
 
 /**
- * What optimizer to build and with which settings; immutable. {@link #create(int)} allocates the optimizer
- * and all its state for a given number of parameters.
+ * What optimizer to build and with which settings; immutable, with value equality over all its fields.
+ * {@link #create(int)} allocates the optimizer and all its state for a given number of parameters.
  *
  * <pre>{@code
  * OptimizerConfig.sgd(0.1f).withMomentum(0.9f, true)      // Nesterov momentum
@@ -81,6 +81,25 @@ public final class OptimizerConfig {
     public static OptimizerConfig adamW(float learningRate, float weightDecay) {
         return new OptimizerConfig(Kind.ADAMW, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, weightDecay, 0f,
                 LearningRateSchedule.constant());
+    }
+
+    /**
+     * A configuration from all its fields at once, as the accessors report them (for readers of stored
+     * configurations, such as checkpoints). Validated like the other factories.
+     *
+     * @throws IllegalArgumentException naming the field out of range
+     */
+    public static OptimizerConfig of(Kind kind, float learningRate, float momentum, boolean nesterov, float beta1,
+                                     float beta2, float epsilon, float weightDecay, float clipNorm,
+                                     LearningRateSchedule schedule) {
+        if (kind == null) {
+            throw new IllegalArgumentException("kind must not be null, expected one of SGD, ADAM, ADAMW");
+        }
+        if (kind != Kind.SGD && momentum != 0f) {
+            throw new IllegalArgumentException("momentum applies to SGD, not " + kind + ", got " + momentum);
+        }
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
+                clipNorm, schedule);
     }
 
     /** SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's form). */
@@ -178,6 +197,31 @@ public final class OptimizerConfig {
         return schedule;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof OptimizerConfig)) {
+            return false;
+        }
+        OptimizerConfig c = (OptimizerConfig) o;
+        return kind == c.kind && same(learningRate, c.learningRate) && same(momentum, c.momentum)
+                && nesterov == c.nesterov && same(beta1, c.beta1) && same(beta2, c.beta2) && same(epsilon, c.epsilon)
+                && same(weightDecay, c.weightDecay) && same(clipNorm, c.clipNorm) && schedule.equals(c.schedule);
+    }
+
+    private static boolean same(float a, float b) {
+        return Float.floatToIntBits(a) == Float.floatToIntBits(b);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = kind.hashCode();
+        for (float f : new float[] {learningRate, momentum, beta1, beta2, epsilon, weightDecay, clipNorm}) {
+            h = 31 * h + Float.floatToIntBits(f);
+        }
+        return 31 * (31 * h + (nesterov ? 1 : 0)) + schedule.hashCode();
+    }
+
+    /** For people, not for machines: the text may change between versions (checkpoints store the fields). */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT))

@@ -13,6 +13,7 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.example.SpiralExample;
+import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Trainer;
@@ -129,7 +130,7 @@ class CheckpointTest {
         out.writeByte(1); // bias flags, one per dense layer
         out.writeByte(0);
         out.writeByte(1);
-        writeString(out, momentum.toString());
+        writeString(out, "sgd(lr=0.05, momentum=0.9, schedule=constant)"); // the display text of the time
         out.writeLong(42); // optimizer steps
         out.writeDouble(0.5); // learning-rate scale
         out.writeInt(1); // state slabs
@@ -170,10 +171,67 @@ class CheckpointTest {
         assertEquals(7, trainer.epochsDone());
         assertEquals(0x1234_5678_9ABCL, trainer.rngState());
         assertEquals(TrainingSession.DEFAULT_DROPOUT_SEED, trainer.session().dropoutRngState());
-        // written again, it is a version 2 file that reads back the same
+        // written again, it is a version 3 file that reads back the same
         Checkpoint again = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "v2.ckpt");
         assertEquals(spec, again.spec());
         assertArrayEquals(params, again.parameters(), 0f);
+        assertEquals(momentum, again.optimizerConfig());
+    }
+
+    @Test
+    void everyOptimizerSettingIsStoredAsAFieldAndNotAsItsDisplayText() throws CheckpointException {
+        OptimizerConfig[] configs = {
+            OptimizerConfig.sgd(0.1f),
+            OptimizerConfig.sgd(0.05f).withMomentum(0.8f, true).withWeightDecay(1e-3f).withEpsilon(1e-5f),
+            OptimizerConfig.adam(3e-4f).withBetas(0.85f, 0.995f).withClipNorm(0.5f)
+                    .withSchedule(LearningRateSchedule.step(9, 0.3)),
+            OptimizerConfig.adamW(1e-3f, 0.01f).withSchedule(LearningRateSchedule.cosine(100, 0.05)
+                    .withWarmup(10).withWarmup(2)),
+        };
+        for (OptimizerConfig config : configs) {
+            Trainer t = trainer(config);
+            byte[] bytes = Checkpoint.capture(t, null, null).toBytes();
+            Checkpoint back = Checkpoint.fromBytes(bytes, "fields.ckpt");
+            assertEquals(config, back.optimizerConfig(), "every field comes back");
+            assertEquals(config.schedule(), back.optimizerConfig().schedule());
+            // the display text is not in the file, so changing how a config prints cannot break resuming
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains(config.toString()) || text.contains("lr="), config + " is in the file");
+            back.restoreInto(trainer(config));
+        }
+        // and restoring compares the fields: a config that prints the same but differs is refused
+        OptimizerConfig sgd = OptimizerConfig.sgd(0.1f);
+        OptimizerConfig otherEpsilon = sgd.withEpsilon(1e-3f);
+        assertEquals(sgd.toString(), otherEpsilon.toString(), "SGD's display text leaves out epsilon");
+        Checkpoint c = Checkpoint.capture(trainer(sgd), null, null);
+        assertThrows(CheckpointException.class, () -> c.restoreInto(trainer(otherEpsilon)));
+    }
+
+    @Test
+    void anUnknownOptimizerOrScheduleKindInAFileIsNamedWithTheKindsExpected() throws IOException {
+        byte[] good = Checkpoint.capture(trainer(OptimizerConfig.adam(0.01f)), null, null).toBytes();
+        assertMessage(withCrc(replace(good, "adam", "adaX")),
+                "unknown optimizer kind 'adaX', expected one of sgd, adam, adamw");
+        assertMessage(withCrc(replace(good, "constant", "constanX")),
+                "unknown learning-rate schedule kind 'constanX', expected one of constant, step, cosine, warmup");
+    }
+
+    /** {@code bytes} with the first occurrence of {@code from} replaced by {@code to} (same length). */
+    private static byte[] replace(byte[] bytes, String from, String to) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(from);
+        assertTrue(at > 0, from + " not found");
+        byte[] out = bytes.clone();
+        System.arraycopy(to.getBytes(StandardCharsets.ISO_8859_1), 0, out, at, to.length());
+        return out;
+    }
+
+    /** {@code bytes} with its trailing CRC-32 recomputed, so the parser gets past the checksum. */
+    private static byte[] withCrc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 8);
+        java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).putLong(crc.getValue());
+        return bytes;
     }
 
     @Test
@@ -237,7 +295,7 @@ class CheckpointTest {
         assertMessage(crlf, "not an edgetrain checkpoint");
         byte[] future = good.clone();
         future[11] = 9;
-        assertMessage(future, "format version 9, this edgetrain reads versions 1 and 2");
+        assertMessage(future, "format version 9, this edgetrain reads versions 1 to 3");
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(new File(dir, "missing.ckpt")))
                 .getMessage().contains("does not exist"));
     }

@@ -12,7 +12,8 @@ import dev.edgetrain.runtime.train.TrainingListener;
 
 /**
  * The runtime end to end on generated data: two interleaved spirals, a 2-32-2 network, Adam.
- * Run with {@code java -cp runtime/target/classes dev.edgetrain.runtime.example.SpiralExample}.
+ * Test data, not part of the runtime jar. Run with
+ * {@code java -cp runtime/target/classes:runtime/target/test-classes dev.edgetrain.runtime.example.SpiralExample}.
  */
 public final class SpiralExample {
     private SpiralExample() {

@@ -1,0 +1,95 @@
+package dev.edgetrain.runtime.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.TrainingSession;
+import dev.edgetrain.runtime.optim.LearningRateSchedule;
+import dev.edgetrain.runtime.optim.OptimizerConfig;
+import dev.edgetrain.runtime.train.Dataset;
+import dev.edgetrain.runtime.train.Trainer;
+import dev.edgetrain.runtime.train.TrainingListener;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkpoints written by an older edgetrain, committed under {@code src/test/resources/checkpoint/} (see the
+ * README there for how they were made), still load and resume to the same weights as a run never interrupted.
+ */
+class LegacyCheckpointTest {
+    static final NetworkSpec SPEC = NetworkSpec.of(2, new int[] {6}, 2);
+    /** AdamW with every setting away from its default: each must come back from the old file's text. */
+    static final OptimizerConfig ADAMW = OptimizerConfig.adamW(0.02f, 0.003f).withBetas(0.8f, 0.99f)
+            .withEpsilon(1e-6f).withClipNorm(2f).withSchedule(LearningRateSchedule.cosine(40, 0.1).withWarmup(5));
+    static final OptimizerConfig NESTEROV = OptimizerConfig.sgd(0.05f).withMomentum(0.9f, true)
+            .withWeightDecay(1e-4f).withSchedule(LearningRateSchedule.step(7, 0.5));
+    static final int EPOCHS_IN_FILE = 3;
+
+    /** 24 points on two rings, no random numbers, so the data cannot drift from what made the files. */
+    static Dataset rings() {
+        float[] x = new float[24 * 2]; // [rows][2]
+        int[] y = new int[24]; // [rows]
+        for (int i = 0; i < 24; i++) {
+            double radius = i % 2 == 0 ? 0.5 : 1.0;
+            double angle = i * 0.7;
+            x[2 * i] = (float) (radius * Math.cos(angle));
+            x[2 * i + 1] = (float) (radius * Math.sin(angle));
+            y[i] = i % 2;
+        }
+        return new Dataset(x, y, 2, 2);
+    }
+
+    static Trainer trainer(OptimizerConfig config, long networkSeed, long shuffleSeed) {
+        return new Trainer(new TrainingSession(new Network(SPEC, networkSeed), 8, config), rings(), 8, shuffleSeed);
+    }
+
+    @Test
+    void aVersionTwoAdamWCheckpointResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
+        assertResumesBitIdentically(ADAMW, "v2-adamw-warmup-cosine.ckpt");
+    }
+
+    @Test
+    void aVersionTwoNesterovCheckpointResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
+        assertResumesBitIdentically(NESTEROV, "v2-sgd-nesterov-step.ckpt");
+    }
+
+    private static void assertResumesBitIdentically(OptimizerConfig config, String name) throws Exception {
+        Checkpoint old = Checkpoint.read(resource(name));
+        assertEquals(SPEC, old.spec());
+        assertEquals(config, old.optimizerConfig(), "every setting read back from the old file's text");
+        assertEquals(EPOCHS_IN_FILE, old.epochsDone());
+        assertEquals("LegacyCheckpointTest.main", old.metadata().get("made by"));
+        Trainer straight = trainer(config, 4, 5);
+        straight.fit(EPOCHS_IN_FILE + 2, TrainingListener.NONE);
+
+        Trainer resumed = trainer(config, 99, 77); // other seeds: the checkpoint must replace them
+        old.restoreInto(resumed);
+        resumed.fit(2, TrainingListener.NONE);
+        assertTrue(Arrays.equals(straight.session().network().copyParameters(),
+                resumed.session().network().copyParameters()), name + ": bit-identical weights after resuming");
+    }
+
+    static File resource(String name) throws URISyntaxException {
+        return new File(LegacyCheckpointTest.class.getResource("/checkpoint/" + name).toURI());
+    }
+
+    /** Writes the committed files; run once with the code of the format being frozen (see the README). */
+    public static void main(String[] args) throws IOException {
+        File dir = new File(args[0]);
+        write(ADAMW, new File(dir, "v2-adamw-warmup-cosine.ckpt"));
+        write(NESTEROV, new File(dir, "v2-sgd-nesterov-step.ckpt"));
+    }
+
+    private static void write(OptimizerConfig config, File file) throws IOException {
+        Trainer t = trainer(config, 4, 5);
+        t.fit(EPOCHS_IN_FILE, TrainingListener.NONE);
+        Checkpoint.capture(t, Collections.singletonMap("made by", "LegacyCheckpointTest.main"),
+                Collections.singletonMap("mean", new float[] {0.25f, -0.5f})).write(file);
+    }
+}
