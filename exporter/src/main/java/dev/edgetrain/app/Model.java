@@ -55,7 +55,7 @@ public final class Model {
     /** Takes standardised inputs when {@link #standardizer} is set, raw ones otherwise; never written once built. */
     private final Network network;
     private final Standardizer standardizer;
-    /** {@code [ModelMetadata.classLabelCount(task, outputs)]}: classes (binary: negative, positive), labels, targets. */
+    /** The names of the classes (binary: negative, positive), labels or targets, one per output or class. */
     private final String[] outputNames;
     private final ModelSettings settings;
 
