@@ -159,7 +159,8 @@ public final class Model {
      * ({@link #settings()}); this model is not changed. The input scaling is kept; a model without one (imported
      * from another tool, or trained without) gets one fitted on {@code x} when the settings standardise, and its
      * network re-expressed on it ({@link Standardizer#onStandardizedInputs}), so it computes the same function
-     * before training.
+     * before training. A regressor fine-tunes in its targets' own units (as the CLI's {@code finetune}): the
+     * scaling its targets were fitted with is folded into its output layer.
      */
     public Model fineTune(float[][] x, int[] labels) {
         return fineTune(x, labels, settings);
