@@ -16,7 +16,6 @@ import dev.edgetrain.onnx.OutputKind;
 import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
-import dev.edgetrain.runtime.ParameterLayout;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
@@ -320,39 +319,8 @@ final class FinetuneCommand implements Callable<Integer> {
                 OutputKind.defaultFor(task)), data);
     }
 
-    /**
-     * The same function re-expressed on standardised inputs {@code z = (x − μ) / σ}: with {@code x = σz + μ},
-     * {@code W·x + b = (W·diag σ)·z + (W·μ + b)}. Training then sees well-scaled inputs; the exporter folds
-     * {@code (μ, σ)} back in. The first layer gets a bias if it had none (to hold {@code W·μ}); everything after the
-     * first dense layer's output (its layer norm, activation, the other layers) is unchanged.
-     */
+    /** {@code network} re-expressed on standardised inputs: {@link Standardizer#onStandardizedInputs}. */
     static Network onStandardizedInputs(Network network, Standardizer s) {
-        NetworkSpec spec = network.spec();
-        NetworkSpec unfolded = spec.withLayer(0, spec.layer(0).withBias(true));
-        ParameterLayout from = network.layout();
-        ParameterLayout to = new Network(unfolded, 0).layout();
-        float[] src = network.copyParameters();
-        float[] dst = new float[to.size()];
-        float[] mean = s.mean();
-        float[] std = s.std();
-        int in = spec.layerInputs(0);
-        int outDim = spec.layerOutputs(0);
-        for (int o = 0; o < outDim; o++) {
-            double shift = from.biasOffset(0) >= 0 ? src[from.biasOffset(0) + o] : 0;
-            for (int i = 0; i < in; i++) {
-                float w = src[from.weightOffset(0) + o * in + i];
-                dst[to.weightOffset(0) + o * in + i] = w * std[i];
-                shift += (double) w * mean[i];
-            }
-            dst[to.biasOffset(0) + o] = (float) shift;
-        }
-        if (from.normScaleOffset(0) >= 0) {
-            System.arraycopy(src, from.normScaleOffset(0), dst, to.normScaleOffset(0), outDim);
-            System.arraycopy(src, from.normShiftOffset(0), dst, to.normShiftOffset(0), outDim);
-        }
-        for (int l = 1; l < spec.layerCount(); l++) {
-            System.arraycopy(src, from.layerStart(l), dst, to.layerStart(l), from.layerEnd(l) - from.layerStart(l));
-        }
-        return Network.fromParameters(unfolded, dst);
+        return s.onStandardizedInputs(network);
     }
 }

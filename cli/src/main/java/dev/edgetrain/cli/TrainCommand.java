@@ -2,7 +2,6 @@ package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.data.MemoryPlan;
 import dev.edgetrain.cli.data.Reading;
-import dev.edgetrain.cli.data.TargetScaling;
 import dev.edgetrain.cli.data.TrainingInput;
 import dev.edgetrain.cli.report.CurvePlot;
 import dev.edgetrain.cli.report.TaskReport;
@@ -26,6 +25,7 @@ import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.EarlyStopping;
 import dev.edgetrain.runtime.train.Evaluation;
 import dev.edgetrain.runtime.train.Standardizer;
+import dev.edgetrain.runtime.train.TargetScaling;
 import dev.edgetrain.runtime.train.Trainer;
 import java.io.File;
 import java.util.ArrayList;

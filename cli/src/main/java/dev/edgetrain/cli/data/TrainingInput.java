@@ -14,6 +14,7 @@ import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.train.BatchSource;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
+import dev.edgetrain.runtime.train.TargetScaling;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

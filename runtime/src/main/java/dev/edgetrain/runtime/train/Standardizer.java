@@ -1,5 +1,9 @@
 package dev.edgetrain.runtime.train;
 
+import dev.edgetrain.runtime.Network;
+import dev.edgetrain.runtime.NetworkSpec;
+import dev.edgetrain.runtime.ParameterLayout;
+
 /**
  * Per-feature standardisation {@code x' = (x − mean) / std}, fitted on training data. Keep it with the model:
  * the exporter folds it into the first layer, so the exported graph takes raw features.
@@ -140,5 +144,44 @@ public final class Standardizer {
         float[] x = data.features().clone();
         applyInPlace(x, 0, data.rows());
         return data.withFeatures(x);
+    }
+
+    /**
+     * {@code network}, which takes raw features, re-expressed on this standardiser's inputs {@code z = (x − μ) / σ}:
+     * with {@code x = σz + μ}, {@code W·x + b = (W·diag σ)·z + (W·μ + b)} (the shift summed in double). Training
+     * then sees well-scaled inputs, and the exporter folds {@code (μ, σ)} back in. The first layer gets a bias if it
+     * had none (to hold {@code W·μ}); everything after the first dense layer's output (its layer norm, activation,
+     * the other layers) is copied unchanged. The result is a new network; {@code network} is not changed.
+     */
+    public Network onStandardizedInputs(Network network) {
+        NetworkSpec spec = network.spec();
+        if (spec.inputs() != mean.length) {
+            throw new IllegalArgumentException("standardizer has " + mean.length + " features, network " + spec
+                    + " takes " + spec.inputs() + "; expected the same number");
+        }
+        NetworkSpec unfolded = spec.withLayer(0, spec.layer(0).withBias(true));
+        ParameterLayout from = network.layout();
+        ParameterLayout to = new Network(unfolded, 0).layout();
+        float[] src = network.copyParameters();
+        float[] dst = new float[to.size()];
+        int in = spec.layerInputs(0);
+        int outDim = spec.layerOutputs(0);
+        for (int o = 0; o < outDim; o++) {
+            double shift = from.biasOffset(0) >= 0 ? src[from.biasOffset(0) + o] : 0;
+            for (int i = 0; i < in; i++) {
+                float w = src[from.weightOffset(0) + o * in + i];
+                dst[to.weightOffset(0) + o * in + i] = w * std[i];
+                shift += (double) w * mean[i];
+            }
+            dst[to.biasOffset(0) + o] = (float) shift;
+        }
+        if (from.normScaleOffset(0) >= 0) {
+            System.arraycopy(src, from.normScaleOffset(0), dst, to.normScaleOffset(0), outDim);
+            System.arraycopy(src, from.normShiftOffset(0), dst, to.normShiftOffset(0), outDim);
+        }
+        for (int l = 1; l < spec.layerCount(); l++) {
+            System.arraycopy(src, from.layerStart(l), dst, to.layerStart(l), from.layerEnd(l) - from.layerStart(l));
+        }
+        return Network.fromParameters(unfolded, dst);
     }
 }

@@ -1,11 +1,22 @@
 package dev.edgetrain.runtime.train;
 
-/** Progress callbacks from {@link Trainer}; primitives only, so reporting allocates nothing. */
+/**
+ * Progress callbacks from {@link Trainer}; primitives only, so reporting allocates nothing. Only {@link #onEpoch} is
+ * abstract, so a lambda is a listener: {@code trainer.fit(30, (epoch, loss, accuracy) -> log(epoch + 1, loss))}.
+ * Epochs count from 0 (the first epoch is epoch 0; the CLI prints {@code epoch + 1}).
+ */
 public interface TrainingListener {
-    /** After each mini-batch's optimizer step; {@code batchIndex} counts from 0 within the epoch. */
-    void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss);
+    /**
+     * After each mini-batch's optimizer step; {@code epoch} counts from 0 (as in {@link #onEpoch}), {@code batchIndex}
+     * from 0 within the epoch. Does nothing unless overridden.
+     */
+    default void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
+    }
 
-    /** After each epoch, with the mean training loss and accuracy over its mini-batches. */
+    /**
+     * After each epoch, with the mean training loss and accuracy over its mini-batches. {@code epoch} counts from 0:
+     * the trainer's epochs done before this one ({@link Trainer#epochsDone()} − 1 once it returns).
+     */
     void onEpoch(int epoch, float loss, float accuracy);
 
     /**
@@ -17,10 +28,6 @@ public interface TrainingListener {
 
     /** A listener that ignores everything. */
     TrainingListener NONE = new TrainingListener() {
-        @Override
-        public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
-        }
-
         @Override
         public void onEpoch(int epoch, float loss, float accuracy) {
         }

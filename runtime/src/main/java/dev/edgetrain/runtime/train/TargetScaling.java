@@ -1,11 +1,9 @@
-package dev.edgetrain.cli.data;
+package dev.edgetrain.runtime.train;
 
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.ParameterLayout;
-import dev.edgetrain.runtime.train.BatchSource;
-import dev.edgetrain.runtime.train.Dataset;
 
 /**
  * Standardised regression targets: a regressor trains on {@code t' = (t − mean) / std} per target (so the loss
