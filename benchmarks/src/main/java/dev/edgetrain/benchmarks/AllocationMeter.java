@@ -58,7 +58,8 @@ final class AllocationMeter {
                 bytes = Math.min(bytes, counter.getCurrentThreadAllocatedBytes() - before - overhead);
             }
             try (PrintWriter w = new PrintWriter(new FileWriter(out, true))) {
-                w.println(String.format(Locale.ROOT, "%s|%s|%d|%d|%d|%d", benchmark, net, batch, threads, bytes, calls));
+                w.println(String.format(Locale.ROOT, "%s|%s|%d|%d|%d|%d",
+                        benchmark, net, batch, threads, bytes, calls));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);

@@ -91,7 +91,9 @@ public final class Datasets {
         return new Datasets("digits", x, y, 64, 10);
     }
 
-    /** Finds a file of the project's shared data: {@code $EDGETRAIN_DATA}, then ../shared/data, then /work/shared/data. */
+    /**
+     * Finds a file of the project's shared data: {@code $EDGETRAIN_DATA}, then ../shared/data, then /work/shared/data.
+     */
     static File locate(String fileName) {
         List<File> tried = new ArrayList<>();
         String env = System.getenv("EDGETRAIN_DATA");

@@ -15,13 +15,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** One SGD training step (mini-batch) of DJL 0.36.0 with the PyTorch 2.7.1 engine, offline, one thread. See {@link DjlTrainee}. */
+/**
+ * One SGD training step (mini-batch) of DJL 0.36.0 with the PyTorch 2.7.1 engine, offline, one thread.
+ * See {@link DjlTrainee}.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"})
+@Fork(value = 3, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+    "-Dai.djl.pytorch.num_interop_threads=1"})
 public class DjlTraining extends PeerTraining {
     @Param({"64-32-10", "784-128-10", "784-256-10"})
     public String net;

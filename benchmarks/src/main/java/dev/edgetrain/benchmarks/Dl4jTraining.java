@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** One SGD training step (mini-batch) of Deeplearning4j 1.0.0-M2.1 on nd4j-native, one thread. See {@link Dl4jTrainee}. */
+/**
+ * One SGD training step (mini-batch) of Deeplearning4j 1.0.0-M2.1 on nd4j-native, one thread.
+ * See {@link Dl4jTrainee}.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -47,7 +47,8 @@ public class EdgetrainTraining {
         Architecture arch = Architecture.parse(net);
         data = Datasets.forArchitecture(arch);
         pool = threads > 1 ? new ComputePool(threads) : null;
-        session = new TrainingSession(new Network(arch.spec(), 7), batch, OptimizerConfig.sgd(Peers.LEARNING_RATE), pool);
+        session = new TrainingSession(new Network(arch.spec(), 7), batch, OptimizerConfig.sgd(Peers.LEARNING_RATE),
+                pool);
         cursor = 0;
     }
 

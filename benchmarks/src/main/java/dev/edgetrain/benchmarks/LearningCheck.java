@@ -86,7 +86,8 @@ public final class LearningCheck {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     boolean learned = after >= before + 0.2 && after >= 0.5;
                     failed |= !learned;
-                    String line = String.format(Locale.ROOT, "| %s | %s | %s | %d x %d | %.1f%% | %.1f%% | %.1f s | %s |",
+                    String line = String.format(Locale.ROOT,
+                            "| %s | %s | %s | %d x %d | %.1f%% | %.1f%% | %.1f s | %s |",
                             trainee.name(), task.arch, task.dataName, task.epochs, trainee.batchesPerEpoch(),
                             100 * before, 100 * after, seconds, learned ? "learns" : "DOES NOT LEARN");
                     System.out.println(line);
@@ -109,8 +110,8 @@ public final class LearningCheck {
     }
 
     /** Header of the table {@link #main} prints rows of. */
-    public static final String HEADER = "| library | network | data (held-out part) | epochs x batches of 32 | accuracy before"
-            + " | accuracy after | time | verdict |\n|---|---|---|---|---|---|---|---|";
+    public static final String HEADER = "| library | network | data (held-out part) | epochs x batches of 32"
+            + " | accuracy before | accuracy after | time | verdict |\n|---|---|---|---|---|---|---|---|";
 
     static Trainee create(String peer, Architecture arch, Datasets train, int batch, long seed) {
         switch (peer) {

@@ -107,7 +107,8 @@ public final class Report {
             }
             JsonObject primary = o.getAsJsonObject("primaryMetric");
             r.mean = primary.get("score").getAsDouble();
-            r.error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
+            r.error = primary.get("scoreError").isJsonPrimitive()
+                    ? primary.get("scoreError").getAsDouble() : Double.NaN;
             JsonObject pct = primary.getAsJsonObject("scorePercentiles");
             if (pct != null && pct.has("50.0")) { // SampleTime: percentiles of single calls over all forks
                 r.median = pct.get("50.0").getAsDouble();
@@ -177,7 +178,8 @@ public final class Report {
             byKey.put(r.key(), r);
         }
         sb.append("### Training: one SGD step (forward, backward, update) on a mini-batch, one thread\n\n");
-        sb.append("| network | batch | library | threads | JVM | µs/step: median (min–p90) | samples/s | GFLOP/s | B/op | edgetrain is × faster |\n");
+        sb.append("| network | batch | library | threads | JVM | µs/step: median (min–p90) | samples/s | GFLOP/s"
+                + " | B/op | edgetrain is × faster |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String net : nets(rows)) {
             for (int batch : batches(rows, "Training.")) {
@@ -197,22 +199,26 @@ public final class Report {
                     if (!r.library.startsWith("edgetrain") && ours != null) {
                         ratio = String.format(Locale.ROOT, "%.2f×", r.median / ours.median);
                     }
-                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s |%n", r.net,
-                            r.batch, r.library, r.threads, r.jvm, time(r), optimizerOnly ? "" : count(r.batch / r.median * 1e6),
-                            2 * macs / (r.median * 1e3), allocation(r), ratio));
+                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s |%n",
+                            r.net, r.batch, r.library, r.threads, r.jvm, time(r),
+                            optimizerOnly ? "" : count(r.batch / r.median * 1e6), 2 * macs / (r.median * 1e3),
+                            allocation(r), ratio));
                 }
             }
         }
-        sb.append("\nGFLOP/s counts 2 FLOPs per multiply-add of the forward pass, the weight gradients, the input gradients"
-                + " of every layer but the first, and the SGD update (one per parameter); the optimizer-step row counts"
-                + " only the update. \"edgetrain is × faster\" compares with edgetrain on the same JVM, one thread."
-                + " B/op is JMH's gc.alloc.rate.norm (all threads of the fork, JMH's own included, divided by the calls);"
-                + " in brackets, for edgetrain, the exact bytes per call on the calling thread (HotSpot's per-thread counter"
-                + " over 2,000 warm calls at the end of each fork). Times are JMH SampleTime percentiles of single calls over all"
-                + " forks; the median is robust to the machine's other load, the p90 shows how much of it there was.\n\n");
+        sb.append("\nGFLOP/s counts 2 FLOPs per multiply-add of the forward pass, the weight gradients, the input"
+                + " gradients of every layer but the first, and the SGD update (one per parameter); the optimizer-step"
+                + " row counts only the update. \"edgetrain is × faster\" compares with edgetrain on the same JVM,"
+                + " one thread."
+                + " B/op is JMH's gc.alloc.rate.norm (all threads of the fork, JMH's own included, divided by the"
+                + " calls); in brackets, for edgetrain, the exact bytes per call on the calling thread (HotSpot's"
+                + " per-thread counter over 2,000 warm calls at the end of each fork). Times are JMH SampleTime"
+                + " percentiles of single calls over all forks; the median is robust to the machine's other load,"
+                + " the p90 shows how much of it there was.\n\n");
 
         sb.append("### Inference: class probabilities of a batch into a caller's array\n\n");
-        sb.append("| network | batch | runtime | threads | JVM | µs/call: median (min–p90) | rows/s | GFLOP/s | B/op | edgetrain is × faster |\n");
+        sb.append("| network | batch | runtime | threads | JVM | µs/call: median (min–p90) | rows/s | GFLOP/s | B/op"
+                + " | edgetrain is × faster |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String net : nets(rows)) {
             for (int batch : batches(rows, "Inference.")) {
@@ -225,8 +231,8 @@ public final class Report {
                 group.sort((a, b) -> Double.compare(a.median, b.median));
                 for (Row r : group) {
                     Architecture arch = Architecture.parse(r.net);
-                    Row ours = byKey.get("EdgetrainInference.predictProbabilities|" + r.jvm + "|" + r.net + "|" + r.batch
-                            + "|" + r.threads);
+                    Row ours = byKey.get("EdgetrainInference.predictProbabilities|" + r.jvm + "|" + r.net + "|"
+                            + r.batch + "|" + r.threads);
                     String ratio = "";
                     if (!r.library.startsWith("edgetrain") && ours != null) {
                         ratio = String.format(Locale.ROOT, "%.2f×", r.median / ours.median);
@@ -243,7 +249,8 @@ public final class Report {
     }
 
     private static String targets(List<Row> rows, Map<String, Row> byKey) {
-        StringBuilder sb = new StringBuilder("### The issue's targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+        StringBuilder sb =
+                new StringBuilder("### The issue's targets\n\n| target | measured | verdict |\n|---|---|---|\n");
         String jvm = "Java 17";
         Row ours = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-128-10|1|1");
         Row ort = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-128-10|1|1");
@@ -253,9 +260,11 @@ public final class Report {
             double ratio = best / ours.median;
             Double exact = EXACT.get("EdgetrainInference.predictProbabilities|784-128-10|1|1");
             double perCall = exact != null ? exact : ours.bytesPerOp;
-            sb.append(String.format(Locale.ROOT, "| inference 784-128-10, batch 1: ≥ 5× lower latency than onnxruntime, 0 B/call"
-                    + " | %.2f µs vs %.2f µs (onnxruntime's faster variant): %.2f×; %s B/call%s | %s |%n", ours.median, best,
-                    ratio, bytes(perCall), exact != null ? " (exact)" : " (JMH)", verdict(ratio >= 5 && perCall == 0)));
+            sb.append(String.format(Locale.ROOT,
+                    "| inference 784-128-10, batch 1: ≥ 5× lower latency than onnxruntime, 0 B/call"
+                    + " | %.2f µs vs %.2f µs (onnxruntime's faster variant): %.2f×; %s B/call%s | %s |%n",
+                    ours.median, best, ratio, bytes(perCall), exact != null ? " (exact)" : " (JMH)",
+                    verdict(ratio >= 5 && perCall == 0)));
         }
         ours = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-256-10|256|1");
         ort = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-256-10|256|1");
@@ -263,19 +272,22 @@ public final class Report {
         if (ours != null && ort != null) {
             double best = ortPinned != null ? Math.min(ort.median, ortPinned.median) : ort.median;
             double ratio = best / ours.median;
-            sb.append(String.format(Locale.ROOT, "| inference 784-256-10, batch 256: ≥ 0.8× onnxruntime's throughput (one thread each)"
-                    + " | %s vs %s rows/s: %.2f× | %s |%n", count(256 / ours.median * 1e6), count(256 / best * 1e6), ratio,
-                    verdict(ratio >= 0.8)));
+            sb.append(String.format(Locale.ROOT,
+                    "| inference 784-256-10, batch 256: ≥ 0.8× onnxruntime's throughput (one thread each)"
+                    + " | %s vs %s rows/s: %.2f× | %s |%n", count(256 / ours.median * 1e6), count(256 / best * 1e6),
+                    ratio, verdict(ratio >= 0.8)));
             Row ours2 = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-256-10|256|2");
             Row ort2 = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-256-10|256|2");
             if (ours2 != null) {
                 double ratio2 = best / ours2.median;
-                sb.append(String.format(Locale.ROOT, "| (same, edgetrain with 2 threads vs onnxruntime with 1) | %s vs %s rows/s: %.2f× | %s |%n",
+                sb.append(String.format(Locale.ROOT,
+                        "| (same, edgetrain with 2 threads vs onnxruntime with 1) | %s vs %s rows/s: %.2f× | %s |%n",
                         count(256 / ours2.median * 1e6), count(256 / best * 1e6), ratio2, verdict(ratio2 >= 0.8)));
                 if (ort2 != null) {
                     double ratio3 = ort2.median / ours2.median;
                     sb.append(String.format(Locale.ROOT, "| (same, 2 threads each) | %s vs %s rows/s: %.2f× | %s |%n",
-                            count(256 / ours2.median * 1e6), count(256 / ort2.median * 1e6), ratio3, verdict(ratio3 >= 0.8)));
+                            count(256 / ours2.median * 1e6), count(256 / ort2.median * 1e6), ratio3,
+                            verdict(ratio3 >= 0.8)));
                 }
             }
         }
@@ -286,8 +298,8 @@ public final class Report {
             }
             Row fastest = null;
             for (Row r : rows) {
-                if (r.benchmark.contains("Training.trainStep") && !r.library.startsWith("edgetrain") && r.net.equals(net)
-                        && r.batch == 32 && (fastest == null || r.median < fastest.median)) {
+                if (r.benchmark.contains("Training.trainStep") && !r.library.startsWith("edgetrain")
+                        && r.net.equals(net) && r.batch == 32 && (fastest == null || r.median < fastest.median)) {
                     fastest = r;
                 }
             }
@@ -298,13 +310,15 @@ public final class Report {
                         " (edgetrain on %s as well: %.2f×)", fastest.jvm, fastest.median / sameJvm.median) : "";
                 sb.append(String.format(Locale.ROOT, "| training %s, batch 32: ≥ 5× the samples/s of the fastest peer"
                         + " | %s vs %s (%s, %s) samples/s: %.2f×%s | %s |%n", net, count(32 / mine.median * 1e6),
-                        count(32 / fastest.median * 1e6), fastest.library, fastest.jvm, ratio, also, verdict(ratio >= 5)));
+                        count(32 / fastest.median * 1e6), fastest.library, fastest.jvm, ratio, also,
+                        verdict(ratio >= 5)));
             }
         }
         Row big = byKey.get("EdgetrainTraining.trainStep|" + jvm + "|784-256-10|64|1");
         if (big != null) {
             double gflops = 2.0 * Architecture.parse("784-256-10").trainingMultiplyAdds(64) / (big.median * 1e3);
-            sb.append(String.format(Locale.ROOT, "| training 784-256-10, batch 64: ≥ 40 GFLOP/s on one core | %.1f GFLOP/s | %s |%n",
+            sb.append(String.format(Locale.ROOT,
+                    "| training 784-256-10, batch 64: ≥ 40 GFLOP/s on one core | %.1f GFLOP/s | %s |%n",
                     gflops, verdict(gflops >= 40)));
         }
         double worst = 0;
@@ -320,9 +334,10 @@ public final class Report {
             }
         }
         if (measured > 0) {
-            sb.append(String.format(Locale.ROOT, "| 0 B/op for train step, optimizer step and inference | exactly %s B/call"
-                    + " at most on the calling thread over %d edgetrain configurations (JMH's all-thread figure: at most %s"
-                    + " B/op) | %s |%n", bytes(worst), measured, bytes(worstJmh), verdict(worst == 0)));
+            sb.append(String.format(Locale.ROOT,
+                    "| 0 B/op for train step, optimizer step and inference | exactly %s B/call"
+                    + " at most on the calling thread over %d edgetrain configurations (JMH's all-thread figure:"
+                    + " at most %s B/op) | %s |%n", bytes(worst), measured, bytes(worstJmh), verdict(worst == 0)));
         }
         return sb.toString();
     }

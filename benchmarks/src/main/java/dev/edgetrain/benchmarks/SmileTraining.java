@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** One SGD training step (mini-batch) of Smile 6.3.0; its classes need Java 25, so run.sh runs this benchmark in a second JMH run on Java 25. See {@link SmileTrainee}. */
+/**
+ * One SGD training step (mini-batch) of Smile 6.3.0; its classes need Java 25, so run.sh runs this benchmark in a
+ * second JMH run on Java 25. See {@link SmileTrainee}.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

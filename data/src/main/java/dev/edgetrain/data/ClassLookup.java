@@ -65,6 +65,7 @@ public final class ClassLookup implements Serializable {
 
     /** What a label must be, for messages: {@code one of [a, b, c]} or {@code one of the class indices 0-9}. */
     public String expected() {
-        return "expected one of " + (names != null ? Columns.abbreviate(names) : "the class indices 0-" + (classes - 1));
+        return "expected one of "
+                + (names != null ? Columns.abbreviate(names) : "the class indices 0-" + (classes - 1));
     }
 }

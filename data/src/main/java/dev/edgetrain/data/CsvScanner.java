@@ -157,7 +157,9 @@ public final class CsvScanner {
         return error(recordLine, column, detail);
     }
 
-    /** {@code "iris.csv, line 7, column 'petal_width' (4)"}: where {@code column} (0-based) of the current record is. */
+    /**
+     * {@code "iris.csv, line 7, column 'petal_width' (4)"}: where {@code column} (0-based) of the current record is.
+     */
     public String where(int column) {
         return DataException.where(source, recordLine, column + 1, columnName(column));
     }

@@ -39,7 +39,8 @@ final class FloatChunks {
     void add(float[] row) {
         if (used == current.length) {
             full.add(current);
-            current = new float[chunkFloats(Math.min(Math.max(2 * current.length, FIRST_CHUNK_FLOATS), MAX_CHUNK_FLOATS))];
+            current = new float[chunkFloats(
+                    Math.min(Math.max(2 * current.length, FIRST_CHUNK_FLOATS), MAX_CHUNK_FLOATS))];
             used = 0;
         }
         System.arraycopy(row, 0, current, used, rowWidth);

@@ -170,7 +170,8 @@ class RowCacheTest {
             float[] x = new float[300];
             int[] y = new int[100];
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> source.nextBatch(x, y, null, 100));
-            assertTrue(e.getCause().getMessage().contains("row cache " + file + ": block 5 of 10 fails its CRC-32 check"),
+            assertTrue(e.getCause().getMessage()
+                    .contains("row cache " + file + ": block 5 of 10 fails its CRC-32 check"),
                     e.getCause().getMessage());
         }
     }

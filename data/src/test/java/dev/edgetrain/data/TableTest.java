@@ -251,7 +251,8 @@ class TableTest {
         byte[] bytes = s.toString().getBytes(StandardCharsets.US_ASCII);
         Map<Long, Long> reports = new LinkedHashMap<>();
         Table t = Table.read(new ByteArrayInputStream(bytes), "p.csv",
-                ReadOptions.forTraining(Task.CLASSIFY, true, null).withProgress((bytesRead, rowsRead) -> reports.put(rowsRead, bytesRead)));
+                ReadOptions.forTraining(Task.CLASSIFY, true, null)
+                        .withProgress((bytesRead, rowsRead) -> reports.put(rowsRead, bytesRead)));
         assertEquals(List.of((long) ReadProgress.EVERY_ROWS, 2L * ReadProgress.EVERY_ROWS,
                 3L * ReadProgress.EVERY_ROWS, (long) rows), new ArrayList<>(reports.keySet()));
         long previous = 0;

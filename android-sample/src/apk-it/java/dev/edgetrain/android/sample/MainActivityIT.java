@@ -61,7 +61,8 @@ public class MainActivityIT {
             assertFalse("export waits for training", a.findViewById(R.id.export).isEnabled());
             idleUntil(a, R.id.training_status, "epochs on 20 examples (output layer)");
             assertTrue(a.findViewById(R.id.export).isEnabled());
-            assertTrue(text(a, R.id.model_status), text(a, R.id.model_status).startsWith("digits-base.onnx, fine-tuned 1"));
+            assertTrue(text(a, R.id.model_status),
+                    text(a, R.id.model_status).startsWith("digits-base.onnx, fine-tuned 1"));
 
             a.findViewById(R.id.export).performClick();
             String info = text(a, R.id.export_info);

@@ -11,8 +11,8 @@ import dev.edgetrain.runtime.train.TrainingListener;
 
 /**
  * The recipe of the shipped model, run at build time by {@code BaseModelTool}: a 64-32-10 network trained
- * on the pre-training rows, inputs scaled by {@link InputScaling}. Every number is fixed and training is seeded, so the same data gives
- * bit-identical weights on every machine.
+ * on the pre-training rows, inputs scaled by {@link InputScaling}. Every number is fixed and training is seeded, so
+ * the same data gives bit-identical weights on every machine.
  */
 public final class Pretraining {
     public static final NetworkSpec SPEC = NetworkSpec.of(DigitsCsv.FEATURES, 32, DigitsCsv.CLASSES);
@@ -45,7 +45,8 @@ public final class Pretraining {
         Standardizer standardizer = InputScaling.standardizer();
         Dataset standardized = standardizer.apply(rows);
         Network network = new Network(SPEC, INIT_SEED);
-        TrainingSession session = new TrainingSession(network, BATCH, OptimizerConfig.adamW(LEARNING_RATE, WEIGHT_DECAY));
+        TrainingSession session =
+                new TrainingSession(network, BATCH, OptimizerConfig.adamW(LEARNING_RATE, WEIGHT_DECAY));
         Trainer trainer = new Trainer(session, standardized, BATCH, SHUFFLE_SEED);
         trainer.fit(EPOCHS, TrainingListener.NONE);
         return new Result(network, standardizer, trainer.lastLoss(), trainer.lastAccuracy());

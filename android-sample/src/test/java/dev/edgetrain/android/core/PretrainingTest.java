@@ -29,7 +29,8 @@ class PretrainingTest {
     @Test
     void isReproducibleBitForBit() {
         Dataset rows = DigitsSplit.pretraining(TestData.digits());
-        assertArrayEquals(Pretraining.train(rows).network.copyParameters(), Pretraining.train(rows).network.copyParameters());
+        assertArrayEquals(Pretraining.train(rows).network.copyParameters(),
+                Pretraining.train(rows).network.copyParameters());
     }
 
     @Test

@@ -16,7 +16,11 @@ public final class KernelProbe {
         String[] shapes = args.length > 0 ? args : new String[] {"32x784x128", "64x784x256", "32x64x32", "1x784x128",
             "256x784x256"};
         String[] methods = {"forwardRuntime", "forward8", "forward8Blocked", "forward2x4", "backwardWeightRuntime",
-            "backwardWeight8", "backwardWeight8Blocked", "backwardWeightViaTranspose", "backwardInputFlat", "forwardRowArrays", "backwardWeightRowArrays", "forwardRA4", "forwardRA2x2", "forwardRA2x3", "backwardWeightRA4", "backwardWeightRA2x2", "transposeRows", "runtimeForwardRows", "runtimeBackwardWeightRows", "forwardT23", "forwardT22", "backwardWeightT23", "backwardWeightT22", "transposeByRow", "transposeByRow4"};
+            "backwardWeight8", "backwardWeight8Blocked", "backwardWeightViaTranspose", "backwardInputFlat",
+            "forwardRowArrays", "backwardWeightRowArrays", "forwardRA4", "forwardRA2x2", "forwardRA2x3",
+            "backwardWeightRA4", "backwardWeightRA2x2", "transposeRows", "runtimeForwardRows",
+            "runtimeBackwardWeightRows", "forwardT23", "forwardT22", "backwardWeightT23", "backwardWeightT22",
+            "transposeByRow", "transposeByRow4"};
         String only = System.getProperty("only");
         for (String shape : shapes) {
             KernelBench k = new KernelBench();

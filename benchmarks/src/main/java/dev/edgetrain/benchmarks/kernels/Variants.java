@@ -15,7 +15,8 @@ final class Variants {
     }
 
     /** in-block of kb rows of Wᵀ kept in L1 while every batch row passes over it. */
-    static void fwd8Blocked(float[] out, float[] in, float[] wt, float[] bias, int batch, int inDim, int outDim, int kb) {
+    static void fwd8Blocked(float[] out, float[] in, float[] wt, float[] bias, int batch, int inDim, int outDim,
+                            int kb) {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(bias, 0, out, b * outDim, outDim);
         }
@@ -207,7 +208,8 @@ final class Variants {
     }
 
     static void axpy8(float[] y, int n, float a0, float[] w0, float a1, float[] w1, float a2, float[] w2, float a3,
-                      float[] w3, float a4, float[] w4, float a5, float[] w5, float a6, float[] w6, float a7, float[] w7) {
+                      float[] w3, float a4, float[] w4, float a5, float[] w5, float a6, float[] w6, float a7,
+                      float[] w7) {
         for (int o = 0; o < n; o++) {
             y[o] += a0 * w0[o] + a1 * w1[o] + a2 * w2[o] + a3 * w3[o] + a4 * w4[o] + a5 * w5[o] + a6 * w6[o]
                     + a7 * w7[o];

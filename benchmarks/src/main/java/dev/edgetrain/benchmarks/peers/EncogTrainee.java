@@ -15,9 +15,9 @@ import org.encog.neural.networks.training.propagation.sgd.update.MomentumUpdate;
 
 /**
  * Encog 3.4 (pure Java, double precision): a {@link BasicNetwork} of ReLU hidden layers and a softmax output,
- * initialised by its Xavier randomizer, trained by its {@link StochasticGradientDescent} (cross-entropy error, one mini-batch per iteration) with
- * the plain update rule ({@link MomentumUpdate} with momentum 0). Encog sums the gradient over the batch, so
- * its rate is the mean-loss rate divided by the batch size.
+ * initialised by its Xavier randomizer, trained by its {@link StochasticGradientDescent} (cross-entropy error, one
+ * mini-batch per iteration) with the plain update rule ({@link MomentumUpdate} with momentum 0). Encog sums the
+ * gradient over the batch, so its rate is the mean-loss rate divided by the batch size.
  */
 public final class EncogTrainee implements Trainee {
     private final BasicNetwork network;

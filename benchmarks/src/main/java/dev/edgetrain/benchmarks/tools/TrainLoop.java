@@ -40,7 +40,8 @@ public final class TrainLoop {
             steps += 100;
         }
         double us = best / 100 / 1e3;
-        System.out.printf(Locale.ROOT, "%s batch %d: best %.1f us/step, %.1f GFLOP/s, %.0f samples/s (%d steps, loss %.3f)%n",
+        System.out.printf(Locale.ROOT,
+                "%s batch %d: best %.1f us/step, %.1f GFLOP/s, %.0f samples/s (%d steps, loss %.3f)%n",
                 arch, batch, us, 2.0 * arch.trainingMultiplyAdds(batch) / (us * 1e3), batch / us * 1e6, steps,
                 sink / steps);
     }

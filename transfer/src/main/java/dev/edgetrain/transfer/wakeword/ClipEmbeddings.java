@@ -43,7 +43,8 @@ public final class ClipEmbeddings {
         float[] out = new float[chunks * EMBEDDING_SIZE]; // [chunks][96]
         byte[][] keys = null;
         if (cache != null) {
-            byte[] clipKey = FeatureCache.exampleKey(samples, "predict_clip padding=" + StreamingScorer.PADDING_SAMPLES);
+            byte[] clipKey =
+                    FeatureCache.exampleKey(samples, "predict_clip padding=" + StreamingScorer.PADDING_SAMPLES);
             keys = new byte[chunks][];
             boolean all = true;
             for (int c = 0; c < chunks; c++) {

@@ -20,10 +20,10 @@ import java.util.List;
 
 /**
  * Trains a wake-word head on openWakeWord's frozen backbone: each clip becomes one or more fixed-length windows
- * (augmented: shifted, gain, background noise, other speech before it), each window the backbone's last {@link Options#frames} embeddings
- * ({@code [frames][96]}, computed once and kept in a {@link FeatureCache}), and the runtime trains a small network
- * on them: Flatten → dense → LayerNorm → ReLU → dense → LayerNorm → ReLU → dense → sigmoid, binary cross-entropy with
- * class weights against the imbalance of positives and negatives.
+ * (augmented: shifted, gain, background noise, other speech before it), each window the backbone's last
+ * {@link Options#frames} embeddings ({@code [frames][96]}, computed once and kept in a {@link FeatureCache}), and the
+ * runtime trains a small network on them: Flatten → dense → LayerNorm → ReLU → dense → LayerNorm → ReLU → dense →
+ * sigmoid, binary cross-entropy with class weights against the imbalance of positives and negatives.
  *
  * <p>Windows are built as openWakeWord's training builds its clips, the phrase at the end (within the shift), so the
  * head learns the moment the phrase has just been said, when the streaming detector sees it whole; and their features
