@@ -10,7 +10,7 @@ package dev.edgetrain.runtime.optim;
  * }</pre>
  *
  * <p>Weight decay applies to weights, not biases. For SGD and Adam it is L2 regularisation added to the
- * gradient ({@code g + λw}); for AdamW it is decoupled ({@code w −= lr·λ·w}), as Loshchilov & Hutter define it.
+ * gradient ({@code g + λw}); for AdamW it is decoupled ({@code w −= lr·λ·w}), as Loshchilov &amp; Hutter define it.
  */
 public final class OptimizerConfig {
     /** The update rule. */
