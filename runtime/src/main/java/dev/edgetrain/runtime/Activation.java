@@ -22,12 +22,19 @@ import java.util.Locale;
 public final class Activation {
     /** The function; {@link #alpha()} parameterises {@link Kind#LEAKY_RELU}. */
     public enum Kind {
+        /** Passes values through unchanged. */
         IDENTITY("identity"),
+        /** {@code max(0, x)}. */
         RELU("relu"),
+        /** {@code x} above zero, {@code alpha · x} below. */
         LEAKY_RELU("leaky_relu"),
+        /** The hyperbolic tangent. */
         TANH("tanh"),
+        /** The logistic function {@code 1 / (1 + e^-x)}. */
         SIGMOID("sigmoid"),
+        /** GELU with the exact Gaussian CDF. */
         GELU("gelu"),
+        /** GELU with the tanh approximation. */
         GELU_TANH("gelu_tanh");
 
         private final String id;
@@ -45,9 +52,13 @@ public final class Activation {
     /** The default slope of {@link #leakyRelu(float)} below zero, as in PyTorch and ONNX. */
     public static final float DEFAULT_LEAKY_ALPHA = 0.01f;
 
+    /** The identity: no activation (an output layer's default). */
     public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0f);
+    /** ReLU, {@code max(0, x)}. */
     public static final Activation RELU = new Activation(Kind.RELU, 0f);
+    /** The hyperbolic tangent. */
     public static final Activation TANH = new Activation(Kind.TANH, 0f);
+    /** The logistic sigmoid. */
     public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0f);
     /** GELU with the exact Gaussian CDF (PyTorch's {@code nn.GELU()}). */
     public static final Activation GELU = new Activation(Kind.GELU, 0f);
@@ -138,6 +149,7 @@ public final class Activation {
                 + "', expected one of [identity, relu, leaky_relu[:alpha], tanh, sigmoid, gelu, gelu_tanh]");
     }
 
+    /** The function. */
     public Kind kind() {
         return kind;
     }

@@ -7,7 +7,9 @@ package dev.edgetrain.runtime;
  */
 public class DivergenceException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
+    /** The optimizer step at which training diverged. */
     private final long optimizerStep;
+    /** What went wrong, without the step or advice. */
     private final String reason;
 
     /** Divergence at {@code optimizerStep}, described by {@code message} alone (its {@link #reason()} too). */

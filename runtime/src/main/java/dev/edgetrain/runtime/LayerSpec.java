@@ -49,14 +49,17 @@ public final class LayerSpec {
         return new LayerSpec(outputs, true, false, DEFAULT_NORM_EPSILON, activation, 0f);
     }
 
+    /** The layer's width: its number of outputs. */
     public int outputs() {
         return outputs;
     }
 
+    /** Whether the layer has a bias. */
     public boolean bias() {
         return bias;
     }
 
+    /** Whether a layer norm follows the dense layer. */
     public boolean layerNorm() {
         return layerNorm;
     }
@@ -66,6 +69,7 @@ public final class LayerSpec {
         return normEpsilon;
     }
 
+    /** The activation after the dense layer (and its layer norm). */
     public Activation activation() {
         return activation;
     }
@@ -75,14 +79,17 @@ public final class LayerSpec {
         return dropout;
     }
 
+    /** This layer with {@code width} outputs. */
     public LayerSpec withOutputs(int width) {
         return new LayerSpec(width, bias, layerNorm, normEpsilon, activation, dropout);
     }
 
+    /** This layer with its bias on or off. */
     public LayerSpec withBias(boolean on) {
         return new LayerSpec(outputs, on, layerNorm, normEpsilon, activation, dropout);
     }
 
+    /** This layer with activation {@code a}. */
     public LayerSpec withActivation(Activation a) {
         return new LayerSpec(outputs, bias, layerNorm, normEpsilon, a, dropout);
     }
@@ -92,10 +99,12 @@ public final class LayerSpec {
         return new LayerSpec(outputs, bias, true, epsilon, activation, dropout);
     }
 
+    /** This layer without a layer norm. */
     public LayerSpec withoutLayerNorm() {
         return new LayerSpec(outputs, bias, false, DEFAULT_NORM_EPSILON, activation, dropout);
     }
 
+    /** This layer with dropout rate {@code rate} (0: none). */
     public LayerSpec withDropout(float rate) {
         return new LayerSpec(outputs, bias, layerNorm, normEpsilon, activation, rate);
     }

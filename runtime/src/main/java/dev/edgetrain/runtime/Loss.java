@@ -21,9 +21,13 @@ import java.util.Locale;
 public final class Loss {
     /** The loss function. */
     public enum Kind {
+        /** Softmax cross-entropy over class labels. */
         CROSS_ENTROPY("cross_entropy"),
+        /** Sigmoid cross-entropy per output. */
         BINARY_CROSS_ENTROPY("binary_cross_entropy"),
+        /** Mean squared error. */
         MSE("mse"),
+        /** Huber loss. */
         HUBER("huber");
 
         private final String id;
@@ -32,6 +36,7 @@ public final class Loss {
             this.id = id;
         }
 
+        /** The lower-case name used in checkpoints and on the command line. */
         public String id() {
             return id;
         }
@@ -158,6 +163,7 @@ public final class Loss {
         return new Loss(kind, classWeights, epsilon, huberDelta);
     }
 
+    /** The loss function. */
     public Kind kind() {
         return kind;
     }
@@ -171,10 +177,12 @@ public final class Loss {
         return classWeights;
     }
 
+    /** The label-smoothing ε of a cross-entropy (0: none). */
     public float labelSmoothing() {
         return labelSmoothing;
     }
 
+    /** The Huber threshold δ (meaningful for {@link Kind#HUBER}). */
     public float huberDelta() {
         return huberDelta;
     }

@@ -118,10 +118,12 @@ public final class Network {
         return result;
     }
 
+    /** The architecture this network was built from. */
     public NetworkSpec spec() {
         return spec;
     }
 
+    /** Where each layer's parameters lie in the slab. */
     public ParameterLayout layout() {
         return layout;
     }

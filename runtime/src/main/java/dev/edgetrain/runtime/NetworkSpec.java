@@ -163,6 +163,7 @@ public final class NetworkSpec {
         return new NetworkSpec(inputs, copy, newTask);
     }
 
+    /** Width of the input: the number of features. */
     public int inputs() {
         return inputs;
     }
@@ -177,6 +178,7 @@ public final class NetworkSpec {
         return outputs();
     }
 
+    /** What the network is trained for. */
     public Task task() {
         return task;
     }
@@ -187,6 +189,7 @@ public final class NetworkSpec {
         return layers[l];
     }
 
+    /** The last dense layer, whose outputs are the network's. */
     public LayerSpec outputLayer() {
         return layers[layers.length - 1];
     }
@@ -207,11 +210,13 @@ public final class NetworkSpec {
         return layers[l].bias();
     }
 
+    /** The activation of dense layer {@code l}. */
     public Activation activation(int l) {
         checkLayer(l);
         return layers[l].activation();
     }
 
+    /** Whether dense layer {@code l} has a layer norm. */
     public boolean hasLayerNorm(int l) {
         checkLayer(l);
         return layers[l].layerNorm();
@@ -251,6 +256,7 @@ public final class NetworkSpec {
         return true;
     }
 
+    /** Dense layers before the output layer. */
     public int hiddenLayerCount() {
         return layers.length - 1;
     }
@@ -418,6 +424,7 @@ public final class NetworkSpec {
             return layerNorm(LayerSpec.DEFAULT_NORM_EPSILON);
         }
 
+        /** A layer norm of ε {@code epsilon} on the layer added last. */
         public Builder layerNorm(float epsilon) {
             return replaceLast(last().withLayerNorm(epsilon));
         }
@@ -432,6 +439,7 @@ public final class NetworkSpec {
             return replaceLast(last().withBias(on));
         }
 
+        /** The spec; the output layer must have been added last. */
         public NetworkSpec build() {
             if (task == null) {
                 throw new IllegalStateException("no output layer: call output(width, task) last");

@@ -56,6 +56,7 @@ public final class ParameterLayout {
         return size;
     }
 
+    /** Number of dense layers. */
     public int layerCount() {
         return weightOffset.length;
     }
@@ -65,6 +66,7 @@ public final class ParameterLayout {
         return weightOffset[l];
     }
 
+    /** Size of layer {@code l}'s weight: out × in. */
     public int weightSize(int l) {
         return inputs[l] * outputs[l];
     }
@@ -74,6 +76,7 @@ public final class ParameterLayout {
         return biasOffset[l];
     }
 
+    /** Size of layer {@code l}'s bias: out, or 0 when it has none. */
     public int biasSize(int l) {
         return biasOffset[l] < 0 ? 0 : outputs[l];
     }
@@ -98,10 +101,12 @@ public final class ParameterLayout {
         return layerEnd[l];
     }
 
+    /** Inputs of layer {@code l}. */
     public int inputs(int l) {
         return inputs[l];
     }
 
+    /** Outputs of layer {@code l}. */
     public int outputs(int l) {
         return outputs[l];
     }
@@ -111,14 +116,17 @@ public final class ParameterLayout {
         return "layer" + l + ".weight";
     }
 
+    /** Name of layer {@code l}'s bias: {@code layer<l>.bias}. */
     public String biasName(int l) {
         return "layer" + l + ".bias";
     }
 
+    /** Name of layer {@code l}'s layer-norm scale: {@code layer<l>.norm.scale}. */
     public String normScaleName(int l) {
         return "layer" + l + ".norm.scale";
     }
 
+    /** Name of layer {@code l}'s layer-norm shift: {@code layer<l>.norm.bias}. */
     public String normShiftName(int l) {
         return "layer" + l + ".norm.bias";
     }

@@ -180,18 +180,22 @@ public final class PrivateTrainingSession {
         return lastClipped;
     }
 
+    /** The per-example gradient norm limit C. */
     public double clipNorm() {
         return clipNorm;
     }
 
+    /** The noise multiplier σ: the noise's standard deviation over C. */
     public double noiseMultiplier() {
         return noiseMultiplier;
     }
 
+    /** The expected batch size the noisy sum is divided by. */
     public double expectedBatchSize() {
         return expectedBatchSize;
     }
 
+    /** The session underneath. */
     public TrainingSession session() {
         return session;
     }

@@ -8,6 +8,7 @@ package dev.edgetrain.runtime;
 public final class Rng {
     private long state;
 
+    /** A generator whose state starts at {@code seed}. */
     public Rng(long seed) {
         this.state = seed;
     }
@@ -17,10 +18,12 @@ public final class Rng {
         return state;
     }
 
+    /** Restores the state saved by {@link #state()}. */
     public void setState(long state) {
         this.state = state;
     }
 
+    /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -18,9 +18,13 @@ import java.util.Locale;
  * </table>
  */
 public enum Task {
+    /** Softmax over k ≥ 2 classes. */
     CLASSIFY("classify", 2),
+    /** One sigmoid output: yes or no. */
     BINARY("binary", 1),
+    /** One sigmoid per label. */
     MULTILABEL("multilabel", 2),
+    /** Real-valued targets. */
     REGRESS("regress", 1);
 
     private final String id;

@@ -50,6 +50,7 @@ public final class TrainingSession {
     /** With a pool: one layer's backward pass as a task, filled before each dispatch; {@code null} without. */
     private final Passes.BackwardTask backwardTask;
 
+    /** A session of {@code network} for up to {@code maxBatch} rows, trained with {@code optimizer}. */
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer) {
         this(network, maxBatch, optimizer, null, null);
     }
@@ -144,6 +145,7 @@ public final class TrainingSession {
         return (float) (forwardLoss(x, xOffset, labels, labelOffset, null, 0, batch, false) / lastNormaliser);
     }
 
+    /** The mean loss of {@code batch} rows with class labels, read from the start of the arrays. */
     public float evalStep(float[] x, int[] labels, int batch) {
         return evalStep(x, 0, labels, 0, batch);
     }
@@ -154,6 +156,7 @@ public final class TrainingSession {
         return (float) (forwardLoss(x, xOffset, null, 0, targets, targetOffset, batch, false) / lastNormaliser);
     }
 
+    /** The mean loss of {@code batch} rows with targets, read from the start of the arrays. */
     public float evalStep(float[] x, float[] targets, int batch) {
         return evalStep(x, 0, targets, 0, batch);
     }
@@ -217,6 +220,7 @@ public final class TrainingSession {
         }
     }
 
+    /** Whether layer {@code layer}'s parameters are updated. */
     public boolean isTrainable(int layer) {
         return trainable[layer];
     }
@@ -231,26 +235,32 @@ public final class TrainingSession {
         return dropout.state();
     }
 
+    /** Restores the dropout generator's state saved by {@link #dropoutRngState()}. */
     public void setDropoutRngState(long state) {
         dropout.setState(state);
     }
 
+    /** The network being trained. */
     public Network network() {
         return network;
     }
 
+    /** The optimizer. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The loss. */
     public Loss loss() {
         return loss;
     }
 
+    /** The buffers of the passes. */
     public Workspace workspace() {
         return ws;
     }
 
+    /** Most rows a step can take. */
     public int maxBatch() {
         return ws.maxBatch;
     }

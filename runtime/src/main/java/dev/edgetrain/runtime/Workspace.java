@@ -62,6 +62,7 @@ public final class Workspace {
     /** Whether the last forward pass was a training pass (dropout applied). */
     boolean training;
 
+    /** Buffers for {@code spec}'s forward and backward passes on up to {@code maxBatch} rows. */
     public Workspace(NetworkSpec spec, int maxBatch) {
         this(spec, maxBatch, null);
     }
@@ -139,10 +140,12 @@ public final class Workspace {
         return pool;
     }
 
+    /** Most rows a pass can take. */
     public int maxBatch() {
         return maxBatch;
     }
 
+    /** The architecture the buffers are sized for. */
     public NetworkSpec spec() {
         return spec;
     }

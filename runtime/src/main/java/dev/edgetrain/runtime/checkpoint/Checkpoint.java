@@ -62,6 +62,7 @@ import java.util.zip.CRC32;
  * new one, never a partial file.
  */
 public final class Checkpoint {
+    /** The file format version this class writes. */
     public static final int FORMAT_VERSION = 3;
     /** How many warm-ups may wrap a schedule in a file (a guard against crafted files, not a real limit). */
     static final int MAX_SCHEDULE_DEPTH = 8;
@@ -152,6 +153,7 @@ public final class Checkpoint {
         session.setDropoutRngState(dropoutRngState);
     }
 
+    /** The network's architecture. */
     public NetworkSpec spec() {
         return spec;
     }
@@ -176,6 +178,7 @@ public final class Checkpoint {
         return optimizer.toString();
     }
 
+    /** Optimizer steps taken before the checkpoint. */
     public long optimizerSteps() {
         return optimizerSteps;
     }
@@ -185,10 +188,12 @@ public final class Checkpoint {
         return learningRateScale;
     }
 
+    /** Epochs finished before the checkpoint. */
     public int epochsDone() {
         return epochsDone;
     }
 
+    /** The trainer's shuffling generator state ({@code Trainer.rngState()}). */
     public long rngState() {
         return rngState;
     }
@@ -198,6 +203,7 @@ public final class Checkpoint {
         return dropoutRngState;
     }
 
+    /** The caller's string metadata, sorted by key (unmodifiable). */
     public Map<String, String> metadata() {
         return metadata;
     }

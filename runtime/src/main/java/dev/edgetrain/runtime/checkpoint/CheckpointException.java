@@ -6,10 +6,12 @@ import java.io.IOException;
 public final class CheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** A checkpoint problem described by {@code message}. */
     public CheckpointException(String message) {
         super(message);
     }
 
+    /** A checkpoint problem described by {@code message}, caused by {@code cause}. */
     public CheckpointException(String message, Throwable cause) {
         super(message, cause);
     }

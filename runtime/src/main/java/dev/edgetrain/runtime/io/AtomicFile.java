@@ -14,6 +14,7 @@ import java.io.OutputStream;
 public final class AtomicFile {
     /** Writes the whole content to {@code out}; it must not close it. */
     public interface Content {
+        /** Writes the content to {@code out}, without closing it. */
         void writeTo(OutputStream out) throws IOException;
     }
 

@@ -63,6 +63,7 @@ public final class ReferenceKernels {
         }
     }
 
+    /** {@code out[i] = max(0, in[i])} for {@code n} values. */
     public static void reluForward(float[] out, int outOff, float[] in, int inOff, int n) {
         for (int i = 0; i < n; i++) {
             final float a = in[inOff + i];

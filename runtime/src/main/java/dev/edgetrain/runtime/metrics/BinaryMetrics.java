@@ -85,26 +85,32 @@ public final class BinaryMetrics {
         return (positiveRanks - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
+    /** Rows predicted positive that are positive. */
     public int truePositives() {
         return truePositives;
     }
 
+    /** Rows predicted positive that are negative. */
     public int falsePositives() {
         return falsePositives;
     }
 
+    /** Rows predicted negative that are negative. */
     public int trueNegatives() {
         return trueNegatives;
     }
 
+    /** Rows predicted negative that are positive. */
     public int falseNegatives() {
         return falseNegatives;
     }
 
+    /** Rows counted: the sum of the four cells. */
     public int rows() {
         return truePositives + falsePositives + trueNegatives + falseNegatives;
     }
 
+    /** (TP + TN) / rows. */
     public double accuracy() {
         return (double) (truePositives + trueNegatives) / rows();
     }
@@ -126,6 +132,7 @@ public final class BinaryMetrics {
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
+    /** Area under the ROC curve of the scores; NaN when the rows are all positive or all negative. */
     public double rocAuc() {
         return rocAuc;
     }

@@ -50,14 +50,17 @@ public final class ClassificationMetrics {
         }
     }
 
+    /** Number of classes: the confusion matrix's side. */
     public int classes() {
         return confusion.length;
     }
 
+    /** Rows counted. */
     public int rows() {
         return rows;
     }
 
+    /** Correct rows over all rows; NaN when there are none. */
     public double accuracy() {
         return rows == 0 ? Double.NaN : (double) correct / rows;
     }

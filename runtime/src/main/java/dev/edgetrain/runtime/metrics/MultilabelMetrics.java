@@ -61,22 +61,27 @@ public final class MultilabelMetrics {
         return new MultilabelMetrics(tp, fp, fn, rows, wrong, exact);
     }
 
+    /** Number of labels (outputs). */
     public int labels() {
         return truePositives.length;
     }
 
+    /** Rows counted. */
     public int rows() {
         return rows;
     }
 
+    /** Precision of label {@code k}: TP / (TP + FP); 0 when never predicted. */
     public double precision(int k) {
         return BinaryMetrics.ratio(truePositives[k], truePositives[k] + falsePositives[k]);
     }
 
+    /** Recall of label {@code k}: TP / (TP + FN); 0 when never positive. */
     public double recall(int k) {
         return BinaryMetrics.ratio(truePositives[k], truePositives[k] + falseNegatives[k]);
     }
 
+    /** F1 of label {@code k}: the harmonic mean of its precision and recall. */
     public double f1(int k) {
         return f1(precision(k), recall(k));
     }
@@ -91,6 +96,7 @@ public final class MultilabelMetrics {
         return rows == 0 ? 0 : (double) wrong / ((long) rows * labels());
     }
 
+    /** F1 of the true and false positives and negatives summed over all labels. */
     public double microF1() {
         int tp = 0;
         int fp = 0;
@@ -103,6 +109,7 @@ public final class MultilabelMetrics {
         return f1(BinaryMetrics.ratio(tp, tp + fp), BinaryMetrics.ratio(tp, tp + fn));
     }
 
+    /** The mean over labels of their F1. */
     public double macroF1() {
         double s = 0;
         for (int k = 0; k < labels(); k++) {

@@ -56,10 +56,12 @@ public final class RegressionMetrics {
         return new RegressionMetrics(mse, mae, r2, rows);
     }
 
+    /** Rows counted. */
     public int rows() {
         return rows;
     }
 
+    /** Outputs (targets) per row. */
     public int outputs() {
         return mse.length;
     }
@@ -69,6 +71,7 @@ public final class RegressionMetrics {
         return mse[k];
     }
 
+    /** Mean absolute error of output {@code k}. */
     public double mae(int k) {
         return mae[k];
     }
@@ -83,10 +86,12 @@ public final class RegressionMetrics {
         return mean(mse);
     }
 
+    /** Mean absolute error, mean over outputs. */
     public double mae() {
         return mean(mae);
     }
 
+    /** R², mean over outputs. */
     public double r2() {
         return mean(r2);
     }

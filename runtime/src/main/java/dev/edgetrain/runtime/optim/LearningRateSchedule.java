@@ -9,7 +9,14 @@ package dev.edgetrain.runtime.optim;
 public abstract class LearningRateSchedule {
     /** The shape of a schedule. */
     public enum Kind {
-        CONSTANT, STEP, COSINE, WARMUP
+        /** The same rate at every step. */
+        CONSTANT,
+        /** Multiplied by a factor every so many steps. */
+        STEP,
+        /** Cosine decay to a minimum factor. */
+        COSINE,
+        /** A linear warm-up, then another schedule. */
+        WARMUP
     }
 
     LearningRateSchedule() {

@@ -135,6 +135,7 @@ public abstract class Optimizer {
      */
     abstract void update(float[] params, float[] grads, int from, int to, float lr, float gradScale, float weightDecay);
 
+    /** The configuration this optimizer was created from. */
     public OptimizerConfig config() {
         return config;
     }

@@ -15,7 +15,12 @@ package dev.edgetrain.runtime.optim;
 public final class OptimizerConfig {
     /** The update rule. */
     public enum Kind {
-        SGD, ADAM, ADAMW
+        /** Stochastic gradient descent, with optional momentum. */
+        SGD,
+        /** Adam, weight decay as L2. */
+        ADAM,
+        /** Adam with decoupled weight decay. */
+        ADAMW
     }
 
     final Kind kind;
@@ -109,6 +114,7 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
+    /** Adam's moment decay rates β1 and β2 (Adam and AdamW only). */
     public OptimizerConfig withBetas(float beta1, float beta2) {
         if (kind == Kind.SGD) {
             throw new IllegalArgumentException("betas apply to Adam and AdamW, not " + kind);
@@ -117,16 +123,19 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
+    /** The ε added to Adam's denominator. */
     public OptimizerConfig withEpsilon(float epsilon) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
+    /** The base learning rate (before the schedule). */
     public OptimizerConfig withLearningRate(float learningRate) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
+    /** The weight decay λ: L2 for SGD and Adam, decoupled for AdamW; 0 for none. */
     public OptimizerConfig withWeightDecay(float weightDecay) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
@@ -138,6 +147,7 @@ public final class OptimizerConfig {
                 maxNorm, schedule);
     }
 
+    /** The learning-rate schedule that scales the base rate per optimizer step. */
     public OptimizerConfig withSchedule(LearningRateSchedule schedule) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
@@ -157,42 +167,52 @@ public final class OptimizerConfig {
         return kind == Kind.SGD ? new Sgd(this, parameterCount) : new Adam(this, parameterCount);
     }
 
+    /** The update rule. */
     public Kind kind() {
         return kind;
     }
 
+    /** The base learning rate. */
     public float learningRate() {
         return learningRate;
     }
 
+    /** SGD's momentum μ (0: none). */
     public float momentum() {
         return momentum;
     }
 
+    /** Whether SGD's momentum is Nesterov's. */
     public boolean nesterov() {
         return nesterov;
     }
 
+    /** Adam's first-moment decay rate β1. */
     public float beta1() {
         return beta1;
     }
 
+    /** Adam's second-moment decay rate β2. */
     public float beta2() {
         return beta2;
     }
 
+    /** Adam's ε. */
     public float epsilon() {
         return epsilon;
     }
 
+    /** The weight decay λ (0: none). */
     public float weightDecay() {
         return weightDecay;
     }
 
+    /** The global gradient-norm limit (0: no clipping). */
     public float clipNorm() {
         return clipNorm;
     }
 
+    /** The learning-rate schedule. */
     public LearningRateSchedule schedule() {
         return schedule;
     }

@@ -80,6 +80,7 @@ public final class ChaChaRandom {
         return block[used++];
     }
 
+    /** The next 64 bits: two {@code nextInt()} values, high word first. */
     public long nextLong() {
         return ((long) nextInt() << 32) | (nextInt() & 0xFFFFFFFFL);
     }

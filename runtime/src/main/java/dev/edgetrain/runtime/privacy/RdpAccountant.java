@@ -39,6 +39,7 @@ public final class RdpAccountant {
             this.order = order;
         }
 
+        /** The ε spent. */
         public double epsilon() {
             return epsilon;
         }
@@ -121,6 +122,7 @@ public final class RdpAccountant {
         return orders.clone();
     }
 
+    /** How RDP becomes an (ε, δ) guarantee. */
     public Conversion conversion() {
         return conversion;
     }

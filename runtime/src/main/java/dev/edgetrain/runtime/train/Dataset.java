@@ -29,6 +29,7 @@ public final class Dataset implements BatchSource {
     /** The cursor behind this set's own {@link BatchSource} methods; made by the first {@link #startEpoch}. */
     private Batches ownBatches;
 
+    /** A labelled set: features {@code [rows][featureCount]}, labels {@code [rows]} in [0, classes). */
     public Dataset(float[] features, int[] labels, int featureCount, int classes) {
         this(features, labels, featureCount, classes, null, null);
     }

@@ -94,6 +94,7 @@ public final class EarlyStopping {
         return sinceBest;
     }
 
+    /** Epochs without improvement before {@link #shouldStop()}; 0 never stops. */
     public int patience() {
         return patience;
     }

@@ -22,6 +22,7 @@ public final class Evaluation {
         return loss;
     }
 
+    /** Correct predictions (rows, or row-label decisions for multilabel); 0 for a regressor. */
     public int correct() {
         return correct;
     }
@@ -31,6 +32,7 @@ public final class Evaluation {
         return counted;
     }
 
+    /** Rows evaluated. */
     public int rows() {
         return rows;
     }

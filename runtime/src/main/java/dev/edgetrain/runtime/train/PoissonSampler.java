@@ -59,10 +59,12 @@ public final class PoissonSampler {
         }
     }
 
+    /** Rows sampled from. */
     public int rows() {
         return rows;
     }
 
+    /** Each row's chance q of being in a batch. */
     public double rate() {
         return rate;
     }

@@ -138,14 +138,17 @@ public final class PrivateTraining {
         return dp.steps();
     }
 
+    /** Noisy steps per epoch. */
     public int stepsPerEpoch() {
         return stepsPerEpoch;
     }
 
+    /** The sampling rate q: each row's chance of being in a batch. */
     public double samplingRate() {
         return sampler.rate();
     }
 
+    /** The private session the steps run on. */
     public PrivateTrainingSession session() {
         return dp;
     }

@@ -13,6 +13,7 @@ public final class Standardizer {
     private final float[] mean;
     private final float[] std;
 
+    /** A standardiser from per-feature {@code mean} and {@code std}, of equal length. */
     public Standardizer(float[] mean, float[] std) {
         if (mean == null || std == null || mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException("mean and std must be non-empty and of equal length");
@@ -106,6 +107,7 @@ public final class Standardizer {
         return new Standardizer(mean, std);
     }
 
+    /** Number of features. */
     public int featureCount() {
         return mean.length;
     }

@@ -102,10 +102,12 @@ public final class TargetScaling {
         return Network.fromParameters(spec, p);
     }
 
+    /** Per-target means (a copy). */
     public float[] mean() {
         return mean.clone();
     }
 
+    /** Per-target standard deviations (a copy). */
     public float[] std() {
         return std.clone();
     }

@@ -366,6 +366,7 @@ public final class Trainer {
         }
     }
 
+    /** Epochs finished. */
     public int epochsDone() {
         return epochsDone;
     }
@@ -383,6 +384,7 @@ public final class Trainer {
         return rng.state();
     }
 
+    /** Restores the shuffling generator's state saved by {@link #rngState()}. */
     public void setRngState(long state) {
         rng.setState(state);
     }
@@ -397,10 +399,12 @@ public final class Trainer {
         return lastAccuracy;
     }
 
+    /** The session this trainer steps. */
     public TrainingSession session() {
         return session;
     }
 
+    /** Rows per mini-batch. */
     public int batchSize() {
         return batchSize;
     }
