@@ -10,8 +10,11 @@ import java.io.Serializable;
  */
 public final class ClassLookup implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The model's class names, or null when it names none (labels are then class indices). */
     private final String[] names;
+    /** {@code names[c].hashCode()}, to compare a field's hash before its characters. */
     private final int[] hashes;
+    /** Number of classes. */
     private final int classes;
 
     /** @param names the model's class names, or null when it names none */

@@ -249,6 +249,7 @@ public final class Columns {
                 modelOutputs);
     }
 
+    /** The file or data set name, for messages. */
     public String source() {
         return source;
     }
@@ -258,6 +259,7 @@ public final class Columns {
         return header.clone();
     }
 
+    /** What the label columns are read as. */
     public Task task() {
         return task;
     }
@@ -272,6 +274,7 @@ public final class Columns {
         return labelColumns.clone();
     }
 
+    /** Number of feature columns. */
     public int featureCount() {
         return featureColumns.length;
     }
@@ -292,6 +295,7 @@ public final class Columns {
         return forModel ? modelOutputs : labelColumns.length;
     }
 
+    /** The feature columns' names. */
     public String[] featureNames() {
         return names(header, featureColumns);
     }

@@ -59,6 +59,7 @@ public final class CsvFormat {
         return parseDelimiter(String.valueOf(delimiter));
     }
 
+    /** The field separator. */
     public char delimiter() {
         return delimiter;
     }

@@ -143,6 +143,7 @@ public final class CsvScanner {
         return recordLine;
     }
 
+    /** The file or data set name, for messages. */
     public String source() {
         return source;
     }

@@ -7,10 +7,15 @@ package dev.edgetrain.data;
 public final class DataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The file or data set name. */
     private final String source;
+    /** The 1-based line, or 0 for the whole source. */
     private final long line;
+    /** The 1-based column, or 0 for none. */
     private final int column;
+    /** The column's name, or null. */
     private final String columnName;
+    /** What was wrong, without where. */
     private final String detail;
 
     /**

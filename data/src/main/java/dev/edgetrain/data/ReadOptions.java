@@ -116,22 +116,27 @@ public final class ReadOptions {
         return format;
     }
 
+    /** The task the labels are read for. */
     public Task task() {
         return task;
     }
 
+    /** Whether the user chose the task (rather than it being inferred from the label column). */
     public boolean taskGiven() {
         return taskGiven;
     }
 
+    /** The label column(s): name, 1-based index or comma list; null for the last column. */
     public String labelSpec() {
         return labelSpec;
     }
 
+    /** Whether this reads for an existing model (rather than for training). */
     public boolean isForModel() {
         return forModel;
     }
 
+    /** The progress callback. */
     public ReadProgress progress() {
         return progress;
     }

@@ -106,10 +106,12 @@ public final class RowCache implements AutoCloseable {
         }
     }
 
+    /** The cache file. */
     public Path file() {
         return file;
     }
 
+    /** Features per row. */
     public int featureCount() {
         return header.featureCount;
     }
@@ -124,14 +126,17 @@ public final class RowCache implements AutoCloseable {
         return header.targetWidth == 0;
     }
 
+    /** Rows in the cache. */
     public int rows() {
         return (int) header.rows;
     }
 
+    /** Rows in each block (the last may hold fewer). */
     public int rowsPerBlock() {
         return header.rowsPerBlock;
     }
 
+    /** Number of blocks. */
     public int blockCount() {
         return header.blockCount();
     }
@@ -151,6 +156,7 @@ public final class RowCache implements AutoCloseable {
         return header.blockStride();
     }
 
+    /** Size of the cache file in bytes. */
     public long fileBytes() {
         return header.fileBytes();
     }

@@ -100,6 +100,7 @@ public final class RowCacheWriter implements RowSink, Closeable {
         return this;
     }
 
+    /** Features per row. */
     public int featureCount() {
         return header.featureCount;
     }
@@ -109,6 +110,7 @@ public final class RowCacheWriter implements RowSink, Closeable {
         return header.targetWidth;
     }
 
+    /** Rows in each block. */
     public int rowsPerBlock() {
         return header.rowsPerBlock;
     }

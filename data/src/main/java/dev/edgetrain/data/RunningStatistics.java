@@ -10,6 +10,7 @@ public final class RunningStatistics {
     private final double[] squares;
     private long count;
 
+    /** Statistics of {@code width} columns, with no rows yet. */
     public RunningStatistics(int width) {
         this.mean = new double[width];
         this.squares = new double[width];
@@ -29,6 +30,7 @@ public final class RunningStatistics {
         }
     }
 
+    /** Number of columns. */
     public int width() {
         return mean.length;
     }

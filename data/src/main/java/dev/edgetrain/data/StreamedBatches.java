@@ -149,6 +149,7 @@ public final class StreamedBatches implements BatchSource {
         return rows;
     }
 
+    /** The row cache the batches are read from. */
     public RowCache cache() {
         return cache;
     }
@@ -320,6 +321,7 @@ public final class StreamedBatches implements BatchSource {
             return this;
         }
 
+        /** The batches, as configured. */
         public StreamedBatches build() {
             final int f = cache.featureCount();
             if (standardizer != null && standardizer.featureCount() != f) {

@@ -146,18 +146,22 @@ public final class Table {
         return scan;
     }
 
+    /** The file or data set name, for messages. */
     public String source() {
         return scan.source();
     }
 
+    /** What the label columns were read as. */
     public Task task() {
         return scan.task();
     }
 
+    /** Number of rows. */
     public int rows() {
         return (int) scan.rows();
     }
 
+    /** Features per row. */
     public int featureCount() {
         return scan.featureCount();
     }
@@ -187,6 +191,7 @@ public final class Table {
         return scan.targetWidth();
     }
 
+    /** The feature columns' names. */
     public String[] featureNames() {
         return scan.featureNames();
     }

@@ -179,14 +179,17 @@ public final class TableScan {
         });
     }
 
+    /** The columns: which are features, which labels. */
     public Columns columns() {
         return columns;
     }
 
+    /** The file or data set name, for messages. */
     public String source() {
         return columns.source();
     }
 
+    /** What the label columns are read as. */
     public Task task() {
         return columns.task();
     }
@@ -196,10 +199,12 @@ public final class TableScan {
         return rows;
     }
 
+    /** Features per row. */
     public int featureCount() {
         return columns.featureCount();
     }
 
+    /** The feature columns' names. */
     public String[] featureNames() {
         return columns.featureNames();
     }

@@ -9,7 +9,9 @@ package dev.edgetrain.app;
 public final class InvalidDataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The row at fault, or -1. */
     private final int row;
+    /** The column at fault, or -1. */
     private final int column;
 
     InvalidDataException(String message, int row, int column) {

@@ -311,6 +311,7 @@ public final class Model {
         return new Model(scaling.onStandardizedInputs(imported.network()), scaling, names, ModelSettings.defaults());
     }
 
+    /** What the model is trained for. */
     public Task task() {
         return network.spec().task();
     }

@@ -34,6 +34,7 @@ public final class ModelEvaluation {
         this.regression = regression;
     }
 
+    /** The task of the model evaluated. */
     public Task task() {
         return task;
     }

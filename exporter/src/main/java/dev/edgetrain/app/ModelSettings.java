@@ -111,22 +111,27 @@ public final class ModelSettings {
         return hidden.clone();
     }
 
+    /** Training epochs. */
     public int epochs() {
         return epochs;
     }
 
+    /** Rows per mini-batch. */
     public int batchSize() {
         return batchSize;
     }
 
+    /** The learning rate. */
     public float learningRate() {
         return learningRate;
     }
 
+    /** The seed of initialisation and shuffling. */
     public long seed() {
         return seed;
     }
 
+    /** Whether the inputs are standardised before training. */
     public boolean standardize() {
         return standardize;
     }

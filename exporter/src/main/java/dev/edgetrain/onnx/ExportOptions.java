@@ -46,6 +46,7 @@ public final class ExportOptions {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<String, String>(b.metadata));
     }
 
+    /** Options to set one by one, starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -133,6 +134,7 @@ public final class ExportOptions {
         return fixedBatch;
     }
 
+    /** Whether the values before the head are a second output, {@code logits}. */
     public boolean includeLogits() {
         return includeLogits;
     }
@@ -157,6 +159,7 @@ public final class ExportOptions {
         return std == null ? null : std.clone();
     }
 
+    /** The model's {@code doc_string}; null for the default description. */
     public String docString() {
         return docString;
     }
@@ -188,6 +191,7 @@ public final class ExportOptions {
         return std;
     }
 
+    /** Builds {@link ExportOptions}; each setter returns this builder. */
     public static final class Builder {
         private OutputKind output;
         private int targetOpset;

@@ -23,13 +23,19 @@ public final class ImportLimits {
     /** Largest model read at all: protobuf's limit for one message (2 GiB - 1). */
     public static final long MODEL_BYTES_CEILING = Integer.MAX_VALUE;
 
+    /** Default of {@link Builder#maxModelBytes}: 64 MiB. */
     public static final long DEFAULT_MAX_MODEL_BYTES = 64L << 20;
+    /** Default of {@link Builder#maxNodes}. */
     public static final int DEFAULT_MAX_NODES = 10000;
+    /** Default of {@link Builder#maxTensorElements}. */
     public static final long DEFAULT_MAX_TENSOR_ELEMENTS = 1L << 24;
     /** Twice a tensor's: room for a folded transposed copy of every weight. */
     public static final long DEFAULT_MAX_TOTAL_ELEMENTS = 1L << 25;
+    /** Default of {@link Builder#maxDimsProduct}. */
     public static final long DEFAULT_MAX_DIMS_PRODUCT = 1L << 24;
+    /** Default of {@link Builder#maxLayerWidth}: the runtime's largest width. */
     public static final int DEFAULT_MAX_LAYER_WIDTH = NetworkSpec.MAX_WIDTH;
+    /** Default of {@link Builder#maxParameters}. */
     public static final long DEFAULT_MAX_PARAMETERS = 1L << 24;
 
     /**
@@ -56,6 +62,7 @@ public final class ImportLimits {
         this.maxParameters = b.maxParameters;
     }
 
+    /** Limits to set one by one, starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -125,42 +132,50 @@ public final class ImportLimits {
         private Builder() {
         }
 
+        /** Largest serialized model, in bytes. */
         public Builder maxModelBytes(long bytes) {
             this.maxModelBytes = check("maxModelBytes", bytes, MODEL_BYTES_CEILING);
             return this;
         }
 
+        /** Largest number of nodes in the graph. */
         public Builder maxNodes(int nodes) {
             this.maxNodes = (int) check("maxNodes", nodes, Integer.MAX_VALUE);
             return this;
         }
 
+        /** Largest element count of one constant tensor. */
         public Builder maxTensorElements(long elements) {
             this.maxTensorElements = check("maxTensorElements", elements, NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
+        /** Largest element count of all constant tensors together. */
         public Builder maxTotalElements(long elements) {
             // Folded copies (a transposed weight) count too, so the total may exceed one network's parameters.
             this.maxTotalElements = check("maxTotalElements", elements, 4 * NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
+        /** Largest product of a tensor's dimensions. */
         public Builder maxDimsProduct(long product) {
             this.maxDimsProduct = check("maxDimsProduct", product, Long.MAX_VALUE);
             return this;
         }
 
+        /** Largest number of inputs or outputs of a dense layer. */
         public Builder maxLayerWidth(int width) {
             this.maxLayerWidth = (int) check("maxLayerWidth", width, NetworkSpec.MAX_WIDTH);
             return this;
         }
 
+        /** Largest number of parameters of the network built. */
         public Builder maxParameters(long parameters) {
             this.maxParameters = check("maxParameters", parameters, NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
+        /** The limits. */
         public ImportLimits build() {
             return new ImportLimits(this);
         }

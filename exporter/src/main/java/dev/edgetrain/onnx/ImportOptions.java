@@ -22,6 +22,7 @@ public final class ImportOptions {
         this.outputTensor = b.outputTensor;
     }
 
+    /** Options to set one by one, starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -31,6 +32,7 @@ public final class ImportOptions {
         return new Builder().limits(limits).outputTensor(outputTensor);
     }
 
+    /** The size limits checked while reading. */
     public ImportLimits limits() {
         return limits;
     }
@@ -48,6 +50,7 @@ public final class ImportOptions {
         return "ImportOptions{" + limits + (outputTensor == null ? "" : ", outputTensor='" + outputTensor + "'") + "}";
     }
 
+    /** Builds {@link ImportOptions}; each setter returns this builder. */
     public static final class Builder {
         private ImportLimits limits = ImportLimits.DEFAULTS;
         private String outputTensor;
@@ -77,6 +80,7 @@ public final class ImportOptions {
             return this;
         }
 
+        /** The options. */
         public ImportOptions build() {
             return new ImportOptions(this);
         }

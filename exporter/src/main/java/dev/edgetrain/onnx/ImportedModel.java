@@ -61,6 +61,7 @@ public final class ImportedModel {
         return network;
     }
 
+    /** The network's architecture. */
     public NetworkSpec spec() {
         return network.spec();
     }
@@ -127,6 +128,7 @@ public final class ImportedModel {
         return opsetVersion;
     }
 
+    /** The file's ONNX IR version. */
     public long irVersion() {
         return irVersion;
     }
@@ -136,6 +138,7 @@ public final class ImportedModel {
         return producerName;
     }
 
+    /** The {@code producer_version} the file names. */
     public String producerVersion() {
         return producerVersion;
     }

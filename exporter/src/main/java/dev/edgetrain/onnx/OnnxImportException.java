@@ -13,15 +13,21 @@ import java.io.IOException;
 public class OnnxImportException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The node's name, or null. */
     private final String nodeName;
+    /** The node's op type, or null. */
     private final String opType;
+    /** The node's position in {@code graph.node}, or -1. */
     private final int nodeIndex;
+    /** The model file, or null. */
     private final File file;
 
+    /** An error in the model described by {@code message}, at no node in particular. */
     public OnnxImportException(String message) {
         this(message, null, null, -1, null);
     }
 
+    /** An error described by {@code message}, caused by {@code cause}. */
     public OnnxImportException(String message, Throwable cause) {
         this(message, null, null, -1, cause);
     }

@@ -10,10 +10,12 @@ import java.io.IOException;
 public class BackboneException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** A backbone problem described by {@code message}. */
     public BackboneException(String message) {
         super(message);
     }
 
+    /** A backbone problem described by {@code message}, caused by {@code cause}. */
     public BackboneException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -235,6 +235,7 @@ public final class GraphBuilder {
         return nodeName;
     }
 
+    /** Sets the graph's {@code doc_string}. */
     public void setDocString(String doc) {
         graph.setDocString(doc);
     }
@@ -277,15 +278,18 @@ public final class GraphBuilder {
         }
     }
 
+    /** An {@code INT} attribute {@code name = value}. */
     public static AttributeProto intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
+    /** A {@code FLOAT} attribute {@code name = value}. */
     public static AttributeProto floatAttribute(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
                 .build();
     }
 
+    /** An {@code INTS} attribute {@code name = values}. */
     public static AttributeProto intsAttribute(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {

@@ -22,6 +22,7 @@ public final class ModelEnvelope {
      * runtimes on devices.
      */
     public static final long IR_VERSION = 7;
+    /** The {@code producer_name} edgetrain writes. */
     public static final String PRODUCER_NAME = "edgetrain";
     /** Our own model domain (reverse DNS, as ONNX recommends). */
     public static final String MODEL_DOMAIN = "dev.edgetrain";

@@ -30,12 +30,17 @@ public enum OnnxOp {
      * of Add, Sub, Mul and Div only added integer types, so the float definition the exporter relies on is 13's.
      */
     ADD("Add", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    /** Elementwise {@code A - B}. */
     SUB("Sub", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    /** Elementwise {@code A · B}. */
     MUL("Mul", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
+    /** Elementwise {@code A / B}. */
     DIV("Div", 1, 13, 2, 2, 1, 1, legacyBroadcast()),
     /** {@code X^Y}; Y a tensor input since 7 (opset 1 had broadcast/axis too). */
     POW("Pow", 1, 13, 2, 2, 1, 1, Attribute.i("broadcast", 0).until(7), Attribute.i("axis", 0).until(7)),
+    /** Elementwise square root. */
     SQRT("Sqrt", 1, 13, 1, 1, 1, 1, Attribute.ints("consumed_inputs").until(6)),
+    /** Elementwise Gauss error function. */
     ERF("Erf", 9, 13, 1, 1, 1, 1),
     /** Mean over {@code axes} (an attribute before opset 18, an optional input since). */
     REDUCE_MEAN("ReduceMean", 1, 13, 1, 2, 1, 1,
@@ -45,7 +50,9 @@ public enum OnnxOp {
     RELU("Relu", 1, 13, 1, 1, 1, 1, Attribute.ints("consumed_inputs").until(6)),
     /** {@code x ≥ 0 ? x : alpha·x}. */
     LEAKY_RELU("LeakyRelu", 1, 6, 1, 1, 1, 1, Attribute.f("alpha", 0.01f), Attribute.ints("consumed_inputs").until(6)),
+    /** Elementwise hyperbolic tangent. */
     TANH("Tanh", 1, 13, 1, 1, 1, 1, Attribute.ints("consumed_inputs").until(6)),
+    /** Elementwise logistic sigmoid. */
     SIGMOID("Sigmoid", 1, 13, 1, 1, 1, 1, Attribute.ints("consumed_inputs").until(6)),
     /** {@code x·Φ(x)}, or its tanh approximation with {@code approximate="tanh"}; new in opset 20. */
     GELU("Gelu", 20, 20, 1, 1, 1, 1, Attribute.s("approximate", "none")),
@@ -78,12 +85,14 @@ public enum OnnxOp {
     RESHAPE("Reshape", 1, 13, 1, 2, 1, 1,
             Attribute.ints("shape").until(5), Attribute.ints("consumed_inputs").until(5),
             Attribute.i("allowzero", 0).from(14)),
+    /** Its input, unchanged. */
     IDENTITY("Identity", 1, 13, 1, 1, 1, 1),
     /**
      * {@code Mean(x1, …, xk)}, elementwise: the average of an ensemble's outputs. Float semantics are the same from
      * opset 6 on (8 added broadcasting, 13 more types); 13, the lowest opset of an export.
      */
     MEAN("Mean", 1, 13, 1, Integer.MAX_VALUE, 1, 1, Attribute.ints("consumed_inputs").until(6)),
+    /** Permutes the axes ({@code perm}). */
     TRANSPOSE("Transpose", 1, 13, 1, 1, 1, 1, Attribute.ints("perm")),
     /** A constant from exactly one of its value attributes. */
     CONSTANT("Constant", 1, 13, 0, 0, 1, 1,
@@ -156,18 +165,22 @@ public enum OnnxOp {
         return sinceVersion;
     }
 
+    /** Fewest inputs the op takes. */
     public int minInputs() {
         return minInputs;
     }
 
+    /** Most inputs the op takes. */
     public int maxInputs() {
         return maxInputs;
     }
 
+    /** Fewest outputs the op has. */
     public int minOutputs() {
         return minOutputs;
     }
 
+    /** Most outputs the op has. */
     public int maxOutputs() {
         return maxOutputs;
     }
@@ -256,10 +269,12 @@ public enum OnnxOp {
             return new Attribute(name, type, defaultValue, opset, untilOpset);
         }
 
+        /** The attribute's name. */
         public String name() {
             return name;
         }
 
+        /** The attribute's type. */
         public AttributeType type() {
             return type;
         }

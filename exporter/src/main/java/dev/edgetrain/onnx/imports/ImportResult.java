@@ -37,22 +37,27 @@ public final class ImportResult {
         this.opset = opset;
     }
 
+    /** The network read. */
     public Network network() {
         return network;
     }
 
+    /** What the network is trained for. */
     public Task task() {
         return task;
     }
 
+    /** What the graph's output holds. */
     public OutputKind outputKind() {
         return outputKind;
     }
 
+    /** The graph input's name. */
     public String inputName() {
         return inputName;
     }
 
+    /** The graph output's name. */
     public String outputName() {
         return outputName;
     }
@@ -77,6 +82,7 @@ public final class ImportResult {
         return metadata;
     }
 
+    /** The default-domain opset the model imports. */
     public int opset() {
         return opset;
     }

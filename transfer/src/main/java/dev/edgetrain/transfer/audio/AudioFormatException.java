@@ -10,8 +10,10 @@ import java.io.IOException;
 public class AudioFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The field at fault. */
     private final String field;
 
+    /** A problem described by {@code message} in field {@code field}. */
     public AudioFormatException(String message, String field) {
         super(message);
         this.field = field;

@@ -18,12 +18,17 @@ public final class DetectionReport {
     /** Chunks after an activation in which another does not count: one head window of 16 embeddings, 1.28 s. */
     public static final int REFRACTORY_CHUNKS = 16;
 
+    /** The score at or above which a chunk counts. */
     public final float threshold;
     /** Scores in a row at or above the threshold that make an activation. */
     public final int consecutive;
+    /** Positive clips evaluated. */
     public final int positives;
+    /** Positive clips on which the detector never activated. */
     public final int falseRejects;
+    /** Seconds of audio without the phrase. */
     public final double negativeSeconds;
+    /** Activations on audio without the phrase. */
     public final int falseAccepts;
     /** Every positive clip's and every negative recording's scores, to count under other rules ({@link #at}). */
     private final float[][] positiveScores;

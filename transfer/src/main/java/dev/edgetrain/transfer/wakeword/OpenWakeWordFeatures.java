@@ -22,14 +22,17 @@ import java.util.Arrays;
  * Not thread-safe; {@link #close()} releases both onnxruntime sessions.
  */
 public final class OpenWakeWordFeatures implements AutoCloseable {
+    /** Audio samples per second. */
     public static final int SAMPLE_RATE = 16000;
     /** Samples per streaming chunk (80 ms): 8 mel frames, one embedding. */
     public static final int CHUNK_SAMPLES = 1280;
+    /** Mel bins per frame. */
     public static final int MEL_BINS = 32;
     /** Mel frames per embedding window. */
     public static final int WINDOW_FRAMES = 76;
     /** Mel frames between successive windows. */
     public static final int WINDOW_STEP = 8;
+    /** Width of one embedding. */
     public static final int EMBEDDING_SIZE = 96;
 
     /** The melspectrogram model's frame: 512 samples (32 ms) ... */

@@ -26,6 +26,7 @@ import java.util.Map;
 public final class WakeWordExports {
     /** alexa_v0.1's input and output names (a PyTorch export's). */
     public static final String HEAD_INPUT = "onnx::Flatten_0";
+    /** alexa_v0.1's output name. */
     public static final String HEAD_OUTPUT = "13";
 
     private WakeWordExports() {

@@ -37,6 +37,7 @@ public final class WakeWordTrainer {
         public int frames = 16;
         /** Hidden layer widths (openWakeWord's heads: 128, 128). */
         public int[] hidden = {128, 128};
+        /** Whether each hidden layer has a layer norm. */
         public boolean layerNorm = true;
         /** Dropout after each hidden layer while training (0: none). */
         public float dropout = 0f;
@@ -45,12 +46,17 @@ public final class WakeWordTrainer {
          * weighs half in all). openWakeWord weighs negatives far more, since a false accept costs more than a miss.
          */
         public float negativeWeight = 0f;
+        /** Training epochs. */
         public int epochs = 40;
+        /** Rows per mini-batch. */
         public int batchSize = 64;
+        /** The optimizer's learning rate. */
         public float learningRate = 1e-3f;
+        /** The optimizer's weight decay. */
         public float weightDecay = 1e-2f;
         /** Windows per positive clip (the first as it is, the rest augmented) and per negative clip. */
         public int positiveVariants = 4;
+        /** Windows per negative clip (see {@code positiveVariants}). */
         public int negativeVariants = 4;
         /** The largest shift of a positive's end from the window's end: 0.2 s, as openWakeWord's end jitter. */
         public int maxPositiveShift = 3200;
@@ -62,10 +68,15 @@ public final class WakeWordTrainer {
         public int recordingStride = 3;
         /** Chunks between the windows taken from a negative clip, streamed through all its alignments: 2. */
         public int clipStride = 2;
+        /** Augmentation gains are drawn from [-maxGainDb, maxGainDb]. */
         public float maxGainDb = 6f;
+        /** How often background noise is mixed in (when there is any). */
         public float noiseProbability = 0.6f;
+        /** Least signal-to-noise ratio of the mixed-in noise, in dB. */
         public float minSnrDb = 5f;
+        /** Largest signal-to-noise ratio, in dB. */
         public float maxSnrDb = 25f;
+        /** The base seed: member m of the head draws its augmentations from {@code seed + m}. */
         public long seed = 1;
         /**
          * Networks trained and averaged in the head ({@link WakeWordHead}): member m uses the seed {@code seed + m}
@@ -96,12 +107,14 @@ public final class WakeWordTrainer {
 
     /** Told about each example as it is featurised. */
     public interface Progress {
+        /** Ignores every call. */
         Progress NONE = new Progress() {
             @Override
             public void onExample(int done, int total, boolean cached) {
             }
         };
 
+        /** Example {@code done} of {@code total} is done; {@code cached}: its features came from the cache. */
         void onExample(int done, int total, boolean cached);
     }
 
@@ -109,10 +122,13 @@ public final class WakeWordTrainer {
     public static final class Examples {
         /** {@code [rows][frames·96]} features, labels 1 (wake word) or 0. */
         public final Dataset data;
+        /** Rows labelled 1 (wake word). */
         public final int positives;
+        /** Rows labelled 0. */
         public final int negatives;
         /** Windows run through the backbone now, and windows whose features were in the cache. */
         public final int computed;
+        /** Windows whose features were in the cache. */
         public final int cached;
 
         Examples(Dataset data, int positives, int negatives, int computed, int cached) {
