@@ -36,7 +36,7 @@ public final class Loss {
             this.id = id;
         }
 
-        /** The lower-case name used in checkpoints and on the command line. */
+        /** The lower-case name of the loss, such as {@code cross_entropy}. */
         public String id() {
             return id;
         }

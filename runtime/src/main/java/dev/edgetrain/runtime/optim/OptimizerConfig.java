@@ -114,7 +114,7 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
-    /** Adam's moment decay rates β1 and β2 (Adam and AdamW only). */
+    /** A copy with Adam's moment decay rates β1 and β2 (Adam and AdamW only). */
     public OptimizerConfig withBetas(float beta1, float beta2) {
         if (kind == Kind.SGD) {
             throw new IllegalArgumentException("betas apply to Adam and AdamW, not " + kind);
@@ -123,19 +123,19 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
-    /** The ε added to Adam's denominator. */
+    /** A copy with {@code epsilon} as the ε added to Adam's denominator. */
     public OptimizerConfig withEpsilon(float epsilon) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** The base learning rate (before the schedule). */
+    /** A copy with {@code learningRate} as the base learning rate (before the schedule). */
     public OptimizerConfig withLearningRate(float learningRate) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** The weight decay λ: L2 for SGD and Adam, decoupled for AdamW; 0 for none. */
+    /** A copy with weight decay λ: L2 for SGD and Adam, decoupled for AdamW; 0 for none. */
     public OptimizerConfig withWeightDecay(float weightDecay) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
@@ -147,7 +147,7 @@ public final class OptimizerConfig {
                 maxNorm, schedule);
     }
 
-    /** The learning-rate schedule that scales the base rate per optimizer step. */
+    /** A copy whose learning rate follows {@code schedule}, step by step. */
     public OptimizerConfig withSchedule(LearningRateSchedule schedule) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
