@@ -337,23 +337,15 @@ public final class WakeWordTrainer {
     }
 
     /**
-     * A trainer of a fresh head on the examples: Adam(W), binary cross-entropy with class weights (balanced, or
-     * {@link Options#negativeWeight}), shuffled with the options' seed. Its network is
-     * {@code trainer.session().network()}.
+     * A trainer of member 0's fresh network on the examples: Adam(W), binary cross-entropy with class weights
+     * (balanced, or {@link Options#negativeWeight}), shuffled with the options' seed. Its network is
+     * {@code trainer.session().network()}. {@link #trainMember} trains the head's members this way.
      */
     public Trainer trainer(Examples examples) {
         return trainer(examples, new Network(options.spec(), options.seed), options.seed);
     }
 
-    /**
-     * As {@link #trainer(Examples)}, starting from {@code head} (for example an imported openWakeWord head, to
-     * personalise it on the user's own clips), which is trained in place. Its input must be {@code frames·96}
-     * embeddings and its task binary.
-     */
-    public Trainer trainer(Examples examples, Network head) {
-        return trainer(examples, head, options.seed);
-    }
-
+    /** A trainer of {@code head} (trained in place) whose batches are shuffled with {@code seed}. */
     private Trainer trainer(Examples examples, Network head, long seed) {
         if (head.spec().inputs() != width || head.spec().task() != Task.BINARY) {
             throw new IllegalArgumentException("the head takes " + head.spec().inputs() + " inputs for a "
@@ -368,16 +360,6 @@ public final class WakeWordTrainer {
                 OptimizerConfig.adamW(options.learningRate, options.weightDecay),
                 Loss.binaryCrossEntropy().withClassWeights(weights), null);
         return new Trainer(session, examples.data, options.batchSize, seed);
-    }
-
-    /**
-     * Trains a head on the examples for the options' epochs: a fresh one when {@code start} is null, else
-     * {@code start} itself, in place ({@link #trainer(Examples, Network)}). Returns it.
-     */
-    public Network train(Examples examples, Network start, TrainingListener listener) {
-        Trainer trainer = start == null ? trainer(examples) : trainer(examples, start);
-        trainer.fit(options.epochs, listener);
-        return trainer.session().network();
     }
 
     /**
