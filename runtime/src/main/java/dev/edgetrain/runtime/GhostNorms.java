@@ -1,7 +1,6 @@
 package dev.edgetrain.runtime;
 
 import dev.edgetrain.runtime.kernels.Activations;
-import dev.edgetrain.runtime.kernels.Dense;
 import dev.edgetrain.runtime.kernels.Dropout;
 import dev.edgetrain.runtime.kernels.LayerNorm;
 
@@ -59,7 +58,7 @@ final class GhostNorms {
                 }
             }
             if (l > lowest) {
-                Dense.backwardInput(dIn, dOut, net.weightRows[l], 0, batch, inDim, outDim);
+                net.dense[l].backwardInput(dIn, dOut, 0, batch);
                 final float[][] t = dOut;
                 dOut = dIn;
                 dIn = t;

@@ -1,6 +1,7 @@
 package dev.edgetrain.runtime;
 
-import dev.edgetrain.runtime.kernels.Dense;
+import dev.edgetrain.runtime.kernels.DenseWeights;
+import dev.edgetrain.runtime.kernels.KernelSet;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
 
 /**
@@ -10,8 +11,9 @@ import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
  * gradient slab {@link #gradients()} has the same shape, so an optimizer is one loop over indices. Weights are
  * {@code [out][in]} row-major (ONNX Gemm, transB=1). The slab is read through {@link #copyParameters} and
  * {@link #parameter} and written only through {@link #setParameters} and a {@link TrainingSession}'s optimizer
- * step. The kernels also read layouts derived from it (transposed weights, weight rows); those belong to this
- * class, which rebuilds them on every write, so they can never be stale.
+ * step. The kernels may also read layouts derived from it (transposed weights, packed panels: whatever its
+ * {@link KernelSet} needs); those belong to this class, which rebuilds them on every write, so they can never be
+ * stale.
  *
  * <p>Threads: after construction, inference only reads the network; any number of threads may call
  * {@link #forward} and the {@code predict} methods at once, each with its own {@link Workspace}. Changing
@@ -24,14 +26,13 @@ public final class Network {
     final float[] params;
     /** Gradients of the loss, same layout as {@link #params}; accumulated by backward passes. */
     private final float[] grads;
+    /** The kernels this network computes with. */
+    final KernelSet kernels;
     /**
-     * Derived from {@link #params} on every write (never by a caller), one array per row, which is what the
-     * vectorised kernels read: per layer {@code l}, {@code Wᵀ [in][out]} for the forward axpys of a wide layer, and
-     * {@code W [out][in]} for a narrow layer's dot products and for the input gradient of every layer above the
-     * first. {@code null} where the layer needs no such copy.
+     * Per layer, the weights as {@link #kernels} read them, with the forward and input-gradient kernels: rebuilt
+     * from {@link #params} on every write (never by a caller).
      */
-    final float[][][] weightT;
-    final float[][][] weightRows;
+    final DenseWeights[] dense;
     /** Weights of all layers: multiply-adds per row of a forward pass. */
     final long weightCount;
 
@@ -60,9 +61,14 @@ public final class Network {
     }
 
     private Network(NetworkSpec spec) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec must not be null");
+        this(spec, KernelSet.active());
+    }
+
+    private Network(NetworkSpec spec, KernelSet kernels) {
+        if (spec == null || kernels == null) {
+            throw new IllegalArgumentException("spec and kernels must not be null");
         }
+        this.kernels = kernels;
         this.spec = spec;
         this.layout = new ParameterLayout(spec);
         this.params = new float[layout.size()];
@@ -73,17 +79,9 @@ public final class Network {
             weights += layout.weightSize(l);
         }
         this.weightCount = weights;
-        this.weightT = new float[layers][][];
-        this.weightRows = new float[layers][][];
+        this.dense = new DenseWeights[layers];
         for (int l = 0; l < layers; l++) {
-            final int in = layout.inputs(l);
-            final int out = layout.outputs(l);
-            if (wideForward(out)) {
-                weightT[l] = new float[in][out];
-            }
-            if (l > 0 || !wideForward(out)) {
-                weightRows[l] = new float[out][in];
-            }
+            dense[l] = kernels.denseWeights(layout.inputs(l), layout.outputs(l), l > 0);
         }
     }
 
@@ -97,6 +95,28 @@ public final class Network {
     /** An independent copy: same spec and parameters, zero gradients. */
     public Network copy() {
         return fromParameters(spec, params);
+    }
+
+    /**
+     * An independent copy that computes with {@code kernelSet}: same spec and parameters, zero gradients. Its
+     * results agree with this network's within float rounding (to the bit when the set is the same).
+     *
+     * @param kernelSet the kernels to compute with, e.g. {@link KernelSet#plain()}
+     * @return the copy
+     */
+    public Network withKernels(KernelSet kernelSet) {
+        Network n = new Network(spec, kernelSet);
+        n.setParameters(params);
+        return n;
+    }
+
+    /**
+     * The kernels this network computes with: {@link KernelSet#active()} unless made by {@link #withKernels}.
+     *
+     * @return the kernel set
+     */
+    public KernelSet kernels() {
+        return kernels;
     }
 
     /**
@@ -239,18 +259,7 @@ public final class Network {
 
     /** Rebuilds layer {@code l}'s derived weight layouts from the slab; called by every writer of the slab. */
     void refreshDerived(int l) {
-        final int w0 = layout.weightOffset(l);
-        if (weightT[l] != null) {
-            Dense.transpose(weightT[l], params, w0, layout.inputs(l), layout.outputs(l));
-        }
-        if (weightRows[l] != null) {
-            Dense.copyRows(weightRows[l], params, w0, layout.inputs(l), layout.outputs(l));
-        }
-    }
-
-    /** Whether a layer of {@code outputs} computes its forward pass as axpys over {@code Wᵀ} (else as dot products over {@code W}). */
-    private static boolean wideForward(int outputs) {
-        return outputs >= Dense.MIN_AXPY_OUTPUTS;
+        dense[l].refresh(params, layout.weightOffset(l));
     }
 
     /** Sets every gradient to zero. */

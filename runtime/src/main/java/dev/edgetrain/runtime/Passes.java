@@ -1,7 +1,7 @@
 package dev.edgetrain.runtime;
 
 import dev.edgetrain.runtime.kernels.Activations;
-import dev.edgetrain.runtime.kernels.Dense;
+import dev.edgetrain.runtime.kernels.DenseWeights;
 import dev.edgetrain.runtime.kernels.Dropout;
 import dev.edgetrain.runtime.kernels.LayerNorm;
 import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
@@ -11,8 +11,8 @@ import dev.edgetrain.runtime.kernels.SoftmaxCrossEntropy;
  * kernel pairs (llm.c's pattern): for layer {@code l} with input {@code x} (the previous layer's output),
  * <pre>
  *   forward                                         backward (from the top; dY = ∂L/∂y given)
- *   z = W·x + b         Dense.forward[Dot]          dZ: Dense.backwardWeight (dW += dZᵀ·x, db += Σ dZ)
- *                                                       Dense.backwardInput (dX = dZ·W, the dY of layer l − 1)
+ *   z = W·x + b         DenseWeights.forward        dZ: KernelSet.backwardWeight (dW += dZᵀ·x, db += Σ dZ)
+ *                                                       DenseWeights.backwardInput (dX = dZ·W, the dY of l − 1)
  *   n = LayerNorm(z)    LayerNorm.forward           dZ = LayerNorm.backward(dN)  (dγ, dβ)
  *   a = f(n)            Activations.forward         dN = f'(n) · dA              Activations.backward
  *   y = a · mask        Dropout.forward (training)  dA = dY · mask               Dropout.backward
@@ -88,14 +88,11 @@ final class Passes {
             final int outDim = layout.outputs(l);
             final float[][] z = ws.linear[l];
             final float[] bias = layout.biasOffset(l) >= 0 ? params : null;
-            if (net.weightT[l] != null) {
-                Dense.forward(z, x, xOffset, in, net.weightT[l], bias, layout.biasOffset(l), from, to, inDim, outDim);
-            } else {
-                if (in == null) {
-                    in = ws.copyInputRows(x, xOffset, from, to);
-                }
-                Dense.forwardDot(z, in, net.weightRows[l], bias, layout.biasOffset(l), from, to, inDim, outDim);
+            final DenseWeights w = net.dense[l];
+            if (in == null && w.forwardNeedsInputRows()) {
+                in = ws.copyInputRows(x, xOffset, from, to);
             }
+            w.forward(z, x, xOffset, in, bias, layout.biasOffset(l), from, to);
             if (s.layerNorm()) {
                 LayerNorm.forward(ws.normed[l], ws.normMean[l], ws.normRstd[l], z, params, layout.normScaleOffset(l),
                         layout.normShiftOffset(l), from, to, outDim, s.normEpsilon());
@@ -175,11 +172,11 @@ final class Passes {
                 }
             } else {
                 if (in != null) {
-                    Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
+                    net.kernels.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
                             layout.biasOffset(l), ws.rowScratch, dOut, in, batch, inDim, 0, outDim);
                 }
                 if (inputGradient) {
-                    Dense.backwardInput(dIn, dOut, net.weightRows[l], 0, batch, inDim, outDim);
+                    net.dense[l].backwardInput(dIn, dOut, 0, batch);
                 }
             }
             if (inputGradient) {
@@ -220,13 +217,13 @@ final class Passes {
             final int outDim = layout.outputs(l);
             final float[] grads = net.gradients();
             if (in != null) {
-                Dense.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
+                net.kernels.backwardWeight(grads, layout.weightOffset(l), layout.biasOffset(l) >= 0 ? grads : null,
                         layout.biasOffset(l), ws.partRowScratch[part], dOut, in, batch, inDim,
                         ComputePool.split(outDim, part, parts), ComputePool.split(outDim, part + 1, parts));
             }
             if (dIn != null) {
-                Dense.backwardInput(dIn, dOut, net.weightRows[l], ComputePool.split(batch, part, parts),
-                        ComputePool.split(batch, part + 1, parts), inDim, outDim);
+                net.dense[l].backwardInput(dIn, dOut, ComputePool.split(batch, part, parts),
+                        ComputePool.split(batch, part + 1, parts));
             }
         }
     }

@@ -41,6 +41,8 @@ class ZeroAllocationTest {
     private static final int ROUNDS = 12;
     /** The combinations run short rounds (hundreds of calls, a few when pooled), so more of them may be needed. */
     private static final int COMBINATION_ROUNDS = 40;
+    /** Least time a measurement keeps calling before it gives up on a round free of allocation. */
+    private static final long WARM_UP_NANOS = 5_000_000_000L;
     private static com.sun.management.ThreadMXBean threads;
 
     @BeforeAll
@@ -67,13 +69,19 @@ class ZeroAllocationTest {
     }
 
     /**
-     * As {@link #roundsUntilZero(Round)}, at most {@code maxRounds} rounds, counting the pool worker's allocations
-     * too when {@code withPoolWorker} (read outside the caller's window: reading another thread's counter allocates).
+     * As {@link #roundsUntilZero(Round)}, at least {@code maxRounds} rounds and {@link #WARM_UP_NANOS} (the JIT's
+     * compilers need time as well as calls: the vector kernels' C2 compilation takes longer than 40 quick rounds on a
+     * busy machine), counting the pool worker's allocations too when {@code withPoolWorker} (read outside the caller's
+     * window: reading another thread's counter allocates). Only the bytes of the last 200 rounds are kept.
      */
     private static List<Long> roundsUntilZero(Round round, int maxRounds, boolean withPoolWorker) {
         List<Long> bytes = new ArrayList<>();
         double sink = 0;
-        for (int r = 0; r < maxRounds; r++) {
+        final long start = System.nanoTime();
+        for (int r = 0; r < maxRounds || System.nanoTime() - start < WARM_UP_NANOS; r++) {
+            if (bytes.size() == 200) {
+                bytes.remove(0);
+            }
             long workerBefore = withPoolWorker ? threads.getThreadAllocatedBytes(poolWorkerId) : 0;
             long before = allocated();
             sink += round.run(r);

@@ -1,0 +1,65 @@
+package dev.edgetrain.simd;
+
+import dev.edgetrain.runtime.kernels.DenseWeights;
+import dev.edgetrain.runtime.kernels.KernelSet;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dense-layer kernels on the JDK's Vector API ({@code jdk.incubator.vector}), for desktop and server JVMs (17 and
+ * newer, started with {@code --add-modules jdk.incubator.vector}). The runtime finds this class by name
+ * ({@link KernelSet#active()}); without the module or this jar it keeps its plain kernels.
+ *
+ * <p>Every kernel is a register tile: a few rows of one operand times two vectors of the other, accumulated over the
+ * shared dimension in {@code 4 × 2} vector registers, so each loaded vector feeds four fused multiply-adds. The
+ * vector width is the preferred species of the machine (8 floats with AVX2, 16 with AVX-512), so the same code tiles
+ * right on both. One method per tile shape, so the JIT compiles each in its own context.
+ * <ul>
+ *   <li>forward, wide layers: {@code z = x · Wᵀ + b} over packed panels of {@code Wᵀ}
+ *       ({@link VectorDenseWeights});</li>
+ *   <li>forward, narrow layers (fewer outputs than two vectors): dot products along rows of {@code W}, read from
+ *       the parameter slab itself;</li>
+ *   <li>input gradient {@code dX = dZ · W}: rows of {@code W} from the slab;</li>
+ *   <li>weight gradient {@code dW += dZᵀ · X}: straight into the gradient slab ({@link DenseBackward}).</li>
+ * </ul>
+ */
+public final class VectorKernels extends KernelSet {
+    /** The vector shape every kernel uses: the widest the CPU runs natively. */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector. */
+    static final int L = S.length();
+
+    private VectorKernels() {
+    }
+
+    /**
+     * The SIMD kernel set, called by {@link KernelSet} through reflection.
+     *
+     * @return the kernel set
+     * @throws UnsupportedOperationException when the CPU's vectors hold fewer than 8 floats: the plain kernels are as
+     *                                       fast there
+     */
+    public static KernelSet create() {
+        if (L < 8) {
+            throw new UnsupportedOperationException("the preferred vector holds " + L + " floats ("
+                    + S.vectorBitSize() + "-bit); the vector kernels need 256-bit vectors or wider");
+        }
+        return new VectorKernels();
+    }
+
+    @Override
+    public String name() {
+        return "vector (" + S.vectorBitSize() + "-bit, " + L + " float lanes)";
+    }
+
+    @Override
+    public DenseWeights denseWeights(int inDim, int outDim, boolean inputGradient) {
+        return new VectorDenseWeights(inDim, outDim);
+    }
+
+    @Override
+    public void backwardWeight(float[] dWeight, int dwOff, float[] dBias, int dbOff, float[] scratch,
+                               float[][] dOut, float[][] in, int batch, int inDim, int outFrom, int outTo) {
+        DenseBackward.weight(dWeight, dwOff, dBias, dbOff, dOut, in, batch, inDim, outFrom, outTo);
+    }
+}
