@@ -262,6 +262,43 @@ public final class Network {
         dense[l].refresh(params, layout.weightOffset(l));
     }
 
+    /**
+     * Rebuilds the derived weight layouts of the layers flagged in {@code layers}, split over {@code pool}'s threads
+     * when it has several and the layers are large (an optimizer step), else on the calling thread.
+     */
+    void refreshDerived(boolean[] layers, ComputePool pool) {
+        if (pool != null && pool.threads() > 1 && weightCount >= Passes.PARALLEL_MIN_MULTIPLY_ADDS / 32) {
+            refreshLayers = layers;
+            try {
+                pool.run(REFRESH, this);
+            } finally {
+                refreshLayers = null;
+            }
+            return;
+        }
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l]) {
+                refreshDerived(l);
+            }
+        }
+    }
+
+    /** The layers a pooled {@link #refreshDerived(boolean[], ComputePool)} rebuilds; set only while it runs. */
+    private boolean[] refreshLayers;
+
+    /** Part {@code p} rebuilds its share of every flagged layer's derived layout. */
+    private static final ComputePool.Task<Network> REFRESH = new ComputePool.Task<Network>() {
+        @Override
+        public void run(Network n, int part, int parts) {
+            final boolean[] layers = n.refreshLayers;
+            for (int l = 0; l < layers.length; l++) {
+                if (layers[l]) {
+                    n.dense[l].refresh(n.params, n.layout.weightOffset(l), part, parts);
+                }
+            }
+        }
+    };
+
     /** Sets every gradient to zero. */
     public void zeroGradients() {
         java.util.Arrays.fill(grads, 0f);

@@ -186,11 +186,7 @@ public final class TrainingSession {
      */
     public void optimizerStep() {
         optimizer.step(network.params, network.gradients(), layout, trainable);
-        for (int l = 0; l < trainable.length; l++) {
-            if (trainable[l]) {
-                network.refreshDerived(l);
-            }
-        }
+        network.refreshDerived(trainable, ws.pool);
     }
 
     /** Sets every gradient to zero. */

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * after warm-up on any thread, and refuses work once closed.
  */
 class ComputePoolTest {
-    /** Wide enough that passes over {@link #BATCH} rows are split (see Network.PARALLEL_MIN_MULTIPLY_ADDS). */
+    /**
+     * Wide enough that passes over {@link #BATCH} rows are split (see Passes.PARALLEL_MIN_MULTIPLY_ADDS), and so is
+     * the rebuilding of the kernels' weight copies after an optimizer step (Network.refreshDerived).
+     */
     private static final NetworkSpec SPEC = NetworkSpec.of(200, new int[] {96, 40}, 10);
     private static final int BATCH = 48;
 

@@ -136,6 +136,11 @@ final class DenseBackward {
         int i = 0;
         for (; i + 2 * L <= inDim; i += 2 * L) {
             int o = outFrom;
+            if (DenseForward.EIGHT_ROW_TILES) {
+                for (; o + 7 < outTo; o += 8) {
+                    weightTile8x2(dW, dwOff + o * inDim + i, inDim, dOut, o, in, i, batch);
+                }
+            }
             for (; o + 3 < outTo; o += 4) {
                 weightTile4x2(dW, dwOff + o * inDim + i, inDim, dOut, o, in, i, batch);
             }
@@ -167,6 +172,80 @@ final class DenseBackward {
                 dBias[dbOff + o] += s;
             }
         }
+    }
+
+    /** Eight outputs × two vectors of inputs (AVX-512's 32 registers hold the 16 accumulators). */
+    private static void weightTile8x2(float[] dW, int p, int inDim, float[][] dOut, int o, float[][] in, int i,
+                                      int batch) {
+        final int p1 = p + inDim;
+        final int p2 = p1 + inDim;
+        final int p3 = p2 + inDim;
+        final int p4 = p3 + inDim;
+        final int p5 = p4 + inDim;
+        final int p6 = p5 + inDim;
+        final int p7 = p6 + inDim;
+        FloatVector a00 = FloatVector.fromArray(S, dW, p);
+        FloatVector a01 = FloatVector.fromArray(S, dW, p + L);
+        FloatVector a10 = FloatVector.fromArray(S, dW, p1);
+        FloatVector a11 = FloatVector.fromArray(S, dW, p1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, dW, p2);
+        FloatVector a21 = FloatVector.fromArray(S, dW, p2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, dW, p3);
+        FloatVector a31 = FloatVector.fromArray(S, dW, p3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, dW, p4);
+        FloatVector a41 = FloatVector.fromArray(S, dW, p4 + L);
+        FloatVector a50 = FloatVector.fromArray(S, dW, p5);
+        FloatVector a51 = FloatVector.fromArray(S, dW, p5 + L);
+        FloatVector a60 = FloatVector.fromArray(S, dW, p6);
+        FloatVector a61 = FloatVector.fromArray(S, dW, p6 + L);
+        FloatVector a70 = FloatVector.fromArray(S, dW, p7);
+        FloatVector a71 = FloatVector.fromArray(S, dW, p7 + L);
+        for (int b = 0; b < batch; b++) {
+            final float[] x = in[b];
+            final float[] d = dOut[b];
+            final FloatVector x0 = FloatVector.fromArray(S, x, i);
+            final FloatVector x1 = FloatVector.fromArray(S, x, i + L);
+            FloatVector g = FloatVector.broadcast(S, d[o]);
+            a00 = x0.fma(g, a00);
+            a01 = x1.fma(g, a01);
+            g = FloatVector.broadcast(S, d[o + 1]);
+            a10 = x0.fma(g, a10);
+            a11 = x1.fma(g, a11);
+            g = FloatVector.broadcast(S, d[o + 2]);
+            a20 = x0.fma(g, a20);
+            a21 = x1.fma(g, a21);
+            g = FloatVector.broadcast(S, d[o + 3]);
+            a30 = x0.fma(g, a30);
+            a31 = x1.fma(g, a31);
+            g = FloatVector.broadcast(S, d[o + 4]);
+            a40 = x0.fma(g, a40);
+            a41 = x1.fma(g, a41);
+            g = FloatVector.broadcast(S, d[o + 5]);
+            a50 = x0.fma(g, a50);
+            a51 = x1.fma(g, a51);
+            g = FloatVector.broadcast(S, d[o + 6]);
+            a60 = x0.fma(g, a60);
+            a61 = x1.fma(g, a61);
+            g = FloatVector.broadcast(S, d[o + 7]);
+            a70 = x0.fma(g, a70);
+            a71 = x1.fma(g, a71);
+        }
+        a00.intoArray(dW, p);
+        a01.intoArray(dW, p + L);
+        a10.intoArray(dW, p1);
+        a11.intoArray(dW, p1 + L);
+        a20.intoArray(dW, p2);
+        a21.intoArray(dW, p2 + L);
+        a30.intoArray(dW, p3);
+        a31.intoArray(dW, p3 + L);
+        a40.intoArray(dW, p4);
+        a41.intoArray(dW, p4 + L);
+        a50.intoArray(dW, p5);
+        a51.intoArray(dW, p5 + L);
+        a60.intoArray(dW, p6);
+        a61.intoArray(dW, p6 + L);
+        a70.intoArray(dW, p7);
+        a71.intoArray(dW, p7 + L);
     }
 
     private static void weightTile4x2(float[] dW, int p, int inDim, float[][] dOut, int o, float[][] in, int i,

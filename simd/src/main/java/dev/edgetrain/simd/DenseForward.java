@@ -44,21 +44,36 @@ final class DenseForward {
 
     /**
      * Packs {@code W [outDim][inDim]} at {@code wOff} into panels:
-     * {@code panels[(p·inDim + i)·2L + j] = W[panelStart(p) + j][i]}. Reads rows of {@code W} in order; each panel's
-     * lines stay in cache while its 2L rows are written into them.
+     * {@code panels[(p·inDim + i)·2L + j] = W[panelStart(p) + j][i]}. Writes each panel front to back, four panel
+     * rows a pass, reading four neighbouring columns of its 2L rows of {@code W}: those rows advance together, so
+     * the lines read stay in L1 (a panel-sized stride on the write side would miss on every store instead).
      *
      * @param panels {@code [ceil(outDim / 2L)][inDim][2L]}
      * @param w      the slab holding {@code W [outDim][inDim]} at {@code wOff}
      */
     static void pack(float[] panels, float[] w, int wOff, int inDim, int outDim) {
-        final int count = panelCount(outDim);
-        for (int p = 0; p < count; p++) {
-            final int base = p * inDim * PANEL;
-            final int o0 = panelStart(p, outDim);
-            for (int j = 0; j < PANEL; j++) {
-                final int row = wOff + (o0 + j) * inDim;
-                for (int i = 0, d = base + j; i < inDim; i++, d += PANEL) {
-                    panels[d] = w[row + i];
+        pack(panels, w, wOff, inDim, outDim, 0, panelCount(outDim));
+    }
+
+    /** {@link #pack(float[], float[], int, int, int)} for panels {@code [pFrom, pTo)} only. */
+    static void pack(float[] panels, float[] w, int wOff, int inDim, int outDim, int pFrom, int pTo) {
+        for (int p = pFrom; p < pTo; p++) {
+            final int row0 = wOff + panelStart(p, outDim) * inDim;
+            final int d0 = p * inDim * PANEL;
+            int i = 0;
+            for (; i + 3 < inDim; i += 4) { // four columns a pass: each row's line serves four panel rows
+                final int d = d0 + i * PANEL;
+                for (int j = 0, r = row0 + i; j < PANEL; j++, r += inDim) {
+                    panels[d + j] = w[r];
+                    panels[d + PANEL + j] = w[r + 1];
+                    panels[d + 2 * PANEL + j] = w[r + 2];
+                    panels[d + 3 * PANEL + j] = w[r + 3];
+                }
+            }
+            for (; i < inDim; i++) {
+                final int d = d0 + i * PANEL;
+                for (int j = 0, r = row0 + i; j < PANEL; j++, r += inDim) {
+                    panels[d + j] = w[r];
                 }
             }
         }
@@ -76,13 +91,19 @@ final class DenseForward {
     static void panels(float[][] out, float[] in, int inOff, float[][] inRows, float[] panels, float[] bias,
                        int biasOff, int rowFrom, int rowTo, int inDim, int outDim) {
         final int count = panelCount(outDim);
+        final float[] bv = bias != null ? bias : ZERO_BIAS;
+        final int grouped = rowFrom + (rowTo - rowFrom) / 4 * 4; // rows in groups of four (or eight) share panel loads
         for (int p = 0; p < count; p++) {
             final int base = p * inDim * PANEL;
             final int o0 = panelStart(p, outDim);
-            final float[] bv = bias != null ? bias : ZERO_BIAS;
             final int bo = bias != null ? biasOff + o0 : 0;
             int b = rowFrom;
-            for (; b + 3 < rowTo; b += 4) {
+            if (EIGHT_ROW_TILES) {
+                for (; b + 7 < grouped; b += 8) {
+                    panelTile8(out, b, in, inOff, inRows, panels, base, inDim, o0, bv, bo);
+                }
+            }
+            for (; b < grouped; b += 4) {
                 if (inRows != null) {
                     panelTile4(out, b, inRows[b], 0, inRows[b + 1], 0, inRows[b + 2], 0, inRows[b + 3], 0, panels,
                             base, inDim, o0, bv, bo);
@@ -92,18 +113,161 @@ final class DenseForward {
                             o0, bv, bo);
                 }
             }
-            for (; b < rowTo; b++) {
-                if (inRows != null) {
-                    panelTile1(out[b], inRows[b], 0, panels, base, inDim, o0, bv, bo);
-                } else {
-                    panelTile1(out[b], in, inOff + b * inDim, panels, base, inDim, o0, bv, bo);
-                }
+        }
+        // the last rows (a batch of one: latency) one at a time, across four panels at once for eight FMA chains
+        for (int b = grouped; b < rowTo; b++) {
+            final float[] x = inRows != null ? inRows[b] : in;
+            final int s = inRows != null ? 0 : inOff + b * inDim;
+            int p = 0;
+            for (; p + 3 < count; p += 4) {
+                rowTile4Panels(out[b], x, s, panels, p, inDim, outDim, bv, bias != null ? biasOff : -1);
+            }
+            for (; p < count; p++) {
+                final int o0 = panelStart(p, outDim);
+                panelTile1(out[b], x, s, panels, p * inDim * PANEL, inDim, o0, bv, bias != null ? biasOff + o0 : 0);
             }
         }
     }
 
+    /**
+     * One row across panels {@code [p, p + 4)}: eight independent FMA chains instead of two, which a single row needs
+     * to keep the FMA units busy. Each output's arithmetic is that of {@link #panelTile1}.
+     *
+     * @param biasOff where the bias starts in {@code bias}, or -1 when {@code bias} is {@link #ZERO_BIAS}
+     */
+    private static void rowTile4Panels(float[] y, float[] x, int s, float[] panels, int p, int inDim, int outDim,
+                                       float[] bias, int biasOff) {
+        final int o0 = panelStart(p, outDim);
+        final int o1 = panelStart(p + 1, outDim);
+        final int o2 = panelStart(p + 2, outDim);
+        final int o3 = panelStart(p + 3, outDim);
+        final int stride = inDim * PANEL;
+        final int b0 = biasOff < 0 ? 0 : biasOff + o0;
+        final int b1 = biasOff < 0 ? 0 : biasOff + o1;
+        final int b2 = biasOff < 0 ? 0 : biasOff + o2;
+        final int b3 = biasOff < 0 ? 0 : biasOff + o3;
+        FloatVector a00 = FloatVector.fromArray(S, bias, b0);
+        FloatVector a01 = FloatVector.fromArray(S, bias, b0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, bias, b1);
+        FloatVector a11 = FloatVector.fromArray(S, bias, b1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, bias, b2);
+        FloatVector a21 = FloatVector.fromArray(S, bias, b2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, bias, b3);
+        FloatVector a31 = FloatVector.fromArray(S, bias, b3 + L);
+        for (int i = 0, w = p * stride; i < inDim; i++, w += PANEL) {
+            final FloatVector v = FloatVector.broadcast(S, x[s + i]);
+            a00 = FloatVector.fromArray(S, panels, w).fma(v, a00);
+            a01 = FloatVector.fromArray(S, panels, w + L).fma(v, a01);
+            a10 = FloatVector.fromArray(S, panels, w + stride).fma(v, a10);
+            a11 = FloatVector.fromArray(S, panels, w + stride + L).fma(v, a11);
+            a20 = FloatVector.fromArray(S, panels, w + 2 * stride).fma(v, a20);
+            a21 = FloatVector.fromArray(S, panels, w + 2 * stride + L).fma(v, a21);
+            a30 = FloatVector.fromArray(S, panels, w + 3 * stride).fma(v, a30);
+            a31 = FloatVector.fromArray(S, panels, w + 3 * stride + L).fma(v, a31);
+        }
+        // the last panel may overlap the one before it: store front to back, so both write the same values anyway
+        a00.intoArray(y, o0);
+        a01.intoArray(y, o0 + L);
+        a10.intoArray(y, o1);
+        a11.intoArray(y, o1 + L);
+        a20.intoArray(y, o2);
+        a21.intoArray(y, o2 + L);
+        a30.intoArray(y, o3);
+        a31.intoArray(y, o3 + L);
+    }
+
+    /**
+     * Whether the forward tile takes eight rows: with 16-float vectors (AVX-512), whose 32 registers hold its 16
+     * accumulators, 2 panel vectors and a broadcast; with 8-float vectors (AVX2: 16 registers) four rows.
+     */
+    static final boolean EIGHT_ROW_TILES = L >= 16;
+
     /** Two vectors of zeros: the bias of a layer without one. */
     private static final float[] ZERO_BIAS = new float[PANEL];
+
+    /** Rows {@code [b, b + 8)} of a panel; each row's arithmetic is that of {@link #panelTile1}. */
+    private static void panelTile8(float[][] out, int b, float[] in, int inOff, float[][] inRows, float[] panels,
+                                   int base, int inDim, int o0, float[] bias, int bo) {
+        final boolean flat = inRows == null;
+        final float[] x0 = flat ? in : inRows[b];
+        final float[] x1 = flat ? in : inRows[b + 1];
+        final float[] x2 = flat ? in : inRows[b + 2];
+        final float[] x3 = flat ? in : inRows[b + 3];
+        final float[] x4 = flat ? in : inRows[b + 4];
+        final float[] x5 = flat ? in : inRows[b + 5];
+        final float[] x6 = flat ? in : inRows[b + 6];
+        final float[] x7 = flat ? in : inRows[b + 7];
+        final int s0 = flat ? inOff + b * inDim : 0;
+        final int s1 = flat ? s0 + inDim : 0;
+        final int s2 = flat ? s1 + inDim : 0;
+        final int s3 = flat ? s2 + inDim : 0;
+        final int s4 = flat ? s3 + inDim : 0;
+        final int s5 = flat ? s4 + inDim : 0;
+        final int s6 = flat ? s5 + inDim : 0;
+        final int s7 = flat ? s6 + inDim : 0;
+        final FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
+        final FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
+        FloatVector a00 = bias0;
+        FloatVector a01 = bias1;
+        FloatVector a10 = bias0;
+        FloatVector a11 = bias1;
+        FloatVector a20 = bias0;
+        FloatVector a21 = bias1;
+        FloatVector a30 = bias0;
+        FloatVector a31 = bias1;
+        FloatVector a40 = bias0;
+        FloatVector a41 = bias1;
+        FloatVector a50 = bias0;
+        FloatVector a51 = bias1;
+        FloatVector a60 = bias0;
+        FloatVector a61 = bias1;
+        FloatVector a70 = bias0;
+        FloatVector a71 = bias1;
+        for (int i = 0, w = base; i < inDim; i++, w += PANEL) {
+            final FloatVector w0 = FloatVector.fromArray(S, panels, w);
+            final FloatVector w1 = FloatVector.fromArray(S, panels, w + L);
+            FloatVector v = FloatVector.broadcast(S, x0[s0 + i]);
+            a00 = w0.fma(v, a00);
+            a01 = w1.fma(v, a01);
+            v = FloatVector.broadcast(S, x1[s1 + i]);
+            a10 = w0.fma(v, a10);
+            a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x2[s2 + i]);
+            a20 = w0.fma(v, a20);
+            a21 = w1.fma(v, a21);
+            v = FloatVector.broadcast(S, x3[s3 + i]);
+            a30 = w0.fma(v, a30);
+            a31 = w1.fma(v, a31);
+            v = FloatVector.broadcast(S, x4[s4 + i]);
+            a40 = w0.fma(v, a40);
+            a41 = w1.fma(v, a41);
+            v = FloatVector.broadcast(S, x5[s5 + i]);
+            a50 = w0.fma(v, a50);
+            a51 = w1.fma(v, a51);
+            v = FloatVector.broadcast(S, x6[s6 + i]);
+            a60 = w0.fma(v, a60);
+            a61 = w1.fma(v, a61);
+            v = FloatVector.broadcast(S, x7[s7 + i]);
+            a70 = w0.fma(v, a70);
+            a71 = w1.fma(v, a71);
+        }
+        a00.intoArray(out[b], o0);
+        a01.intoArray(out[b], o0 + L);
+        a10.intoArray(out[b + 1], o0);
+        a11.intoArray(out[b + 1], o0 + L);
+        a20.intoArray(out[b + 2], o0);
+        a21.intoArray(out[b + 2], o0 + L);
+        a30.intoArray(out[b + 3], o0);
+        a31.intoArray(out[b + 3], o0 + L);
+        a40.intoArray(out[b + 4], o0);
+        a41.intoArray(out[b + 4], o0 + L);
+        a50.intoArray(out[b + 5], o0);
+        a51.intoArray(out[b + 5], o0 + L);
+        a60.intoArray(out[b + 6], o0);
+        a61.intoArray(out[b + 6], o0 + L);
+        a70.intoArray(out[b + 7], o0);
+        a71.intoArray(out[b + 7], o0 + L);
+    }
 
     private static void panelTile4(float[][] out, int b, float[] x0, int s0, float[] x1, int s1, float[] x2, int s2,
                                    float[] x3, int s3, float[] panels, int base, int inDim, int o0, float[] bias,

@@ -23,11 +23,13 @@ final class VectorDenseWeights extends DenseWeights {
     }
 
     @Override
-    public void refresh(float[] slab, int offset) {
-        this.params = slab;
+    public void refresh(float[] slab, int offset, int part, int parts) {
+        this.params = slab; // the same for every part
         this.weightOffset = offset;
         if (panels != null) {
-            DenseForward.pack(panels, slab, offset, inDim, outDim);
+            final int count = DenseForward.panelCount(outDim);
+            DenseForward.pack(panels, slab, offset, inDim, outDim, share(count, part, parts),
+                    share(count, part + 1, parts));
         }
     }
 

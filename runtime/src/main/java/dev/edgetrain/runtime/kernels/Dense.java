@@ -349,8 +349,14 @@ public final class Dense {
      * (the lines of {@code W} a pass touches are reused by the next three passes while still in L1).
      */
     public static void transpose(float[][] weightT, float[] weight, int wOff, int inDim, int outDim) {
-        int i = 0;
-        for (; i + 3 < inDim; i += 4) {
+        transpose(weightT, weight, wOff, inDim, outDim, 0, inDim);
+    }
+
+    /** {@link #transpose(float[][], float[], int, int, int)} for the rows {@code [iFrom, iTo)} of {@code Wᵀ} only. */
+    public static void transpose(float[][] weightT, float[] weight, int wOff, int inDim, int outDim, int iFrom,
+                                 int iTo) {
+        int i = iFrom;
+        for (; i + 3 < iTo; i += 4) {
             final float[] t0 = weightT[i];
             final float[] t1 = weightT[i + 1];
             final float[] t2 = weightT[i + 2];
@@ -364,7 +370,7 @@ public final class Dense {
                 p += inDim;
             }
         }
-        for (; i < inDim; i++) {
+        for (; i < iTo; i++) {
             final float[] t = weightT[i];
             int p = wOff + i;
             for (int o = 0; o < outDim; o++) {
@@ -376,7 +382,12 @@ public final class Dense {
 
     /** Copies {@code W [outDim][inDim]} at {@code wOff} into rows {@code weightRows[o][0, inDim)}. */
     public static void copyRows(float[][] weightRows, float[] weight, int wOff, int inDim, int outDim) {
-        for (int o = 0; o < outDim; o++) {
+        copyRows(weightRows, weight, wOff, inDim, 0, outDim);
+    }
+
+    /** Copies rows {@code [oFrom, oTo)} of {@code W [outDim][inDim]} at {@code wOff} into {@code weightRows}. */
+    public static void copyRows(float[][] weightRows, float[] weight, int wOff, int inDim, int oFrom, int oTo) {
+        for (int o = oFrom; o < oTo; o++) {
             System.arraycopy(weight, wOff + o * inDim, weightRows[o], 0, inDim);
         }
     }

@@ -37,7 +37,32 @@ public abstract class DenseWeights {
      * @param params       the network's parameter slab; always the same array for one network
      * @param weightOffset where {@code W} starts in it
      */
-    public abstract void refresh(float[] params, int weightOffset);
+    public final void refresh(float[] params, int weightOffset) {
+        refresh(params, weightOffset, 0, 1);
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #refresh(float[], int)}: the parts write disjoint pieces of the
+     * copy, so threads can rebuild it together (the optimizer step of a session with a {@code ComputePool}).
+     *
+     * @param params       the network's parameter slab
+     * @param weightOffset where {@code W} starts in it
+     * @param part         this thread's part, in {@code [0, parts)}
+     * @param parts        how many parts the work is split into
+     */
+    public abstract void refresh(float[] params, int weightOffset, int part, int parts);
+
+    /**
+     * Rows {@code [from(k), from(k + 1))} of {@code count}, split into {@code parts} nearly equal shares.
+     *
+     * @param count what is split
+     * @param k     the share, in {@code [0, parts]}
+     * @param parts how many shares
+     * @return where share {@code k} starts
+     */
+    protected static int share(int count, int k, int parts) {
+        return (int) ((long) count * k / parts);
+    }
 
     /**
      * Whether {@link #forward} needs its input as rows ({@code inRows}); when {@code false} it also reads a flat

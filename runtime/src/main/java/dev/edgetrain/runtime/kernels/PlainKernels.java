@@ -36,12 +36,14 @@ final class PlainKernels extends KernelSet {
         }
 
         @Override
-        public void refresh(float[] params, int weightOffset) {
+        public void refresh(float[] params, int weightOffset, int part, int parts) {
             if (weightT != null) {
-                Dense.transpose(weightT, params, weightOffset, inDim, outDim);
+                Dense.transpose(weightT, params, weightOffset, inDim, outDim, share(inDim, part, parts),
+                        share(inDim, part + 1, parts));
             }
             if (weightRows != null) {
-                Dense.copyRows(weightRows, params, weightOffset, inDim, outDim);
+                Dense.copyRows(weightRows, params, weightOffset, inDim, share(outDim, part, parts),
+                        share(outDim, part + 1, parts));
             }
         }
 

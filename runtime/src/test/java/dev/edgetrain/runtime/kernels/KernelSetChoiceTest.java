@@ -48,7 +48,8 @@ class KernelSetChoiceTest {
         assertEquals("the vector kernels are not available: " + reason, e.getMessage());
         assertSame(KernelSet.plain(), KernelSet.named("auto"));
         assertTrue(reason.startsWith("edgetrain-simd is not on the class path") || reason.contains("--add-modules")
-                || reason.contains("vector holds"), "the reason names the missing jar, module or vector width: " + reason);
+                || reason.contains("vector holds"), "the reason names the missing jar, module or vector width: "
+                + reason);
     }
 
     @Test
