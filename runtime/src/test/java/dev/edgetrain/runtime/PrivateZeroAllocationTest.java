@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PrivateZeroAllocationTest {
     private static final int ROUNDS = 12;
+    /** Least time a measurement keeps calling: the JIT needs time as well as calls (see ZeroAllocationTest). */
+    private static final long WARM_UP_NANOS = 5_000_000_000L;
     private static com.sun.management.ThreadMXBean threads;
 
     @BeforeAll
@@ -41,11 +43,18 @@ class PrivateZeroAllocationTest {
         double run();
     }
 
-    /** Bytes allocated by each round until one allocates none; the last entry is 0 on success. */
+    /**
+     * Bytes allocated by each round until one allocates none, at least {@link #ROUNDS} rounds and
+     * {@link #WARM_UP_NANOS}; the last entry is 0 on success (only the last 200 rounds are kept).
+     */
     private static List<Long> roundsUntilZero(Round round) {
         List<Long> bytes = new ArrayList<>();
         double sink = 0;
-        for (int r = 0; r < ROUNDS; r++) {
+        final long start = System.nanoTime();
+        for (int r = 0; r < ROUNDS || System.nanoTime() - start < WARM_UP_NANOS; r++) {
+            if (bytes.size() == 200) {
+                bytes.remove(0);
+            }
             long before = threads.getCurrentThreadAllocatedBytes();
             sink += round.run();
             long used = threads.getCurrentThreadAllocatedBytes() - before;

@@ -148,8 +148,12 @@ final class DenseBackward {
                 weightTile1x2(dW, dwOff + o * inDim + i, dOut, o, in, i, batch);
             }
         }
-        if (i + L <= inDim) { // one vector left: the same arithmetic per element as the pairs
-            for (int o = outFrom; o < outTo; o++) {
+        if (i + L <= inDim) { // one vector left: eight outputs at a time for eight FMA chains; same arithmetic
+            int o = outFrom;
+            for (; o + 7 < outTo; o += 8) {
+                weightTile8x1(dW, dwOff + o * inDim + i, inDim, dOut, o, in, i, batch);
+            }
+            for (; o < outTo; o++) {
                 weightTile1x1(dW, dwOff + o * inDim + i, dOut, o, in, i, batch);
             }
             i += L;
@@ -287,6 +291,38 @@ final class DenseBackward {
         a21.intoArray(dW, p2 + L);
         a30.intoArray(dW, p3);
         a31.intoArray(dW, p3 + L);
+    }
+
+    private static void weightTile8x1(float[] dW, int p, int inDim, float[][] dOut, int o, float[][] in, int i,
+                                      int batch) {
+        FloatVector a0 = FloatVector.fromArray(S, dW, p);
+        FloatVector a1 = FloatVector.fromArray(S, dW, p + inDim);
+        FloatVector a2 = FloatVector.fromArray(S, dW, p + 2 * inDim);
+        FloatVector a3 = FloatVector.fromArray(S, dW, p + 3 * inDim);
+        FloatVector a4 = FloatVector.fromArray(S, dW, p + 4 * inDim);
+        FloatVector a5 = FloatVector.fromArray(S, dW, p + 5 * inDim);
+        FloatVector a6 = FloatVector.fromArray(S, dW, p + 6 * inDim);
+        FloatVector a7 = FloatVector.fromArray(S, dW, p + 7 * inDim);
+        for (int b = 0; b < batch; b++) {
+            final float[] d = dOut[b];
+            final FloatVector x = FloatVector.fromArray(S, in[b], i);
+            a0 = x.fma(FloatVector.broadcast(S, d[o]), a0);
+            a1 = x.fma(FloatVector.broadcast(S, d[o + 1]), a1);
+            a2 = x.fma(FloatVector.broadcast(S, d[o + 2]), a2);
+            a3 = x.fma(FloatVector.broadcast(S, d[o + 3]), a3);
+            a4 = x.fma(FloatVector.broadcast(S, d[o + 4]), a4);
+            a5 = x.fma(FloatVector.broadcast(S, d[o + 5]), a5);
+            a6 = x.fma(FloatVector.broadcast(S, d[o + 6]), a6);
+            a7 = x.fma(FloatVector.broadcast(S, d[o + 7]), a7);
+        }
+        a0.intoArray(dW, p);
+        a1.intoArray(dW, p + inDim);
+        a2.intoArray(dW, p + 2 * inDim);
+        a3.intoArray(dW, p + 3 * inDim);
+        a4.intoArray(dW, p + 4 * inDim);
+        a5.intoArray(dW, p + 5 * inDim);
+        a6.intoArray(dW, p + 6 * inDim);
+        a7.intoArray(dW, p + 7 * inDim);
     }
 
     private static void weightTile1x1(float[] dW, int p, float[][] dOut, int o, float[][] in, int i, int batch) {

@@ -67,6 +67,26 @@ class VectorKernelsMatchReferenceTest {
         assertEquals(vector.name(), KernelSet.named("vector").name());
     }
 
+    /**
+     * On x86 the lanes follow the widest vectors HotSpot uses: 8 with {@code UseAVX=2} (AVX2, and the build's second
+     * test run on AVX-512 machines), 16 with {@code UseAVX=3}; so both tile shapes are the ones tested.
+     */
+    @Test
+    void lanesFollowTheVectorsHotSpotUses() {
+        final com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        final String arch = System.getProperty("os.arch");
+        if (vm == null || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            assertTrue(L >= 8, "lanes " + L + " on " + arch);
+            return;
+        }
+        final int avx = Integer.parseInt(vm.getVMOption("UseAVX").getValue());
+        System.out.println("UseAVX=" + avx + ": " + vector.name() + ", " + (DenseForward.EIGHT_ROW_TILES ? 8 : 4)
+                + "-row tiles");
+        assertEquals(avx >= 3 ? 16 : 8, L, "UseAVX=" + avx);
+        assertEquals(L >= 16, DenseForward.EIGHT_ROW_TILES, "eight-row tiles exactly with 16-float vectors");
+    }
+
     @Test
     void forwardEqualsReference() {
         for (int trial = 0; trial < 300; trial++) {
