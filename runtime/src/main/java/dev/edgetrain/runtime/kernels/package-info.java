@@ -2,7 +2,11 @@
  * The compute kernels: static functions without object state or allocation, called by
  * {@code dev.edgetrain.runtime.Passes} on the buffers of a {@code Workspace}. One class per layer part:
  * <ul>
- *   <li>{@link dev.edgetrain.runtime.kernels.Dense}: the fully connected layer, forward ({@code forward},
+ *   <li>{@link dev.edgetrain.runtime.kernels.KernelSet} and {@link dev.edgetrain.runtime.kernels.DenseWeights}: the
+ *       dense layer's kernels as a set chosen at run time, the plain ones below or the Vector API ones of the
+ *       optional {@code edgetrain-simd} jar; a network holds one {@code DenseWeights} per layer (the weight copy its
+ *       kernels read, rebuilt on every write of the slab);</li>
+ *   <li>{@link dev.edgetrain.runtime.kernels.Dense}: the plain fully connected layer, forward ({@code forward},
  *       {@code forwardDot}) and backward ({@code backwardWeight}, {@code backwardInput}), plus the weight copies
  *       they read ({@code transpose}, {@code copyRows});</li>
  *   <li>{@link dev.edgetrain.runtime.kernels.LayerNorm}, {@link dev.edgetrain.runtime.kernels.Activations} (one
