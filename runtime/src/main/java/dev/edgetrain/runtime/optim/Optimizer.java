@@ -12,6 +12,10 @@ import dev.edgetrain.runtime.ParameterLayout;
  * the clip norm if set, the schedule gives this step's learning rate, and each trainable layer's weights
  * (with weight decay) and biases and layer-norm parameters (without) are updated by one loop over their slab range.
  *
+ * <p>With {@link #setUpdateCheck} on, each step then checks the parameters it wrote for NaN and infinity (an update
+ * that overflowed), which {@link #lastUpdateFinite()} reports: what a {@link dev.edgetrain.runtime.train.Trainer}'s
+ * divergence guard asks after every step, at a fraction of the cost of scanning the network's slab.
+ *
  * <p>A {@link dev.edgetrain.runtime.TrainingSession} calls {@link #step} with its network's slabs and then rebuilds
  * what the network derives from them; that is the only way an optimizer changes a network.
  */
@@ -24,8 +28,15 @@ public abstract class Optimizer {
     double lastGradientNorm;
     /** Multiplies the scheduled rate; lowered by divergence recovery. */
     double learningRateScale = 1.0;
+    /** Whether each step checks the parameters it wrote ({@link #setUpdateCheck}). */
+    private boolean checkUpdates;
+    /** Whether every parameter the last checked step wrote is finite. */
+    private boolean lastUpdateFinite = true;
     private static final int CHUNK = 1024;
-    /** Scratch for {@link #sumOfSquares}: a chunk of gradients and one running sum per chunk position. */
+    /**
+     * Scratch for {@link #sumOfSquares} and {@link #allFinite}: a chunk {@code [CHUNK]} of the slab and one running
+     * sum per chunk position {@code [CHUNK]}.
+     */
     private final float[] chunk = new float[CHUNK];
     private final float[] lanes = new float[CHUNK];
 
@@ -69,6 +80,7 @@ public abstract class Optimizer {
         final float lr = (float) (config.learningRate * learningRateScale * config.schedule.factor(steps));
         steps++;
         beginStep(lr);
+        boolean finite = true;
         for (int l = 0; l < trainable.length; l++) {
             if (!trainable[l]) {
                 continue;
@@ -79,7 +91,37 @@ public abstract class Optimizer {
             if (wEnd < layout.layerEnd(l)) { // bias and layer-norm scale/shift: no weight decay
                 update(params, grads, wEnd, layout.layerEnd(l), lr, gradScale, 0f);
             }
+            if (checkUpdates) { // right after the layer's update, while its slab range is still in cache
+                finite &= allFinite(params, layout.layerStart(l), layout.layerEnd(l));
+            }
         }
+        lastUpdateFinite = finite;
+    }
+
+    /**
+     * Whether {@code x[from, to)} holds no NaN or infinity: each chunk position accumulates {@code x·0}, which is 0
+     * for a finite value and NaN otherwise (and NaN stays NaN), in a loop the JIT vectorises as in
+     * {@link #sumOfSquares}: 0.08–0.14 ns a parameter, against about 0.24 for a scalar loop that tests each value.
+     */
+    private boolean allFinite(float[] x, int from, int to) {
+        final float[] c = chunk;
+        final float[] s = lanes;
+        final int used = Math.min(CHUNK, to - from);
+        for (int j = 0; j < used; j++) {
+            s[j] = 0f;
+        }
+        for (int start = from; start < to; start += CHUNK) {
+            final int n = Math.min(CHUNK, to - start);
+            System.arraycopy(x, start, c, 0, n);
+            for (int j = 0; j < n; j++) {
+                s[j] += c[j] * 0f;
+            }
+        }
+        float total = 0f;
+        for (int j = 0; j < used; j++) {
+            total += s[j];
+        }
+        return total == 0f;
     }
 
     /**
@@ -134,6 +176,29 @@ public abstract class Optimizer {
      * {@code gradScale} (clipping) and {@code weightDecay} applied as the rule defines it.
      */
     abstract void update(float[] params, float[] grads, int from, int to, float lr, float gradScale, float weightDecay);
+
+    /**
+     * Turns the check of {@link #lastUpdateFinite()} on or off (off by default: a bare training loop that does not
+     * ask pays nothing for it). A {@link dev.edgetrain.runtime.train.Trainer} turns it on for its session's optimizer.
+     */
+    public void setUpdateCheck(boolean on) {
+        this.checkUpdates = on;
+        this.lastUpdateFinite = true;
+    }
+
+    /** Whether steps check the parameters they write ({@link #setUpdateCheck}). */
+    public boolean updateCheck() {
+        return checkUpdates;
+    }
+
+    /**
+     * Whether every parameter the last step wrote (the trainable layers' ranges) is finite: false when the update
+     * overflowed a parameter to infinity or made it NaN, even though the gradients were finite. True when no step
+     * was checked: with {@link #updateCheck()} off, or before the first step since it was turned on.
+     */
+    public boolean lastUpdateFinite() {
+        return lastUpdateFinite;
+    }
 
     /** The configuration this optimizer was created from. */
     public OptimizerConfig config() {

@@ -17,7 +17,9 @@ import dev.edgetrain.runtime.optim.Optimizer;
  * restores the last good parameters and optimizer state (those of the last step whose loss and gradients
  * were finite) and either stops with a {@link DivergenceException} that names the epoch and step (the
  * default), or, with {@link #setDivergenceRecovery}, lowers the learning rate and goes on. The two snapshots
- * this takes are allocated here; keeping them costs one copy of the parameters and optimizer state a step.
+ * this takes are allocated here; keeping them costs one copy of the parameters and optimizer state a step. Whether
+ * an update overflowed, the optimizer checks as it steps ({@link Optimizer#setUpdateCheck}, which this trainer turns
+ * on for its session's optimizer).
  *
  * <p>Shuffling is seeded: each epoch the source draws its order from the trainer's {@link Rng} (a {@link Dataset}
  * restarts from the identity permutation and shuffles it), so the order depends only on the generator state,
@@ -87,6 +89,7 @@ public final class Trainer {
         this.pending = new Snapshot(session);
         this.epochStart = new Snapshot(session);
         this.runStart = new Snapshot(session);
+        session.optimizer().setUpdateCheck(true);
     }
 
     /**
@@ -207,8 +210,10 @@ public final class Trainer {
                     : session.trainStep(batchX, 0, batchT, 0, n);
             pending.save(session);
             session.optimizerStep();
-            final int bad = session.network().firstNonFiniteParameter();
-            if (bad < 0) {
+            final Optimizer opt = session.optimizer();
+            // The optimizer's check covers the layers it updated, the only parameters a step can change (the
+            // network accepts finite parameters only); the scan is the fallback if someone turned the check off.
+            if (opt.updateCheck() ? opt.lastUpdateFinite() : session.network().firstNonFiniteParameter() < 0) {
                 final Snapshot t = good; // the step's starting point is now the last good state
                 good = pending;
                 pending = t;
@@ -216,8 +221,10 @@ public final class Trainer {
                 return loss;
             }
             restoreTo = pending; // its loss and gradients were finite; only the update overflowed
-            at = session.optimizer().steps() - 1;
-            reason = "parameter " + session.network().layout().describe(bad) + " overflowed in the update";
+            at = opt.steps() - 1;
+            final int bad = session.network().firstNonFiniteParameter();
+            reason = "parameter " + (bad >= 0 ? session.network().layout().describe(bad) : "?")
+                    + " overflowed in the update";
         } catch (DivergenceException e) {
             at = e.optimizerStep();
             reason = e.reason();

@@ -11,10 +11,13 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.example.SpiralExample;
+import dev.edgetrain.runtime.optim.Optimizer;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A diverging run never leaves NaN or infinity in the model: it stops, or recovers with a lower rate. */
 class DivergenceTest {
@@ -100,5 +103,70 @@ class DivergenceTest {
         Trainer trainer = explosive();
         assertThrows(IllegalArgumentException.class, () -> trainer.setDivergenceRecovery(1.5, 3));
         assertThrows(IllegalArgumentException.class, () -> trainer.setDivergenceRecovery(0.5, -1));
+    }
+
+    /** The bits of each value, so that comparisons are bitwise (and -0 differs from 0). */
+    private static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = Float.floatToRawIntBits(a[i]);
+        }
+        return b;
+    }
+
+    private static OptimizerConfig config(String name) {
+        switch (name) {
+            case "sgd":
+                return OptimizerConfig.sgd(10f);
+            case "momentum":
+                return OptimizerConfig.sgd(10f).withMomentum(0.9f, false);
+            default:
+                return OptimizerConfig.adam(10f);
+        }
+    }
+
+    /**
+     * Three ordinary steps at an effective rate of 10·1e-3, then the rate scale is raised so that the fourth step's
+     * rate overflows the float range: its loss and gradients are finite, its update is not. The trainer must put
+     * back, bit for bit, the parameters, optimizer state slabs and step count the fourth step started from (those
+     * the listener saw after the third), and say which step overflowed. With the optimizer's update check turned
+     * off, the trainer falls back to scanning the parameters, with the same result.
+     */
+    @ParameterizedTest(name = "{0}, update check {1}")
+    @CsvSource({"sgd, true", "momentum, true", "adam, true", "sgd, false", "momentum, false", "adam, false"})
+    void anUpdateThatOverflowsIsUndoneBitForBitToTheStateTheStepStartedFrom(String name, boolean updateCheck) {
+        TrainingSession session = new TrainingSession(new Network(NetworkSpec.of(2, 16, 2), 1), 16, config(name));
+        Trainer trainer = new Trainer(session, DATA, 16, 3);
+        Optimizer opt = session.optimizer();
+        opt.setUpdateCheck(updateCheck);
+        opt.setLearningRateScale(1e-3);
+        float[][] before = new float[1 + opt.stateSlabCount()][];
+        long[] stepsBefore = {-1};
+        DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(1, new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batchIndex, int batchesPerEpoch, float loss) {
+                if (batchIndex == 2) {
+                    before[0] = session.network().copyParameters();
+                    for (int k = 0; k < opt.stateSlabCount(); k++) {
+                        before[1 + k] = opt.stateSlab(k).clone();
+                    }
+                    stepsBefore[0] = opt.steps();
+                    opt.setLearningRateScale(Float.MAX_VALUE); // 10 × 3.4e38: the next rate is +Infinity
+                }
+            }
+
+            @Override
+            public void onEpoch(int epoch, float loss, float accuracy) {
+            }
+        }));
+        assertTrue(e.getMessage().contains("training diverged in epoch 1, batch 4, optimizer step 3: parameter "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("overflowed in the update"), e.getMessage());
+        assertEquals(3, stepsBefore[0]);
+        assertArrayEquals(bits(before[0]), bits(session.network().copyParameters()), "parameters, bit for bit");
+        for (int k = 0; k < opt.stateSlabCount(); k++) {
+            assertArrayEquals(bits(before[1 + k]), bits(opt.stateSlab(k)), "optimizer state slab " + k);
+        }
+        assertEquals(stepsBefore[0], opt.steps(), "the step count the overflowing step started from");
     }
 }
