@@ -91,6 +91,16 @@ else
 fi
 djl=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1)
 vector=(--add-modules jdk.incubator.vector)
+# One JMH run at a time per machine (JMH's lock, /tmp/jmh.lock): wait while someone else's run holds it.
+jmh() {
+  local jvm="$1"
+  shift
+  while lslocks -n -o PATH 2>/dev/null | grep -qx '/tmp/jmh.lock'; do
+    echo "waiting for another JMH run to end: $(lslocks -n -o COMMAND,PID,PATH | grep jmh.lock | head -1)" >&2
+    sleep 15
+  done
+  "$jvm" -jar "$jar" "$@"
+}
 
 echo "== the core's peak FP32 rate (tools.PeakFlops)"
 java "${vector[@]}" -cp "$jar" dev.edgetrain.benchmarks.tools.PeakFlops > "$out/peak.txt"
@@ -120,16 +130,16 @@ java "${vector[@]}" "${djl[@]}" -cp "$jar" dev.edgetrain.benchmarks.LearningChec
   "${check_opts[@]}" --out "$out/learning.md" smile
 
 echo "== JMH on Java 17: edgetrain, onnxruntime, Encog, DJL, DL4J"
-java -jar "$jar" 'Edgetrain(Training|Inference)|OnnxRuntimeInference|(Encog|Djl|Dl4j)Training' \
+jmh java 'Edgetrain(Training|Inference)|OnnxRuntimeInference|(Encog|Djl|Dl4j)Training' \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jdk17.json" "${jmh_extra[@]}" | tee "$out/jdk17.txt"
 echo "== JMH on Java 17, two threads: edgetrain's ComputePool and onnxruntime's intra-op threads"
-java -jar "$jar" 'EdgetrainInference|OnnxRuntimeInference' -p threads=2 -p batch=256 \
+jmh java 'EdgetrainInference|OnnxRuntimeInference' -p threads=2 -p batch=256 \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jdk17-threads.json" "${jmh_extra[@]}" | tee "$out/jdk17-threads.txt"
-java -jar "$jar" 'EdgetrainTraining.trainStep' -p threads=2 -p batch=64 \
+jmh java 'EdgetrainTraining.trainStep' -p threads=2 -p batch=64 \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jdk17-threads-training.json" "${jmh_extra[@]}" \
   | tee "$out/jdk17-threads-training.txt"
 echo "== JMH on Java 25: Smile 6.3 and edgetrain's training step"
-"$JAVA25_HOME/bin/java" -jar "$jar" 'SmileTraining|EdgetrainTraining.trainStep' \
+jmh "$JAVA25_HOME/bin/java" 'SmileTraining|EdgetrainTraining.trainStep' \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jdk25.json" "${jmh_extra[@]}" | tee "$out/jdk25.txt"
 
 echo "load after: $(uptime)" | tee -a "$out/environment.txt"

@@ -204,8 +204,8 @@ public final class Report {
             byKey.put(r.key(), r);
         }
         if (!Double.isNaN(peak)) {
-            sb.append(String.format(Locale.ROOT, "%% of peak: of %.1f GFLOP/s per core (FP32, measured by"
-                    + " tools.PeakFlops), times the threads.%n%n", peak));
+            sb.append(String.format(Locale.ROOT, "\"%% of peak\": a row's GFLOP/s over the measured FP32 peak of one"
+                    + " core, %.1f GFLOP/s (tools.PeakFlops), times the row's threads.%n%n", peak));
         }
         sb.append("### Training: one SGD step (forward, backward, update) on a mini-batch\n\n");
         sb.append("| network | batch | library | threads | JVM | µs/step: median (min–p90) | samples/s | GFLOP/s"
