@@ -26,11 +26,11 @@ while [ $# -gt 0 ]; do
 done
 
 arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
-java25_dirs=("${JAVA25_HOME:-}" "/usr/lib/jvm/temurin-25-jdk-$arch" "/usr/lib/jvm/java-25-openjdk-$arch")
+java25_dirs=(${JAVA25_HOME:+"$JAVA25_HOME"} "/usr/lib/jvm/temurin-25-jdk-$arch" "/usr/lib/jvm/java-25-openjdk-$arch")
 find_java25() {
   local d
   for d in "${java25_dirs[@]}"; do
-    if [ -n "$d" ] && [ -x "$d/bin/javac" ]; then echo "$d"; return 0; fi
+    if [ -x "$d/bin/javac" ]; then echo "$d"; return 0; fi
   done
   return 1
 }
@@ -53,9 +53,9 @@ Java 25 not found (looked in: ${java25_dirs[*]}), and this machine's apt sources
 openjdk-25-jdk-headless (Debian 12 serves Java 17 only). Smile 6.3 and this module's compiler need it. Either set
 JAVA25_HOME to a JDK 25, or add Adoptium's apt repository and install Temurin 25 (as root):
   apt-get install -y wget gpg
-  wget -qO - https://packages.adoptium.net/artifactory/api/gpg/key/public \
+  wget -qO - https://packages.adoptium.net/artifactory/api/gpg/key/public \\
     | gpg --dearmor > /etc/apt/trusted.gpg.d/adoptium.gpg
-  echo "deb https://packages.adoptium.net/artifactory/deb \$(. /etc/os-release; echo \$VERSION_CODENAME) main" \
+  echo "deb https://packages.adoptium.net/artifactory/deb \$(. /etc/os-release; echo \$VERSION_CODENAME) main" \\
     > /etc/apt/sources.list.d/adoptium.list
   apt-get update && apt-get install -y temurin-25-jdk
 EOF2
