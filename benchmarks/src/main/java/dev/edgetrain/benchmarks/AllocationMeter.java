@@ -27,7 +27,7 @@ final class AllocationMeter {
     /** Rounds of calls measured until one allocates nothing. */
     private static final int ROUNDS = 8;
 
-    static void record(String benchmark, String net, int batch, int threads, Call call) {
+    static void record(String benchmark, String kernels, String net, int batch, int threads, Call call) {
         String out = System.getenv("EDGETRAIN_ALLOC_OUT");
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         if (out == null || !(bean instanceof com.sun.management.ThreadMXBean)) {
@@ -58,8 +58,8 @@ final class AllocationMeter {
                 bytes = Math.min(bytes, counter.getCurrentThreadAllocatedBytes() - before - overhead);
             }
             try (PrintWriter w = new PrintWriter(new FileWriter(out, true))) {
-                w.println(String.format(Locale.ROOT, "%s|%s|%d|%d|%d|%d",
-                        benchmark, net, batch, threads, bytes, calls));
+                w.println(String.format(Locale.ROOT, "%s|%s|%s|%d|%d|%d|%d",
+                        benchmark, kernels, net, batch, threads, bytes, calls));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);

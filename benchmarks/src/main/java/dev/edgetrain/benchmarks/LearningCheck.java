@@ -6,6 +6,7 @@ import dev.edgetrain.benchmarks.peers.EdgetrainTrainee;
 import dev.edgetrain.benchmarks.peers.EncogTrainee;
 import dev.edgetrain.benchmarks.peers.SmileTrainee;
 import dev.edgetrain.benchmarks.peers.Trainee;
+import dev.edgetrain.runtime.kernels.KernelSet;
 import java.io.FileWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +21,8 @@ import java.util.Locale;
  * accuracy does not rise fails the check (exit code 1).
  *
  * <p>{@code java -cp benchmarks.jar dev.edgetrain.benchmarks.LearningCheck [--quick] [--out file] peer...}
- * with peers among edgetrain, encog, smile (Java 25 only), djl, dl4j.
+ * with peers among edgetrain (its plain kernels; also edgetrain-plain), edgetrain-vector (needs
+ * {@value Peers#VECTOR_MODULE}), encog, smile (Java 25 only), djl, dl4j.
  */
 public final class LearningCheck {
     private LearningCheck() {
@@ -116,7 +118,10 @@ public final class LearningCheck {
     static Trainee create(String peer, Architecture arch, Datasets train, int batch, long seed) {
         switch (peer) {
             case "edgetrain":
-                return new EdgetrainTrainee(arch, train, batch, seed);
+            case "edgetrain-plain":
+                return new EdgetrainTrainee(arch, train, batch, seed, KernelSet.plain());
+            case "edgetrain-vector":
+                return new EdgetrainTrainee(arch, train, batch, seed, KernelSet.named("vector"));
             case "encog":
                 return new EncogTrainee(arch, train, batch, seed);
             case "smile":
@@ -126,8 +131,8 @@ public final class LearningCheck {
             case "dl4j":
                 return new Dl4jTrainee(arch, train, batch, seed);
             default:
-                throw new IllegalArgumentException("unknown peer '" + peer
-                        + "', expected one of [edgetrain, encog, smile, djl, dl4j]");
+                throw new IllegalArgumentException("unknown peer '" + peer + "', expected one of [edgetrain"
+                        + " (= edgetrain-plain), edgetrain-vector, encog, smile, djl, dl4j]");
         }
     }
 }

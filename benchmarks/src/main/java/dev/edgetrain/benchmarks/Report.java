@@ -18,11 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns JMH's JSON results into the markdown tables of RESULTS.md: per row the median time, JMH's 99.9%
- * confidence interval, samples (or rows) per second, GFLOP/s from {@link Architecture}'s multiply-add count,
- * bytes allocated per call ({@code -prof gc}), ratios to each peer, and the issue's targets with a verdict.
+ * Turns JMH's JSON results into the markdown tables of RESULTS.md: per row the median time, samples (or rows) per
+ * second, GFLOP/s from {@link Architecture}'s multiply-add count and its share of the core's measured peak
+ * ({@code --peak}, from {@code tools.PeakFlops}), bytes allocated per call ({@code -prof gc}), for each edgetrain
+ * row (one per kernel set) the ratio to the fastest peer, and the issue's targets with a verdict per kernel set.
  *
- * <p>{@code java -cp benchmarks.jar dev.edgetrain.benchmarks.Report results/jdk17.json results/jdk25.json}
+ * <p>{@code java -cp benchmarks.jar dev.edgetrain.benchmarks.Report [--peak GFLOPS] [--alloc allocation.txt]
+ * results/jdk17.json results/jdk25.json}
  */
 public final class Report {
     private Report() {
@@ -36,6 +38,8 @@ public final class Report {
         String net;
         int batch;
         int threads = 1;
+        /** The edgetrain kernel set ({@code plain} or {@code vector}), empty for the peers. */
+        String kernels = "";
         double median;
         double p0;
         double p90;
@@ -45,18 +49,35 @@ public final class Report {
         double bytesPerOp = Double.NaN;
 
         String key() {
-            return benchmark + "|" + jvm + "|" + net + "|" + batch + "|" + threads;
+            return Report.key(benchmark, kernels, jvm, net, batch, threads);
+        }
+
+        boolean ours() {
+            return benchmark.startsWith("Edgetrain");
         }
     }
 
-    /** Exact bytes per call on the calling thread by benchmark|net|batch|threads, from {@link AllocationMeter}. */
+    static String key(String benchmark, String kernels, String jvm, String net, int batch, int threads) {
+        return benchmark + "|" + kernels + "|" + jvm + "|" + net + "|" + batch + "|" + threads;
+    }
+
+    /**
+     * Exact bytes per call on the calling thread by benchmark|kernels|net|batch|threads, from
+     * {@link AllocationMeter}.
+     */
     static final Map<String, Double> EXACT = new LinkedHashMap<>();
+    /** One core's measured peak FP32 rate in GFLOP/s, or NaN when not given. */
+    static double peak = Double.NaN;
+    /** The kernel sets in the order of the targets' rows. */
+    private static final String[] KERNEL_SETS = {"vector", "plain"};
 
     public static void main(String[] args) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--alloc")) {
                 readAllocations(Paths.get(args[++i]));
+            } else if (args[i].equals("--peak")) {
+                peak = Double.parseDouble(args[++i]);
             } else {
                 rows.addAll(read(Paths.get(args[i])));
             }
@@ -70,18 +91,18 @@ public final class Report {
         }
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = line.split("\\|");
-            if (f.length != 6) {
+            if (f.length != 7) {
                 continue;
             }
-            String key = f[0] + "|" + f[1] + "|" + f[2] + "|" + f[3];
-            double perCall = Double.parseDouble(f[4]) / Double.parseDouble(f[5]);
+            String key = f[0] + "|" + f[1] + "|" + f[2] + "|" + f[3] + "|" + f[4];
+            double perCall = Double.parseDouble(f[5]) / Double.parseDouble(f[6]);
             EXACT.merge(key, perCall, Math::max);
         }
     }
 
     /** JMH's figure, and for edgetrain rows the exact calling-thread figure in brackets when measured. */
     static String allocation(Row r) {
-        Double exact = EXACT.get(r.benchmark + "|" + r.net + "|" + r.batch + "|" + r.threads);
+        Double exact = EXACT.get(r.benchmark + "|" + r.kernels + "|" + r.net + "|" + r.batch + "|" + r.threads);
         return bytes(r.bytesPerOp) + (exact == null ? "" : " [" + bytes(exact) + "]");
     }
 
@@ -97,9 +118,12 @@ public final class Report {
             JsonObject o = e.getAsJsonObject();
             Row r = new Row();
             r.benchmark = o.get("benchmark").getAsString().replace("dev.edgetrain.benchmarks.", "");
-            r.library = library(r.benchmark);
             r.jvm = "Java " + o.get("jdkVersion").getAsString().split("[.+]")[0];
             JsonObject params = o.getAsJsonObject("params");
+            if (params.has("kernels")) {
+                r.kernels = params.get("kernels").getAsString();
+            }
+            r.library = library(r.benchmark, r.kernels);
             r.net = params.get("net").getAsString();
             r.batch = Integer.parseInt(params.get("batch").getAsString());
             if (params.has("threads")) {
@@ -149,9 +173,11 @@ public final class Report {
         return rows;
     }
 
-    static String library(String benchmark) {
+    static String library(String benchmark, String kernels) {
         if (benchmark.startsWith("Edgetrain")) {
-            return benchmark.endsWith("optimizerStep") ? "edgetrain (optimizer step alone)" : "edgetrain";
+            String set = kernels.isEmpty() ? "" : ", " + kernels + " kernels";
+            return benchmark.endsWith("optimizerStep") ? "edgetrain (optimizer step alone" + set + ")"
+                    : "**edgetrain" + set + "**";
         }
         if (benchmark.startsWith("OnnxRuntime")) {
             return benchmark.endsWith("runPinned") ? "onnxruntime 1.29.0, pinned output" : "onnxruntime 1.29.0";
@@ -177,39 +203,34 @@ public final class Report {
         for (Row r : rows) {
             byKey.put(r.key(), r);
         }
-        sb.append("### Training: one SGD step (forward, backward, update) on a mini-batch, one thread\n\n");
+        if (!Double.isNaN(peak)) {
+            sb.append(String.format(Locale.ROOT, "\"%% of peak\": a row's GFLOP/s over the measured FP32 peak of one"
+                    + " core, %.1f GFLOP/s (tools.PeakFlops), times the row's threads.%n%n", peak));
+        }
+        sb.append("### Training: one SGD step (forward, backward, update) on a mini-batch\n\n");
         sb.append("| network | batch | library | threads | JVM | µs/step: median (min–p90) | samples/s | GFLOP/s"
-                + " | B/op | edgetrain is × faster |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | % of peak | B/op | × the fastest peer |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String net : nets(rows)) {
             for (int batch : batches(rows, "Training.")) {
-                List<Row> group = new ArrayList<>();
-                for (Row r : rows) {
-                    if (r.benchmark.contains("Training.") && r.net.equals(net) && r.batch == batch) {
-                        group.add(r);
-                    }
-                }
-                group.sort((a, b) -> Double.compare(a.median, b.median));
+                List<Row> group = group(rows, "Training.", net, batch);
                 for (Row r : group) {
                     Architecture arch = Architecture.parse(r.net);
                     boolean optimizerOnly = r.benchmark.endsWith("optimizerStep");
                     double macs = optimizerOnly ? arch.parameters() : arch.trainingMultiplyAdds(r.batch);
-                    Row ours = byKey.get("EdgetrainTraining.trainStep|" + r.jvm + "|" + r.net + "|" + r.batch + "|1");
-                    String ratio = "";
-                    if (!r.library.startsWith("edgetrain") && ours != null) {
-                        ratio = String.format(Locale.ROOT, "%.2f×", r.median / ours.median);
-                    }
-                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s |%n",
+                    double gflops = 2 * macs / (r.median * 1e3);
+                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s | %s |%n",
                             r.net, r.batch, r.library, r.threads, r.jvm, time(r),
-                            optimizerOnly ? "" : count(r.batch / r.median * 1e6), 2 * macs / (r.median * 1e3),
-                            allocation(r), ratio));
+                            optimizerOnly ? "" : count(r.batch / r.median * 1e6), gflops, ofPeak(gflops, r.threads),
+                            allocation(r), optimizerOnly ? "" : versusFastestPeer(r, group)));
                 }
             }
         }
         sb.append("\nGFLOP/s counts 2 FLOPs per multiply-add of the forward pass, the weight gradients, the input"
                 + " gradients of every layer but the first, and the SGD update (one per parameter); the optimizer-step"
-                + " row counts only the update. \"edgetrain is × faster\" compares with edgetrain on the same JVM,"
-                + " one thread."
+                + " row counts only the update. \"× the fastest peer\" is, for each edgetrain row, the fastest other"
+                + " library's median time at the same network, batch and thread count (on either JVM) over this row's"
+                + " (above 1: edgetrain is faster)."
                 + " B/op is JMH's gc.alloc.rate.norm (all threads of the fork, JMH's own included, divided by the"
                 + " calls); in brackets, for edgetrain, the exact bytes per call on the calling thread (HotSpot's"
                 + " per-thread counter over 2,000 warm calls at the end of each fork). Times are JMH SampleTime"
@@ -217,109 +238,144 @@ public final class Report {
                 + " the p90 shows how much of it there was.\n\n");
 
         sb.append("### Inference: class probabilities of a batch into a caller's array\n\n");
-        sb.append("| network | batch | runtime | threads | JVM | µs/call: median (min–p90) | rows/s | GFLOP/s | B/op"
-                + " | edgetrain is × faster |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| network | batch | runtime | threads | JVM | µs/call: median (min–p90) | rows/s | GFLOP/s"
+                + " | % of peak | B/op | × the fastest peer |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String net : nets(rows)) {
             for (int batch : batches(rows, "Inference.")) {
-                List<Row> group = new ArrayList<>();
-                for (Row r : rows) {
-                    if (r.benchmark.contains("Inference.") && r.net.equals(net) && r.batch == batch) {
-                        group.add(r);
-                    }
-                }
-                group.sort((a, b) -> Double.compare(a.median, b.median));
+                List<Row> group = group(rows, "Inference.", net, batch);
                 for (Row r : group) {
                     Architecture arch = Architecture.parse(r.net);
-                    Row ours = byKey.get("EdgetrainInference.predictProbabilities|" + r.jvm + "|" + r.net + "|"
-                            + r.batch + "|" + r.threads);
-                    String ratio = "";
-                    if (!r.library.startsWith("edgetrain") && ours != null) {
-                        ratio = String.format(Locale.ROOT, "%.2f×", r.median / ours.median);
-                    }
-                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s |%n",
+                    double gflops = 2.0 * arch.forwardMultiplyAdds(r.batch) / (r.median * 1e3);
+                    sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %.1f | %s | %s | %s |%n",
                             r.net, r.batch, r.library, r.threads, r.jvm, time(r), count(r.batch / r.median * 1e6),
-                            2.0 * arch.forwardMultiplyAdds(r.batch) / (r.median * 1e3), allocation(r), ratio));
+                            gflops, ofPeak(gflops, r.threads), allocation(r), versusFastestPeer(r, group)));
                 }
             }
         }
-        sb.append("\n\"edgetrain is × faster\" compares with edgetrain at the same thread count on the same JVM.\n\n");
+        sb.append("\n\"× the fastest peer\": onnxruntime's faster variant's median time at the same network, batch and"
+                + " thread count over this edgetrain row's (above 1: edgetrain is faster).\n\n");
         sb.append(targets(rows, byKey));
         return sb.toString();
     }
 
+    /** The rows of one network and batch of a table ({@code kind} "Training." or "Inference."), fastest first. */
+    private static List<Row> group(List<Row> rows, String kind, String net, int batch) {
+        List<Row> group = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.benchmark.contains(kind) && r.net.equals(net) && r.batch == batch) {
+                group.add(r);
+            }
+        }
+        group.sort((a, b) -> Double.compare(a.median, b.median));
+        return group;
+    }
+
+    /** For an edgetrain row, "1.23× Smile": the fastest peer's median over this row's; empty for the peers. */
+    private static String versusFastestPeer(Row ours, List<Row> group) {
+        if (!ours.ours()) {
+            return "";
+        }
+        Row fastest = fastestPeer(group, ours.benchmark.contains("Training.") ? "Training.trainStep" : "Inference.",
+                ours.threads);
+        return fastest == null ? "" : String.format(Locale.ROOT, "%.2f× %s", fastest.median / ours.median,
+                shortName(fastest));
+    }
+
+    /** The fastest peer row among {@code rows} of that benchmark kind and thread count, or null. */
+    private static Row fastestPeer(List<Row> rows, String kind, int threads) {
+        Row fastest = null;
+        for (Row r : rows) {
+            if (!r.ours() && r.benchmark.contains(kind) && r.threads == threads
+                    && (fastest == null || r.median < fastest.median)) {
+                fastest = r;
+            }
+        }
+        return fastest;
+    }
+
+    private static String shortName(Row peer) {
+        if (peer.benchmark.startsWith("OnnxRuntime")) {
+            return peer.benchmark.endsWith("runPinned") ? "onnxruntime pinned" : "onnxruntime";
+        }
+        return peer.library.split(" ")[0];
+    }
+
+    private static String ofPeak(double gflops, int threads) {
+        return Double.isNaN(peak) ? "" : String.format(Locale.ROOT, "%.0f %%", 100 * gflops / (peak * threads));
+    }
+
     private static String targets(List<Row> rows, Map<String, Row> byKey) {
-        StringBuilder sb =
-                new StringBuilder("### The issue's targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("### The issue's targets (single thread, Java 17, per kernel set)\n\n"
+                + "| target | kernels | measured | verdict |\n|---|---|---|---|\n");
         String jvm = "Java 17";
-        Row ours = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-128-10|1|1");
-        Row ort = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-128-10|1|1");
-        Row ortPinned = byKey.get("OnnxRuntimeInference.runPinned|" + jvm + "|784-128-10|1|1");
-        if (ours != null && ort != null) {
-            double best = ortPinned != null ? Math.min(ort.median, ortPinned.median) : ort.median;
-            double ratio = best / ours.median;
-            Double exact = EXACT.get("EdgetrainInference.predictProbabilities|784-128-10|1|1");
-            double perCall = exact != null ? exact : ours.bytesPerOp;
-            sb.append(String.format(Locale.ROOT,
-                    "| inference 784-128-10, batch 1: ≥ 5× lower latency than onnxruntime, 0 B/call"
-                    + " | %.2f µs vs %.2f µs (onnxruntime's faster variant): %.2f×; %s B/call%s | %s |%n",
-                    ours.median, best, ratio, bytes(perCall), exact != null ? " (exact)" : " (JMH)",
-                    verdict(ratio >= 5 && perCall == 0)));
-        }
-        ours = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-256-10|256|1");
-        ort = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-256-10|256|1");
-        ortPinned = byKey.get("OnnxRuntimeInference.runPinned|" + jvm + "|784-256-10|256|1");
-        if (ours != null && ort != null) {
-            double best = ortPinned != null ? Math.min(ort.median, ortPinned.median) : ort.median;
-            double ratio = best / ours.median;
-            sb.append(String.format(Locale.ROOT,
-                    "| inference 784-256-10, batch 256: ≥ 0.8× onnxruntime's throughput (one thread each)"
-                    + " | %s vs %s rows/s: %.2f× | %s |%n", count(256 / ours.median * 1e6), count(256 / best * 1e6),
-                    ratio, verdict(ratio >= 0.8)));
-            Row ours2 = byKey.get("EdgetrainInference.predictProbabilities|" + jvm + "|784-256-10|256|2");
-            Row ort2 = byKey.get("OnnxRuntimeInference.run|" + jvm + "|784-256-10|256|2");
-            if (ours2 != null) {
-                double ratio2 = best / ours2.median;
-                sb.append(String.format(Locale.ROOT,
-                        "| (same, edgetrain with 2 threads vs onnxruntime with 1) | %s vs %s rows/s: %.2f× | %s |%n",
-                        count(256 / ours2.median * 1e6), count(256 / best * 1e6), ratio2, verdict(ratio2 >= 0.8)));
-                if (ort2 != null) {
-                    double ratio3 = ort2.median / ours2.median;
-                    sb.append(String.format(Locale.ROOT, "| (same, 2 threads each) | %s vs %s rows/s: %.2f× | %s |%n",
-                            count(256 / ours2.median * 1e6), count(256 / ort2.median * 1e6), ratio3,
-                            verdict(ratio3 >= 0.8)));
+        String infer = "EdgetrainInference.predictProbabilities";
+        String train = "EdgetrainTraining.trainStep";
+        for (String[] nb : new String[][] {{"784-128-10", "32"}, {"784-128-10", "256"}, {"784-256-10", "32"},
+                {"784-256-10", "256"}}) {
+            int batch = Integer.parseInt(nb[1]);
+            Row ort = byKey.get(key("OnnxRuntimeInference.runPinned", "", jvm, nb[0], batch, 1));
+            for (String set : KERNEL_SETS) {
+                Row ours = byKey.get(key(infer, set, jvm, nb[0], batch, 1));
+                if (ours == null || ort == null) {
+                    continue;
                 }
+                double ratio = ort.median / ours.median;
+                sb.append(String.format(Locale.ROOT, "| inference %s, batch %d: ≥ 0.7× onnxruntime's throughput"
+                        + " (pinned output) | %s | %s vs %s rows/s: %.2f× | %s |%n", nb[0], batch, set,
+                        count(batch / ours.median * 1e6), count(batch / ort.median * 1e6), ratio,
+                        verdict(ratio >= 0.7)));
             }
         }
-        for (String net : new String[] {"64-32-10", "784-128-10"}) {
-            Row mine = byKey.get("EdgetrainTraining.trainStep|" + jvm + "|" + net + "|32|1");
-            if (mine == null) {
-                continue;
+        Row ort1 = byKey.get(key("OnnxRuntimeInference.runPinned", "", jvm, "784-128-10", 1, 1));
+        for (String set : KERNEL_SETS) {
+            Row ours = byKey.get(key(infer, set, jvm, "784-128-10", 1, 1));
+            if (ours != null && ort1 != null) {
+                double ratio = ort1.median / ours.median;
+                sb.append(String.format(Locale.ROOT, "| inference 784-128-10, batch 1: ≥ 1.5× faster than"
+                        + " onnxruntime (pinned output) | %s | %.2f µs vs %.2f µs: %.2f× | %s |%n", set,
+                        ours.median, ort1.median, ratio, verdict(ratio >= 1.5)));
             }
-            Row fastest = null;
+        }
+        for (String set : KERNEL_SETS) {
+            Row worst = null;
+            Row worstPeer = null;
+            int compared = 0;
             for (Row r : rows) {
-                if (r.benchmark.contains("Training.trainStep") && !r.library.startsWith("edgetrain")
-                        && r.net.equals(net) && r.batch == 32 && (fastest == null || r.median < fastest.median)) {
-                    fastest = r;
+                if (!r.key().equals(key(train, set, jvm, r.net, r.batch, 1))) {
+                    continue;
+                }
+                Row peer = fastestPeer(group(rows, "Training.", r.net, r.batch), "Training.trainStep", 1);
+                if (peer == null) {
+                    continue;
+                }
+                compared++;
+                if (worst == null || peer.median / r.median < worstPeer.median / worst.median) {
+                    worst = r;
+                    worstPeer = peer;
                 }
             }
-            if (fastest != null) {
-                Row sameJvm = byKey.get("EdgetrainTraining.trainStep|" + fastest.jvm + "|" + net + "|32|1");
-                double ratio = fastest.median / mine.median;
-                String also = sameJvm != null && !fastest.jvm.equals(jvm) ? String.format(Locale.ROOT,
-                        " (edgetrain on %s as well: %.2f×)", fastest.jvm, fastest.median / sameJvm.median) : "";
-                sb.append(String.format(Locale.ROOT, "| training %s, batch 32: ≥ 5× the samples/s of the fastest peer"
-                        + " | %s vs %s (%s, %s) samples/s: %.2f×%s | %s |%n", net, count(32 / mine.median * 1e6),
-                        count(32 / fastest.median * 1e6), fastest.library, fastest.jvm, ratio, also,
-                        verdict(ratio >= 5)));
+            if (worst != null) {
+                double ratio = worstPeer.median / worst.median;
+                sb.append(String.format(Locale.ROOT, "| training: ≥ 2× the samples/s of the fastest peer at every"
+                        + " network and batch | %s | lowest of %d: %s, batch %d, %s vs %s (%s, %s) samples/s: %.2f× |"
+                        + " %s |%n", set, compared, worst.net, worst.batch, count(worst.batch / worst.median * 1e6),
+                        count(worstPeer.batch / worstPeer.median * 1e6), shortName(worstPeer), worstPeer.jvm, ratio,
+                        verdict(ratio >= 2)));
             }
         }
-        Row big = byKey.get("EdgetrainTraining.trainStep|" + jvm + "|784-256-10|64|1");
-        if (big != null) {
-            double gflops = 2.0 * Architecture.parse("784-256-10").trainingMultiplyAdds(64) / (big.median * 1e3);
-            sb.append(String.format(Locale.ROOT,
-                    "| training 784-256-10, batch 64: ≥ 40 GFLOP/s on one core | %.1f GFLOP/s | %s |%n",
-                    gflops, verdict(gflops >= 40)));
+        for (String set : KERNEL_SETS) {
+            Row big = byKey.get(key(train, set, jvm, "784-256-10", 64, 1));
+            if (big != null && !Double.isNaN(peak)) {
+                double gflops = 2.0 * Architecture.parse("784-256-10").trainingMultiplyAdds(64) / (big.median * 1e3);
+                sb.append(String.format(Locale.ROOT, "| training 784-256-10, batch 64: ≥ 50 %% of the core's peak"
+                        + " (%.1f GFLOP/s measured) | %s | %.1f GFLOP/s: %.0f %% | %s |%n", peak, set, gflops,
+                        100 * gflops / peak, verdict(gflops >= 0.5 * peak)));
+            }
+        }
+        for (String set : KERNEL_SETS) {
+            scaling(sb, byKey, set, train, jvm, "784-256-10", 64, "training");
+            scaling(sb, byKey, set, infer, jvm, "784-256-10", 256, "inference");
         }
         double worst = 0;
         double worstJmh = 0;
@@ -329,17 +385,30 @@ public final class Report {
             measured++;
         }
         for (Row r : rows) {
-            if (r.library.startsWith("edgetrain") && !Double.isNaN(r.bytesPerOp)) {
+            if (r.ours() && !Double.isNaN(r.bytesPerOp)) {
                 worstJmh = Math.max(worstJmh, r.bytesPerOp);
             }
         }
         if (measured > 0) {
             sb.append(String.format(Locale.ROOT,
-                    "| 0 B/op for train step, optimizer step and inference | exactly %s B/call"
+                    "| 0 B/call for train step, optimizer step and inference | both | exactly %s B/call"
                     + " at most on the calling thread over %d edgetrain configurations (JMH's all-thread figure:"
                     + " at most %s B/op) | %s |%n", bytes(worst), measured, bytes(worstJmh), verdict(worst == 0)));
         }
         return sb.toString();
+    }
+
+    /** The 2-thread target row: 2 threads ≥ 1.7× one thread, when both rows were measured. */
+    private static void scaling(StringBuilder sb, Map<String, Row> byKey, String set, String benchmark, String jvm,
+                                String net, int batch, String what) {
+        Row one = byKey.get(key(benchmark, set, jvm, net, batch, 1));
+        Row two = byKey.get(key(benchmark, set, jvm, net, batch, 2));
+        if (one != null && two != null) {
+            double ratio = one.median / two.median;
+            sb.append(String.format(Locale.ROOT, "| %s %s, batch %d: 2 threads ≥ 1.7× one thread | %s | %s vs %s µs:"
+                    + " %.2f× | %s |%n", what, net, batch, set, fmt(two.median), fmt(one.median), ratio,
+                    verdict(ratio >= 1.7)));
+        }
     }
 
     private static String verdict(boolean met) {

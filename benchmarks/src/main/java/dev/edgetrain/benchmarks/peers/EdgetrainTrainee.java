@@ -5,19 +5,23 @@ import dev.edgetrain.benchmarks.Datasets;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.runtime.kernels.KernelSet;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 
-/** edgetrain: {@link TrainingSession} with {@link OptimizerConfig#sgd}. */
+/** edgetrain: {@link TrainingSession} with {@link OptimizerConfig#sgd}, computing with a given kernel set. */
 public final class EdgetrainTrainee implements Trainee {
     private final Datasets data;
     private final int batch;
     private final TrainingSession session;
+    private final String kernelName;
     private int cursor;
 
-    public EdgetrainTrainee(Architecture arch, Datasets train, int batch, long seed) {
+    public EdgetrainTrainee(Architecture arch, Datasets train, int batch, long seed, KernelSet kernels) {
         this.data = train;
         this.batch = batch;
-        this.session = new TrainingSession(new Network(arch.spec(), seed), batch, OptimizerConfig.sgd(LEARNING_RATE));
+        this.kernelName = kernels == KernelSet.plain() ? "plain" : "vector";
+        Network network = new Network(arch.spec(), seed).withKernels(kernels);
+        this.session = new TrainingSession(network, batch, OptimizerConfig.sgd(LEARNING_RATE));
     }
 
     @Override
@@ -68,7 +72,7 @@ public final class EdgetrainTrainee implements Trainee {
 
     @Override
     public String name() {
-        return "edgetrain";
+        return "edgetrain, " + kernelName + " kernels";
     }
 
     @Override

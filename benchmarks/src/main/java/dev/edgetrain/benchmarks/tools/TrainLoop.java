@@ -9,7 +9,9 @@ import dev.edgetrain.runtime.optim.OptimizerConfig;
 import java.util.Locale;
 
 /**
- * Runs edgetrain training steps in a loop for a profiler (JFR, perf) to look at; prints the step time.
+ * Runs edgetrain training steps in a loop for a profiler (JFR, perf) to look at; prints the step time. The kernels
+ * are this JVM's choice ({@code KernelSet.active()}: add {@code --add-modules jdk.incubator.vector} for the vector
+ * kernels, {@code -Dedgetrain.kernels=plain} to force the plain ones).
  * {@code java -cp benchmarks.jar dev.edgetrain.benchmarks.tools.TrainLoop 784-256-10 64 20}
  */
 public final class TrainLoop {
@@ -41,8 +43,8 @@ public final class TrainLoop {
         }
         double us = best / 100 / 1e3;
         System.out.printf(Locale.ROOT,
-                "%s batch %d: best %.1f us/step, %.1f GFLOP/s, %.0f samples/s (%d steps, loss %.3f)%n",
-                arch, batch, us, 2.0 * arch.trainingMultiplyAdds(batch) / (us * 1e3), batch / us * 1e6, steps,
-                sink / steps);
+                "%s batch %d, %s kernels: best %.1f us/step, %.1f GFLOP/s, %.0f samples/s (%d steps, loss %.3f)%n",
+                arch, batch, session.network().kernels().name(), us,
+                2.0 * arch.trainingMultiplyAdds(batch) / (us * 1e3), batch / us * 1e6, steps, sink / steps);
     }
 }
