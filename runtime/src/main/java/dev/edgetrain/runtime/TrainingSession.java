@@ -83,6 +83,9 @@ public final class TrainingSession {
         this.ws = new Workspace(network.spec(), maxBatch, pool);
         this.backwardTask = pool == null ? null : new Passes.BackwardTask();
         this.optimizer = optimizer.create(layout.size());
+        if (pool != null) {
+            this.optimizer.prepareParts(pool.threads());
+        }
         this.trainable = new boolean[layout.layerCount()];
         java.util.Arrays.fill(trainable, true);
         this.lowestTrainable = 0;
@@ -185,9 +188,24 @@ public final class TrainingSession {
      * @throws DivergenceException when a gradient is not finite; nothing is changed then
      */
     public void optimizerStep() {
-        optimizer.step(network.params, network.gradients(), layout, trainable);
-        network.refreshDerived(trainable, ws.pool);
+        final ComputePool pool = ws.pool;
+        if (pool != null && pool.threads() > 1 && network.weightCount >= Passes.PARALLEL_MIN_MULTIPLY_ADDS / 32) {
+            optimizer.beginStep(network.params, network.gradients(), layout, trainable);
+            pool.run(OPTIMIZER_PART, this);
+            optimizer.endStep(pool.threads());
+        } else {
+            optimizer.step(network.params, network.gradients(), layout, trainable);
+        }
+        network.refreshDerived(trainable, pool);
     }
+
+    /** Part {@code p} of an optimizer step split over the pool: the same arithmetic on its share of the slab. */
+    private static final ComputePool.Task<TrainingSession> OPTIMIZER_PART = new ComputePool.Task<TrainingSession>() {
+        @Override
+        public void run(TrainingSession s, int part, int parts) {
+            s.optimizer.stepPart(s.network.params, s.network.gradients(), s.layout, s.trainable, part, parts);
+        }
+    };
 
     /** Sets every gradient to zero. */
     public void zeroGrad() {

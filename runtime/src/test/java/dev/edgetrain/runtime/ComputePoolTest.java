@@ -100,6 +100,58 @@ class ComputePoolTest {
         }
     }
 
+    /**
+     * The optimizer step split over the pool (each thread its share of the slab) is the one-thread step to the bit,
+     * for every update rule, with the update check on; and an overflowing update is reported by either split.
+     */
+    @Test
+    void splitOptimizerStepsGiveTheSameBitsForEveryRule() {
+        float[] x = inputs(BATCH, SPEC.inputs(), 6);
+        int[] y = labels(BATCH, SPEC.classes());
+        OptimizerConfig[] configs = {OptimizerConfig.sgd(0.05f), OptimizerConfig.sgd(0.05f).withMomentum(0.9f, true)
+                .withWeightDecay(1e-3f), OptimizerConfig.adamW(1e-3f, 0.01f).withClipNorm(0.5f)};
+        try (ComputePool pool = new ComputePool(3)) {
+            for (OptimizerConfig config : configs) {
+                Network serialNet = new Network(SPEC, 8);
+                Network parallelNet = serialNet.copy();
+                TrainingSession serial = new TrainingSession(serialNet, BATCH, config);
+                TrainingSession parallel = new TrainingSession(parallelNet, BATCH, config, pool);
+                serial.optimizer().setUpdateCheck(true);
+                parallel.optimizer().setUpdateCheck(true);
+                parallel.setTrainable(1, false); // a frozen layer in the middle of the slab keeps its values
+                serial.setTrainable(1, false);
+                for (int step = 0; step < 5; step++) {
+                    serial.zeroGrad();
+                    parallel.zeroGrad();
+                    serial.trainStep(x, y, BATCH);
+                    parallel.trainStep(x, y, BATCH);
+                    serial.optimizerStep();
+                    parallel.optimizerStep();
+                    assertArrayEquals(serialNet.copyParameters(), parallelNet.copyParameters(),
+                            config + ": parameters after step " + step);
+                    for (int k = 0; k < serial.optimizer().stateSlabCount(); k++) {
+                        assertArrayEquals(serial.optimizer().stateSlab(k), parallel.optimizer().stateSlab(k),
+                                config + ": state slab " + k + " after step " + step);
+                    }
+                    assertTrue(parallel.optimizer().lastUpdateFinite(), config + ": step " + step + " is finite");
+                }
+                for (float[] g : new float[][] {serialNet.gradients(), parallelNet.gradients()}) {
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] *= 1e15f; // finite, squares too; rate × gradient overflows (unless clipped)
+                    }
+                }
+                serial.optimizer().setLearningRateScale(Float.MAX_VALUE);
+                parallel.optimizer().setLearningRateScale(Float.MAX_VALUE);
+                serial.optimizerStep();
+                parallel.optimizerStep();
+                assertEquals(config.clipNorm() > 0f, parallel.optimizer().lastUpdateFinite(),
+                        config + ": only the clipped rule stays finite");
+                assertEquals(serial.optimizer().lastUpdateFinite(), parallel.optimizer().lastUpdateFinite(),
+                        config + ": the overflow check agrees");
+            }
+        }
+    }
+
     @Test
     void aClosedPoolRefusesWork() {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();

@@ -27,7 +27,7 @@ final class Adam extends Optimizer {
     }
 
     @Override
-    void beginStep(float lr) {
+    void prepareRate(float lr) {
         correction1 = (float) (1.0 / (1.0 - Math.pow(config.beta1, steps)));
         correction2 = (float) (1.0 / (1.0 - Math.pow(config.beta2, steps)));
     }

@@ -39,6 +39,14 @@ public abstract class Optimizer {
      */
     private final float[] chunk = new float[CHUNK];
     private final float[] lanes = new float[CHUNK];
+    /** The same scratch per part of a split step ({@link #prepareParts}); part 0's is {@link #chunk}, {@link #lanes}. */
+    private float[][] partChunks = {chunk};
+    private float[][] partLanes = {lanes};
+    /** Per part of the step in flight: whether what it wrote is finite. */
+    private boolean[] partFinite = new boolean[1];
+    /** The learning rate and gradient scale of the step in flight, set by {@link #beginStep}. */
+    private float stepRate;
+    private float stepGradScale;
 
     Optimizer(OptimizerConfig config, int parameterCount) {
         this.config = config;
@@ -50,6 +58,49 @@ public abstract class Optimizer {
      * {@code trainable} flag is false are left as they are. Gradients are not cleared.
      */
     public final void step(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable) {
+        beginStep(params, grads, layout, trainable);
+        stepPart(params, grads, layout, trainable, 0, 1);
+        endStep(1);
+    }
+
+    /**
+     * Makes room for steps split into up to {@code parts} parts ({@link #stepPart}); allocates, so call it once, before
+     * training (a {@link dev.edgetrain.runtime.TrainingSession} with a pool does).
+     *
+     * @param parts the most parts a step will be split into, at least 1
+     */
+    public final void prepareParts(int parts) {
+        if (parts < 1 || parts > 256) {
+            throw new IllegalArgumentException("parts must be in [1, 256], got " + parts);
+        }
+        if (parts > partChunks.length) {
+            final float[][] c = new float[parts][];
+            final float[][] l = new float[parts][];
+            c[0] = chunk;
+            l[0] = lanes;
+            for (int k = 1; k < parts; k++) {
+                c[k] = new float[CHUNK];
+                l[k] = new float[CHUNK];
+            }
+            partChunks = c;
+            partLanes = l;
+            partFinite = new boolean[parts];
+        }
+    }
+
+    /**
+     * The first of a step's three calls ({@link #step} is all three on one thread): checks the arguments and the
+     * gradients, computes the global gradient norm and this step's learning rate, and counts the step. Then each of
+     * {@code parts} threads calls {@link #stepPart} with its part, and one calls {@link #endStep}. The parts update
+     * disjoint ranges of the slabs with the same arithmetic as one thread, so the result is the same to the bit.
+     *
+     * @param params    the parameter slab
+     * @param grads     the gradient slab, same layout
+     * @param layout    where each layer's parameters lie
+     * @param trainable one flag per layer: false leaves the layer as it is
+     * @throws DivergenceException when a gradient is not finite; nothing is changed then
+     */
+    public final void beginStep(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable) {
         if (params == null || grads == null || layout == null) {
             throw new IllegalArgumentException("parameters, gradients and layout must not be null");
         }
@@ -79,23 +130,62 @@ public abstract class Optimizer {
         final float gradScale = config.clipNorm > 0f && norm > config.clipNorm ? (float) (config.clipNorm / norm) : 1f;
         final float lr = (float) (config.learningRate * learningRateScale * config.schedule.factor(steps));
         steps++;
-        beginStep(lr);
+        prepareRate(lr);
+        stepRate = lr;
+        stepGradScale = gradScale;
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of the update begun by {@link #beginStep}: the trainable parameters whose slab
+     * index lies in the part's share of the slab (and their check, with the update check on).
+     *
+     * @param params    the parameter slab, as given to {@link #beginStep}
+     * @param grads     the gradient slab, as given to {@link #beginStep}
+     * @param layout    the layout, as given to {@link #beginStep}
+     * @param trainable the flags, as given to {@link #beginStep}
+     * @param part      this thread's part, in {@code [0, parts)}
+     * @param parts     how many parts, at most what {@link #prepareParts} made room for
+     */
+    public final void stepPart(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable, int part,
+                               int parts) {
+        final int lo = (int) ((long) parameterCount * part / parts);
+        final int hi = (int) ((long) parameterCount * (part + 1) / parts);
+        final float lr = stepRate;
+        final float gradScale = stepGradScale;
         boolean finite = true;
         for (int l = 0; l < trainable.length; l++) {
-            if (!trainable[l]) {
+            if (!trainable[l] || layout.layerEnd(l) <= lo || layout.layerStart(l) >= hi) {
                 continue;
             }
-            final int w0 = layout.weightOffset(l);
-            final int wEnd = w0 + layout.weightSize(l);
-            update(params, grads, w0, wEnd, lr, gradScale, config.weightDecay);
-            if (wEnd < layout.layerEnd(l)) { // bias and layer-norm scale/shift: no weight decay
-                update(params, grads, wEnd, layout.layerEnd(l), lr, gradScale, 0f);
+            final int w0 = Math.max(lo, layout.weightOffset(l));
+            final int wEnd = Math.min(hi, layout.weightOffset(l) + layout.weightSize(l));
+            if (w0 < wEnd) {
+                update(params, grads, w0, wEnd, lr, gradScale, config.weightDecay);
+            }
+            final int b0 = Math.max(lo, layout.weightOffset(l) + layout.weightSize(l));
+            final int bEnd = Math.min(hi, layout.layerEnd(l));
+            if (b0 < bEnd) { // bias and layer-norm scale/shift: no weight decay
+                update(params, grads, b0, bEnd, lr, gradScale, 0f);
             }
             if (checkUpdates) { // right after the layer's update, while its slab range is still in cache
-                finite &= allFinite(params, layout.layerStart(l), layout.layerEnd(l));
+                finite &= allFinite(params, Math.max(lo, layout.layerStart(l)), Math.min(hi, layout.layerEnd(l)),
+                        partChunks[part], partLanes[part]);
             }
         }
-        lastUpdateFinite = finite;
+        partFinite[part] = finite;
+    }
+
+    /**
+     * Ends the step begun by {@link #beginStep}, after all its parts: sets {@link #lastUpdateFinite()}.
+     *
+     * @param parts how many parts the step was split into
+     */
+    public final void endStep(int parts) {
+        boolean finite = true;
+        for (int k = 0; k < parts; k++) {
+            finite &= partFinite[k];
+        }
+        lastUpdateFinite = !checkUpdates || finite;
     }
 
     /**
@@ -103,9 +193,7 @@ public abstract class Optimizer {
      * for a finite value and NaN otherwise (and NaN stays NaN), in a loop the JIT vectorises as in
      * {@link #sumOfSquares}: 0.08–0.14 ns a parameter, against about 0.24 for a scalar loop that tests each value.
      */
-    private boolean allFinite(float[] x, int from, int to) {
-        final float[] c = chunk;
-        final float[] s = lanes;
+    private static boolean allFinite(float[] x, int from, int to, float[] c, float[] s) {
         final int used = Math.min(CHUNK, to - from);
         for (int j = 0; j < used; j++) {
             s[j] = 0f;
@@ -168,7 +256,7 @@ public abstract class Optimizer {
     }
 
     /** Per-step scalars (bias corrections); called once before the per-range updates. */
-    void beginStep(float lr) {
+    void prepareRate(float lr) {
     }
 
     /**
