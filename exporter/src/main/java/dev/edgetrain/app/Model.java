@@ -11,6 +11,8 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.runtime.checkpoint.Checkpoint;
+import dev.edgetrain.runtime.checkpoint.CheckpointException;
 import dev.edgetrain.runtime.metrics.BinaryMetrics;
 import dev.edgetrain.runtime.metrics.ClassificationMetrics;
 import dev.edgetrain.runtime.metrics.MultilabelMetrics;
@@ -36,8 +38,9 @@ import java.io.InputStream;
  * multi-label or regression model on {@code float} targets. {@link #predict} takes raw rows: the model standardises
  * them itself. {@link #save} writes ONNX that onnxruntime runs on raw features, with the names as class labels and
  * the scaling's statistics as metadata, so {@link #load} gives back the same model (up to one float rounding of the
- * first layer) — and any other importable MLP (PyTorch, Keras, TF) with no scaling. {@link #fineTune} trains a copy
- * further on new rows, keeping the scaling.
+ * first layer) — and any other importable MLP (PyTorch, Keras, TF) with no scaling. {@link #saveCheckpoint} writes
+ * the model bit for bit as a runtime checkpoint, which {@link #loadCheckpoint} reads back. {@link #fineTune} trains a
+ * copy further on new rows, keeping the scaling.
  *
  * <p>Immutable: {@link #fineTune} returns a new model and leaves this one as it was; any number of threads may
  * predict and evaluate at once. Bad data is an {@link InvalidDataException} naming the row and column, thrown before
@@ -272,6 +275,57 @@ public final class Model {
                     .metadata(STANDARDIZER_STD, encode(standardizer.std()));
         }
         return b.build();
+    }
+
+    /**
+     * Writes the model as an edgetrain checkpoint, atomically ({@link Checkpoint#write}): the parameters, input
+     * scaling, names, task and settings bit for bit, so that {@link #loadCheckpoint} gives back this very model
+     * (and {@link #fineTune} from it trains exactly as from this one). The settings' listener is not stored.
+     *
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
+     */
+    public void saveCheckpoint(File file) throws IOException {
+        toCheckpoint().write(file);
+    }
+
+    /**
+     * The model as the runtime's {@link Checkpoint}: network and parameters, with the names and settings as its
+     * metadata and the scaling's statistics as its arrays; its optimizer is a fresh Adam at the settings' rate.
+     *
+     * @return a checkpoint {@link #of(Checkpoint, String)} turns back into this model
+     */
+    public Checkpoint toCheckpoint() {
+        return ModelCheckpoint.capture(network, standardizer, outputNames, settings);
+    }
+
+    /**
+     * The model a {@link #saveCheckpoint} file holds, bit for bit (with no listener in its settings).
+     *
+     * @param file a file {@link #saveCheckpoint} wrote
+     * @return the saved model
+     * @throws CheckpointException naming the file, when it is missing, not a checkpoint, truncated or corrupt, or
+     *                             a checkpoint without a Model's state (one the CLI's {@code --checkpoint} wrote)
+     */
+    public static Model loadCheckpoint(File file) throws CheckpointException {
+        return of(Checkpoint.read(file), file.toString());
+    }
+
+    /**
+     * The model {@code saved} holds, as {@link #toCheckpoint} made it.
+     *
+     * @param saved  a checkpoint of a model
+     * @param source what to call it in errors (its file)
+     * @return the model
+     * @throws CheckpointException when the checkpoint lacks a Model's entries or they do not fit its network
+     */
+    public static Model of(Checkpoint saved, String source) throws CheckpointException {
+        return ModelCheckpoint.restore(saved, source);
+    }
+
+    /** A model of parts read back from a checkpoint, taken as they are. */
+    static Model restored(Network network, Standardizer standardizer, String[] names, ModelSettings settings) {
+        return new Model(network, standardizer, names, settings);
     }
 
     /** A model read from an ONNX file: one {@link #save} wrote, or any MLP {@link OnnxImporter} reads. */
