@@ -69,7 +69,14 @@ public final class Model {
         this.settings = settings.withTask(network.spec().task());
     }
 
-    /** A classifier of {@code x [rows][features]} into classes {@code 0..max(labels)}, with the default settings. */
+    /**
+     * A classifier of {@code x [rows][features]} into classes {@code 0..max(labels)}, with the default settings.
+     *
+     * @param x {@code [rows][features]}, finite, every row as long as the first
+     * @param labels {@code [rows]}: class indices from 0; at least two classes
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, or a label is negative, naming the row
+     */
     public static Model fit(float[][] x, int[] labels) {
         return fit(x, labels, null, ModelSettings.defaults());
     }
@@ -82,6 +89,9 @@ public final class Model {
      * @param labels     {@code [rows]}: class indices into {@code classNames}, or 0/1 for binary
      * @param classNames the classes' names (binary: negative, positive); null for {@code "0"}, {@code "1"}, …
      *                   and as many classes as {@code max(labels) + 1}
+     * @param settings how to build and train; null for {@link ModelSettings#defaults()}
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, or a label does not fit, naming the row
      */
     public static Model fit(float[][] x, int[] labels, String[] classNames, ModelSettings settings) {
         ModelSettings s = settings == null ? ModelSettings.defaults() : settings;
@@ -105,8 +115,12 @@ public final class Model {
     /**
      * A {@link Task#REGRESS} (the default) or {@link Task#MULTILABEL} model of {@code x} onto {@code targets}.
      *
+     * @param x {@code [rows][features]}, finite, every row as long as the first
      * @param targets     {@code [rows][outputs]}, finite; in [0, 1] for multilabel
      * @param targetNames the targets' (labels') names; null for {@code "0"}, {@code "1"}, …
+     * @param settings how to build and train; null for {@link ModelSettings#defaults()}
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, naming the row and column
      */
     public static Model fitTargets(float[][] x, float[][] targets, String[] targetNames, ModelSettings settings) {
         ModelSettings s = settings == null ? ModelSettings.defaults() : settings;
@@ -164,12 +178,25 @@ public final class Model {
      * network re-expressed on it ({@link Standardizer#onStandardizedInputs}), so it computes the same function
      * before training. A regressor fine-tunes in its targets' own units (as the CLI's {@code finetune}): the
      * scaling its targets were fitted with is folded into its output layer.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: class indices of this model's classes (binary: 0/1)
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or label does not fit the model, naming the row
      */
     public Model fineTune(float[][] x, int[] labels) {
         return fineTune(x, labels, settings);
     }
 
-    /** As {@link #fineTune(float[][], int[])}, with other settings (epochs, learning rate, seed; the task is kept). */
+    /**
+     * As {@link #fineTune(float[][], int[])}, with other settings (epochs, learning rate, seed; the task is kept).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: class indices of this model's classes (binary: 0/1)
+     * @param s the settings to train with; null for this model's
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or label does not fit the model, naming the row
+     */
     public Model fineTune(float[][] x, int[] labels, ModelSettings s) {
         requireLabels("fineTune");
         float[] flat = rows(x);
@@ -177,7 +204,15 @@ public final class Model {
         return fineTuneOn(new Dataset(flat, labels.clone(), featureCount(), classCount()), s);
     }
 
-    /** As {@link #fineTune(float[][], int[])}, for a regress or multilabel model: {@code targets [rows][outputs]}. */
+    /**
+     * As {@link #fineTune(float[][], int[])}, for a regress or multilabel model: {@code targets [rows][outputs]}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param targets {@code [rows][outputs]}, finite; in [0, 1] for multilabel
+     * @param s the settings to train with; null for this model's
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or target does not fit the model, naming the row
+     */
     public Model fineTuneTargets(float[][] x, float[][] targets, ModelSettings s) {
         return fineTuneOn(targetSet(x, targets, "fineTuneTargets"), s);
     }
@@ -200,6 +235,9 @@ public final class Model {
      * The model's output for each raw row of {@code x [rows][featureCount()]}: class probabilities (classify),
      * the positive class's probability (binary, one value), each label's probability (multilabel), the predicted
      * targets (regress).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @return {@code [rows][outputs]}: probabilities in [0, 1], or a regressor's values in its targets' units
      */
     public float[][] predict(float[][] x) {
         float[] out = outputs(rows(x), x.length);
@@ -211,13 +249,24 @@ public final class Model {
         return result;
     }
 
-    /** The predicted class of each row (classify: the most probable; binary: 1 at a probability of ½ or more). */
+    /**
+     * The predicted class of each row (classify: the most probable; binary: 1 at a probability of ½ or more).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @return {@code [rows]} class indices
+     */
     public int[] predictClasses(float[][] x) {
         requireLabels("predictClasses");
         return classesOf(outputs(rows(x), x.length), x.length);
     }
 
-    /** The metrics of a classify or binary model on {@code x} and {@code labels}. */
+    /**
+     * The metrics of a classify or binary model on {@code x} and {@code labels}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: the true class indices
+     * @return loss, accuracy, confusion matrix, per-class precision/recall/F1 (and ROC-AUC for binary)
+     */
     public ModelEvaluation evaluate(float[][] x, int[] labels) {
         requireLabels("evaluate(x, labels)");
         float[] flat = rows(x);
@@ -231,7 +280,13 @@ public final class Model {
         return new ModelEvaluation(task(), outputNames, loss, classification, binary, null, null);
     }
 
-    /** The metrics of a regress or multilabel model on {@code x} and {@code targets [rows][outputs]}. */
+    /**
+     * The metrics of a regress or multilabel model on {@code x} and {@code targets [rows][outputs]}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param targets {@code [rows][outputs]}: the true values (multilabel: 0 or 1)
+     * @return loss and the task's metrics: per-target MSE/MAE/R², or per-label precision/recall/F1
+     */
     public ModelEvaluation evaluate(float[][] x, float[][] targets) {
         Dataset raw = targetSet(x, targets, "evaluate(x, targets)");
         int rows = raw.rows();
@@ -258,12 +313,19 @@ public final class Model {
      * Writes the model as ONNX, atomically: raw features in ({@code input [N, features]}), the task's output out
      * (probabilities, or a regressor's predictions), the scaling folded into the first layer and kept as metadata
      * ({@link #STANDARDIZER_MEAN}, {@link #STANDARDIZER_STD}), the names as class labels.
+     *
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
      */
     public void save(File file) throws IOException {
         OnnxExporter.write(network, exportOptions(), file);
     }
 
-    /** The bytes {@link #save} writes. */
+    /**
+     * The bytes {@link #save} writes.
+     *
+     * @return a serialised ONNX {@code ModelProto}
+     */
     public byte[] toOnnx() {
         return OnnxExporter.toBytes(network, exportOptions());
     }
@@ -328,12 +390,24 @@ public final class Model {
         return new Model(network, standardizer, names, settings);
     }
 
-    /** A model read from an ONNX file: one {@link #save} wrote, or any MLP {@link OnnxImporter} reads. */
+    /**
+     * A model read from an ONNX file: one {@link #save} wrote, or any MLP {@link OnnxImporter} reads.
+     *
+     * @param file an ONNX model file
+     * @return the model, with the scaling when the file holds it
+     * @throws IOException when the file cannot be read, or is not an importable model ({@link OnnxImportException})
+     */
     public static Model load(File file) throws IOException {
         return of(OnnxImporter.read(file));
     }
 
-    /** As {@link #load(File)}, from a stream (an Android asset); the stream is read to its end, not closed. */
+    /**
+     * As {@link #load(File)}, from a stream (an Android asset); the stream is read to its end, not closed.
+     *
+     * @param in the ONNX bytes
+     * @return the model, with the scaling when the bytes hold it
+     * @throws IOException when the stream cannot be read, or is not an importable model ({@link OnnxImportException})
+     */
     public static Model load(InputStream in) throws IOException {
         return of(OnnxImporter.read(in));
     }
@@ -341,6 +415,10 @@ public final class Model {
     /**
      * A model of an imported network: its labels (or {@code "0"}, {@code "1"}, …), and, when the file holds the
      * scaling {@link #save} writes, the network re-expressed on standardised inputs so that fine-tuning sees them.
+     *
+     * @param imported what {@link OnnxImporter} read
+     * @return the model
+     * @throws OnnxImportException when the scaling metadata is malformed or does not fit the network
      */
     public static Model of(ImportedModel imported) throws OnnxImportException {
         Task task = imported.task();
@@ -365,32 +443,56 @@ public final class Model {
         return new Model(scaling.onStandardizedInputs(imported.network()), scaling, names, ModelSettings.defaults());
     }
 
-    /** What the model is trained for. */
+    /**
+     * What the model is trained for.
+     *
+     * @return the network's task
+     */
     public Task task() {
         return network.spec().task();
     }
 
-    /** Values per input row. */
+    /**
+     * Values per input row.
+     *
+     * @return the number of input features, at least 1
+     */
     public int featureCount() {
         return network.spec().inputs();
     }
 
-    /** The names of the classes (binary: negative, positive), labels or targets, a copy. */
+    /**
+     * The names of the classes (binary: negative, positive), labels or targets, a copy.
+     *
+     * @return one name per class (binary: 2), label or target
+     */
     public String[] outputNames() {
         return outputNames.clone();
     }
 
-    /** The input scaling, or null when the network takes raw features. */
+    /**
+     * The input scaling, or null when the network takes raw features.
+     *
+     * @return the scaling, or null
+     */
     public Standardizer standardizer() {
         return standardizer;
     }
 
-    /** A copy of the network; it takes standardised inputs when {@link #standardizer()} is not null. */
+    /**
+     * A copy of the network; it takes standardised inputs when {@link #standardizer()} is not null.
+     *
+     * @return a copy, free to train or change
+     */
     public Network network() {
         return network.copy();
     }
 
-    /** The settings {@link #fineTune(float[][], int[])} trains with (the task set to this model's). */
+    /**
+     * The settings {@link #fineTune(float[][], int[])} trains with (the task set to this model's).
+     *
+     * @return the settings, with this model's task
+     */
     public ModelSettings settings() {
         return settings;
     }
