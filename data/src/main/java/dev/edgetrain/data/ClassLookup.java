@@ -17,7 +17,12 @@ public final class ClassLookup implements Serializable {
     /** Number of classes. */
     private final int classes;
 
-    /** @param names the model's class names, or null when it names none */
+    /**
+     * A lookup of labels by the model's class names, or by class index when it names none.
+     *
+     * @param names the model's class names, or null when it names none
+     * @param classes how many classes the model has; without names, a label must be an index in [0, classes)
+     */
     public ClassLookup(String[] names, int classes) {
         this.names = names == null ? null : names.clone();
         this.classes = classes;
@@ -27,12 +32,24 @@ public final class ClassLookup implements Serializable {
         }
     }
 
-    /** The class of the label {@code name}, or -1 when the model has no such class. */
+    /**
+     * The class of the label {@code name}, or -1 when the model has no such class.
+     *
+     * @param name the label as written in the data
+     * @return the class index in [0, classes), or -1
+     */
     public int find(String name) {
         return find(name.toCharArray(), 0, name.length());
     }
 
-    /** The class of the label {@code chars[offset, offset + length)}, or -1 when the model has no such class. */
+    /**
+     * The class of the label {@code chars[offset, offset + length)}, or -1 when the model has no such class.
+     *
+     * @param chars a buffer holding the label's characters
+     * @param offset where the label starts in {@code chars}
+     * @param length the label's number of characters (0 for an empty field)
+     * @return the class index in [0, classes), or -1
+     */
     public int find(char[] chars, int offset, int length) {
         if (names == null) {
             return index(chars, offset, length);
@@ -66,7 +83,11 @@ public final class ClassLookup implements Serializable {
         return length > 0 && k < classes ? k : -1;
     }
 
-    /** What a label must be, for messages: {@code one of [a, b, c]} or {@code one of the class indices 0-9}. */
+    /**
+     * What a label must be, for messages: {@code one of [a, b, c]} or {@code one of the class indices 0-9}.
+     *
+     * @return the expectation, starting with {@code "expected"}, for the end of an error message
+     */
     public String expected() {
         return "expected one of "
                 + (names != null ? Columns.abbreviate(names) : "the class indices 0-" + (classes - 1));

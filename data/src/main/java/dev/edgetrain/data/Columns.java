@@ -38,6 +38,13 @@ public final class Columns {
      * Columns for training a {@code task} network. {@code labelSpec} names the label column(s): a name or 1-based
      * index, or a comma-separated list of them for several target columns (multilabel needs at least two; regress
      * takes one or more); null means the last column. Every other column is a feature.
+     *
+     * @param source what messages call the input (a file name)
+     * @param header the input's column names
+     * @param task the task of the network to train; null to infer it later from the label column
+     * @param labelSpec the label column(s), or null for the last column
+     * @return the feature and label columns
+     * @throws DataException when a label column is not in the header, or the columns do not fit the task
      */
     public static Columns forTraining(String source, String[] header, Task task, String labelSpec) {
         if (header.length < 2) {
@@ -66,8 +73,18 @@ public final class Columns {
      * columns more than features as the task needs, the last ones. Class labels are later mapped onto
      * {@code modelOutputNames} by name, or read as class indices (binary: 0/1) when the model names none.
      *
+     * @param source what messages call the input (a file name)
+     * @param header the input's column names
+     * @param task the model's task
+     * @param featureCount the model's inputs, at least 1
+     * @param modelFeatureNames the model's input names, or null when it names none
+     * @param modelOutputNames the model's class, label or target names, or null when it names none
+     * @param outputs the model's outputs, at least 1
+     * @param labelSpec the label column(s): name, 1-based index or comma list; null to find them as above
      * @param labelRequired whether the labels must be present (evaluate, fine-tune); if not (predict), a table
      *                      without them gives columns without labels
+     * @return the feature and label columns
+     * @throws DataException when the header does not fit the model, naming the columns and what was expected
      */
     public static Columns forModel(String source, String[] header, Task task, int featureCount,
                                    String[] modelFeatureNames, String[] modelOutputNames, int outputs,
@@ -127,6 +144,13 @@ public final class Columns {
     /**
      * The 0-based index of the column named {@code spec}, or at 1-based index {@code spec}, or the last column when
      * {@code spec} is null; {@code role} ("label") names the column's use in messages.
+     *
+     * @param source what messages call the input (a file name)
+     * @param header the input's column names
+     * @param spec a column name or 1-based index, or null for the last column
+     * @param role what the column is for, in messages
+     * @return an index in [0, header.length)
+     * @throws DataException when no column has that name or index
      */
     public static int column(String source, String[] header, String spec, String role) {
         if (spec == null) {
@@ -243,43 +267,75 @@ public final class Columns {
         return s.append("\u2026 (").append(items.length).append(" in all)]").toString();
     }
 
-    /** These columns with the label columns neither features nor read: their values are skipped. */
+    /**
+     * These columns with the label columns neither features nor read: their values are skipped.
+     *
+     * @return changed columns; these stay as they are
+     */
     public Columns withoutLabels() {
         return new Columns(source, header, task, featureColumns, new int[0], forModel, modelOutputNames,
                 modelOutputs);
     }
 
-    /** The file or data set name, for messages. */
+    /**
+     * The file or data set name, for messages.
+     *
+     * @return the name given, as messages show it
+     */
     public String source() {
         return source;
     }
 
-    /** The header's names (a copy). */
+    /**
+     * The header's names (a copy).
+     *
+     * @return every column name, in file order
+     */
     public String[] header() {
         return header.clone();
     }
 
-    /** What the label columns are read as. */
+    /**
+     * What the label columns are read as.
+     *
+     * @return the task, or null while it is still to be inferred
+     */
     public Task task() {
         return task;
     }
 
-    /** The feature columns' 0-based indices in the header, in feature order (a copy). */
+    /**
+     * The feature columns' 0-based indices in the header, in feature order (a copy).
+     *
+     * @return {@code [featureCount]} header indices
+     */
     public int[] featureColumns() {
         return featureColumns.clone();
     }
 
-    /** The label or target columns' 0-based indices (a copy); empty when the rows come without labels. */
+    /**
+     * The label or target columns' 0-based indices (a copy); empty when the rows come without labels.
+     *
+     * @return header indices, in label order
+     */
     public int[] labelColumns() {
         return labelColumns.clone();
     }
 
-    /** Number of feature columns. */
+    /**
+     * Number of feature columns.
+     *
+     * @return the feature count, at least 1
+     */
     public int featureCount() {
         return featureColumns.length;
     }
 
-    /** Whether the rows carry labels or targets. */
+    /**
+     * Whether the rows carry labels or targets.
+     *
+     * @return true when label columns are read
+     */
     public boolean hasLabels() {
         return labelColumns.length > 0;
     }
@@ -287,6 +343,8 @@ public final class Columns {
     /**
      * Target values per row of a multilabel or regression task (the label columns; for a model, its outputs even
      * when the rows come without them); 0 for classify and binary.
+     *
+     * @return targets per row, 0 or more
      */
     public int targetWidth() {
         if (task.hasClassLabels()) {
@@ -295,17 +353,29 @@ public final class Columns {
         return forModel ? modelOutputs : labelColumns.length;
     }
 
-    /** The feature columns' names. */
+    /**
+     * The feature columns' names.
+     *
+     * @return one name per feature, in feature order
+     */
     public String[] featureNames() {
         return names(header, featureColumns);
     }
 
-    /** The label columns' names (a copy; empty when there are none). */
+    /**
+     * The label columns' names (a copy; empty when there are none).
+     *
+     * @return one name per label column
+     */
     public String[] labelNames() {
         return names(header, labelColumns);
     }
 
-    /** The label column's name (several joined by commas), or null when there is none. */
+    /**
+     * The label column's name (several joined by commas), or null when there is none.
+     *
+     * @return the name, or null
+     */
     public String labelColumn() {
         if (labelColumns.length == 0) {
             return null;
@@ -317,17 +387,29 @@ public final class Columns {
         return s.toString();
     }
 
-    /** Whether these are columns for an existing model ({@link #forModel}) rather than for training. */
+    /**
+     * Whether these are columns for an existing model ({@link #forModel}) rather than for training.
+     *
+     * @return true when made by {@link #forModel}
+     */
     public boolean isForModel() {
         return forModel;
     }
 
-    /** The model's class or target names (a copy), or null (training, or a model that names none). */
+    /**
+     * The model's class or target names (a copy), or null (training, or a model that names none).
+     *
+     * @return the names, or null
+     */
     public String[] modelOutputNames() {
         return modelOutputNames == null ? null : modelOutputNames.clone();
     }
 
-    /** The model's classes for its labels to map onto: 2 for binary, its outputs for classify; 0 otherwise. */
+    /**
+     * The model's classes for its labels to map onto: 2 for binary, its outputs for classify; 0 otherwise.
+     *
+     * @return the class count, 0 or at least 2
+     */
     public int modelClasses() {
         if (!forModel || !task.hasClassLabels()) {
             return 0;

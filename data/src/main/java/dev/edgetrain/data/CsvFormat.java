@@ -23,7 +23,12 @@ public final class CsvFormat {
         this.delimiter = delimiter;
     }
 
-    /** Tab for a file named {@code *.tsv} or {@code *.tab} (any case), else comma. */
+    /**
+     * Tab for a file named {@code *.tsv} or {@code *.tab} (any case), else comma.
+     *
+     * @param name a file name or path; null reads as comma-separated
+     * @return {@link #TAB} or {@link #COMMA}
+     */
     public static CsvFormat forFile(String name) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
         return n.endsWith(".tsv") || n.endsWith(".tab") ? TAB : COMMA;
@@ -33,6 +38,8 @@ public final class CsvFormat {
      * The dialect of a delimiter as a user writes it: {@code ,} {@code ;} {@code |}, a tab character, or
      * {@code \t} or {@code tab} for a tab.
      *
+     * @param text the delimiter as the user typed it
+     * @return the dialect it names
      * @throws IllegalArgumentException for anything else, naming what is accepted
      */
     public static CsvFormat parseDelimiter(String text) {
@@ -54,17 +61,31 @@ public final class CsvFormat {
                 + "(written '\\t' or 'tab')");
     }
 
-    /** The dialect with this delimiter: one of {@code , ; | \t}. */
+    /**
+     * The dialect with this delimiter: one of {@code , ; | \t}.
+     *
+     * @param delimiter one of {@code , ; |} or a tab
+     * @return the dialect of that delimiter
+     * @throws IllegalArgumentException for any other character
+     */
     public static CsvFormat of(char delimiter) {
         return parseDelimiter(String.valueOf(delimiter));
     }
 
-    /** The field separator. */
+    /**
+     * The field separator.
+     *
+     * @return the character between fields
+     */
     public char delimiter() {
         return delimiter;
     }
 
-    /** The quote character, {@code "}. */
+    /**
+     * The quote character, {@code "}.
+     *
+     * @return always {@code '"'}: fields are quoted as RFC 4180 says
+     */
     public char quote() {
         return '"';
     }

@@ -35,6 +35,8 @@ public final class CsvScanner {
          * @param column 0-based
          * @param chars  the scanner's buffer; the field is {@code chars[offset, offset + length)}, valid only during
          *               this call
+         * @param offset where the field starts in {@code chars}
+         * @param length the field's number of characters, 0 for an empty field (quotes and escapes removed)
          * @param quoted whether the field was written in quotes
          */
         void field(int column, char[] chars, int offset, int length, boolean quoted);
@@ -65,6 +67,7 @@ public final class CsvScanner {
     /**
      * @param reader the characters (decode UTF-8 with an {@code InputStreamReader}); read in large blocks, so it
      *               need not be buffered
+     * @param format the dialect: delimiter and quote
      * @param source what messages call the input (a file name)
      */
     public CsvScanner(Reader reader, CsvFormat format, String source) {
@@ -77,7 +80,9 @@ public final class CsvScanner {
     /**
      * Reads the first record as the header: column names, none empty, none twice.
      *
+     * @return the column names, one per column, in file order
      * @throws DataException when the input is empty or a name is empty or repeated
+     * @throws IOException when the reader fails
      */
     public String[] readHeader() throws IOException {
         if (header != null) {
@@ -111,8 +116,11 @@ public final class CsvScanner {
     /**
      * Reads the next data row into {@code handler}; returns false after the last one.
      *
+     * @param handler told each field of the row, in column order
+     * @return true when a row was read, false at the end of the input
      * @throws DataException when the row has another number of fields than the header (after handing the handler
      *                       those that fit), or when there is no data row at all
+     * @throws IOException when the reader fails
      */
     public boolean readRow(FieldHandler handler) throws IOException {
         if (header == null) {
@@ -133,33 +141,60 @@ public final class CsvScanner {
         return true;
     }
 
-    /** Reads the next record of any width into {@code handler}; returns its number of fields, or -1 at the end. */
+    /**
+     * Reads the next record of any width into {@code handler}; returns its number of fields, or -1 at the end.
+     *
+     * @param handler told each field of the record, in column order
+     * @return the record's number of fields, or -1 at the end of the input
+     * @throws IOException when the reader fails
+     */
     public int readRecord(FieldHandler handler) throws IOException {
         return record(handler, Integer.MAX_VALUE);
     }
 
-    /** The physical line the last record read starts on (the first line is 1). */
+    /**
+     * The physical line the last record read starts on (the first line is 1).
+     *
+     * @return the 1-based line, or 0 before the first record
+     */
     public long line() {
         return recordLine;
     }
 
-    /** The file or data set name, for messages. */
+    /**
+     * The file or data set name, for messages.
+     *
+     * @return the source given at construction
+     */
     public String source() {
         return source;
     }
 
-    /** The header's names (a copy), or null before {@link #readHeader()}. */
+    /**
+     * The header's names (a copy), or null before {@link #readHeader()}.
+     *
+     * @return one name per column, or null
+     */
     public String[] header() {
         return header == null ? null : header.clone();
     }
 
-    /** A mistake in the current record's {@code column} (0-based), named by the header. */
+    /**
+     * A mistake in the current record's {@code column} (0-based), named by the header.
+     *
+     * @param column the column, 0-based
+     * @param detail what is wrong, and what was expected
+     * @return the error, to throw; it names the source, line and column
+     */
     public DataException error(int column, String detail) {
         return error(recordLine, column, detail);
     }
 
     /**
      * {@code "iris.csv, line 7, column 'petal_width' (4)"}: where {@code column} (0-based) of the current record is.
+     *
+     * @param column the column, 0-based
+     * @return the place, for the start of a message
      */
     public String where(int column) {
         return DataException.where(source, recordLine, column + 1, columnName(column));

@@ -34,12 +34,25 @@ public final class DataException extends IllegalArgumentException {
         this.detail = detail;
     }
 
-    /** A mistake about the whole source (no line): {@code "iris.csv: no data rows after the header"}. */
+    /**
+     * A mistake about the whole source (no line): {@code "iris.csv: no data rows after the header"}.
+     *
+     * @param source the file or data set name
+     * @param detail what is wrong, and what was expected
+     */
     public DataException(String source, String detail) {
         this(source, 0, 0, null, detail);
     }
 
-    /** {@code "iris.csv, line 7, column 'petal_width' (4)"}, leaving out the parts that are absent. */
+    /**
+     * {@code "iris.csv, line 7, column 'petal_width' (4)"}, leaving out the parts that are absent.
+     *
+     * @param source the file or data set name
+     * @param line the physical line (1-based), or 0 for none
+     * @param column the 1-based column, or 0 for none
+     * @param columnName the column's header name, or null to name it by number
+     * @return the place, for the start of a message
+     */
     public static String where(String source, long line, int column, String columnName) {
         StringBuilder s = new StringBuilder(source);
         if (line > 0) {
@@ -55,27 +68,47 @@ public final class DataException extends IllegalArgumentException {
         return s.toString();
     }
 
-    /** The file or data set the mistake is in. */
+    /**
+     * The file or data set the mistake is in.
+     *
+     * @return the name given at construction, as messages show it
+     */
     public String source() {
         return source;
     }
 
-    /** The physical line (the first line is 1), or 0 when the mistake is about the whole source. */
+    /**
+     * The physical line (the first line is 1), or 0 when the mistake is about the whole source.
+     *
+     * @return the 1-based line, or 0
+     */
     public long line() {
         return line;
     }
 
-    /** The 1-based column, or 0 when the mistake is not about one column. */
+    /**
+     * The 1-based column, or 0 when the mistake is not about one column.
+     *
+     * @return the 1-based column, or 0
+     */
     public int column() {
         return column;
     }
 
-    /** The column's header name, or null. */
+    /**
+     * The column's header name, or null.
+     *
+     * @return the header name, or null when the column has none or the mistake is not about a column
+     */
     public String columnName() {
         return columnName;
     }
 
-    /** The message without the place: what is wrong and what was expected. */
+    /**
+     * The message without the place: what is wrong and what was expected.
+     *
+     * @return the detail, without the source, line or column
+     */
     public String detail() {
         return detail;
     }

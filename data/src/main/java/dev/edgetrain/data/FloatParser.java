@@ -31,6 +31,10 @@ public final class FloatParser {
     /**
      * {@code Float.parseFloat} of {@code chars[offset, offset + length)}: the same value or the same refusal.
      *
+     * @param chars a buffer holding the text
+     * @param offset where the text starts in {@code chars}
+     * @param length the text's number of characters
+     * @return the float the text denotes, infinite or NaN when it says so
      * @throws NumberFormatException when {@code Float.parseFloat} would throw
      */
     public static float parse(char[] chars, int offset, int length) {
@@ -41,6 +45,11 @@ public final class FloatParser {
     /**
      * A data value: {@code Float.parseFloat} of the text when that is a finite number, else {@code NaN} (then
      * {@link #problem} says what is wrong).
+     *
+     * @param chars a buffer holding the text
+     * @param offset where the text starts in {@code chars}
+     * @param length the text's number of characters (0 for a missing value)
+     * @return the finite value, or {@code NaN} for anything that is not a finite number
      */
     public static float parseFinite(char[] chars, int offset, int length) {
         float v = parseDecimal(chars, offset, length);
@@ -62,6 +71,11 @@ public final class FloatParser {
      * What is wrong with a value {@link #parseFinite} refused, in the words of the CLI's messages:
      * {@code "missing value"}, {@code "'abc' is not a number"} or {@code "'NaN' is not a finite number"}; null when
      * nothing is.
+     *
+     * @param chars a buffer holding the text
+     * @param offset where the text starts in {@code chars}
+     * @param length the text's number of characters
+     * @return the problem, or null for a finite number
      */
     public static String problem(char[] chars, int offset, int length) {
         if (length == 0) {

@@ -79,7 +79,13 @@ public final class RowCache implements AutoCloseable {
         this.deleteOnClose = deleteOnClose;
     }
 
-    /** Opens a finished cache for reading; the file stays when the cache closes. */
+    /**
+     * Opens a finished cache for reading; the file stays when the cache closes.
+     *
+     * @param file a cache a {@link RowCacheWriter} finished and kept
+     * @return the cache, open; close it to release the file
+     * @throws IOException when the file cannot be read, is not a row cache, or is truncated or damaged
+     */
     public static RowCache open(Path file) throws IOException {
         return open(file, false);
     }
@@ -106,67 +112,120 @@ public final class RowCache implements AutoCloseable {
         }
     }
 
-    /** The cache file. */
+    /**
+     * The cache file.
+     *
+     * @return the path of the cache file
+     */
     public Path file() {
         return file;
     }
 
-    /** Features per row. */
+    /**
+     * Features per row.
+     *
+     * @return features per row, at least 1
+     */
     public int featureCount() {
         return header.featureCount;
     }
 
-    /** Targets per row of a target cache; 0 for a labelled cache. */
+    /**
+     * Targets per row of a target cache; 0 for a labelled cache.
+     *
+     * @return targets per row, 0 or more
+     */
     public int targetWidth() {
         return header.targetWidth;
     }
 
-    /** Whether each row has a class label (else targets). */
+    /**
+     * Whether each row has a class label (else targets).
+     *
+     * @return true for a labelled cache, false for a target cache
+     */
     public boolean hasLabels() {
         return header.targetWidth == 0;
     }
 
-    /** Rows in the cache. */
+    /**
+     * Rows in the cache.
+     *
+     * @return the number of rows, 0 or more
+     */
     public int rows() {
         return (int) header.rows;
     }
 
-    /** Rows in each block (the last may hold fewer). */
+    /**
+     * Rows in each block (the last may hold fewer).
+     *
+     * @return rows per full block, at least 1
+     */
     public int rowsPerBlock() {
         return header.rowsPerBlock;
     }
 
-    /** Number of blocks. */
+    /**
+     * Number of blocks.
+     *
+     * @return blocks in the file, 0 for an empty cache
+     */
     public int blockCount() {
         return header.blockCount();
     }
 
-    /** Rows in {@code block}: {@link #rowsPerBlock()} but in the last block. */
+    /**
+     * Rows in {@code block}: {@link #rowsPerBlock()} but in the last block.
+     *
+     * @param block a block index in [0, {@link #blockCount()})
+     * @return rows in that block, at least 1
+     */
     public int blockRows(int block) {
         return header.blockRows(block);
     }
 
-    /** Bytes of one row: float32 features, then an int32 label or float32 targets. */
+    /**
+     * Bytes of one row: float32 features, then an int32 label or float32 targets.
+     *
+     * @return bytes per row: 4 × features, plus 4 for a label or 4 × targets
+     */
     public int recordBytes() {
         return header.recordBytes();
     }
 
-    /** Bytes a full block takes when read: its rows and CRC-32. */
+    /**
+     * Bytes a full block takes when read: its rows and CRC-32.
+     *
+     * @return bytes of a full block, its CRC-32 included
+     */
     public int blockBytes() {
         return header.blockStride();
     }
 
-    /** Size of the cache file in bytes. */
+    /**
+     * Size of the cache file in bytes.
+     *
+     * @return the file's length in bytes, header included
+     */
     public long fileBytes() {
         return header.fileBytes();
     }
 
-    /** Bytes read from the file since it was opened (every epoch reads it again). */
+    /**
+     * Bytes read from the file since it was opened (every epoch reads it again).
+     *
+     * @return bytes read so far, 0 or more
+     */
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** Rows in the blocks read since the file was opened. */
+    /**
+     * Rows in the blocks read since the file was opened.
+     *
+     * @return rows read so far, counting a block's rows at each read
+     */
     public long rowsRead() {
         return rowsRead;
     }

@@ -44,7 +44,15 @@ public final class RowCacheWriter implements RowSink, Closeable {
         this.block = ByteBuffer.allocateDirect(header.blockStride()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A writer of {@link #DEFAULT_BLOCK_BYTES} blocks. */
+    /**
+     * A writer of {@link #DEFAULT_BLOCK_BYTES} blocks.
+     *
+     * @param directory where the temporary file goes; must exist
+     * @param featureCount features per row, at least 1
+     * @param targetWidth targets per row of a target cache; 0 for a labelled cache
+     * @return the writer, open; {@link #finish()} or close it
+     * @throws IOException when the file cannot be created
+     */
     public static RowCacheWriter create(Path directory, int featureCount, int targetWidth) throws IOException {
         return create(directory, featureCount, targetWidth, DEFAULT_BLOCK_BYTES);
     }
@@ -52,10 +60,13 @@ public final class RowCacheWriter implements RowSink, Closeable {
     /**
      * A writer into a new temporary file {@code edgetrain-rows-*.cache} in {@code directory}.
      *
+     * @param directory where the temporary file goes; must exist
      * @param featureCount features per row, at least 1
      * @param targetWidth  targets per row of a target cache; 0 for a labelled cache (one class index per row)
      * @param blockBytes   bytes of rows per block (rounded down to whole rows, at least one row): the unit of
      *                     shuffling and of reading
+     * @return the writer, open; {@link #finish()} or close it
+     * @throws IOException when the file cannot be created
      */
     public static RowCacheWriter create(Path directory, int featureCount, int targetWidth, int blockBytes)
             throws IOException {
@@ -89,38 +100,66 @@ public final class RowCacheWriter implements RowSink, Closeable {
         }
     }
 
-    /** The file's path. */
+    /**
+     * The file's path.
+     *
+     * @return the path of the file being written
+     */
     public Path file() {
         return file;
     }
 
-    /** Keeps the file when the cache closes (it is deleted by default). */
+    /**
+     * Keeps the file when the cache closes (it is deleted by default).
+     *
+     * @return this writer
+     */
     public RowCacheWriter keepFile() {
         this.keep = true;
         return this;
     }
 
-    /** Features per row. */
+    /**
+     * Features per row.
+     *
+     * @return features per row, at least 1
+     */
     public int featureCount() {
         return header.featureCount;
     }
 
-    /** Targets per row; 0 for a labelled cache. */
+    /**
+     * Targets per row; 0 for a labelled cache.
+     *
+     * @return targets per row, 0 or more
+     */
     public int targetWidth() {
         return header.targetWidth;
     }
 
-    /** Rows in each block. */
+    /**
+     * Rows in each block.
+     *
+     * @return rows per full block, at least 1
+     */
     public int rowsPerBlock() {
         return header.rowsPerBlock;
     }
 
-    /** Rows written so far, for progress. */
+    /**
+     * Rows written so far, for progress.
+     *
+     * @return rows taken so far, 0 or more
+     */
     public long rowsWritten() {
         return rows;
     }
 
-    /** Bytes written to the file so far (whole blocks), for progress. */
+    /**
+     * Bytes written to the file so far (whole blocks), for progress.
+     *
+     * @return bytes of the finished blocks written so far
+     */
     public long bytesWritten() {
         return bytesWritten;
     }
@@ -186,6 +225,9 @@ public final class RowCacheWriter implements RowSink, Closeable {
     /**
      * Writes the last block and the header with the row count, and returns the cache, open for reading, which now
      * owns the file (and deletes it when it closes, unless kept). The writer is closed.
+     *
+     * @return the cache of the rows written, open for reading
+     * @throws IOException when the last block or the header cannot be written
      */
     public RowCache finish() throws IOException {
         if (!open) {

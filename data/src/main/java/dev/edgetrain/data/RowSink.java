@@ -15,6 +15,7 @@ public interface RowSink {
      * @param label    the row's class, numbered in order of first appearance (the scan's result maps these to the
      *                 final class indices); -1 for a row with targets
      * @param targets  {@code [targetWidth]}, or {@code null} for a labelled row
+     * @throws IOException when the sink cannot take the row (a spill file cannot be written); the scan stops
      */
     void row(long line, float[] features, int label, float[] targets) throws IOException;
 }

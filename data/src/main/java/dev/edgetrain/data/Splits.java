@@ -17,14 +17,33 @@ public final class Splits {
     private Splits() {
     }
 
-    /** The test rows of a stratified split of {@code labels [rows]} (classes {@code [0, classes)}). */
+    /**
+     * The test rows of a stratified split of {@code labels [rows]} (classes {@code [0, classes)}).
+     *
+     * @param labels {@code [rows]}: each row's class in [0, classes)
+     * @param classes the number of classes
+     * @param fraction the share of each class's rows to test, in (0, 1)
+     * @param seed the shuffle's seed, as {@code Dataset.split} takes it
+     * @return the test rows' indices; the others train
+     * @throws IllegalArgumentException when the fraction is out of range or leaves no row on a side
+     */
     public static BitSet stratified(int[] labels, int classes, double fraction, long seed) {
         BitSet all = new BitSet(labels.length);
         all.set(0, labels.length);
         return stratified(labels, classes, all, fraction, seed);
     }
 
-    /** The test rows of a stratified split of the rows in {@code among} (indices into {@code labels}). */
+    /**
+     * The test rows of a stratified split of the rows in {@code among} (indices into {@code labels}).
+     *
+     * @param labels {@code [rows]}: each row's class in [0, classes)
+     * @param classes the number of classes
+     * @param among the rows to split, by index into {@code labels}
+     * @param fraction the share of each class's rows to test, in (0, 1)
+     * @param seed the shuffle's seed, as {@code Dataset.split} takes it
+     * @return the test rows' indices (a subset of {@code among})
+     * @throws IllegalArgumentException when the fraction is out of range or leaves no row on a side
+     */
     public static BitSet stratified(int[] labels, int classes, BitSet among, double fraction, long seed) {
         checkFraction(fraction);
         int[] rows = indices(among);
@@ -61,14 +80,30 @@ public final class Splits {
         return test;
     }
 
-    /** The test rows of a random split of rows {@code [0, rows)}. */
+    /**
+     * The test rows of a random split of rows {@code [0, rows)}.
+     *
+     * @param rows the number of rows, at least 2
+     * @param fraction the share of the rows to test, in (0, 1)
+     * @param seed the shuffle's seed, as {@code Dataset.split} takes it
+     * @return the test rows' indices; the others train
+     * @throws IllegalArgumentException when the fraction is out of range or leaves no row on a side
+     */
     public static BitSet random(int rows, double fraction, long seed) {
         BitSet all = new BitSet(rows);
         all.set(0, rows);
         return random(all, fraction, seed);
     }
 
-    /** The test rows of a random split of the rows in {@code among}. */
+    /**
+     * The test rows of a random split of the rows in {@code among}.
+     *
+     * @param among the rows to split, by row index
+     * @param fraction the share of the rows to test, in (0, 1)
+     * @param seed the shuffle's seed, as {@code Dataset.split} takes it
+     * @return the test rows' indices (a subset of {@code among})
+     * @throws IllegalArgumentException when the fraction is out of range or leaves no row on a side
+     */
     public static BitSet random(BitSet among, double fraction, long seed) {
         checkFraction(fraction);
         int[] order = indices(among);
@@ -82,7 +117,12 @@ public final class Splits {
         return test;
     }
 
-    /** The rows in {@code rows}, ascending. */
+    /**
+     * The rows in {@code rows}, ascending.
+     *
+     * @param rows the set rows
+     * @return their indices, {@code rows.cardinality()} of them
+     */
     public static int[] indices(BitSet rows) {
         int[] indices = new int[rows.cardinality()];
         int k = 0;
@@ -92,7 +132,13 @@ public final class Splits {
         return indices;
     }
 
-    /** The rows of {@code [0, rowCount)} not in {@code rows}, ascending. */
+    /**
+     * The rows of {@code [0, rowCount)} not in {@code rows}, ascending.
+     *
+     * @param rows the rows to leave out
+     * @param rowCount the number of rows in all
+     * @return the other rows' indices
+     */
     public static int[] complement(BitSet rows, int rowCount) {
         BitSet rest = new BitSet(rowCount);
         rest.set(0, rowCount);

@@ -102,7 +102,12 @@ public final class StreamedBatches implements BatchSource {
         this.nextBlock = blocks; // no epoch yet
     }
 
-    /** A builder of a source over {@code cache}. */
+    /**
+     * A builder of a source over {@code cache}.
+     *
+     * @param cache the rows to draw; the source reads it but does not close it
+     * @return a builder with the defaults, ready for {@link Builder#build()}
+     */
     public static Builder over(RowCache cache) {
         return new Builder(cache);
     }
@@ -149,22 +154,38 @@ public final class StreamedBatches implements BatchSource {
         return rows;
     }
 
-    /** The row cache the batches are read from. */
+    /**
+     * The row cache the batches are read from.
+     *
+     * @return the cache given to {@link #over}
+     */
     public RowCache cache() {
         return cache;
     }
 
-    /** Blocks read and shuffled together. */
+    /**
+     * Blocks read and shuffled together.
+     *
+     * @return the number of blocks in the shuffle buffer, at least 1
+     */
     public int bufferBlocks() {
         return slots;
     }
 
-    /** Bytes of the block buffer: the bulk of this source's memory. */
+    /**
+     * Bytes of the block buffer: the bulk of this source's memory.
+     *
+     * @return the buffer's size in bytes
+     */
     public long bufferBytes() {
         return (long) buffer.capacity() + 4L * group.length;
     }
 
-    /** Rows handed out since construction, over all epochs, for progress. */
+    /**
+     * Rows handed out since construction, over all epochs, for progress.
+     *
+     * @return rows delivered, 0 or more
+     */
     public long rowsDelivered() {
         return rowsDelivered;
     }
@@ -286,6 +307,10 @@ public final class StreamedBatches implements BatchSource {
         /**
          * The classes of a labelled cache: {@code labelMap [labels]} maps each stored label (numbered in order of
          * first appearance) to its class in {@code [0, classes)}; {@code null} when they are the same numbers.
+         *
+         * @param classCount the number of classes, at least 2
+         * @param firstAppearanceToClass {@code [labels]}: the class of each stored label, or null for the identity
+         * @return this builder
          */
         public Builder classes(int classCount, int[] firstAppearanceToClass) {
             this.classes = classCount;
@@ -293,26 +318,47 @@ public final class StreamedBatches implements BatchSource {
             return this;
         }
 
-        /** Standardises each batch's features (fitted on the training rows), or null for none. */
+        /**
+         * Standardises each batch's features (fitted on the training rows), or null for none.
+         *
+         * @param s the input scaling, of the cache's feature count, or null
+         * @return this builder
+         */
         public Builder standardizer(Standardizer s) {
             this.standardizer = s;
             return this;
         }
 
-        /** Standardises targets, {@code (t − mean) / std} per target {@code [targetWidth]}; nulls for none. */
+        /**
+         * Standardises targets, {@code (t − mean) / std} per target {@code [targetWidth]}; nulls for none.
+         *
+         * @param mean {@code [targetWidth]} target means, or null
+         * @param std {@code [targetWidth]} target standard deviations, each above 0, or null
+         * @return this builder
+         */
         public Builder targetScaling(float[] mean, float[] std) {
             this.targetMean = mean == null ? null : mean.clone();
             this.targetStd = std == null ? null : std.clone();
             return this;
         }
 
-        /** The cache rows of this source (bit r set = row r belongs), or null for all. The set is copied. */
+        /**
+         * The cache rows of this source (bit r set = row r belongs), or null for all. The set is copied.
+         *
+         * @param filter the rows to keep, by cache row index, or null for every row
+         * @return this builder
+         */
         public Builder rows(BitSet filter) {
             this.rowFilter = filter == null ? null : (BitSet) filter.clone();
             return this;
         }
 
-        /** Blocks read and shuffled together (K): memory is K blocks. Default {@link #DEFAULT_BUFFER_BLOCKS}. */
+        /**
+         * Blocks read and shuffled together (K): memory is K blocks. Default {@link #DEFAULT_BUFFER_BLOCKS}.
+         *
+         * @param k blocks in the shuffle buffer, at least 1
+         * @return this builder
+         */
         public Builder bufferBlocks(int k) {
             if (k < 1) {
                 throw new IllegalArgumentException("the shuffle buffer needs at least 1 block, got " + k);
@@ -321,7 +367,11 @@ public final class StreamedBatches implements BatchSource {
             return this;
         }
 
-        /** The batches, as configured. */
+        /**
+         * The batches, as configured.
+         *
+         * @return a source of batches over the cache's selected rows
+         */
         public StreamedBatches build() {
             final int f = cache.featureCount();
             if (standardizer != null && standardizer.featureCount() != f) {

@@ -38,7 +38,11 @@ public final class Table {
      * Reads a CSV file, named by its path in messages; {@code .tsv}/{@code .tab} are tab-separated unless the
      * options say otherwise. With {@link ReadOptions#withExactArrays} the file is counted first.
      *
+     * @param file a CSV or TSV file with a header line
+     * @param options what to read: label columns, task, class names, delimiter
+     * @return the table, every row in memory
      * @throws DataException for a mistake in the data, naming file, line and column
+     * @throws IOException when the file cannot be read
      */
     public static Table read(File file, ReadOptions options) throws IOException {
         long expectedRows = -1;
@@ -55,8 +59,12 @@ public final class Table {
     /**
      * Reads the UTF-8 CSV in {@code in} (not closed here).
      *
+     * @param in the bytes, UTF-8
      * @param source what messages call the input; its extension chooses the dialect when the options give none
+     * @param options what to read: label columns, task, class names, delimiter
+     * @return the table, every row in memory
      * @throws DataException for a mistake in the data, naming source, line and column
+     * @throws IOException when the stream cannot be read
      */
     public static Table read(InputStream in, String source, ReadOptions options) throws IOException {
         return read(in, source, options, -1);
@@ -141,77 +149,137 @@ public final class Table {
         }
     }
 
-    /** The pass that read the table: statistics, classes and their counts, bytes read. */
+    /**
+     * The pass that read the table: statistics, classes and their counts, bytes read.
+     *
+     * @return the scan's results
+     */
     public TableScan scan() {
         return scan;
     }
 
-    /** The file or data set name, for messages. */
+    /**
+     * The file or data set name, for messages.
+     *
+     * @return the name given at reading, as messages show it
+     */
     public String source() {
         return scan.source();
     }
 
-    /** What the label columns were read as. */
+    /**
+     * What the label columns were read as.
+     *
+     * @return the task the options gave or the scan inferred
+     */
     public Task task() {
         return scan.task();
     }
 
-    /** Number of rows. */
+    /**
+     * Number of rows.
+     *
+     * @return the number of data rows, 0 or more
+     */
     public int rows() {
         return (int) scan.rows();
     }
 
-    /** Features per row. */
+    /**
+     * Features per row.
+     *
+     * @return the number of feature columns, at least 1
+     */
     public int featureCount() {
         return scan.featureCount();
     }
 
-    /** Features {@code [rows][featureCount]} (the live array). */
+    /**
+     * Features {@code [rows][featureCount]} (the live array).
+     *
+     * @return {@code [rows × featureCount]}, row-major; changes show in the table
+     */
     public float[] features() {
         return features;
     }
 
-    /** Class indices {@code [rows]} (the live array; classify, binary), or null (no labels, or a target task). */
+    /**
+     * Class indices {@code [rows]} (the live array; classify, binary), or null (no labels, or a target task).
+     *
+     * @return {@code [rows]} class indices in [0, classes), or null
+     */
     public int[] labels() {
         return labels;
     }
 
-    /** Targets {@code [rows][targetWidth()]} (the live array; multilabel, regress), or null. */
+    /**
+     * Targets {@code [rows][targetWidth()]} (the live array; multilabel, regress), or null.
+     *
+     * @return {@code [rows × targetWidth]}, row-major, or null
+     */
     public float[] targets() {
         return targets;
     }
 
-    /** Whether the rows came with their labels or targets. */
+    /**
+     * Whether the rows came with their labels or targets.
+     *
+     * @return true when every row has its label or targets, false when the label columns were absent
+     */
     public boolean hasTargets() {
         return labels != null || targets != null;
     }
 
-    /** Targets per row of a multilabel or regression task; 0 for classify and binary. */
+    /**
+     * Targets per row of a multilabel or regression task; 0 for classify and binary.
+     *
+     * @return targets per row, 0 or more
+     */
     public int targetWidth() {
         return scan.targetWidth();
     }
 
-    /** The feature columns' names. */
+    /**
+     * The feature columns' names.
+     *
+     * @return one name per feature column, in column order
+     */
     public String[] featureNames() {
         return scan.featureNames();
     }
 
-    /** Class names in class-index order (binary: negative, positive), or target names; null when a model names none. */
+    /**
+     * Class names in class-index order (binary: negative, positive), or target names; null when a model names none.
+     *
+     * @return the names, or null
+     */
     public String[] outputNames() {
         return scan.outputNames();
     }
 
-    /** {@link #outputNames()} of a classifier. */
+    /**
+     * {@link #outputNames()} of a classifier.
+     *
+     * @return the class names in class-index order, or null
+     */
     public String[] classNames() {
         return scan.classNames();
     }
 
-    /** The label column's name (several joined by commas), or null. */
+    /**
+     * The label column's name (several joined by commas), or null.
+     *
+     * @return the label column's name, or null when the rows have no labels
+     */
     public String labelColumn() {
         return scan.labelColumn();
     }
 
-    /** The network outputs the task needs: classes (classify), 1 (binary), target columns (multilabel, regress). */
+    /**
+     * The network outputs the task needs: classes (classify), 1 (binary), target columns (multilabel, regress).
+     *
+     * @return the output count, at least 1
+     */
     public int outputs() {
         return scan.outputs();
     }
@@ -220,13 +288,20 @@ public final class Table {
      * As a runtime data set holding this table's arrays (no copy): labels with {@link TableScan#classes()} classes
      * (binary: 2), or targets; class or target names when there is one per output.
      *
+     * @return a data set sharing this table's arrays
      * @throws IllegalStateException when the rows came without labels or targets
      */
     public Dataset toDataset() {
         return toDataset(scan.task() == Task.BINARY ? 2 : scan.classes());
     }
 
-    /** As {@link #toDataset()}, for a model of {@code classes} classes (binary: 2; unused for targets). */
+    /**
+     * As {@link #toDataset()}, for a model of {@code classes} classes (binary: 2; unused for targets).
+     *
+     * @param classes the model's class count, at least the table's; 2 for binary
+     * @return a data set sharing this table's arrays
+     * @throws IllegalStateException when the rows came without labels or targets
+     */
     public Dataset toDataset(int classes) {
         String[] names = outputNames();
         if (labels != null) {

@@ -63,7 +63,15 @@ public final class TableScan {
         this.bytesRead = pass.bytesRead();
     }
 
-    /** {@link #read(InputStream, String, ReadOptions, RowSink)} of a file, named by its path. */
+    /**
+     * {@link #read(InputStream, String, ReadOptions, RowSink)} of a file, named by its path.
+     *
+     * @param file a CSV or TSV file with a header line
+     * @param options what to read: label columns, task, class names, delimiter
+     * @param sink takes every data row
+     * @return the scan's results: columns, statistics, classes
+     * @throws IOException when the file cannot be read or the sink fails
+     */
     public static TableScan read(File file, ReadOptions options, RowSink sink) throws IOException {
         try (InputStream in = new FileInputStream(file)) {
             return read(in, file.getPath(), options, sink);
@@ -74,7 +82,11 @@ public final class TableScan {
      * One pass over the UTF-8 CSV in {@code in} (not closed here): reads the header, chooses the columns, and hands
      * every data row to {@code sink}.
      *
+     * @param in the bytes, UTF-8
      * @param source what messages call the input; its extension chooses the dialect when the options give none
+     * @param options what to read: label columns, task, class names, delimiter
+     * @param sink takes every data row
+     * @return the scan's results: columns, statistics, classes
      * @throws DataException for a mistake in the data, naming source, line and column
      * @throws IOException   when reading the input or writing to the sink fails
      */
@@ -179,72 +191,128 @@ public final class TableScan {
         });
     }
 
-    /** The columns: which are features, which labels. */
+    /**
+     * The columns: which are features, which labels.
+     *
+     * @return the columns chosen from the header
+     */
     public Columns columns() {
         return columns;
     }
 
-    /** The file or data set name, for messages. */
+    /**
+     * The file or data set name, for messages.
+     *
+     * @return the name given to the scan
+     */
     public String source() {
         return columns.source();
     }
 
-    /** What the label columns are read as. */
+    /**
+     * What the label columns are read as.
+     *
+     * @return the task the options gave or the scan inferred
+     */
     public Task task() {
         return columns.task();
     }
 
-    /** Data rows read. */
+    /**
+     * Data rows read.
+     *
+     * @return the number of data rows, 0 or more
+     */
     public long rows() {
         return rows;
     }
 
-    /** Features per row. */
+    /**
+     * Features per row.
+     *
+     * @return the number of feature columns, at least 1
+     */
     public int featureCount() {
         return columns.featureCount();
     }
 
-    /** The feature columns' names. */
+    /**
+     * The feature columns' names.
+     *
+     * @return one name per feature column, in column order
+     */
     public String[] featureNames() {
         return columns.featureNames();
     }
 
-    /** Each feature's mean {@code [featureCount]} over every row, in double (a copy). */
+    /**
+     * Each feature's mean {@code [featureCount]} over every row, in double (a copy).
+     *
+     * @return {@code [featureCount]} means, in the data's units
+     */
     public double[] featureMean() {
         return featureMean.clone();
     }
 
-    /** Each feature's population standard deviation {@code [featureCount]} over every row (a copy). */
+    /**
+     * Each feature's population standard deviation {@code [featureCount]} over every row (a copy).
+     *
+     * @return {@code [featureCount]} standard deviations, 0 or more
+     */
     public double[] featureStd() {
         return featureStd.clone();
     }
 
-    /** Whether the rows carried class labels (classify, binary). */
+    /**
+     * Whether the rows carried class labels (classify, binary).
+     *
+     * @return true for a labelled scan
+     */
     public boolean hasLabels() {
         return columns.hasLabels() && columns.task().hasClassLabels();
     }
 
-    /** Whether the rows carried target values (multilabel, regress). */
+    /**
+     * Whether the rows carried target values (multilabel, regress).
+     *
+     * @return true for a scan of targets
+     */
     public boolean hasTargets() {
         return columns.hasLabels() && !columns.task().hasClassLabels();
     }
 
-    /** Targets per row (multilabel, regress; a model's outputs even without them); 0 for classify and binary. */
+    /**
+     * Targets per row (multilabel, regress; a model's outputs even without them); 0 for classify and binary.
+     *
+     * @return targets per row, 0 or more
+     */
     public int targetWidth() {
         return columns.targetWidth();
     }
 
-    /** Each target's mean {@code [targetWidth]} (a copy), or null when the rows carried no targets. */
+    /**
+     * Each target's mean {@code [targetWidth]} (a copy), or null when the rows carried no targets.
+     *
+     * @return {@code [targetWidth]} means, or null
+     */
     public double[] targetMean() {
         return targetMean == null ? null : targetMean.clone();
     }
 
-    /** Each target's population standard deviation (a copy), or null when the rows carried no targets. */
+    /**
+     * Each target's population standard deviation (a copy), or null when the rows carried no targets.
+     *
+     * @return {@code [targetWidth]} standard deviations, 0 or more, or null
+     */
     public double[] targetStd() {
         return targetStd == null ? null : targetStd.clone();
     }
 
-    /** Classes (classify, binary: 2); 0 for a target task. */
+    /**
+     * Classes (classify, binary: 2); 0 for a target task.
+     *
+     * @return the number of classes, 0 or at least 2
+     */
     public int classes() {
         return classes;
     }
@@ -252,22 +320,37 @@ public final class TableScan {
     /**
      * Class names in class-index order (a copy): the sorted distinct labels when training, the model's names when
      * reading for a model (null when it names none); null for a target task.
+     *
+     * @return {@code [classes]} names, or null
      */
     public String[] classNames() {
         return classNames == null ? null : classNames.clone();
     }
 
-    /** Rows per class {@code [classes]}, in class-index order (a copy); empty when the rows carried no labels. */
+    /**
+     * Rows per class {@code [classes]}, in class-index order (a copy); empty when the rows carried no labels.
+     *
+     * @return {@code [classes]} row counts
+     */
     public long[] classCounts() {
         return classCounts.clone();
     }
 
-    /** The final class index of the label the sink saw numbered {@code appearance} (order of first appearance). */
+    /**
+     * The final class index of the label the sink saw numbered {@code appearance} (order of first appearance).
+     *
+     * @param appearance the label's number, in [0, distinct labels)
+     * @return its class index in [0, classes)
+     */
     public int classIndex(int appearance) {
         return classOfAppearance[appearance];
     }
 
-    /** {@link #classIndex} of every number the sink saw {@code [distinct labels]} (a copy). */
+    /**
+     * {@link #classIndex} of every number the sink saw {@code [distinct labels]} (a copy).
+     *
+     * @return {@code [distinct labels]}: the class index of each
+     */
     public int[] classIndices() {
         return classOfAppearance.clone();
     }
@@ -275,6 +358,8 @@ public final class TableScan {
     /**
      * The network's output names: class names (classify; binary: negative, positive) or target names, as the
      * model's metadata takes them; null when a model names none.
+     *
+     * @return the names, one per class, label or target, or null
      */
     public String[] outputNames() {
         if (task().hasClassLabels()) {
@@ -284,12 +369,20 @@ public final class TableScan {
         return model != null || columns.isForModel() && !columns.hasLabels() ? model : columns.labelNames();
     }
 
-    /** The label column's name (several joined by commas), or null. */
+    /**
+     * The label column's name (several joined by commas), or null.
+     *
+     * @return the label column's name, or null when there are no labels
+     */
     public String labelColumn() {
         return columns.labelColumn();
     }
 
-    /** The network outputs the task needs: classes (classify), 1 (binary), targets (multilabel, regress). */
+    /**
+     * The network outputs the task needs: classes (classify), 1 (binary), targets (multilabel, regress).
+     *
+     * @return the output count, at least 1
+     */
     public int outputs() {
         switch (task()) {
             case CLASSIFY:
@@ -301,7 +394,11 @@ public final class TableScan {
         }
     }
 
-    /** Bytes taken from the input. */
+    /**
+     * Bytes taken from the input.
+     *
+     * @return bytes read, 0 or more
+     */
     public long bytesRead() {
         return bytesRead;
     }

@@ -20,12 +20,20 @@ public final class InvalidDataException extends IllegalArgumentException {
         this.column = column;
     }
 
-    /** The row (0-based) at fault, or -1 when no single row is. */
+    /**
+     * The row (0-based) at fault, or -1 when no single row is.
+     *
+     * @return a row index, or -1
+     */
     public int row() {
         return row;
     }
 
-    /** The column (0-based) at fault, or -1 when no single column is. */
+    /**
+     * The column (0-based) at fault, or -1 when no single column is.
+     *
+     * @return a column index, or -1
+     */
     public int column() {
         return column;
     }

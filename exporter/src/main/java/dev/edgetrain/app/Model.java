@@ -11,6 +11,8 @@ import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.Workspace;
+import dev.edgetrain.runtime.checkpoint.Checkpoint;
+import dev.edgetrain.runtime.checkpoint.CheckpointException;
 import dev.edgetrain.runtime.metrics.BinaryMetrics;
 import dev.edgetrain.runtime.metrics.ClassificationMetrics;
 import dev.edgetrain.runtime.metrics.MultilabelMetrics;
@@ -36,8 +38,9 @@ import java.io.InputStream;
  * multi-label or regression model on {@code float} targets. {@link #predict} takes raw rows: the model standardises
  * them itself. {@link #save} writes ONNX that onnxruntime runs on raw features, with the names as class labels and
  * the scaling's statistics as metadata, so {@link #load} gives back the same model (up to one float rounding of the
- * first layer) — and any other importable MLP (PyTorch, Keras, TF) with no scaling. {@link #fineTune} trains a copy
- * further on new rows, keeping the scaling.
+ * first layer) — and any other importable MLP (PyTorch, Keras, TF) with no scaling. {@link #saveCheckpoint} writes
+ * the model bit for bit as a runtime checkpoint, which {@link #loadCheckpoint} reads back. {@link #fineTune} trains a
+ * copy further on new rows, keeping the scaling.
  *
  * <p>Immutable: {@link #fineTune} returns a new model and leaves this one as it was; any number of threads may
  * predict and evaluate at once. Bad data is an {@link InvalidDataException} naming the row and column, thrown before
@@ -66,7 +69,14 @@ public final class Model {
         this.settings = settings.withTask(network.spec().task());
     }
 
-    /** A classifier of {@code x [rows][features]} into classes {@code 0..max(labels)}, with the default settings. */
+    /**
+     * A classifier of {@code x [rows][features]} into classes {@code 0..max(labels)}, with the default settings.
+     *
+     * @param x {@code [rows][features]}, finite, every row as long as the first
+     * @param labels {@code [rows]}: class indices from 0; at least two classes
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, or a label is negative, naming the row
+     */
     public static Model fit(float[][] x, int[] labels) {
         return fit(x, labels, null, ModelSettings.defaults());
     }
@@ -79,6 +89,9 @@ public final class Model {
      * @param labels     {@code [rows]}: class indices into {@code classNames}, or 0/1 for binary
      * @param classNames the classes' names (binary: negative, positive); null for {@code "0"}, {@code "1"}, …
      *                   and as many classes as {@code max(labels) + 1}
+     * @param settings how to build and train; null for {@link ModelSettings#defaults()}
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, or a label does not fit, naming the row
      */
     public static Model fit(float[][] x, int[] labels, String[] classNames, ModelSettings settings) {
         ModelSettings s = settings == null ? ModelSettings.defaults() : settings;
@@ -102,8 +115,12 @@ public final class Model {
     /**
      * A {@link Task#REGRESS} (the default) or {@link Task#MULTILABEL} model of {@code x} onto {@code targets}.
      *
+     * @param x {@code [rows][features]}, finite, every row as long as the first
      * @param targets     {@code [rows][outputs]}, finite; in [0, 1] for multilabel
      * @param targetNames the targets' (labels') names; null for {@code "0"}, {@code "1"}, …
+     * @param settings how to build and train; null for {@link ModelSettings#defaults()}
+     * @return the trained model
+     * @throws InvalidDataException when a row is ragged or not finite, naming the row and column
      */
     public static Model fitTargets(float[][] x, float[][] targets, String[] targetNames, ModelSettings settings) {
         ModelSettings s = settings == null ? ModelSettings.defaults() : settings;
@@ -161,12 +178,25 @@ public final class Model {
      * network re-expressed on it ({@link Standardizer#onStandardizedInputs}), so it computes the same function
      * before training. A regressor fine-tunes in its targets' own units (as the CLI's {@code finetune}): the
      * scaling its targets were fitted with is folded into its output layer.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: class indices of this model's classes (binary: 0/1)
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or label does not fit the model, naming the row
      */
     public Model fineTune(float[][] x, int[] labels) {
         return fineTune(x, labels, settings);
     }
 
-    /** As {@link #fineTune(float[][], int[])}, with other settings (epochs, learning rate, seed; the task is kept). */
+    /**
+     * As {@link #fineTune(float[][], int[])}, with other settings (epochs, learning rate, seed; the task is kept).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: class indices of this model's classes (binary: 0/1)
+     * @param s the settings to train with; null for this model's
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or label does not fit the model, naming the row
+     */
     public Model fineTune(float[][] x, int[] labels, ModelSettings s) {
         requireLabels("fineTune");
         float[] flat = rows(x);
@@ -174,7 +204,15 @@ public final class Model {
         return fineTuneOn(new Dataset(flat, labels.clone(), featureCount(), classCount()), s);
     }
 
-    /** As {@link #fineTune(float[][], int[])}, for a regress or multilabel model: {@code targets [rows][outputs]}. */
+    /**
+     * As {@link #fineTune(float[][], int[])}, for a regress or multilabel model: {@code targets [rows][outputs]}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param targets {@code [rows][outputs]}, finite; in [0, 1] for multilabel
+     * @param s the settings to train with; null for this model's
+     * @return the fine-tuned copy
+     * @throws InvalidDataException when a row or target does not fit the model, naming the row
+     */
     public Model fineTuneTargets(float[][] x, float[][] targets, ModelSettings s) {
         return fineTuneOn(targetSet(x, targets, "fineTuneTargets"), s);
     }
@@ -197,6 +235,9 @@ public final class Model {
      * The model's output for each raw row of {@code x [rows][featureCount()]}: class probabilities (classify),
      * the positive class's probability (binary, one value), each label's probability (multilabel), the predicted
      * targets (regress).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @return {@code [rows][outputs]}: probabilities in [0, 1], or a regressor's values in its targets' units
      */
     public float[][] predict(float[][] x) {
         float[] out = outputs(rows(x), x.length);
@@ -208,13 +249,24 @@ public final class Model {
         return result;
     }
 
-    /** The predicted class of each row (classify: the most probable; binary: 1 at a probability of ½ or more). */
+    /**
+     * The predicted class of each row (classify: the most probable; binary: 1 at a probability of ½ or more).
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @return {@code [rows]} class indices
+     */
     public int[] predictClasses(float[][] x) {
         requireLabels("predictClasses");
         return classesOf(outputs(rows(x), x.length), x.length);
     }
 
-    /** The metrics of a classify or binary model on {@code x} and {@code labels}. */
+    /**
+     * The metrics of a classify or binary model on {@code x} and {@code labels}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param labels {@code [rows]}: the true class indices
+     * @return loss, accuracy, confusion matrix, per-class precision/recall/F1 (and ROC-AUC for binary)
+     */
     public ModelEvaluation evaluate(float[][] x, int[] labels) {
         requireLabels("evaluate(x, labels)");
         float[] flat = rows(x);
@@ -228,7 +280,13 @@ public final class Model {
         return new ModelEvaluation(task(), outputNames, loss, classification, binary, null, null);
     }
 
-    /** The metrics of a regress or multilabel model on {@code x} and {@code targets [rows][outputs]}. */
+    /**
+     * The metrics of a regress or multilabel model on {@code x} and {@code targets [rows][outputs]}.
+     *
+     * @param x {@code [rows][featureCount()]} raw rows, finite
+     * @param targets {@code [rows][outputs]}: the true values (multilabel: 0 or 1)
+     * @return loss and the task's metrics: per-target MSE/MAE/R², or per-label precision/recall/F1
+     */
     public ModelEvaluation evaluate(float[][] x, float[][] targets) {
         Dataset raw = targetSet(x, targets, "evaluate(x, targets)");
         int rows = raw.rows();
@@ -255,12 +313,19 @@ public final class Model {
      * Writes the model as ONNX, atomically: raw features in ({@code input [N, features]}), the task's output out
      * (probabilities, or a regressor's predictions), the scaling folded into the first layer and kept as metadata
      * ({@link #STANDARDIZER_MEAN}, {@link #STANDARDIZER_STD}), the names as class labels.
+     *
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
      */
     public void save(File file) throws IOException {
         OnnxExporter.write(network, exportOptions(), file);
     }
 
-    /** The bytes {@link #save} writes. */
+    /**
+     * The bytes {@link #save} writes.
+     *
+     * @return a serialised ONNX {@code ModelProto}
+     */
     public byte[] toOnnx() {
         return OnnxExporter.toBytes(network, exportOptions());
     }
@@ -274,12 +339,75 @@ public final class Model {
         return b.build();
     }
 
-    /** A model read from an ONNX file: one {@link #save} wrote, or any MLP {@link OnnxImporter} reads. */
+    /**
+     * Writes the model as an edgetrain checkpoint, atomically ({@link Checkpoint#write}): the parameters, input
+     * scaling, names, task and settings bit for bit, so that {@link #loadCheckpoint} gives back this very model
+     * (and {@link #fineTune} from it trains exactly as from this one). The settings' listener is not stored.
+     *
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
+     */
+    public void saveCheckpoint(File file) throws IOException {
+        toCheckpoint().write(file);
+    }
+
+    /**
+     * The model as the runtime's {@link Checkpoint}: network and parameters, with the names and settings as its
+     * metadata and the scaling's statistics as its arrays; its optimizer is a fresh Adam at the settings' rate.
+     *
+     * @return a checkpoint {@link #of(Checkpoint, String)} turns back into this model
+     */
+    public Checkpoint toCheckpoint() {
+        return ModelCheckpoint.capture(network, standardizer, outputNames, settings);
+    }
+
+    /**
+     * The model a {@link #saveCheckpoint} file holds, bit for bit (with no listener in its settings).
+     *
+     * @param file a file {@link #saveCheckpoint} wrote
+     * @return the saved model
+     * @throws CheckpointException naming the file, when it is missing, not a checkpoint, truncated or corrupt, or
+     *                             a checkpoint without a Model's state (one the CLI's {@code --checkpoint} wrote)
+     */
+    public static Model loadCheckpoint(File file) throws CheckpointException {
+        return of(Checkpoint.read(file), file.toString());
+    }
+
+    /**
+     * The model {@code saved} holds, as {@link #toCheckpoint} made it.
+     *
+     * @param saved  a checkpoint of a model
+     * @param source what to call it in errors (its file)
+     * @return the model
+     * @throws CheckpointException when the checkpoint lacks a Model's entries or they do not fit its network
+     */
+    public static Model of(Checkpoint saved, String source) throws CheckpointException {
+        return ModelCheckpoint.restore(saved, source);
+    }
+
+    /** A model of parts read back from a checkpoint, taken as they are. */
+    static Model restored(Network network, Standardizer standardizer, String[] names, ModelSettings settings) {
+        return new Model(network, standardizer, names, settings);
+    }
+
+    /**
+     * A model read from an ONNX file: one {@link #save} wrote, or any MLP {@link OnnxImporter} reads.
+     *
+     * @param file an ONNX model file
+     * @return the model, with the scaling when the file holds it
+     * @throws IOException when the file cannot be read, or is not an importable model ({@link OnnxImportException})
+     */
     public static Model load(File file) throws IOException {
         return of(OnnxImporter.read(file));
     }
 
-    /** As {@link #load(File)}, from a stream (an Android asset); the stream is read to its end, not closed. */
+    /**
+     * As {@link #load(File)}, from a stream (an Android asset); the stream is read to its end, not closed.
+     *
+     * @param in the ONNX bytes
+     * @return the model, with the scaling when the bytes hold it
+     * @throws IOException when the stream cannot be read, or is not an importable model ({@link OnnxImportException})
+     */
     public static Model load(InputStream in) throws IOException {
         return of(OnnxImporter.read(in));
     }
@@ -287,6 +415,10 @@ public final class Model {
     /**
      * A model of an imported network: its labels (or {@code "0"}, {@code "1"}, …), and, when the file holds the
      * scaling {@link #save} writes, the network re-expressed on standardised inputs so that fine-tuning sees them.
+     *
+     * @param imported what {@link OnnxImporter} read
+     * @return the model
+     * @throws OnnxImportException when the scaling metadata is malformed or does not fit the network
      */
     public static Model of(ImportedModel imported) throws OnnxImportException {
         Task task = imported.task();
@@ -311,32 +443,56 @@ public final class Model {
         return new Model(scaling.onStandardizedInputs(imported.network()), scaling, names, ModelSettings.defaults());
     }
 
-    /** What the model is trained for. */
+    /**
+     * What the model is trained for.
+     *
+     * @return the network's task
+     */
     public Task task() {
         return network.spec().task();
     }
 
-    /** Values per input row. */
+    /**
+     * Values per input row.
+     *
+     * @return the number of input features, at least 1
+     */
     public int featureCount() {
         return network.spec().inputs();
     }
 
-    /** The names of the classes (binary: negative, positive), labels or targets, a copy. */
+    /**
+     * The names of the classes (binary: negative, positive), labels or targets, a copy.
+     *
+     * @return one name per class (binary: 2), label or target
+     */
     public String[] outputNames() {
         return outputNames.clone();
     }
 
-    /** The input scaling, or null when the network takes raw features. */
+    /**
+     * The input scaling, or null when the network takes raw features.
+     *
+     * @return the scaling, or null
+     */
     public Standardizer standardizer() {
         return standardizer;
     }
 
-    /** A copy of the network; it takes standardised inputs when {@link #standardizer()} is not null. */
+    /**
+     * A copy of the network; it takes standardised inputs when {@link #standardizer()} is not null.
+     *
+     * @return a copy, free to train or change
+     */
     public Network network() {
         return network.copy();
     }
 
-    /** The settings {@link #fineTune(float[][], int[])} trains with (the task set to this model's). */
+    /**
+     * The settings {@link #fineTune(float[][], int[])} trains with (the task set to this model's).
+     *
+     * @return the settings, with this model's task
+     */
     public ModelSettings settings() {
         return settings;
     }

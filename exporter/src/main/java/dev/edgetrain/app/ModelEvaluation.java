@@ -34,12 +34,20 @@ public final class ModelEvaluation {
         this.regression = regression;
     }
 
-    /** The task of the model evaluated. */
+    /**
+     * The task of the model evaluated.
+     *
+     * @return the task
+     */
     public Task task() {
         return task;
     }
 
-    /** The mean loss per row (cross-entropy for a classifier, MSE for a regressor), as in training. */
+    /**
+     * The mean loss per row (cross-entropy for a classifier, MSE for a regressor), as in training.
+     *
+     * @return the mean loss, 0 or more
+     */
     public double loss() {
         return loss;
     }
@@ -47,6 +55,8 @@ public final class ModelEvaluation {
     /**
      * Rows with the right class (classify, binary), row-label decisions that are right (multilabel, 1 − Hamming
      * loss); NaN for a regressor.
+     *
+     * @return a fraction in [0, 1], or NaN
      */
     public double accuracy() {
         if (classification != null) {
@@ -55,32 +65,56 @@ public final class ModelEvaluation {
         return multilabel != null ? 1 - multilabel.hammingLoss() : Double.NaN;
     }
 
-    /** The confusion matrix {@code [actual][predicted]} of a classifier or binary classifier (a copy), else null. */
+    /**
+     * The confusion matrix {@code [actual][predicted]} of a classifier or binary classifier (a copy), else null.
+     *
+     * @return {@code [classes][classes]} row counts, or null
+     */
     public int[][] confusion() {
         return classification == null ? null : classification.confusion();
     }
 
-    /** Classify and binary: the per-class figures; null for other tasks. */
+    /**
+     * Classify and binary: the per-class figures; null for other tasks.
+     *
+     * @return the figures, or null
+     */
     public ClassificationMetrics classification() {
         return classification;
     }
 
-    /** Binary: the positive class's figures and ROC-AUC; null for other tasks. */
+    /**
+     * Binary: the positive class's figures and ROC-AUC; null for other tasks.
+     *
+     * @return the figures, or null
+     */
     public BinaryMetrics binary() {
         return binary;
     }
 
-    /** Multilabel; null for other tasks. */
+    /**
+     * Multilabel; null for other tasks.
+     *
+     * @return per-label precision/recall/F1, Hamming loss and micro/macro-F1, or null
+     */
     public MultilabelMetrics multilabel() {
         return multilabel;
     }
 
-    /** Regress; null for other tasks. */
+    /**
+     * Regress; null for other tasks.
+     *
+     * @return per-target MSE, MAE and R², or null
+     */
     public RegressionMetrics regression() {
         return regression;
     }
 
-    /** The names of the classes, labels or targets (a copy). */
+    /**
+     * The names of the classes, labels or targets (a copy).
+     *
+     * @return one name per class, label or target
+     */
     public String[] outputNames() {
         return outputNames.clone();
     }

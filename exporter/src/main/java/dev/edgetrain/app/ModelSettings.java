@@ -36,12 +36,21 @@ public final class ModelSettings {
         this.listener = listener;
     }
 
-    /** The defaults described in the class comment. */
+    /**
+     * The defaults described in the class comment.
+     *
+     * @return the shared default settings
+     */
     public static ModelSettings defaults() {
         return DEFAULTS;
     }
 
-    /** Hidden ReLU layers of these widths (none: a linear model); each at least 1. */
+    /**
+     * Hidden ReLU layers of these widths (none: a linear model); each at least 1.
+     *
+     * @param widths the hidden layers' widths, input side first; empty for none
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withHidden(int... widths) {
         if (widths == null) {
             throw new IllegalArgumentException("hidden widths must not be null; expected an array, empty for none");
@@ -55,7 +64,12 @@ public final class ModelSettings {
         return new ModelSettings(widths.clone(), epochs, batchSize, learningRate, seed, standardize, task, listener);
     }
 
-    /** Epochs to train, at least 0. */
+    /**
+     * Epochs to train, at least 0.
+     *
+     * @param n the number of epochs, 0 or more
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withEpochs(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + n);
@@ -63,7 +77,12 @@ public final class ModelSettings {
         return new ModelSettings(hidden, n, batchSize, learningRate, seed, standardize, task, listener);
     }
 
-    /** Rows per mini-batch, at least 1. */
+    /**
+     * Rows per mini-batch, at least 1.
+     *
+     * @param n rows per batch, at least 1 (capped at the number of rows)
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withBatchSize(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + n);
@@ -71,7 +90,12 @@ public final class ModelSettings {
         return new ModelSettings(hidden, epochs, n, learningRate, seed, standardize, task, listener);
     }
 
-    /** Adam's learning rate, finite and above 0. */
+    /**
+     * Adam's learning rate, finite and above 0.
+     *
+     * @param rate the learning rate, finite and above 0
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withLearningRate(float rate) {
         if (!(rate > 0 && rate <= Float.MAX_VALUE)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + rate);
@@ -79,7 +103,12 @@ public final class ModelSettings {
         return new ModelSettings(hidden, epochs, batchSize, rate, seed, standardize, task, listener);
     }
 
-    /** The seed of the initial weights and of the shuffling. */
+    /**
+     * The seed of the initial weights and of the shuffling.
+     *
+     * @param s any seed
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withSeed(long s) {
         return new ModelSettings(hidden, epochs, batchSize, learningRate, s, standardize, task, listener);
     }
@@ -88,6 +117,9 @@ public final class ModelSettings {
      * Whether {@link Model#fit} standardises the inputs, and {@link Model#fitTargets} a regressor's targets (on by
      * default; the model folds the targets' scaling into its output layer, the exported model the inputs' into its
      * first).
+     *
+     * @param on true to standardise
+     * @return changed settings; these stay as they are
      */
     public ModelSettings withStandardize(boolean on) {
         return new ModelSettings(hidden, epochs, batchSize, learningRate, seed, on, task, listener);
@@ -96,52 +128,92 @@ public final class ModelSettings {
     /**
      * The task: {@link Task#CLASSIFY} or {@link Task#BINARY} for {@link Model#fit} with labels, {@link Task#REGRESS}
      * or {@link Task#MULTILABEL} for {@link Model#fitTargets}; null: the call's default (classify, regress).
+     *
+     * @param t the task, or null
+     * @return changed settings; these stay as they are
      */
     public ModelSettings withTask(Task t) {
         return new ModelSettings(hidden, epochs, batchSize, learningRate, seed, standardize, t, listener);
     }
 
-    /** Told about every epoch (counted from 0) and batch; null for none. A lambda will do: only onEpoch is abstract. */
+    /**
+     * Told about every epoch (counted from 0) and batch; null for none. A lambda will do: only onEpoch is abstract.
+     *
+     * @param l the listener, or null
+     * @return changed settings; these stay as they are
+     */
     public ModelSettings withListener(TrainingListener l) {
         return new ModelSettings(hidden, epochs, batchSize, learningRate, seed, standardize, task, l);
     }
 
-    /** A copy of the hidden widths. */
+    /**
+     * A copy of the hidden widths.
+     *
+     * @return the widths, input side first; empty for a linear model
+     */
     public int[] hidden() {
         return hidden.clone();
     }
 
-    /** Training epochs. */
+    /**
+     * Training epochs.
+     *
+     * @return the epoch count, 0 or more
+     */
     public int epochs() {
         return epochs;
     }
 
-    /** Rows per mini-batch. */
+    /**
+     * Rows per mini-batch.
+     *
+     * @return the batch size, at least 1
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** The learning rate. */
+    /**
+     * The learning rate.
+     *
+     * @return Adam's learning rate, above 0
+     */
     public float learningRate() {
         return learningRate;
     }
 
-    /** The seed of initialisation and shuffling. */
+    /**
+     * The seed of initialisation and shuffling.
+     *
+     * @return the seed
+     */
     public long seed() {
         return seed;
     }
 
-    /** Whether the inputs are standardised before training. */
+    /**
+     * Whether the inputs are standardised before training.
+     *
+     * @return true when standardising
+     */
     public boolean standardize() {
         return standardize;
     }
 
-    /** The task, or null for the call's default. */
+    /**
+     * The task, or null for the call's default.
+     *
+     * @return the task, or null
+     */
     public Task task() {
         return task;
     }
 
-    /** The listener, or null. */
+    /**
+     * The listener, or null.
+     *
+     * @return the listener, or null
+     */
     public TrainingListener listener() {
         return listener;
     }

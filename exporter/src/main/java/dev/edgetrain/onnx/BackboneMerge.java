@@ -85,11 +85,14 @@ public final class BackboneMerge {
      * {@link ModelMetadata#BACKBONE_SHA256} the hash of its bytes) with {@code head}, as described in the class
      * comment.
      *
+     * @param backbone the backbone's ONNX file
      * @param backboneOutput the backbone tensor the head reads (a value a backbone node computes, e.g.
      *                       {@code conv2d_19})
      * @param reshapeTo      the head's input shape, first dimension 1, e.g. {@code [1, 16, 96]}; the dimensions after
      *                       the first multiply to the head's inputs
+     * @param head the head network, whose inputs are the reshaped tensor's values
      * @param headOptions    as for {@link OnnxExporter#toModel}; null for the defaults
+     * @return the merged model
      * @throws IOException              when the file cannot be read or is not an ONNX model
      * @throws IllegalArgumentException when backbone, tensor, shape, head or options do not fit (the message says
      *                                  what was expected)
@@ -105,6 +108,15 @@ public final class BackboneMerge {
     /**
      * As {@link #merge(File, String, long[], Network, ExportOptions)}, from the backbone's bytes and a name to
      * record for it (e.g. its file name).
+     *
+     * @param backbone the backbone's serialised ONNX model
+     * @param backboneName what the merged model's metadata calls the backbone
+     * @param backboneOutput the backbone tensor the head reads
+     * @param reshapeTo the head's input shape, first dimension 1
+     * @param head the head network
+     * @param headOptions as for {@link OnnxExporter#toModel}; null for the defaults
+     * @return the merged model
+     * @throws IOException when the bytes are not an ONNX model
      */
     public static ModelProto merge(byte[] backbone, String backboneName, String backboneOutput, long[] reshapeTo,
                                    Network head, ExportOptions headOptions) throws IOException {
@@ -124,6 +136,13 @@ public final class BackboneMerge {
     /**
      * As {@link #merge(File, String, long[], Network, ExportOptions)}, from a parsed backbone; it is recorded by its
      * graph's name and the SHA-256 of its serialization.
+     *
+     * @param backbone the backbone model; not changed
+     * @param backboneOutput the backbone tensor the head reads
+     * @param reshapeTo the head's input shape, first dimension 1
+     * @param head the head network
+     * @param headOptions as for {@link OnnxExporter#toModel}; null for the defaults
+     * @return the merged model
      */
     public static ModelProto merge(ModelProto backbone, String backboneOutput, long[] reshapeTo, Network head,
                                    ExportOptions headOptions) {
@@ -138,6 +157,15 @@ public final class BackboneMerge {
     /**
      * As {@link #merge(byte[], String, String, long[], Network, ExportOptions)} with an averaged ensemble of heads
      * after the reshape ({@link OnnxExporter#toModel(Network[], ExportOptions)}).
+     *
+     * @param backbone the backbone's serialised ONNX model
+     * @param backboneName what the merged model's metadata calls the backbone
+     * @param backboneOutput the backbone tensor the heads read
+     * @param reshapeTo the heads' input shape, first dimension 1
+     * @param heads the ensemble's networks, all of one input width, at least one
+     * @param headOptions as for {@link OnnxExporter#toModel}; null for the defaults
+     * @return the merged model
+     * @throws IOException when the bytes are not an ONNX model
      */
     public static ModelProto merge(byte[] backbone, String backboneName, String backboneOutput, long[] reshapeTo,
                                    Network[] heads, ExportOptions headOptions) throws IOException {
@@ -156,6 +184,10 @@ public final class BackboneMerge {
     /**
      * Writes a merged model to {@code file} atomically, as {@link OnnxExporter#write}: temporary file in the same
      * directory, {@code fsync}, rename; on failure any previous file is left as it was.
+     *
+     * @param merged a model {@code merge} made
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
      */
     public static void write(ModelProto merged, File file) throws IOException {
         if (merged == null) {

@@ -46,17 +46,29 @@ public final class ExportOptions {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<String, String>(b.metadata));
     }
 
-    /** Options to set one by one, starting from the defaults. */
+    /**
+     * Options to set one by one, starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The defaults: probabilities output, no labels, no standardisation. */
+    /**
+     * The defaults: probabilities output, no labels, no standardisation.
+     *
+     * @return the default options
+     */
     public static ExportOptions defaults() {
         return builder().build();
     }
 
-    /** A builder holding these options, to change some of them. */
+    /**
+     * A builder holding these options, to change some of them.
+     *
+     * @return a new builder; changing it leaves these options as they are
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.output = output;
@@ -76,12 +88,21 @@ public final class ExportOptions {
         return b;
     }
 
-    /** The main output as set, or {@code null} for the task's default ({@link OutputKind#defaultFor}). */
+    /**
+     * The main output as set, or {@code null} for the task's default ({@link OutputKind#defaultFor}).
+     *
+     * @return the output kind, or null
+     */
     public OutputKind output() {
         return output;
     }
 
-    /** The main output of a network for {@code task}: as set, or {@link OutputKind#defaultFor}. */
+    /**
+     * The main output of a network for {@code task}: as set, or {@link OutputKind#defaultFor}.
+     *
+     * @param task the network's task
+     * @return the output kind, never null
+     */
     public OutputKind outputFor(Task task) {
         return output != null ? output : OutputKind.defaultFor(task);
     }
@@ -90,6 +111,8 @@ public final class ExportOptions {
      * The default-domain opset to write, or 0 for the lowest that expresses every layer natively (13; 17 with a
      * layer norm, written as {@code LayerNormalization}; 20 with GELU, written as {@code Gelu}). A lower target
      * (at least {@link dev.edgetrain.onnx.graph.OnnxOp#MIN_OPSET}) writes those layers in their decomposed forms.
+     *
+     * @return the opset, or 0 for automatic
      */
     public int targetOpset() {
         return targetOpset;
@@ -98,17 +121,27 @@ public final class ExportOptions {
     /**
      * The graph input's shape, {@code -1} for the (symbolic) batch, e.g. {@code [-1, 16, 96]}: a rank above 2 is
      * flattened to {@code [N, features]} by a leading {@code Flatten} node. {@code null}: {@code [N, features]}.
+     *
+     * @return a copy of the shape, or null
      */
     public long[] inputShape() {
         return inputShape == null ? null : inputShape.clone();
     }
 
-    /** The graph input's name as set, or {@code null} for {@link OnnxExporter#INPUT_NAME} ({@code input}). */
+    /**
+     * The graph input's name as set, or {@code null} for {@link OnnxExporter#INPUT_NAME} ({@code input}).
+     *
+     * @return the name, or null
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** The graph input's name: as set, or {@link OnnxExporter#INPUT_NAME}. */
+    /**
+     * The graph input's name: as set, or {@link OnnxExporter#INPUT_NAME}.
+     *
+     * @return the name, never null
+     */
     public String resolvedInputName() {
         return inputName != null ? inputName : OnnxExporter.INPUT_NAME;
     }
@@ -116,12 +149,19 @@ public final class ExportOptions {
     /**
      * The main output's name as set, or {@code null} for the output kind's own name ({@code probabilities},
      * {@code logits}, {@code log_probabilities}, {@code predictions}: {@link OutputKind#outputName()}).
+     *
+     * @return the name, or null
      */
     public String outputName() {
         return outputName;
     }
 
-    /** The main output's name for a network of {@code task}: as set, or the name of {@link #outputFor}. */
+    /**
+     * The main output's name for a network of {@code task}: as set, or the name of {@link #outputFor}.
+     *
+     * @param task the network's task
+     * @return the name, never null
+     */
     public String resolvedOutputName(Task task) {
         return outputName != null ? outputName : outputFor(task).outputName();
     }
@@ -129,47 +169,81 @@ public final class ExportOptions {
     /**
      * The batch size the input and outputs declare, or 0 (the default) for the symbolic batch {@code N}. openWakeWord's
      * heads declare a fixed 1 ({@code [1, 16, 96] → [1, 1]}); a drop-in replacement does the same.
+     *
+     * @return the batch size, or 0
      */
     public long fixedBatch() {
         return fixedBatch;
     }
 
-    /** Whether the values before the head are a second output, {@code logits}. */
+    /**
+     * Whether the values before the head are a second output, {@code logits}.
+     *
+     * @return true when {@code logits} is exported too
+     */
     public boolean includeLogits() {
         return includeLogits;
     }
 
-    /** A copy of the class labels, or null. */
+    /**
+     * A copy of the class labels, or null.
+     *
+     * @return the labels, or null
+     */
     public String[] classLabels() {
         return classLabels == null ? null : classLabels.clone();
     }
 
-    /** A copy of the feature names, or null. */
+    /**
+     * A copy of the feature names, or null.
+     *
+     * @return one name per input feature, or null
+     */
     public String[] featureNames() {
         return featureNames == null ? null : featureNames.clone();
     }
 
-    /** A copy of the standardisation means, or null when none is folded. */
+    /**
+     * A copy of the standardisation means, or null when none is folded.
+     *
+     * @return {@code [features]} means, or null
+     */
     public float[] standardizerMean() {
         return mean == null ? null : mean.clone();
     }
 
-    /** A copy of the standardisation standard deviations, or null when none is folded. */
+    /**
+     * A copy of the standardisation standard deviations, or null when none is folded.
+     *
+     * @return {@code [features]} standard deviations, each above 0, or null
+     */
     public float[] standardizerStd() {
         return std == null ? null : std.clone();
     }
 
-    /** The model's {@code doc_string}; null for the default description. */
+    /**
+     * The model's {@code doc_string}; null for the default description.
+     *
+     * @return the text, or null
+     */
     public String docString() {
         return docString;
     }
 
-    /** The model version to write, or null to leave it unset. */
+    /**
+     * The model version to write, or null to leave it unset.
+     *
+     * @return the version, or null
+     */
     public Long modelVersion() {
         return modelVersion;
     }
 
-    /** The extra {@code metadata_props}, in insertion order. */
+    /**
+     * The extra {@code metadata_props}, in insertion order.
+     *
+     * @return the entries (unmodifiable), empty for none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -215,13 +289,21 @@ public final class ExportOptions {
          * The names of what the network predicts, written as {@link ModelMetadata#CLASS_LABELS}: one per class
          * (classify), negative then positive (binary, 2), one per output (multilabel labels, regress targets);
          * the count is checked at export ({@link ModelMetadata#classLabelCount}).
+         *
+         * @param labels the names, none null; or null for none
+         * @return this builder
          */
         public Builder classLabels(String[] labels) {
             this.classLabels = checkedNames("class label", labels);
             return this;
         }
 
-        /** One name per input feature, in input-column order; written as {@link ModelMetadata#FEATURE_NAMES}. */
+        /**
+         * One name per input feature, in input-column order; written as {@link ModelMetadata#FEATURE_NAMES}.
+         *
+         * @param names one name per input, none null; or null for none
+         * @return this builder
+         */
         public Builder featureNames(String[] names) {
             this.featureNames = checkedNames("feature name", names);
             return this;
@@ -231,6 +313,10 @@ public final class ExportOptions {
          * The standardisation {@code x' = (x − mean)/std} the network was trained behind. It is folded into
          * the first layer ({@code W' = W/std} per input column, {@code b' = b − W'·mean}), so the exported
          * graph takes raw features and has no extra node. Null for none.
+         *
+         * @param mean {@code [features]} finite means, or null
+         * @param std {@code [features]} finite standard deviations above 0, or null
+         * @return this builder
          */
         public Builder standardizer(float[] mean, float[] std) {
             if (mean == null && std == null) {
@@ -254,7 +340,12 @@ public final class ExportOptions {
             return this;
         }
 
-        /** As {@link #standardizer(float[], float[])}, from a fitted {@link Standardizer}; null for none. */
+        /**
+         * As {@link #standardizer(float[], float[])}, from a fitted {@link Standardizer}; null for none.
+         *
+         * @param standardizer the fitted scaling, or null
+         * @return this builder
+         */
         public Builder standardizer(Standardizer standardizer) {
             return standardizer == null ? standardizer(null, null)
                     : standardizer(standardizer.mean(), standardizer.std());
@@ -263,13 +354,21 @@ public final class ExportOptions {
         /**
          * The main output: probabilities, logits, log-probabilities or predictions, as the network's task allows
          * (checked at export); {@code null} for the task's default ({@link OutputKind#defaultFor}).
+         *
+         * @param kind the output kind, or null
+         * @return this builder
          */
         public Builder output(OutputKind kind) {
             this.output = kind;
             return this;
         }
 
-        /** See {@link ExportOptions#targetOpset()}: 0 (automatic) or {@code MIN_OPSET} to {@code MAX_KNOWN_OPSET}. */
+        /**
+         * See {@link ExportOptions#targetOpset()}: 0 (automatic) or {@code MIN_OPSET} to {@code MAX_KNOWN_OPSET}.
+         *
+         * @param opset the opset, or 0
+         * @return this builder
+         */
         public Builder targetOpset(int opset) {
             if (opset != 0 && (opset < dev.edgetrain.onnx.graph.OnnxOp.MIN_OPSET
                     || opset > dev.edgetrain.onnx.graph.OnnxOp.MAX_KNOWN_OPSET)) {
@@ -285,6 +384,9 @@ public final class ExportOptions {
          * See {@link ExportOptions#inputShape()}: rank ≥ 2, dimension 0 is -1 (or 1, written as the symbolic batch
          * too), the others positive; their product must equal the network's inputs (checked at export). {@code null}
          * for {@code [N, features]}.
+         *
+         * @param shape the input's shape, or null
+         * @return this builder
          */
         public Builder inputShape(long[] shape) {
             if (shape == null) {
@@ -314,6 +416,9 @@ public final class ExportOptions {
          * {@code null} for {@code input}. Checked at export: it must differ from the output name and from the
          * names of the values the exporter writes itself ({@code logits}, the output kinds' names,
          * {@code layer<l>.…}, {@code norm.…}, {@code gelu.…}), so every value keeps its documented name.
+         *
+         * @param name the input's name, or null
+         * @return this builder
          */
         public Builder inputName(String name) {
             this.inputName = checkedValueName("input name", name);
@@ -324,6 +429,9 @@ public final class ExportOptions {
          * The main output's name, e.g. {@code 13} to replace openWakeWord's {@code alexa_v0.1} head; {@code null} for
          * the output kind's name ({@link OutputKind#outputName()}). Checked at export as {@link #inputName}; the
          * optional second output keeps the name {@code logits}.
+         *
+         * @param name the output's name, or null
+         * @return this builder
          */
         public Builder outputName(String name) {
             this.outputName = checkedValueName("output name", name);
@@ -335,6 +443,9 @@ public final class ExportOptions {
          * {@code N}; 0 for symbolic (the default). With an {@link #inputShape} whose first dimension is 1, only 0
          * or 1 fit. A drop-in replacement for openWakeWord's heads uses {@code inputShape(new long[] {1, 16, 96})}
          * and {@code fixedBatch(1)}.
+         *
+         * @param size the batch size, or 0 for symbolic
+         * @return this builder
          */
         public Builder fixedBatch(long size) {
             if (size < 0) {
@@ -348,19 +459,32 @@ public final class ExportOptions {
          * Also expose the output layer's values before the head (softmax, log-softmax or sigmoid) as a second
          * graph output {@code logits}. Has no effect when the main output has no head ({@link OutputKind#LOGITS},
          * {@link OutputKind#PREDICTIONS}): it already is those values.
+         *
+         * @param include whether to add the {@code logits} output
+         * @return this builder
          */
         public Builder includeLogits(boolean include) {
             this.includeLogits = include;
             return this;
         }
 
-        /** The model's {@code doc_string}; null for the default description. */
+        /**
+         * The model's {@code doc_string}; null for the default description.
+         *
+         * @param doc the text, or null
+         * @return this builder
+         */
         public Builder docString(String doc) {
             this.docString = doc;
             return this;
         }
 
-        /** The model's {@code model_version}, e.g. a training run counter; unset by default. */
+        /**
+         * The model's {@code model_version}, e.g. a training run counter; unset by default.
+         *
+         * @param version the version, any value
+         * @return this builder
+         */
         public Builder modelVersion(long version) {
             this.modelVersion = version;
             return this;
@@ -369,6 +493,10 @@ public final class ExportOptions {
         /**
          * An extra {@code metadata_props} entry (a training summary, a data-set id, …). Setting a key again
          * replaces its value. Keys listed in {@link ModelMetadata} are written by the exporter and refused here.
+         *
+         * @param key the entry's key, not one of the exporter's own
+         * @param value the entry's value
+         * @return this builder
          */
         public Builder metadata(String key, String value) {
             if (key == null || key.isEmpty() || value == null) {
@@ -383,7 +511,12 @@ public final class ExportOptions {
             return this;
         }
 
-        /** Every entry of {@code entries}, as {@link #metadata(String, String)}. */
+        /**
+         * Every entry of {@code entries}, as {@link #metadata(String, String)}.
+         *
+         * @param entries the entries, in the order to write them
+         * @return this builder
+         */
         public Builder metadata(Map<String, String> entries) {
             for (Map.Entry<String, String> e : entries.entrySet()) {
                 metadata(e.getKey(), e.getValue());
@@ -394,6 +527,8 @@ public final class ExportOptions {
         /**
          * The options; refused when the input and output names are equal, or when a fixed batch contradicts the
          * input shape's first dimension.
+         *
+         * @return the options, immutable
          */
         public ExportOptions build() {
             if (inputName != null && inputName.equals(outputName)) {

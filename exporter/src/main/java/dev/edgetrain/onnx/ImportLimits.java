@@ -62,34 +62,58 @@ public final class ImportLimits {
         this.maxParameters = b.maxParameters;
     }
 
-    /** Limits to set one by one, starting from the defaults. */
+    /**
+     * Limits to set one by one, starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these limits, to change some of them. */
+    /**
+     * A builder holding these limits, to change some of them.
+     *
+     * @return a new builder; changing it leaves these limits as they are
+     */
     public Builder toBuilder() {
         return new Builder().maxModelBytes(maxModelBytes).maxNodes(maxNodes).maxTensorElements(maxTensorElements)
                 .maxTotalElements(maxTotalElements).maxDimsProduct(maxDimsProduct).maxLayerWidth(maxLayerWidth)
                 .maxParameters(maxParameters);
     }
 
-    /** Largest serialized model, in bytes (a file's length is checked before it is read). */
+    /**
+     * Largest serialized model, in bytes (a file's length is checked before it is read).
+     *
+     * @return the limit in bytes
+     */
     public long maxModelBytes() {
         return maxModelBytes;
     }
 
-    /** Largest number of nodes in the graph. */
+    /**
+     * Largest number of nodes in the graph.
+     *
+     * @return the limit
+     */
     public int maxNodes() {
         return maxNodes;
     }
 
-    /** Largest element count of one constant tensor (initializer, Constant value, folded Transpose). */
+    /**
+     * Largest element count of one constant tensor (initializer, Constant value, folded Transpose).
+     *
+     * @return the limit, in elements
+     */
     public long maxTensorElements() {
         return maxTensorElements;
     }
 
-    /** Largest element count of all constant tensors together, folded copies included. */
+    /**
+     * Largest element count of all constant tensors together, folded copies included.
+     *
+     * @return the limit, in elements
+     */
     public long maxTotalElements() {
         return maxTotalElements;
     }
@@ -97,17 +121,27 @@ public final class ImportLimits {
     /**
      * Largest product of the known dimensions of a declared shape: the graph input's shape and a Reshape's
      * target shape. Zero dimensions do not hide a huge one: the product is of the non-zero dimensions.
+     *
+     * @return the limit
      */
     public long maxDimsProduct() {
         return maxDimsProduct;
     }
 
-    /** Largest number of inputs or outputs of a dense layer. */
+    /**
+     * Largest number of inputs or outputs of a dense layer.
+     *
+     * @return the limit
+     */
     public int maxLayerWidth() {
         return maxLayerWidth;
     }
 
-    /** Largest number of parameters (weights and biases) of the network built, counted layer by layer. */
+    /**
+     * Largest number of parameters (weights and biases) of the network built, counted layer by layer.
+     *
+     * @return the limit
+     */
     public long maxParameters() {
         return maxParameters;
     }
@@ -132,50 +166,89 @@ public final class ImportLimits {
         private Builder() {
         }
 
-        /** Largest serialized model, in bytes. */
+        /**
+         * Largest serialized model, in bytes.
+         *
+         * @param bytes the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxModelBytes(long bytes) {
             this.maxModelBytes = check("maxModelBytes", bytes, MODEL_BYTES_CEILING);
             return this;
         }
 
-        /** Largest number of nodes in the graph. */
+        /**
+         * Largest number of nodes in the graph.
+         *
+         * @param nodes the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxNodes(int nodes) {
             this.maxNodes = (int) check("maxNodes", nodes, Integer.MAX_VALUE);
             return this;
         }
 
-        /** Largest element count of one constant tensor. */
+        /**
+         * Largest element count of one constant tensor.
+         *
+         * @param elements the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxTensorElements(long elements) {
             this.maxTensorElements = check("maxTensorElements", elements, NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
-        /** Largest element count of all constant tensors together. */
+        /**
+         * Largest element count of all constant tensors together.
+         *
+         * @param elements the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxTotalElements(long elements) {
             // Folded copies (a transposed weight) count too, so the total may exceed one network's parameters.
             this.maxTotalElements = check("maxTotalElements", elements, 4 * NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
-        /** Largest product of a tensor's dimensions. */
+        /**
+         * Largest product of a tensor's dimensions.
+         *
+         * @param product the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxDimsProduct(long product) {
             this.maxDimsProduct = check("maxDimsProduct", product, Long.MAX_VALUE);
             return this;
         }
 
-        /** Largest number of inputs or outputs of a dense layer. */
+        /**
+         * Largest number of inputs or outputs of a dense layer.
+         *
+         * @param width the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxLayerWidth(int width) {
             this.maxLayerWidth = (int) check("maxLayerWidth", width, NetworkSpec.MAX_WIDTH);
             return this;
         }
 
-        /** Largest number of parameters of the network built. */
+        /**
+         * Largest number of parameters of the network built.
+         *
+         * @param parameters the limit, at least 1 (and at most a hard ceiling far above any real model)
+         * @return this builder
+         */
         public Builder maxParameters(long parameters) {
             this.maxParameters = check("maxParameters", parameters, NetworkSpec.MAX_PARAMETERS);
             return this;
         }
 
-        /** The limits. */
+        /**
+         * The limits.
+         *
+         * @return the limits, immutable
+         */
         public ImportLimits build() {
             return new ImportLimits(this);
         }

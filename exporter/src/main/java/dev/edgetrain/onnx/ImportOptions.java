@@ -22,17 +22,29 @@ public final class ImportOptions {
         this.outputTensor = b.outputTensor;
     }
 
-    /** Options to set one by one, starting from the defaults. */
+    /**
+     * Options to set one by one, starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to change some of them. */
+    /**
+     * A builder holding these options, to change some of them.
+     *
+     * @return a new builder; changing it leaves these options as they are
+     */
     public Builder toBuilder() {
         return new Builder().limits(limits).outputTensor(outputTensor);
     }
 
-    /** The size limits checked while reading. */
+    /**
+     * The size limits checked while reading.
+     *
+     * @return the limits
+     */
     public ImportLimits limits() {
         return limits;
     }
@@ -40,6 +52,8 @@ public final class ImportOptions {
     /**
      * The value of the graph the imported network ends in, or null for the graph's output. Only the nodes this
      * tensor depends on are read; anything the graph computes after it (thresholds, casts, branches) is left out.
+     *
+     * @return the value's name, or null
      */
     public String outputTensor() {
         return outputTensor;
@@ -58,7 +72,12 @@ public final class ImportOptions {
         private Builder() {
         }
 
-        /** The limits to read within; {@link ImportLimits#DEFAULTS} unless set. */
+        /**
+         * The limits to read within; {@link ImportLimits#DEFAULTS} unless set.
+         *
+         * @param importLimits the limits, not null
+         * @return this builder
+         */
         public Builder limits(ImportLimits importLimits) {
             if (importLimits == null) {
                 throw new IllegalArgumentException("limits must not be null");
@@ -70,6 +89,9 @@ public final class ImportOptions {
         /**
          * Import up to the value named {@code name} (a node's output, e.g. a Sigmoid before post-processing); null
          * for the graph's output.
+         *
+         * @param name the value's name, or null
+         * @return this builder
          */
         public Builder outputTensor(String name) {
             if (name != null && name.isEmpty()) {
@@ -80,7 +102,11 @@ public final class ImportOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the options, immutable
+         */
         public ImportOptions build() {
             return new ImportOptions(this);
         }

@@ -56,12 +56,20 @@ public final class ImportedModel {
         this.docString = docString;
     }
 
-    /** The network: its own, freshly allocated parameters, ready for inference or a {@code TrainingSession}. */
+    /**
+     * The network: its own, freshly allocated parameters, ready for inference or a {@code TrainingSession}.
+     *
+     * @return the imported network
+     */
     public Network network() {
         return network;
     }
 
-    /** The network's architecture. */
+    /**
+     * The network's architecture.
+     *
+     * @return the spec: layers, activations and task
+     */
     public NetworkSpec spec() {
         return network.spec();
     }
@@ -70,22 +78,36 @@ public final class ImportedModel {
      * What the network's output means: {@link Task#CLASSIFY} (softmax head, or logits of 2 or more outputs),
      * {@link Task#BINARY} / {@link Task#MULTILABEL} (sigmoid head), {@link Task#REGRESS} (no head, 1 output), or the
      * task of metadata {@link ModelMetadata#TASK} for a graph without a head.
+     *
+     * @return the task
      */
     public Task task() {
         return task;
     }
 
-    /** What the graph computed after the output layer: probabilities, log-probabilities, logits or predictions. */
+    /**
+     * What the graph computed after the output layer: probabilities, log-probabilities, logits or predictions.
+     *
+     * @return the output kind
+     */
     public OutputKind outputKind() {
         return outputKind;
     }
 
-    /** The name of the graph's feature input. */
+    /**
+     * The name of the graph's feature input.
+     *
+     * @return the input's name
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** The name of the graph output the network reproduces (the end of the chain). */
+    /**
+     * The name of the graph output the network reproduces (the end of the chain).
+     *
+     * @return the output's name
+     */
     public String outputName() {
         return outputName;
     }
@@ -93,62 +115,108 @@ public final class ImportedModel {
     /**
      * The declared shape of the graph input, -1 for symbolic or unknown dimensions (e.g. {@code [-1, 1, 28, 28]}
      * before a Flatten). {@code [-1, featureCount()]} when the file declared no shape.
+     *
+     * @return a copy of the shape
      */
     public long[] inputShape() {
         return inputShape.clone();
     }
 
-    /** Values per input row: the first dense layer's input width. */
+    /**
+     * Values per input row: the first dense layer's input width.
+     *
+     * @return the feature count, at least 1
+     */
     public int featureCount() {
         return network.spec().inputs();
     }
 
-    /** Width of the output: the classes of a classifier, the outputs of any other task. */
+    /**
+     * Width of the output: the classes of a classifier, the outputs of any other task.
+     *
+     * @return the output width, at least 1
+     */
     public int classCount() {
         return network.spec().classes();
     }
 
-    /** The labels from {@link ModelMetadata#CLASS_LABELS} (a copy), or null when the file has none. */
+    /**
+     * The labels from {@link ModelMetadata#CLASS_LABELS} (a copy), or null when the file has none.
+     *
+     * @return the labels, or null
+     */
     public String[] classLabels() {
         return classLabels == null ? null : classLabels.clone();
     }
 
-    /** The names from {@link ModelMetadata#FEATURE_NAMES} (a copy), or null when the file has none. */
+    /**
+     * The names from {@link ModelMetadata#FEATURE_NAMES} (a copy), or null when the file has none.
+     *
+     * @return one name per feature, or null
+     */
     public String[] featureNames() {
         return featureNames == null ? null : featureNames.clone();
     }
 
-    /** Every {@code metadata_props} entry of the file, in file order (unmodifiable). */
+    /**
+     * Every {@code metadata_props} entry of the file, in file order (unmodifiable).
+     *
+     * @return the entries, empty for none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The default-domain operator-set version the file imports. */
+    /**
+     * The default-domain operator-set version the file imports.
+     *
+     * @return the opset version
+     */
     public int opsetVersion() {
         return opsetVersion;
     }
 
-    /** The file's ONNX IR version. */
+    /**
+     * The file's ONNX IR version.
+     *
+     * @return the IR version
+     */
     public long irVersion() {
         return irVersion;
     }
 
-    /** {@code producer_name}, e.g. {@code pytorch}, {@code tf2onnx} or {@code edgetrain}; "" when unset. */
+    /**
+     * {@code producer_name}, e.g. {@code pytorch}, {@code tf2onnx} or {@code edgetrain}; "" when unset.
+     *
+     * @return the producer's name, or ""
+     */
     public String producerName() {
         return producerName;
     }
 
-    /** The {@code producer_version} the file names. */
+    /**
+     * The {@code producer_version} the file names.
+     *
+     * @return the version, or "" when unset
+     */
     public String producerVersion() {
         return producerVersion;
     }
 
-    /** {@code model_version}, or null when unset. */
+    /**
+     * {@code model_version}, or null when unset.
+     *
+     * @return the version, or null
+     */
     public Long modelVersion() {
         return modelVersion;
     }
 
-    /** {@code doc_string}, or null when unset. */
+    /**
+     * {@code doc_string}, or null when unset.
+     *
+     * @return the text, or null
+     */
     public String docString() {
         return docString;
     }
@@ -158,6 +226,13 @@ public final class ImportedModel {
      * {@code out [batch][classCount()]} at {@code outOffset}, as the graph computed it: softmax or sigmoid
      * probabilities, log-probabilities, logits (the output layer's values before a head) or a regressor's
      * predictions. Allocates nothing.
+     *
+     * @param ws a workspace of this network's spec for at least {@code batch} rows
+     * @param x the rows, row-major
+     * @param xOffset index of the first row's first value in {@code x}
+     * @param batch rows to compute, at most the workspace's batch
+     * @param out receives {@code [batch][classCount()]}
+     * @param outOffset where in {@code out} the first row's outputs go
      */
     public void predict(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         switch (outputKind) {
@@ -180,6 +255,8 @@ public final class ImportedModel {
      * task), labels, feature names, doc string, model version and extra metadata, and for an input of rank > 2 its
      * shape with a symbolic batch ({@code [1, 16, 96]} is exported as {@code [N, 16, 96]} with a leading Flatten).
      * Change what you like before {@code build()}.
+     *
+     * @return a new builder with those options
      */
     public ExportOptions.Builder exportOptions() {
         ExportOptions.Builder b = ExportOptions.builder().output(outputKind).inputShape(exportInputShape());

@@ -90,12 +90,21 @@ public final class ModelMetadata {
     /**
      * How many {@link #CLASS_LABELS} a network for {@code task} with {@code outputs} outputs has: 2 for
      * {@link Task#BINARY} (negative, positive), otherwise {@code outputs} (classes, labels or targets).
+     *
+     * @param task the network's task
+     * @param outputs the network's outputs, at least 1
+     * @return the number of names, at least 1
      */
     public static int classLabelCount(Task task, int outputs) {
         return task == Task.BINARY ? 2 : outputs;
     }
 
-    /** What the {@link #CLASS_LABELS} of a {@code task} network name, for messages: {@code classes}, … */
+    /**
+     * What the {@link #CLASS_LABELS} of a {@code task} network name, for messages: {@code classes}, …
+     *
+     * @param task the network's task
+     * @return a plural noun, such as {@code classes} or {@code targets}
+     */
     public static String classLabelNoun(Task task) {
         switch (task) {
             case BINARY:
@@ -109,7 +118,12 @@ public final class ModelMetadata {
         }
     }
 
-    /** Whether {@code key} is one the exporter writes itself (callers may not set it as extra metadata). */
+    /**
+     * Whether {@code key} is one the exporter writes itself (callers may not set it as extra metadata).
+     *
+     * @param key a metadata key
+     * @return true for a key of the exporter's own
+     */
     public static boolean isReserved(String key) {
         for (String r : RESERVED) {
             if (r.equals(key)) {
@@ -119,7 +133,12 @@ public final class ModelMetadata {
         return false;
     }
 
-    /** Encodes {@code items} (none null, at least one) as described in the class comment. */
+    /**
+     * Encodes {@code items} (none null, at least one) as described in the class comment.
+     *
+     * @param items the strings to encode, none null
+     * @return the encoded list, one string
+     */
     public static String encodeList(String[] items) {
         if (items == null || items.length == 0) {
             throw new IllegalArgumentException("a metadata list needs at least one item");
@@ -150,6 +169,8 @@ public final class ModelMetadata {
     /**
      * Decodes a list written by {@link #encodeList}.
      *
+     * @param encoded a string {@link #encodeList} wrote
+     * @return the items, in order
      * @throws IllegalArgumentException naming the position of a malformed escape
      */
     public static String[] decodeList(String encoded) {

@@ -77,7 +77,14 @@ public final class OnnxExporter {
     private OnnxExporter() {
     }
 
-    /** The model as a generated {@link ModelProto}. */
+    /**
+     * The model as a generated {@link ModelProto}.
+     *
+     * @param network the network to export; not changed
+     * @param options how to export; null for {@link ExportOptions#defaults()}
+     * @return the model
+     * @throws IllegalArgumentException when the options do not fit the network
+     */
     public static ModelProto toModel(Network network, ExportOptions options) {
         if (network == null) {
             throw new IllegalArgumentException("network must not be null");
@@ -90,6 +97,11 @@ public final class OnnxExporter {
      * {@code Mean} node averages their outputs (probabilities, or a regressor's predictions). One member is the
      * model {@link #toModel(Network, ExportOptions)} writes. The importer reads one member at a time, up to its
      * output {@code member<k>.<output>} ({@link ImportOptions.Builder#outputTensor}).
+     *
+     * @param members the ensemble, at least one network, all of one spec
+     * @param options how to export; null for {@link ExportOptions#defaults()}
+     * @return the model
+     * @throws IllegalArgumentException when the members differ or the options do not fit them
      */
     public static ModelProto toModel(Network[] members, ExportOptions options) {
         ExportOptions o = options == null ? ExportOptions.defaults() : options;
@@ -111,7 +123,13 @@ public final class OnnxExporter {
         return spec.task() == Task.REGRESS ? "edgetrain_regressor" : "edgetrain_classifier";
     }
 
-    /** The serialized model, as written to a {@code .onnx} file. */
+    /**
+     * The serialized model, as written to a {@code .onnx} file.
+     *
+     * @param network the network to export; not changed
+     * @param options how to export; null for {@link ExportOptions#defaults()}
+     * @return the serialised {@code ModelProto}
+     */
     public static byte[] toBytes(Network network, ExportOptions options) {
         return toModel(network, options).toByteArray();
     }
@@ -120,12 +138,24 @@ public final class OnnxExporter {
      * Writes the model to {@code file} atomically (temporary file in the same directory, {@code fsync},
      * rename): a failure or a crash leaves any previous file as it was. The model is built, and the options
      * checked, before the disk is touched.
+     *
+     * @param network the network to export; not changed
+     * @param options how to export; null for {@link ExportOptions#defaults()}
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
      */
     public static void write(Network network, ExportOptions options, File file) throws IOException {
         writeModel(toModel(network, options), file);
     }
 
-    /** Writes an averaged ensemble ({@link #toModel(Network[], ExportOptions)}) atomically. */
+    /**
+     * Writes an averaged ensemble ({@link #toModel(Network[], ExportOptions)}) atomically.
+     *
+     * @param members the ensemble, at least one network, all of one spec
+     * @param options how to export; null for {@link ExportOptions#defaults()}
+     * @param file where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Network[] members, ExportOptions options, File file) throws IOException {
         writeModel(toModel(members, options), file);
     }

@@ -22,22 +22,48 @@ public class OnnxImportException extends IOException {
     /** The model file, or null. */
     private final File file;
 
-    /** An error in the model described by {@code message}, at no node in particular. */
+    /**
+     * An error in the model described by {@code message}, at no node in particular.
+     *
+     * @param message what is wrong, and what was expected
+     */
     public OnnxImportException(String message) {
         this(message, null, null, -1, null);
     }
 
-    /** An error described by {@code message}, caused by {@code cause}. */
+    /**
+     * An error described by {@code message}, caused by {@code cause}.
+     *
+     * @param message what is wrong, and what was expected
+     * @param cause the underlying failure
+     */
     public OnnxImportException(String message, Throwable cause) {
         this(message, null, null, -1, cause);
     }
 
-    /** An error at node {@code nodeIndex} (its position in {@code graph.node}) named {@code nodeName}. */
+    /**
+     * An error at node {@code nodeIndex} (its position in {@code graph.node}) named {@code nodeName}.
+     *
+     * @param message what is wrong, and what was expected
+     * @param nodeName the node's name, "" when it has none
+     * @param opType the node's {@code op_type}
+     * @param nodeIndex the node's index in {@code graph.node}, 0 or more
+     * @param cause the underlying failure, or null
+     */
     public OnnxImportException(String message, String nodeName, String opType, int nodeIndex, Throwable cause) {
         this(message, nodeName, opType, nodeIndex, null, cause);
     }
 
-    /** As {@link #OnnxImportException(String, String, String, int, Throwable)}, in model file {@code file}. */
+    /**
+     * As {@link #OnnxImportException(String, String, String, int, Throwable)}, in model file {@code file}.
+     *
+     * @param message what is wrong, and what was expected
+     * @param nodeName the node's name, "" when it has none, or null when no node is at fault
+     * @param opType the node's {@code op_type}, or null
+     * @param nodeIndex the node's index in {@code graph.node}, or -1
+     * @param file the model file
+     * @param cause the underlying failure, or null
+     */
     public OnnxImportException(String message, String nodeName, String opType, int nodeIndex, File file,
                                Throwable cause) {
         super(message, cause);
@@ -47,22 +73,38 @@ public class OnnxImportException extends IOException {
         this.file = file;
     }
 
-    /** The offending node's name ({@code ""} when the node has none), or null when no node is at fault. */
+    /**
+     * The offending node's name ({@code ""} when the node has none), or null when no node is at fault.
+     *
+     * @return the name, or null
+     */
     public String nodeName() {
         return nodeName;
     }
 
-    /** The offending node's {@code op_type}, or null when no node is at fault. */
+    /**
+     * The offending node's {@code op_type}, or null when no node is at fault.
+     *
+     * @return the op type, or null
+     */
     public String opType() {
         return opType;
     }
 
-    /** The offending node's index in {@code graph.node}, or -1 when no node is at fault. */
+    /**
+     * The offending node's index in {@code graph.node}, or -1 when no node is at fault.
+     *
+     * @return the index, or -1
+     */
     public int nodeIndex() {
         return nodeIndex;
     }
 
-    /** The model file the error is in (its message names it), or null when the model came as bytes or a stream. */
+    /**
+     * The model file the error is in (its message names it), or null when the model came as bytes or a stream.
+     *
+     * @return the file, or null
+     */
     public File file() {
         return file;
     }

@@ -39,17 +39,40 @@ public final class OnnxImporter {
     private OnnxImporter() {
     }
 
-    /** Reads a serialized {@code ModelProto} within {@link ImportLimits#DEFAULTS}. */
+    /**
+     * Reads a serialized {@code ModelProto} within {@link ImportLimits#DEFAULTS}.
+     *
+     * @param model the serialised model
+     * @return the network and what the file says about it
+     * @throws OnnxImportException when the bytes are not an ONNX model, exceed the limits, or hold no importable MLP
+     *                             (the message names the node and op at fault)
+     */
     public static ImportedModel read(byte[] model) throws OnnxImportException {
         return read(model, ImportLimits.DEFAULTS);
     }
 
-    /** Reads a serialized {@code ModelProto} within {@code limits}. */
+    /**
+     * Reads a serialized {@code ModelProto} within {@code limits}.
+     *
+     * @param model the serialised model
+     * @param limits the size limits to read within
+     * @return the network and what the file says about it
+     * @throws OnnxImportException when the bytes are not an ONNX model, exceed the limits, or hold no importable MLP
+     *                             (the message names the node and op at fault)
+     */
     public static ImportedModel read(byte[] model, ImportLimits limits) throws OnnxImportException {
         return read(model, options(limits));
     }
 
-    /** Reads a serialized {@code ModelProto} as {@code options} say (limits, output tensor). */
+    /**
+     * Reads a serialized {@code ModelProto} as {@code options} say (limits, output tensor).
+     *
+     * @param model the serialised model
+     * @param options the limits and the tensor to end at
+     * @return the network and what the file says about it
+     * @throws OnnxImportException when the bytes are not an ONNX model, exceed the limits, or hold no importable MLP
+     *                             (the message names the node and op at fault)
+     */
     public static ImportedModel read(byte[] model, ImportOptions options) throws OnnxImportException {
         if (model == null || options == null) {
             throw new IllegalArgumentException("model bytes and options must not be null");
@@ -62,17 +85,37 @@ public final class OnnxImporter {
         return read(parse(model), options);
     }
 
-    /** Reads a {@code .onnx} file within {@link ImportLimits#DEFAULTS}; messages name the file. */
+    /**
+     * Reads a {@code .onnx} file within {@link ImportLimits#DEFAULTS}; messages name the file.
+     *
+     * @param file an ONNX model file
+     * @return the network and what the file says about it
+     * @throws IOException when the file cannot be read ({@link OnnxImportException} when it is not an importable model)
+     */
     public static ImportedModel read(File file) throws IOException {
         return read(file, ImportLimits.DEFAULTS);
     }
 
-    /** Reads a {@code .onnx} file within {@code limits} (its length is checked before it is read). */
+    /**
+     * Reads a {@code .onnx} file within {@code limits} (its length is checked before it is read).
+     *
+     * @param file an ONNX model file
+     * @param limits the size limits to read within
+     * @return the network and what the file says about it
+     * @throws IOException when the file cannot be read ({@link OnnxImportException} when it is not an importable model)
+     */
     public static ImportedModel read(File file, ImportLimits limits) throws IOException {
         return read(file, options(limits));
     }
 
-    /** Reads a {@code .onnx} file as {@code options} say (its length is checked before it is read). */
+    /**
+     * Reads a {@code .onnx} file as {@code options} say (its length is checked before it is read).
+     *
+     * @param file an ONNX model file
+     * @param options the limits and the tensor to end at
+     * @return the network and what the file says about it
+     * @throws IOException when the file cannot be read ({@link OnnxImportException} when it is not an importable model)
+     */
     public static ImportedModel read(File file, ImportOptions options) throws IOException {
         try {
             byte[] bytes = readFile(file, options);
@@ -87,6 +130,11 @@ public final class OnnxImporter {
      * computed by a {@code Mean} node, as {@link OnnxExporter#toModel(dev.edgetrain.runtime.Network[], ExportOptions)}
      * writes it, each of the Mean's inputs is read as a network of its own (up to that tensor); any other model is
      * one member, read as {@link #read(File, ImportOptions)} reads it.
+     *
+     * @param file an ONNX model file
+     * @param options the limits and the tensor to end at
+     * @return the members, in the Mean's input order; one for a model that is not an ensemble
+     * @throws IOException when the file cannot be read ({@link OnnxImportException} when it is not an importable model)
      */
     public static ImportedModel[] readMembers(File file, ImportOptions options) throws IOException {
         try {
@@ -97,7 +145,15 @@ public final class OnnxImporter {
         }
     }
 
-    /** As {@link #readMembers(File, ImportOptions)}, on a parsed model. */
+    /**
+     * As {@link #readMembers(File, ImportOptions)}, on a parsed model.
+     *
+     * @param model the parsed model
+     * @param options the limits and the tensor to end at
+     * @return the members, in the Mean's input order; one for a model that is not an ensemble
+     * @throws OnnxImportException when the model exceeds the limits or holds no importable MLP (the message names the
+     *                             node and op at fault)
+     */
     public static ImportedModel[] readMembers(ModelProto model, ImportOptions options) throws OnnxImportException {
         if (model == null || options == null) {
             throw new IllegalArgumentException("model and options must not be null");
@@ -168,7 +224,14 @@ public final class OnnxImporter {
                 e.nodeIndex(), file, e);
     }
 
-    /** Reads a serialized {@code ModelProto} from {@code in} up to its end within {@link ImportLimits#DEFAULTS}. */
+    /**
+     * Reads a serialized {@code ModelProto} from {@code in} up to its end within {@link ImportLimits#DEFAULTS}.
+     *
+     * @param in the serialised model; read to its end, not closed
+     * @return the network and what the model says about it
+     * @throws IOException when the stream cannot be read ({@link OnnxImportException} when it is not an importable
+     *                     model)
+     */
     public static ImportedModel read(InputStream in) throws IOException {
         return read(in, ImportLimits.DEFAULTS);
     }
@@ -176,12 +239,26 @@ public final class OnnxImporter {
     /**
      * Reads a serialized {@code ModelProto} from {@code in} up to its end, within {@code limits}: reading stops
      * as soon as the stream holds more than {@link ImportLimits#maxModelBytes()}. Does not close {@code in}.
+     *
+     * @param in the serialised model; read to its end, not closed
+     * @param limits the size limits to read within
+     * @return the network and what the model says about it
+     * @throws IOException when the stream cannot be read ({@link OnnxImportException} when it is not an importable
+     *                     model)
      */
     public static ImportedModel read(InputStream in, ImportLimits limits) throws IOException {
         return read(in, options(limits));
     }
 
-    /** As {@link #read(InputStream, ImportLimits)}, as {@code options} say. Does not close {@code in}. */
+    /**
+     * As {@link #read(InputStream, ImportLimits)}, as {@code options} say. Does not close {@code in}.
+     *
+     * @param in the serialised model; read to its end, not closed
+     * @param options the limits and the tensor to end at
+     * @return the network and what the model says about it
+     * @throws IOException when the stream cannot be read ({@link OnnxImportException} when it is not an importable
+     *                     model)
+     */
     public static ImportedModel read(InputStream in, ImportOptions options) throws IOException {
         if (in == null || options == null) {
             throw new IllegalArgumentException("input stream and options must not be null");
@@ -189,7 +266,14 @@ public final class OnnxImporter {
         return read(readAll(in, "the stream", null, options.limits()), options);
     }
 
-    /** Converts an already parsed model within {@link ImportLimits#DEFAULTS}. */
+    /**
+     * Converts an already parsed model within {@link ImportLimits#DEFAULTS}.
+     *
+     * @param model the parsed model
+     * @return the network and what the model says about it
+     * @throws OnnxImportException when the model exceeds the limits or holds no importable MLP (the message names the
+     *                             node and op at fault)
+     */
     public static ImportedModel read(ModelProto model) throws OnnxImportException {
         return read(model, ImportLimits.DEFAULTS);
     }
@@ -197,12 +281,26 @@ public final class OnnxImporter {
     /**
      * Converts an already parsed model within {@code limits} (all but {@link ImportLimits#maxModelBytes()},
      * which only the readers of bytes can check before parsing).
+     *
+     * @param model the parsed model
+     * @param limits the size limits to read within
+     * @return the network and what the model says about it
+     * @throws OnnxImportException when the model exceeds the limits or holds no importable MLP (the message names the
+     *                             node and op at fault)
      */
     public static ImportedModel read(ModelProto model, ImportLimits limits) throws OnnxImportException {
         return read(model, options(limits));
     }
 
-    /** Converts an already parsed model as {@code options} say (all limits but the model's byte size). */
+    /**
+     * Converts an already parsed model as {@code options} say (all limits but the model's byte size).
+     *
+     * @param model the parsed model
+     * @param options the limits and the tensor to end at
+     * @return the network and what the model says about it
+     * @throws OnnxImportException when the model exceeds the limits or holds no importable MLP (the message names the
+     *                             node and op at fault)
+     */
     public static ImportedModel read(ModelProto model, ImportOptions options) throws OnnxImportException {
         if (model == null || options == null) {
             throw new IllegalArgumentException("model and options must not be null");

@@ -31,17 +31,33 @@ public enum OutputKind {
         this.outputName = outputName;
     }
 
-    /** The exported graph output's name: {@code probabilities}, {@code logits}, {@code log_probabilities} or {@code predictions}. */
+    /**
+     * The exported graph output's name: {@code probabilities}, {@code logits}, {@code log_probabilities} or {@code
+     * predictions}.
+     *
+     * @return the output's name
+     */
     public String outputName() {
         return outputName;
     }
 
-    /** The default output of a network for {@code task}: {@link #PREDICTIONS} for regression, else {@link #PROBABILITIES}. */
+    /**
+     * The default output of a network for {@code task}: {@link #PREDICTIONS} for regression, else {@link
+     * #PROBABILITIES}.
+     *
+     * @param task the network's task
+     * @return the default output kind for it
+     */
     public static OutputKind defaultFor(Task task) {
         return task == Task.REGRESS ? PREDICTIONS : PROBABILITIES;
     }
 
-    /** Whether a network for {@code task} can have this output. */
+    /**
+     * Whether a network for {@code task} can have this output.
+     *
+     * @param task the network's task
+     * @return true when this output fits it (a regressor has only predictions)
+     */
     public boolean suits(Task task) {
         switch (this) {
             case PROBABILITIES:

@@ -10,12 +10,21 @@ import java.io.IOException;
 public class BackboneException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** A backbone problem described by {@code message}. */
+    /**
+     * A backbone problem described by {@code message}.
+     *
+     * @param message what is wrong, and what was expected
+     */
     public BackboneException(String message) {
         super(message);
     }
 
-    /** A backbone problem described by {@code message}, caused by {@code cause}. */
+    /**
+     * A backbone problem described by {@code message}, caused by {@code cause}.
+     *
+     * @param message what is wrong, and what was expected
+     * @param cause the underlying failure (onnxruntime's, or an I/O error)
+     */
     public BackboneException(String message, Throwable cause) {
         super(message, cause);
     }

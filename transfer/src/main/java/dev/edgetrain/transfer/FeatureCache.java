@@ -78,6 +78,10 @@ public final class FeatureCache implements AutoCloseable {
      * Opens (or creates) the cache {@code file} for features of {@code width} values computed with
      * {@code backboneKey}. A file recorded with another key, width or format version is emptied first.
      *
+     * @param file the cache file; created when absent
+     * @param backboneKey what the features were computed with ({@link #keyOf(String, File...)})
+     * @param width values per example, at least 1
+     * @return the cache, open and locked; close it to release the file
      * @throws IOException when the file exists but is not a feature cache (it is never overwritten), or is locked
      */
     public static FeatureCache open(File file, String backboneKey, int width) throws IOException {
@@ -181,37 +185,64 @@ public final class FeatureCache implements AutoCloseable {
     /**
      * True when opening found features of another backbone key, width or format version (or a torn header) and
      * emptied the file; false for a new file or one whose header matched.
+     *
+     * @return whether the file was emptied on opening
      */
     public boolean wasReset() {
         return reset;
     }
 
-    /** Bytes of a torn or corrupt tail cut away on opening (0 when the file was whole). */
+    /**
+     * Bytes of a torn or corrupt tail cut away on opening (0 when the file was whole).
+     *
+     * @return bytes dropped, 0 or more
+     */
     public long droppedBytes() {
         return droppedBytes;
     }
 
-    /** The backbone key the features were computed with. */
+    /**
+     * The backbone key the features were computed with.
+     *
+     * @return the key given to {@link #open}
+     */
     public String backboneKey() {
         return backboneKey;
     }
 
-    /** Values per example. */
+    /**
+     * Values per example.
+     *
+     * @return the width given to {@link #open}, at least 1
+     */
     public int width() {
         return width;
     }
 
-    /** Examples held. */
+    /**
+     * Examples held.
+     *
+     * @return the number of distinct examples, 0 or more
+     */
     public int size() {
         return offsets.size();
     }
 
-    /** The file's size in bytes. */
+    /**
+     * The file's size in bytes.
+     *
+     * @return the length of the file, header and every record included
+     */
     public long sizeBytes() {
         return end;
     }
 
-    /** Whether the example is held. */
+    /**
+     * Whether the example is held.
+     *
+     * @param key the example's key ({@link #exampleKey}, {@link #derivedKey})
+     * @return true when its features are in the cache
+     */
     public boolean contains(byte[] key) {
         return offsets.containsKey(new Key(checkKey(key)));
     }
@@ -219,6 +250,9 @@ public final class FeatureCache implements AutoCloseable {
     /**
      * Copies the features of the example {@code key} to {@code dst[offset, offset + width)}.
      *
+     * @param key the example's key ({@link #exampleKey}, {@link #derivedKey})
+     * @param dst receives {@code width} values
+     * @param offset where in {@code dst} the values go
      * @return false when the example is not held ({@code dst} untouched)
      * @throws IOException when the record no longer matches its CRC (the file was changed under us)
      */
@@ -236,7 +270,14 @@ public final class FeatureCache implements AutoCloseable {
         return true;
     }
 
-    /** Appends the features {@code src[offset, offset + width)} of the example {@code key} (a later put wins). */
+    /**
+     * Appends the features {@code src[offset, offset + width)} of the example {@code key} (a later put wins).
+     *
+     * @param key the example's key ({@link #exampleKey}, {@link #derivedKey})
+     * @param src holds {@code width} values
+     * @param offset where in {@code src} the values start
+     * @throws IOException when the record cannot be appended
+     */
     public void put(byte[] key, float[] src, int offset) throws IOException {
         checkKey(key);
         if (offset < 0 || offset + width > src.length) {
@@ -267,7 +308,11 @@ public final class FeatureCache implements AutoCloseable {
         return key;
     }
 
-    /** Forces the appended records to the device. */
+    /**
+     * Forces the appended records to the device.
+     *
+     * @throws IOException when the device cannot be synced
+     */
     public void flush() throws IOException {
         channel.force(false);
     }
@@ -285,6 +330,10 @@ public final class FeatureCache implements AutoCloseable {
     /**
      * An example's key: SHA-256 of its samples' bits and a variant string (an augmentation's parameters, "" for
      * none), so the same audio under another augmentation is another example.
+     *
+     * @param samples the example's audio (or any float input)
+     * @param variant what was done to it, "" for nothing
+     * @return a 32-byte key
      */
     public static byte[] exampleKey(float[] samples, String variant) {
         MessageDigest sha = sha256();
@@ -305,6 +354,10 @@ public final class FeatureCache implements AutoCloseable {
     /**
      * A key derived from another (for example one per window of a long recording, from the recording's key), without
      * hashing the samples again: SHA-256 of the base key and the variant string.
+     *
+     * @param base the key derived from, 32 bytes
+     * @param variant what distinguishes the derived example (a window's offset)
+     * @return a 32-byte key
      */
     public static byte[] derivedKey(byte[] base, String variant) {
         MessageDigest sha = sha256();
@@ -313,7 +366,13 @@ public final class FeatureCache implements AutoCloseable {
         return sha.digest();
     }
 
-    /** {@link #keyOf(String, File...)} with no settings. */
+    /**
+     * {@link #keyOf(String, File...)} with no settings.
+     *
+     * @param models the backbone's model files, in pipeline order
+     * @return a 64-character hex key
+     * @throws IOException when a model file cannot be read
+     */
     public static String keyOf(File... models) throws IOException {
         return keyOf("", models);
     }
@@ -321,6 +380,11 @@ public final class FeatureCache implements AutoCloseable {
     /**
      * A backbone key: the hex SHA-256 of the model files' contents (in order) and the pipeline's {@code settings}
      * (e.g. "openwakeword mel/10+2 window76 step8"), so changing either starts the caches afresh.
+     *
+     * @param settings the pipeline's settings that change the features, as text
+     * @param models the backbone's model files, in pipeline order
+     * @return a 64-character hex key
+     * @throws IOException when a model file cannot be read
      */
     public static String keyOf(String settings, File... models) throws IOException {
         MessageDigest sha = sha256();

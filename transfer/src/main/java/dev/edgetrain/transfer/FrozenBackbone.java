@@ -48,7 +48,14 @@ public final class FrozenBackbone implements AutoCloseable {
         this.requestedOutputs = Collections.singleton(outputName);
     }
 
-    /** {@link #open(File, String, int)} with one intra-op thread. */
+    /**
+     * {@link #open(File, String, int)} with one intra-op thread.
+     *
+     * @param model an ONNX model file
+     * @param outputTensor null for the model's own output, or the tensor to cut the model at
+     * @return the backbone, open; close it to free onnxruntime's session
+     * @throws IOException when the file cannot be read or is refused ({@link BackboneException})
+     */
     public static FrozenBackbone open(File model, String outputTensor) throws IOException {
         return open(model, outputTensor, 1);
     }
@@ -56,9 +63,11 @@ public final class FrozenBackbone implements AutoCloseable {
     /**
      * Opens {@code model} for inference.
      *
+     * @param model an ONNX model file with one float input
      * @param outputTensor null for the model's own (single) output; otherwise the name of any node output, at which
      *                     the model is cut: that tensor becomes its only output and the nodes after it are dropped
      * @param threads      onnxruntime's intra-op threads (1 keeps results and timing independent of other work)
+     * @return the backbone, open; close it to free onnxruntime's session
      * @throws BackboneException when the file is not an ONNX model, has more than one input, a non-float input or
      *                           output, no tensor {@code outputTensor}, or onnxruntime refuses it
      */
@@ -136,17 +145,29 @@ public final class FrozenBackbone implements AutoCloseable {
         return (TensorInfo) info;
     }
 
-    /** The model's input name. */
+    /**
+     * The model's input name.
+     *
+     * @return the name of the input tensor
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** The model's declared input shape; -1 for a symbolic (or unknown) dimension. A copy. */
+    /**
+     * The model's declared input shape; -1 for a symbolic (or unknown) dimension. A copy.
+     *
+     * @return one entry per dimension, -1 where symbolic
+     */
     public long[] inputShape() {
         return inputShape.clone();
     }
 
-    /** The output tensor's name: the model's own output, or the tensor it was cut at. */
+    /**
+     * The output tensor's name: the model's own output, or the tensor it was cut at.
+     *
+     * @return the output tensor's name
+     */
     public String outputName() {
         return outputName;
     }
@@ -204,7 +225,11 @@ public final class FrozenBackbone implements AutoCloseable {
         }
     }
 
-    /** The shape of the last {@link #run}'s output (empty before the first). A copy. */
+    /**
+     * The shape of the last {@link #run}'s output (empty before the first). A copy.
+     *
+     * @return one entry per dimension of the last output
+     */
     public long[] lastOutputShape() {
         return lastOutputShape.clone();
     }

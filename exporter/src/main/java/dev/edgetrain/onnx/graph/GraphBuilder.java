@@ -36,7 +36,11 @@ public final class GraphBuilder {
     /** The opset the model will declare, or 0 when it is whatever the ops need ({@link #opsetVersion()}). */
     private final int targetOpset;
 
-    /** A builder whose model declares the opset its ops need ({@link #opsetVersion()}). */
+    /**
+     * A builder whose model declares the opset its ops need ({@link #opsetVersion()}).
+     *
+     * @param graphName the graph's name
+     */
     public GraphBuilder(String graphName) {
         this(graphName, 0);
     }
@@ -45,6 +49,9 @@ public final class GraphBuilder {
      * A builder for a model declaring default-domain opset {@code targetOpset} ({@link OnnxOp#MIN_OPSET} to
      * {@link OnnxOp#MAX_KNOWN_OPSET}), or 0 for the opset its ops need: a node whose op is newer than the target,
      * or that has an attribute its op does not have at the target, is refused.
+     *
+     * @param graphName the graph's name
+     * @param targetOpset the opset to declare, or 0
      */
     public GraphBuilder(String graphName, int targetOpset) {
         if (targetOpset != 0 && (targetOpset < OnnxOp.MIN_OPSET || targetOpset > OnnxOp.MAX_KNOWN_OPSET)) {
@@ -55,7 +62,13 @@ public final class GraphBuilder {
         this.targetOpset = targetOpset;
     }
 
-    /** Claims exactly {@code name} for a value (a graph input or output must keep its name). */
+    /**
+     * Claims exactly {@code name} for a value (a graph input or output must keep its name).
+     *
+     * @param name the value's name, not empty
+     * @return {@code name}
+     * @throws IllegalArgumentException when the name is already used
+     */
     public String reserveValueName(String name) {
         requireName("value name", name);
         if (!valueNames.add(name)) {
@@ -69,6 +82,8 @@ public final class GraphBuilder {
      * Takes in a value that exists in the model from elsewhere (a backbone's graph input, initializer or node
      * output, merged with this fragment): it counts as used, so no name handed out later equals it, and as defined,
      * so nodes may read it. Adopting a name twice is allowed (a backbone may list a value in several places).
+     *
+     * @param name the value's name, not empty
      */
     public void adoptValue(String name) {
         requireName("value name", name);
@@ -76,22 +91,40 @@ public final class GraphBuilder {
         defined.add(name);
     }
 
-    /** A copy of every value name used so far (defined, reserved or adopted). */
+    /**
+     * A copy of every value name used so far (defined, reserved or adopted).
+     *
+     * @return the names, a new set
+     */
     public Set<String> valueNames() {
         return new HashSet<String>(valueNames);
     }
 
-    /** Takes in a node name used elsewhere in the model (a backbone's), so no node added here gets it. */
+    /**
+     * Takes in a node name used elsewhere in the model (a backbone's), so no node added here gets it.
+     *
+     * @param name the node's name
+     */
     public void adoptNodeName(String name) {
         nodeNames.add(requireName("node name", name));
     }
 
-    /** A value name not used yet: {@code base}, else {@code base_1}, {@code base_2}, … */
+    /**
+     * A value name not used yet: {@code base}, else {@code base_1}, {@code base_2}, …
+     *
+     * @param base the name wanted, not empty
+     * @return the name, now claimed
+     */
     public String uniqueValueName(String base) {
         return unique(valueNames, requireName("value name", base));
     }
 
-    /** A node name not used yet: {@code base}, else {@code base_1}, {@code base_2}, … */
+    /**
+     * A node name not used yet: {@code base}, else {@code base_1}, {@code base_2}, …
+     *
+     * @param base the name wanted, not empty
+     * @return the name, now claimed
+     */
     public String uniqueNodeName(String base) {
         return unique(nodeNames, requireName("node name", base));
     }
@@ -107,6 +140,11 @@ public final class GraphBuilder {
     /**
      * Declares a float graph input {@code [batchParam, trailingDims...]} with a symbolic batch dimension, e.g.
      * {@code [N, features]} or {@code [N, 16, 96]}.
+     *
+     * @param name the input's name, not used yet
+     * @param batchParam the batch dimension's symbol, e.g. {@code N}
+     * @param trailingDims the other dimensions, each at least 1
+     * @return {@code name}
      */
     public String addFloatInput(String name, String batchParam, long... trailingDims) {
         return addFloatInput(name, symbolicDimension(batchParam), trailingDims);
@@ -115,6 +153,11 @@ public final class GraphBuilder {
     /**
      * Declares a float graph input {@code [batch, trailingDims...]}, the batch symbolic ({@link #symbolicDimension})
      * or fixed ({@link #fixedDimension}).
+     *
+     * @param name the input's name, not used yet
+     * @param batch the batch dimension
+     * @param trailingDims the other dimensions, each at least 1
+     * @return {@code name}
      */
     public String addFloatInput(String name, TensorShapeProto.Dimension batch, long... trailingDims) {
         reserveValueName(name);
@@ -123,12 +166,24 @@ public final class GraphBuilder {
         return name;
     }
 
-    /** Declares {@code value}, already defined, as a float graph output {@code [batchParam, width]}. */
+    /**
+     * Declares {@code value}, already defined, as a float graph output {@code [batchParam, width]}.
+     *
+     * @param value the value's name
+     * @param batchParam the batch dimension's symbol, e.g. {@code N}
+     * @param width the second dimension, at least 1
+     */
     public void addFloatOutput(String value, String batchParam, long width) {
         addFloatOutput(value, symbolicDimension(batchParam), width);
     }
 
-    /** Declares {@code value}, already defined, as a float graph output {@code [batch, width]}. */
+    /**
+     * Declares {@code value}, already defined, as a float graph output {@code [batch, width]}.
+     *
+     * @param value the value's name
+     * @param batch the batch dimension
+     * @param width the second dimension, at least 1
+     */
     public void addFloatOutput(String value, TensorShapeProto.Dimension batch, long width) {
         requireDefined(value, "graph output");
         graph.addOutput(floatValueInfo(value, batch, width));
@@ -137,6 +192,12 @@ public final class GraphBuilder {
     /**
      * Adds a float initializer holding {@code data[offset ..]} of shape {@code dims} (row-major), stored as
      * little-endian {@code raw_data}. Returns its name: {@code baseName}, made unique if needed.
+     *
+     * @param baseName the name wanted
+     * @param data holds the values, row-major
+     * @param offset index of the first value in {@code data}
+     * @param dims the tensor's shape; their product values are read
+     * @return the initializer's name
      */
     public String addFloatInitializer(String baseName, float[] data, int offset, long... dims) {
         long count = 1;
@@ -159,6 +220,11 @@ public final class GraphBuilder {
     /**
      * Adds an INT64 initializer holding {@code values} of shape {@code dims} (e.g. a {@code Reshape} target),
      * little-endian {@code raw_data}. Returns its name: {@code baseName}, made unique if needed.
+     *
+     * @param baseName the name wanted
+     * @param values the values, as many as the product of {@code dims}
+     * @param dims the tensor's shape
+     * @return the initializer's name
      */
     public String addInt64Initializer(String baseName, long[] values, long... dims) {
         long count = 1;
@@ -195,6 +261,13 @@ public final class GraphBuilder {
      * Adds a node computing {@code op} of {@code inputs} into the value {@code output}, a name obtained from
      * {@link #reserveValueName} or {@link #uniqueValueName} and not produced by another node. Returns the
      * node's unique name (from {@code nodeBaseName}).
+     *
+     * @param op the op, its opset within the target's
+     * @param nodeBaseName the node name wanted
+     * @param inputs the names of defined values the node reads, as many as the op takes
+     * @param output the value the node computes
+     * @param attributes the node's attributes, each one the op has at the target opset
+     * @return the node's name
      */
     public String addNode(OnnxOp op, String nodeBaseName, String[] inputs, String output, AttributeProto... attributes) {
         if (inputs.length < op.minInputs() || inputs.length > op.maxInputs()) {
@@ -235,17 +308,29 @@ public final class GraphBuilder {
         return nodeName;
     }
 
-    /** Sets the graph's {@code doc_string}. */
+    /**
+     * Sets the graph's {@code doc_string}.
+     *
+     * @param doc the text
+     */
     public void setDocString(String doc) {
         graph.setDocString(doc);
     }
 
-    /** The default-domain operator-set version the ops added so far need (at least {@link OnnxOp#MIN_OPSET}). */
+    /**
+     * The default-domain operator-set version the ops added so far need (at least {@link OnnxOp#MIN_OPSET}).
+     *
+     * @return the opset version
+     */
     public int opsetVersion() {
         return Math.max(opsetVersion, OnnxOp.MIN_OPSET);
     }
 
-    /** The opset the model declares: the target given to the constructor, or else {@link #opsetVersion()}. */
+    /**
+     * The opset the model declares: the target given to the constructor, or else {@link #opsetVersion()}.
+     *
+     * @return the opset version
+     */
     public int modelOpset() {
         return targetOpset != 0 ? targetOpset : opsetVersion();
     }
@@ -253,6 +338,8 @@ public final class GraphBuilder {
     /**
      * The graph. Every node's attributes are checked against its op at {@link #modelOpset()} first (a builder
      * without a target only knows that opset now).
+     *
+     * @return the graph, as built so far
      */
     public GraphProto build() {
         final int opset = modelOpset();
@@ -278,18 +365,36 @@ public final class GraphBuilder {
         }
     }
 
-    /** An {@code INT} attribute {@code name = value}. */
+    /**
+     * An {@code INT} attribute {@code name = value}.
+     *
+     * @param name the attribute's name
+     * @param value its value
+     * @return the attribute
+     */
     public static AttributeProto intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    /** A {@code FLOAT} attribute {@code name = value}. */
+    /**
+     * A {@code FLOAT} attribute {@code name = value}.
+     *
+     * @param name the attribute's name
+     * @param value its value
+     * @return the attribute
+     */
     public static AttributeProto floatAttribute(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
                 .build();
     }
 
-    /** An {@code INTS} attribute {@code name = values}. */
+    /**
+     * An {@code INTS} attribute {@code name = values}.
+     *
+     * @param name the attribute's name
+     * @param values its values
+     * @return the attribute
+     */
     public static AttributeProto intsAttribute(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
@@ -298,13 +403,27 @@ public final class GraphBuilder {
         return a.build();
     }
 
-    /** A STRING attribute, UTF-8 encoded as ONNX requires. */
+    /**
+     * A STRING attribute, UTF-8 encoded as ONNX requires.
+     *
+     * @param name the attribute's name
+     * @param value its value
+     * @return the attribute
+     */
     public static AttributeProto stringAttribute(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
 
-    /** A FLOAT tensor {@code dims} of {@code data[offset ..]}, as little-endian {@code raw_data}. */
+    /**
+     * A FLOAT tensor {@code dims} of {@code data[offset ..]}, as little-endian {@code raw_data}.
+     *
+     * @param name the tensor's name
+     * @param data holds the values, row-major
+     * @param offset index of the first value in {@code data}
+     * @param dims the tensor's shape; their product values are read
+     * @return the tensor
+     */
     public static TensorProto floatTensor(String name, float[] data, int offset, long... dims) {
         long count = 1;
         for (long d : dims) {
@@ -332,12 +451,22 @@ public final class GraphBuilder {
         return t.build();
     }
 
-    /** A symbolic dimension, e.g. the batch {@code N}. */
+    /**
+     * A symbolic dimension, e.g. the batch {@code N}.
+     *
+     * @param param the dimension's symbol
+     * @return the dimension
+     */
     public static TensorShapeProto.Dimension symbolicDimension(String param) {
         return TensorShapeProto.Dimension.newBuilder().setDimParam(requireName("dimension name", param)).build();
     }
 
-    /** A fixed dimension of {@code size} (at least 1). */
+    /**
+     * A fixed dimension of {@code size} (at least 1).
+     *
+     * @param size the dimension's size, at least 1
+     * @return the dimension
+     */
     public static TensorShapeProto.Dimension fixedDimension(long size) {
         if (size < 1) {
             throw new IllegalArgumentException("fixed dimension " + size + " must be positive");
@@ -345,12 +474,26 @@ public final class GraphBuilder {
         return TensorShapeProto.Dimension.newBuilder().setDimValue(size).build();
     }
 
-    /** A float tensor type {@code [batchParam, trailingDims...]}, e.g. {@code [N, width]}. */
+    /**
+     * A float tensor type {@code [batchParam, trailingDims...]}, e.g. {@code [N, width]}.
+     *
+     * @param name the value's name
+     * @param batchParam the batch dimension's symbol, e.g. {@code N}
+     * @param trailingDims the other dimensions
+     * @return the value info
+     */
     public static ValueInfoProto floatValueInfo(String name, String batchParam, long... trailingDims) {
         return floatValueInfo(name, symbolicDimension(batchParam), trailingDims);
     }
 
-    /** A float tensor type {@code [batch, trailingDims...]}, e.g. {@code [N, width]} or {@code [1, 16, 96]}. */
+    /**
+     * A float tensor type {@code [batch, trailingDims...]}, e.g. {@code [N, width]} or {@code [1, 16, 96]}.
+     *
+     * @param name the value's name
+     * @param batch the batch dimension
+     * @param trailingDims the other dimensions
+     * @return the value info
+     */
     public static ValueInfoProto floatValueInfo(String name, TensorShapeProto.Dimension batch,
                                                 long... trailingDims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder().addDim(batch);

@@ -33,7 +33,11 @@ public final class ModelEnvelope {
     private ModelEnvelope() {
     }
 
-    /** This library's version, written as {@code producer_version} (from the build; {@code unknown} if missing). */
+    /**
+     * This library's version, written as {@code producer_version} (from the build; {@code unknown} if missing).
+     *
+     * @return the version, or {@code unknown}
+     */
     public static String producerVersion() {
         String v = producerVersion;
         if (v == null) {
@@ -66,6 +70,9 @@ public final class ModelEnvelope {
      * The IR version ONNX released together with default-domain opset {@code opset} (ONNX's
      * {@code docs/Versioning.md}): 7 up to opset 14 (ONNX 1.9), 8 up to 18 (1.13), 9 for 19 and 20 (1.15),
      * 10 from 21 (1.16); nothing the exporter writes needs a later IR.
+     *
+     * @param opset a default-domain opset, at least 1
+     * @return the IR version, 7 to 10
      */
     public static long irVersionFor(int opset) {
         if (opset <= 14) {
@@ -81,9 +88,12 @@ public final class ModelEnvelope {
      * Wraps {@code graph} into a model that imports the default operator set at {@code opsetVersion}, with IR
      * version {@link #irVersionFor irVersionFor(opsetVersion)}.
      *
+     * @param graph the graph; taken as it is
+     * @param opsetVersion the default-domain opset the graph's nodes follow
      * @param modelVersion written when non-null
      * @param docString    written when non-null
      * @param metadata     written in iteration order as {@code metadata_props}
+     * @return the model
      */
     public static ModelProto wrap(GraphProto graph, int opsetVersion, Long modelVersion, String docString,
                                   Map<String, String> metadata) {

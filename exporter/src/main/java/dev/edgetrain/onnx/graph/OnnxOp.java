@@ -145,47 +145,85 @@ public enum OnnxOp {
                 Attribute.ints("consumed_inputs").until(6)};
     }
 
-    /** The op of ONNX type {@code opType} (default domain), or {@code null} when edgetrain has none. */
+    /**
+     * The op of ONNX type {@code opType} (default domain), or {@code null} when edgetrain has none.
+     *
+     * @param opType an ONNX op type, e.g. {@code Gemm}
+     * @return the op, or null
+     */
     public static OnnxOp forType(String opType) {
         return BY_TYPE.get(opType);
     }
 
-    /** The ONNX {@code op_type}, e.g. {@code Gemm}. */
+    /**
+     * The ONNX {@code op_type}, e.g. {@code Gemm}.
+     *
+     * @return the op type
+     */
     public String opType() {
         return opType;
     }
 
-    /** The first default-domain opset in which the op exists. */
+    /**
+     * The first default-domain opset in which the op exists.
+     *
+     * @return an opset version, at least 1
+     */
     public int firstVersion() {
         return firstVersion;
     }
 
-    /** The default-domain operator-set version whose definition of this op the exporter relies on. */
+    /**
+     * The default-domain operator-set version whose definition of this op the exporter relies on.
+     *
+     * @return an opset version, at least {@link #firstVersion()}
+     */
     public int sinceVersion() {
         return sinceVersion;
     }
 
-    /** Fewest inputs the op takes. */
+    /**
+     * Fewest inputs the op takes.
+     *
+     * @return the minimum input count, 0 or more
+     */
     public int minInputs() {
         return minInputs;
     }
 
-    /** Most inputs the op takes. */
+    /**
+     * Most inputs the op takes.
+     *
+     * @return the maximum input count
+     */
     public int maxInputs() {
         return maxInputs;
     }
 
-    /** Fewest outputs the op has. */
+    /**
+     * Fewest outputs the op has.
+     *
+     * @return the minimum output count, at least 1
+     */
     public int minOutputs() {
         return minOutputs;
     }
 
-    /** Most outputs the op has. */
+    /**
+     * Most outputs the op has.
+     *
+     * @return the maximum output count
+     */
     public int maxOutputs() {
         return maxOutputs;
     }
 
-    /** The op's attributes at {@code opset}. */
+    /**
+     * The op's attributes at {@code opset}.
+     *
+     * @param opset a default-domain opset version
+     * @return the attributes that exist at that opset (unmodifiable)
+     */
     public List<Attribute> attributes(int opset) {
         List<Attribute> at = new ArrayList<Attribute>();
         for (Attribute a : attributes) {
@@ -196,7 +234,13 @@ public enum OnnxOp {
         return at;
     }
 
-    /** Attribute {@code name} at {@code opset}, or {@code null} when the op has no such attribute there. */
+    /**
+     * Attribute {@code name} at {@code opset}, or {@code null} when the op has no such attribute there.
+     *
+     * @param name the attribute's name
+     * @param opset a default-domain opset version
+     * @return the attribute, or null
+     */
     public Attribute attribute(String name, int opset) {
         for (Attribute a : attributes) {
             if (a.name.equals(name) && a.existsAt(opset)) {
@@ -206,7 +250,12 @@ public enum OnnxOp {
         return null;
     }
 
-    /** The names of the op's attributes at {@code opset}, for messages. */
+    /**
+     * The names of the op's attributes at {@code opset}, for messages.
+     *
+     * @param opset a default-domain opset version
+     * @return the names, in spec order
+     */
     public List<String> attributeNames(int opset) {
         List<String> names = new ArrayList<String>();
         for (Attribute a : attributes(opset)) {
@@ -269,32 +318,57 @@ public enum OnnxOp {
             return new Attribute(name, type, defaultValue, opset, untilOpset);
         }
 
-        /** The attribute's name. */
+        /**
+         * The attribute's name.
+         *
+         * @return the name, as in the ONNX spec
+         */
         public String name() {
             return name;
         }
 
-        /** The attribute's type. */
+        /**
+         * The attribute's type.
+         *
+         * @return the type
+         */
         public AttributeType type() {
             return type;
         }
 
-        /** Whether the attribute exists at {@code opset}. */
+        /**
+         * Whether the attribute exists at {@code opset}.
+         *
+         * @param opset a default-domain opset version
+         * @return true when the op has the attribute at that opset
+         */
         public boolean existsAt(int opset) {
             return opset >= fromOpset && opset < untilOpset;
         }
 
-        /** The default as a {@code Long}, {@code Float} or {@code String}, or {@code null} when the spec has none. */
+        /**
+         * The default as a {@code Long}, {@code Float} or {@code String}, or {@code null} when the spec has none.
+         *
+         * @return the default, or null
+         */
         public Object defaultValue() {
             return defaultValue;
         }
 
-        /** The default of an INT attribute. */
+        /**
+         * The default of an INT attribute.
+         *
+         * @return the default value
+         */
         public long defaultInt() {
             return ((Long) defaultValue).longValue();
         }
 
-        /** The default of a FLOAT attribute. */
+        /**
+         * The default of a FLOAT attribute.
+         *
+         * @return the default value
+         */
         public float defaultFloat() {
             return ((Float) defaultValue).floatValue();
         }

@@ -29,6 +29,13 @@ public final class GraphImporter {
     /**
      * Reads {@code model} within {@code limits}, up to {@code outputTensor} (a value of the graph) or, when it is
      * null, up to the graph's output.
+     *
+     * @param model the parsed model
+     * @param limits the size limits to read within
+     * @param outputTensor the value to end at, or null for the graph's output
+     * @return the network and what the model says about it
+     * @throws OnnxImportException when the model exceeds the limits or holds no importable MLP (the message names the
+     *                             node and op at fault)
      */
     public static ImportResult read(ModelProto model, ImportLimits limits, String outputTensor)
             throws OnnxImportException {

@@ -37,52 +37,92 @@ public final class ImportResult {
         this.opset = opset;
     }
 
-    /** The network read. */
+    /**
+     * The network read.
+     *
+     * @return the network
+     */
     public Network network() {
         return network;
     }
 
-    /** What the network is trained for. */
+    /**
+     * What the network is trained for.
+     *
+     * @return the task
+     */
     public Task task() {
         return task;
     }
 
-    /** What the graph's output holds. */
+    /**
+     * What the graph's output holds.
+     *
+     * @return the output kind
+     */
     public OutputKind outputKind() {
         return outputKind;
     }
 
-    /** The graph input's name. */
+    /**
+     * The graph input's name.
+     *
+     * @return the input's name
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** The graph output's name. */
+    /**
+     * The graph output's name.
+     *
+     * @return the output's name
+     */
     public String outputName() {
         return outputName;
     }
 
-    /** The declared input shape (-1 for unknown dimensions); not copied. */
+    /**
+     * The declared input shape (-1 for unknown dimensions); not copied.
+     *
+     * @return the shape
+     */
     public long[] inputShape() {
         return inputShape;
     }
 
-    /** Not copied; null when the file has none. */
+    /**
+     * Not copied; null when the file has none.
+     *
+     * @return the file's class labels, or null
+     */
     public String[] classLabels() {
         return classLabels;
     }
 
-    /** Not copied; null when the file has none. */
+    /**
+     * Not copied; null when the file has none.
+     *
+     * @return the file's feature names, or null
+     */
     public String[] featureNames() {
         return featureNames;
     }
 
-    /** Unmodifiable, in file order. */
+    /**
+     * Unmodifiable, in file order.
+     *
+     * @return the file's {@code metadata_props}
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The default-domain opset the model imports. */
+    /**
+     * The default-domain opset the model imports.
+     *
+     * @return the opset version
+     */
     public int opset() {
         return opset;
     }

@@ -13,13 +13,22 @@ public class AudioFormatException extends IOException {
     /** The field at fault. */
     private final String field;
 
-    /** A problem described by {@code message} in field {@code field}. */
+    /**
+     * A problem described by {@code message} in field {@code field}.
+     *
+     * @param message what is wrong, and what was expected
+     * @param field the field at fault, as {@link #field()} lists them
+     */
     public AudioFormatException(String message, String field) {
         super(message);
         this.field = field;
     }
 
-    /** The field at fault: "riff", "fmt", "format", "channels", "sample rate", "bits", "data". */
+    /**
+     * The field at fault: "riff", "fmt", "format", "channels", "sample rate", "bits", "data".
+     *
+     * @return the field's name
+     */
     public String field() {
         return field;
     }

@@ -46,6 +46,7 @@ public final class Augmentation {
          * @param maxGainDb        gains are drawn from {@code [-maxGainDb, maxGainDb]}
          * @param noiseProbability how often background noise is mixed in (when there is any)
          * @param minSnrDb         the noise's signal-to-noise ratio is drawn from {@code [minSnrDb, maxSnrDb]}
+         * @param maxSnrDb the upper end of the noise's signal-to-noise ratio, in dB, at least {@code minSnrDb}
          */
         public Ranges(int maxShift, float maxGainDb, float noiseProbability, float minSnrDb, float maxSnrDb) {
             if (maxShift < 0 || !(maxGainDb >= 0) || !(noiseProbability >= 0 && noiseProbability <= 1)
@@ -65,7 +66,10 @@ public final class Augmentation {
     /**
      * Draws an augmentation from {@code rng}.
      *
+     * @param rng the generator to draw from; advanced
+     * @param ranges the ranges to draw within
      * @param noiseLengths the length in samples of each background noise clip ({@code [noises]}, may be empty)
+     * @return the drawn shift, gain and noise
      */
     public static Augmentation draw(Rng rng, Ranges ranges, int[] noiseLengths) {
         int shift = ranges.maxShift == 0 ? 0 : rng.nextInt(ranges.maxShift + 1);
@@ -124,7 +128,11 @@ public final class Augmentation {
         return window;
     }
 
-    /** The parameters, as the feature cache's variant key: {@code shift=800 gain=-2.31dB noise=1@5120 snr=12.0dB}. */
+    /**
+     * The parameters, as the feature cache's variant key: {@code shift=800 gain=-2.31dB noise=1@5120 snr=12.0dB}.
+     *
+     * @return the description, as shown above
+     */
     public String describe() {
         return String.format(Locale.ROOT, "shift=%d gain=%.4fdB", shift, gainDb)
                 + (noise < 0 ? "" : String.format(Locale.ROOT, " noise=%d@%d snr=%.4fdB", noise, noiseOffset, snrDb));

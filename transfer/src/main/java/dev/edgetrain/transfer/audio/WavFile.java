@@ -35,6 +35,7 @@ public final class WavFile {
      * {@code WAVE_FORMAT_EXTENSIBLE} with the PCM subformat); chunks other than {@code fmt } and {@code data} (LIST,
      * fact, ...) are skipped, odd-sized chunks with their pad byte.
      *
+     * @param file a WAV file
      * @return the samples as int16-valued floats, one per 1/16000 s
      * @throws AudioFormatException when the file is not such a WAV file (message: file, field, expected)
      */
@@ -140,6 +141,10 @@ public final class WavFile {
     /**
      * Writes {@code samples} (int16-valued floats; rounded, and clamped to [-32768, 32767]) as a 16 kHz mono 16-bit
      * PCM WAV file, atomically: a reader sees the old file or the whole new one.
+     *
+     * @param file where to write; replaced whole or left as it was
+     * @param samples the samples, one per 1/16000 s
+     * @throws IOException when the file cannot be written
      */
     public static void writeMono16k(File file, float[] samples) throws IOException {
         final ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);

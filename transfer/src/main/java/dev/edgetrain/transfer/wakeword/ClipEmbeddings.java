@@ -22,7 +22,11 @@ public final class ClipEmbeddings {
     private final float[] initial;
 
     /**
+     * Embeddings computed with {@code features}, cached in {@code cache} when one is given.
+     *
+     * @param features the openWakeWord front end (melspectrogram and embedding models)
      * @param cache a cache of width 96 (separate from a trainer's), or null
+     * @param seed draws the noise embeddings a fresh stream starts with, as {@link StreamingScorer#scoreClip} takes it
      */
     public ClipEmbeddings(OpenWakeWordFeatures features, FeatureCache cache, long seed) {
         if (cache != null && cache.width() != EMBEDDING_SIZE) {
@@ -37,6 +41,10 @@ public final class ClipEmbeddings {
     /**
      * The clip's chunk embeddings {@code [StreamingScorer.scoreCount(samples.length)][96]}, from the cache when all
      * are there.
+     *
+     * @param samples int16-valued floats at 16 kHz
+     * @return the embeddings, row-major, 96 values per chunk
+     * @throws IOException when the cache cannot be read or written
      */
     public float[] of(float[] samples) throws IOException {
         int chunks = StreamingScorer.scoreCount(samples.length);
@@ -76,12 +84,20 @@ public final class ClipEmbeddings {
      * per chunk, the first {@link StreamingScorer#WARMUP_SCORES} 0.
      *
      * @param head a binary network of {@code F·96} inputs
+     * @param chunkEmbeddings {@code [chunks][96]}, row-major, as {@link #of} gives them
+     * @return {@code [chunks]} scores in [0, 1]
      */
     public float[] scores(Network head, float[] chunkEmbeddings) {
         return scores(new WakeWordHead(head), chunkEmbeddings);
     }
 
-    /** As {@link #scores(Network, float[])}, for a head of one network or an ensemble. */
+    /**
+     * As {@link #scores(Network, float[])}, for a head of one network or an ensemble.
+     *
+     * @param head the head, of F·96 inputs
+     * @param chunkEmbeddings {@code [chunks][96]}, row-major, as {@link #of} gives them
+     * @return {@code [chunks]} scores in [0, 1]
+     */
     public float[] scores(WakeWordHead head, float[] chunkEmbeddings) {
         int frames = head.frames();
         int chunks = chunkEmbeddings.length / EMBEDDING_SIZE;

@@ -63,15 +63,32 @@ public final class DetectionReport {
      * Scores every positive clip and every negative recording (one stream per file, as {@code predict_clip}) with
      * {@code head}, on the clips' chunk embeddings (computed once and cached by {@code embeddings}).
      *
+     * @param embeddings computes (or finds cached) each clip's chunk embeddings
+     * @param head a binary network of F·96 inputs
      * @param positives clips of the wake phrase
      * @param negatives recordings without it, of any length (their total duration is the hours counted)
+     * @param threshold the score in [0, 1] at or above which a chunk counts
+     * @param consecutive scores in a row at or above the threshold that make an activation, at least 1
+     * @return the counts and every clip's scores
+     * @throws IOException when a clip cannot be read or the cache fails
      */
     public static DetectionReport measure(ClipEmbeddings embeddings, Network head, List<File> positives,
                                           List<File> negatives, float threshold, int consecutive) throws IOException {
         return measure(embeddings, new WakeWordHead(head), positives, negatives, threshold, consecutive);
     }
 
-    /** As {@link #measure(ClipEmbeddings, Network, List, List, float, int)}, for a head of one network or more. */
+    /**
+     * As {@link #measure(ClipEmbeddings, Network, List, List, float, int)}, for a head of one network or more.
+     *
+     * @param embeddings computes (or finds cached) each clip's chunk embeddings
+     * @param head the head, of F·96 inputs
+     * @param positives clips of the wake phrase
+     * @param negatives recordings without it, of any length
+     * @param threshold the score in [0, 1] at or above which a chunk counts
+     * @param consecutive scores in a row at or above the threshold that make an activation, at least 1
+     * @return the counts and every clip's scores
+     * @throws IOException when a clip cannot be read or the cache fails
+     */
     public static DetectionReport measure(ClipEmbeddings embeddings, WakeWordHead head, List<File> positives,
                                           List<File> negatives, float threshold, int consecutive) throws IOException {
         float[][] pos = new float[positives.size()][];
@@ -88,12 +105,25 @@ public final class DetectionReport {
         return new DetectionReport(threshold, consecutive, pos, neg, seconds);
     }
 
-    /** The same scores counted under another rule. */
+    /**
+     * The same scores counted under another rule.
+     *
+     * @param otherThreshold the score in [0, 1] at or above which a chunk counts
+     * @param otherConsecutive scores in a row that make an activation, at least 1
+     * @return a report of the same clips under that rule
+     */
     public DetectionReport at(float otherThreshold, int otherConsecutive) {
         return new DetectionReport(otherThreshold, otherConsecutive, positiveScores, negativeScores, negativeSeconds);
     }
 
-    /** Activations in a score sequence (see the class comment). */
+    /**
+     * Activations in a score sequence (see the class comment).
+     *
+     * @param scores one score per chunk, in [0, 1]
+     * @param threshold the score at or above which a chunk counts
+     * @param consecutive scores in a row at or above the threshold that make an activation, at least 1
+     * @return the number of activations, 0 or more
+     */
     public static int activations(float[] scores, float threshold, int consecutive) {
         int count = 0;
         int run = 0;
@@ -108,7 +138,11 @@ public final class DetectionReport {
         return count;
     }
 
-    /** The highest score of each positive clip {@code [positives]}. */
+    /**
+     * The highest score of each positive clip {@code [positives]}.
+     *
+     * @return one maximum per positive clip, in [0, 1] (0 for a clip too short to score)
+     */
     public float[] positiveMaxScores() {
         float[] m = new float[positiveScores.length];
         for (int i = 0; i < m.length; i++) {
@@ -120,12 +154,20 @@ public final class DetectionReport {
         return m;
     }
 
-    /** The fraction of positive clips rejected; NaN without positives. */
+    /**
+     * The fraction of positive clips rejected; NaN without positives.
+     *
+     * @return a rate in [0, 1], or NaN
+     */
     public double falseRejectRate() {
         return positives == 0 ? Double.NaN : falseRejects / (double) positives;
     }
 
-    /** False accepts per hour of negative audio; NaN without negative audio. */
+    /**
+     * False accepts per hour of negative audio; NaN without negative audio.
+     *
+     * @return a rate, 0 or more, or NaN
+     */
     public double falseAcceptsPerHour() {
         return negativeSeconds == 0 ? Double.NaN : falseAccepts * 3600.0 / negativeSeconds;
     }

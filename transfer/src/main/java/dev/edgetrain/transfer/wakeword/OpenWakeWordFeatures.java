@@ -58,7 +58,14 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         this.embedding = embedding;
     }
 
-    /** Opens the two models, each with one onnxruntime thread. */
+    /**
+     * Opens the two models, each with one onnxruntime thread.
+     *
+     * @param melspectrogramOnnx openWakeWord's {@code melspectrogram.onnx}
+     * @param embeddingOnnx openWakeWord's {@code embedding_model.onnx}
+     * @return the front end, open; close it to free onnxruntime's sessions
+     * @throws IOException when a file cannot be read or a model is refused ({@link BackboneException})
+     */
     public static OpenWakeWordFeatures open(File melspectrogramOnnx, File embeddingOnnx) throws IOException {
         return open(melspectrogramOnnx, embeddingOnnx, 1);
     }
@@ -67,6 +74,10 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
      * Opens {@code melspectrogram.onnx} (input [1, samples]) and {@code embedding_model.onnx} (input
      * [n, 76, 32, 1]) as openWakeWord ships them.
      *
+     * @param melspectrogramOnnx openWakeWord's {@code melspectrogram.onnx}
+     * @param embeddingOnnx openWakeWord's {@code embedding_model.onnx}
+     * @param threads onnxruntime's intra-op threads per model, at least 1
+     * @return the front end, open; close it to free onnxruntime's sessions
      * @throws BackboneException when a model's input does not have that shape
      */
     public static OpenWakeWordFeatures open(File melspectrogramOnnx, File embeddingOnnx, int threads)
@@ -101,18 +112,33 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         }
     }
 
-    /** Mel frames the melspectrogram model makes of {@code samples} samples (0 below one 512-sample frame). */
+    /**
+     * Mel frames the melspectrogram model makes of {@code samples} samples (0 below one 512-sample frame).
+     *
+     * @param samples the clip's length in samples, 0 or more
+     * @return the number of 32-band mel frames, 0 or more
+     */
     public static int melFrameCount(int samples) {
         return samples < MEL_FRAME_SAMPLES ? 0 : (samples - MEL_FRAME_SAMPLES) / MEL_HOP_SAMPLES + 1;
     }
 
-    /** Embeddings {@link #embeddings(float[])} makes of a clip of {@code samples} samples. */
+    /**
+     * Embeddings {@link #embeddings(float[])} makes of a clip of {@code samples} samples.
+     *
+     * @param samples the clip's length in samples, 0 or more
+     * @return the number of 96-value embeddings, 0 or more
+     */
     public static int embeddingCount(int samples) {
         int frames = melFrameCount(samples);
         return frames < WINDOW_FRAMES ? 0 : (frames - WINDOW_FRAMES) / WINDOW_STEP + 1;
     }
 
-    /** The shortest clip, in samples, that gives exactly {@code n} embeddings in {@link #embeddings(float[])}. */
+    /**
+     * The shortest clip, in samples, that gives exactly {@code n} embeddings in {@link #embeddings(float[])}.
+     *
+     * @param n the embeddings wanted, at least 1
+     * @return the clip length in samples (at 16 kHz)
+     */
     public static int samplesForEmbeddings(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, got " + n);
@@ -161,6 +187,7 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
     /**
      * The windows {@link #embeddings(float[])} embeds: every complete run of 76 mel frames, stepping by 8.
      *
+     * @param samples int16-valued floats at 16 kHz
      * @return [n][76][32] flattened, n = {@link #embeddingCount(int)}
      */
     public float[] melWindows(float[] samples) {
@@ -177,7 +204,13 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         return windows;
     }
 
-    /** The embedding model on {@code n} windows {@code [n][76][32]} as one batch: {@code [n][96]}. */
+    /**
+     * The embedding model on {@code n} windows {@code [n][76][32]} as one batch: {@code [n][96]}.
+     *
+     * @param windows {@code [n][76][32]} mel frames, flattened
+     * @param n the number of windows, at least 1
+     * @return {@code [n][96]} embeddings, flattened
+     */
     public float[] embedWindows(float[] windows, int n) {
         return embedding.run(windows, new long[] {n, WINDOW_FRAMES, MEL_BINS, 1}); // [n][1][1][96]
     }
@@ -186,6 +219,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
      * Chunks a window for {@link #streamedFeatures} needs so that its last {@code frames} embeddings come from its own
      * audio only: the earliest of them needs 76 mel frames, and a stream makes 5 of its first chunk and 8 of every
      * other: {@code frames + 9} chunks.
+     *
+     * @param frames the embeddings wanted, at least 1
+     * @return the window's length in samples, a whole number of 1280-sample chunks
      */
     public static int streamedWindowSamples(int frames) {
         return (frames + 9) * CHUNK_SAMPLES;
@@ -197,7 +233,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
      * differ next to silence; see the class comment).
      *
      * @param window int16-valued samples, exactly {@link #streamedWindowSamples(int)} of them
+     * @param frames the embeddings wanted, at least 1
      * @param dst    receives [frames][96] from {@code offset}
+     * @param offset where in {@code dst} they go
      */
     public void streamedFeatures(float[] window, int frames, float[] dst, int offset) {
         if (window.length != streamedWindowSamples(frames)) {
@@ -222,6 +260,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
     /**
      * A fresh stream, as a new {@code AudioFeatures}: its mel buffer starts as ones, its feature buffer with the
      * embeddings of 4 s of noise drawn from {@code seed} (the reference draws them unseeded from numpy).
+     *
+     * @param seed draws the initial noise
+     * @return a new stream over this front end's models
      */
     public Streaming streaming(long seed) {
         return new Streaming(this, initialFeatures(seed));
@@ -230,6 +271,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
     /**
      * The embeddings a fresh stream's feature buffer starts with: those of 4 s of noise drawn from {@code seed} (a
      * copy; the last seed's are kept, since a scorer starts one stream per clip with the same seed).
+     *
+     * @param seed draws the noise
+     * @return the embeddings {@code [k][96]}, flattened
      */
     public float[] initialFeatures(long seed) {
         if (initialFeatures == null || initialSeed != seed) {
@@ -248,7 +292,11 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         return embeddings(noise);
     }
 
-    /** A stream whose feature buffer starts empty (its first embeddings are the audio's own). */
+    /**
+     * A stream whose feature buffer starts empty (its first embeddings are the audio's own).
+     *
+     * @return a new stream over this front end's models
+     */
     public Streaming streamingFromNothing() {
         return new Streaming(this, new float[0]);
     }
@@ -291,6 +339,7 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
         /**
          * Adds one chunk of exactly {@link #CHUNK_SAMPLES} int16-valued samples, which adds one embedding.
          *
+         * @param chunk the samples, int16-valued floats at 16 kHz
          * @throws IllegalArgumentException for any other length
          */
         public void push(float[] chunk) {
@@ -321,12 +370,21 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
             featureCount = Math.min(FEATURE_BUFFER_FRAMES, featureCount + 1);
         }
 
-        /** Embeddings held: the initial noise's and one per chunk, at most 120. */
+        /**
+         * Embeddings held: the initial noise's and one per chunk, at most 120.
+         *
+         * @return the embedding count, 0 to 120
+         */
         public int featureCount() {
             return featureCount;
         }
 
-        /** {@link #features(int, float[], int)} at offset 0. */
+        /**
+         * {@link #features(int, float[], int)} at offset 0.
+         *
+         * @param frames the embeddings wanted, at most {@link #featureCount()}
+         * @param dst receives {@code [frames][96]}
+         */
         public void features(int frames, float[] dst) {
             features(frames, dst, 0);
         }
@@ -335,6 +393,9 @@ public final class OpenWakeWordFeatures implements AutoCloseable {
          * The last {@code frames} embeddings, oldest first, as {@code get_features(frames)}: [frames][96] into
          * {@code dst} from {@code offset}.
          *
+         * @param frames the embeddings wanted, at most {@link #featureCount()}
+         * @param dst receives {@code [frames][96]}
+         * @param offset where in {@code dst} they go
          * @throws IllegalArgumentException when more frames are asked for than {@link #featureCount()} holds
          */
         public void features(int frames, float[] dst, int offset) {

@@ -83,12 +83,22 @@ public final class StreamingScorer implements AutoCloseable {
 
     /**
      * Scores with a runtime network (a head being trained, or an imported one): {@code F·96} inputs, a binary task.
+     *
+     * @param features the openWakeWord front end the head's embeddings come from
+     * @param head a binary network of F·96 inputs
+     * @return a scorer using {@code head} as it is (not copied)
      */
     public static StreamingScorer of(OpenWakeWordFeatures features, Network head) {
         return of(features, new WakeWordHead(head));
     }
 
-    /** Scores with a runtime head of one network or an averaged ensemble. */
+    /**
+     * Scores with a runtime head of one network or an averaged ensemble.
+     *
+     * @param features the openWakeWord front end the head's embeddings come from
+     * @param head one network or an ensemble, of F·96 inputs
+     * @return a scorer using {@code head} as it is (not copied)
+     */
     public static StreamingScorer of(OpenWakeWordFeatures features, WakeWordHead head) {
         return new StreamingScorer(features, new RuntimeHead(head), head.frames());
     }
@@ -96,8 +106,11 @@ public final class StreamingScorer implements AutoCloseable {
     /**
      * Opens a head; its input shape [1, F, 96] says how many embeddings it scores.
      *
+     * @param features the openWakeWord front end the head's embeddings come from
+     * @param headOnnx the head's ONNX file
      * @param outputTensor null for the head's own output, else the tensor to end at (e.g. hey_jarvis's Sigmoid
      *                     {@code p1.1}, past which its graph post-processes)
+     * @return a scorer; close it to free onnxruntime's session
      * @throws BackboneException when the head does not take [1, F, 96] (F at most 120) or does not give one score
      */
     public static StreamingScorer open(OpenWakeWordFeatures features, File headOnnx, String outputTensor)
@@ -125,18 +138,32 @@ public final class StreamingScorer implements AutoCloseable {
         }
     }
 
-    /** F: the embeddings the head scores at once. */
+    /**
+     * F: the embeddings the head scores at once.
+     *
+     * @return F, at least 1
+     */
     public int featureFrames() {
         return frames;
     }
 
-    /** The head's score of the stream's last F embeddings. */
+    /**
+     * The head's score of the stream's last F embeddings.
+     *
+     * @param stream a stream that has at least F embeddings
+     * @return the score, in [0, 1]
+     */
     public float score(OpenWakeWordFeatures.Streaming stream) {
         stream.features(frames, window);
         return head.score(window);
     }
 
-    /** Scores {@link #scoreClip(float[], long)} gives for a clip of {@code samples} samples. */
+    /**
+     * Scores {@link #scoreClip(float[], long)} gives for a clip of {@code samples} samples.
+     *
+     * @param samples the clip's length in samples, 0 or more
+     * @return the number of 80 ms chunk scores
+     */
     public static int scoreCount(int samples) {
         int padded = samples + 2 * PADDING_SAMPLES;
         // predict_clip: for i in range(0, len - 1280, 1280)
@@ -148,6 +175,7 @@ public final class StreamingScorer implements AutoCloseable {
      * ({@code seed} draws its initial noise), one score per 80 ms chunk, the first 5 scores 0.
      *
      * @param samples int16-valued floats at 16 kHz
+     * @param seed draws the fresh stream's initial noise
      * @return [{@link #scoreCount(int)}] scores in [0, 1]
      */
     public float[] scoreClip(float[] samples, long seed) {
@@ -162,7 +190,13 @@ public final class StreamingScorer implements AutoCloseable {
         return scores;
     }
 
-    /** The highest of {@link #scoreClip(float[], long)}'s scores (0 for a clip too short to score). */
+    /**
+     * The highest of {@link #scoreClip(float[], long)}'s scores (0 for a clip too short to score).
+     *
+     * @param samples int16-valued floats at 16 kHz
+     * @param seed draws the fresh stream's initial noise
+     * @return the highest score, in [0, 1]
+     */
     public float maxScore(float[] samples, long seed) {
         float max = 0f;
         for (float s : scoreClip(samples, seed)) {

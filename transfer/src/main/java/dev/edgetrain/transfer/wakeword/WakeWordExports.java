@@ -38,7 +38,14 @@ public final class WakeWordExports {
                 .fixedBatch(1).inputName(HEAD_INPUT).outputName(HEAD_OUTPUT).metadata(metadata).build();
     }
 
-    /** Writes the head alone (atomically). */
+    /**
+     * Writes the head alone (atomically).
+     *
+     * @param head the head to export
+     * @param metadata entries for the model's {@code metadata_props}, or null for none
+     * @param out where to write; replaced whole or left as it was
+     * @throws IOException when the file cannot be written
+     */
     public static void writeHead(WakeWordHead head, Map<String, String> metadata, File out) throws IOException {
         OnnxExporter.write(head.members(), headOptions(head.frames(), metadata), out);
     }
@@ -46,6 +53,12 @@ public final class WakeWordExports {
     /**
      * Writes the merged model (atomically): {@code embeddingOnnx}'s graph as it is, its output ({@code [frames,1,1,96]}
      * for {@code frames} mel windows) reshaped to {@code [1, frames, 96]}, then the head.
+     *
+     * @param head the head to export
+     * @param embeddingOnnx openWakeWord's {@code embedding_model.onnx}
+     * @param metadata entries for the model's {@code metadata_props}, or null for none
+     * @param out where to write; replaced whole or left as it was
+     * @throws IOException when a file cannot be read or written, or the embedding model is not as expected
      */
     public static void writeMerged(WakeWordHead head, File embeddingOnnx, Map<String, String> metadata, File out)
             throws IOException {
@@ -65,6 +78,13 @@ public final class WakeWordExports {
      * The largest difference between onnxruntime running the exported head and the runtime running {@code head}, on
      * the first {@code rows} rows of {@code features} ({@code [rows][frames·96]}), one window at a time as openWakeWord
      * feeds it.
+     *
+     * @param headOnnx the file {@link #writeHead} wrote
+     * @param head the head it was written from
+     * @param features {@code [rows][frames·96]} embeddings, flattened
+     * @param rows how many rows to compare, at least 1
+     * @return the largest absolute difference between the two scores
+     * @throws IOException when onnxruntime cannot load the file
      */
     public static double headParity(File headOnnx, WakeWordHead head, float[] features, int rows) throws IOException {
         int width = head.frames() * OpenWakeWordFeatures.EMBEDDING_SIZE;
@@ -85,6 +105,13 @@ public final class WakeWordExports {
      * The largest difference between onnxruntime running the merged model on a clip's mel windows and the two-stage
      * pipeline (onnxruntime's embedding model, then the runtime's head), on the mel windows of up to 8 of the clips,
      * each at the end of the shortest audio that gives the head's embeddings.
+     *
+     * @param mergedOnnx the file {@link #writeMerged} wrote
+     * @param features the front end whose embedding model the file carries
+     * @param head the head it was written from
+     * @param clips WAV clips (16 kHz mono); the first 8 are used
+     * @return the largest absolute difference between the two scores
+     * @throws IOException when a file cannot be read or onnxruntime cannot load it
      */
     public static double mergedParity(File mergedOnnx, OpenWakeWordFeatures features, WakeWordHead head,
                                       List<File> clips) throws IOException {

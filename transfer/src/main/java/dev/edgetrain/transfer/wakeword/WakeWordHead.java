@@ -61,7 +61,10 @@ public final class WakeWordHead {
      * Reads a head written by {@link WakeWordExports} (one network or an ensemble), or any importable binary head
      * such as openWakeWord's.
      *
+     * @param onnx the head's ONNX file
      * @param outputTensor null for the model's own output, else the tensor to end at (hey_jarvis's {@code p1.1})
+     * @return the head, of one network or several averaged
+     * @throws IOException when the file cannot be read, or is not a binary head over [F, 96] embeddings
      */
     public static WakeWordHead read(File onnx, String outputTensor) throws IOException {
         ImportedModel[] imported = OnnxImporter.readMembers(onnx,
@@ -77,27 +80,50 @@ public final class WakeWordHead {
         }
     }
 
-    /** The embeddings one score reads: F. */
+    /**
+     * The embeddings one score reads: F.
+     *
+     * @return F, at least 1
+     */
     public int frames() {
         return frames;
     }
 
-    /** How many networks are averaged: 1 for a single head. */
+    /**
+     * How many networks are averaged: 1 for a single head.
+     *
+     * @return the member count, at least 1
+     */
     public int size() {
         return members.length;
     }
 
-    /** Member {@code m} (0-based), the live network. */
+    /**
+     * Member {@code m} (0-based), the live network.
+     *
+     * @param m the member, in [0, {@link #size()})
+     * @return the network itself, not a copy
+     */
     public Network member(int m) {
         return members[m];
     }
 
-    /** The members, a new array of the live networks. */
+    /**
+     * The members, a new array of the live networks.
+     *
+     * @return {@link #size()} networks
+     */
     public Network[] members() {
         return members.clone();
     }
 
-    /** The score of one window: {@code window[offset … offset + F·96)}, F embeddings oldest first. */
+    /**
+     * The score of one window: {@code window[offset … offset + F·96)}, F embeddings oldest first.
+     *
+     * @param window holds F·96 embedding values from {@code offset}
+     * @param offset where the window starts
+     * @return the average of the members' scores, in [0, 1]
+     */
     public float score(float[] window, int offset) {
         if (members.length == 1) {
             members[0].predict(workspaces[0], window, offset, 1, out, 0);

@@ -89,7 +89,11 @@ public final class WakeWordTrainer {
          */
         public int members = 3;
 
-        /** The network: {@code frames·96} inputs, the hidden layers, one sigmoid output. */
+        /**
+         * The network: {@code frames·96} inputs, the hidden layers, one sigmoid output.
+         *
+         * @return the head's network spec, a binary task
+         */
         public NetworkSpec spec() {
             NetworkSpec.Builder b = NetworkSpec.builder(frames * OpenWakeWordFeatures.EMBEDDING_SIZE);
             for (int width : hidden) {
@@ -114,7 +118,13 @@ public final class WakeWordTrainer {
             }
         };
 
-        /** Example {@code done} of {@code total} is done; {@code cached}: its features came from the cache. */
+        /**
+         * Example {@code done} of {@code total} is done; {@code cached}: its features came from the cache.
+         *
+         * @param done examples featurised so far, 1 to {@code total}
+         * @param total examples to featurise
+         * @param cached whether the example's features came from the cache
+         */
         void onExample(int done, int total, boolean cached);
     }
 
@@ -147,7 +157,11 @@ public final class WakeWordTrainer {
     private final int width;
 
     /**
+     * A trainer that featurises with {@code features} and keeps the features in {@code cache}.
+     *
+     * @param features the openWakeWord front end the examples are featurised with
      * @param cache where features are kept between runs; its width must be {@code frames·96}
+     * @param options the head's shape, augmentation and training settings
      */
     public WakeWordTrainer(OpenWakeWordFeatures features, FeatureCache cache, Options options) {
         if (options.frames < 1 || options.positiveVariants < 1 || options.negativeVariants < 1 || options.epochs < 1
@@ -162,7 +176,11 @@ public final class WakeWordTrainer {
         this.width = options.frames * OpenWakeWordFeatures.EMBEDDING_SIZE;
     }
 
-    /** The window length in samples: {@link OpenWakeWordFeatures#streamedWindowSamples}. */
+    /**
+     * The window length in samples: {@link OpenWakeWordFeatures#streamedWindowSamples}.
+     *
+     * @return the samples per training window (at 16 kHz)
+     */
     public int windowSamples() {
         return windowSamples;
     }
@@ -172,6 +190,14 @@ public final class WakeWordTrainer {
      * negative, augmented with the noise clips (which may be empty); and each negative recording (running speech
      * of any length, no phrase in it) streamed once, a window every {@link Options#recordingStride} chunks. A clip
      * that cannot be read is an {@link IOException} naming it.
+     *
+     * @param positives WAV clips of the wake phrase
+     * @param negatives WAV clips without it
+     * @param negativeRecordings long WAV recordings without it
+     * @param noiseFiles background noise WAV clips mixed into augmented copies
+     * @param progress told of each example featurised, or null
+     * @return the examples' features and labels
+     * @throws IOException when a clip cannot be read or the cache fails
      */
     public Examples examples(List<File> positives, List<File> negatives, List<File> negativeRecordings,
                              List<File> noiseFiles, Progress progress) throws IOException {
@@ -182,6 +208,15 @@ public final class WakeWordTrainer {
      * Member {@code m}'s examples (0-based): as {@link #examples(List, List, List, List, Progress)}, the augmented
      * copies drawn with the seed {@code seed + m}. The clips as they are and the recordings are the same for every
      * member, so after the first member only the augmented copies run through the backbone.
+     *
+     * @param m the member, 0 or more
+     * @param positives WAV clips of the wake phrase
+     * @param negatives WAV clips without it
+     * @param negativeRecordings long WAV recordings without it
+     * @param noiseFiles background noise WAV clips mixed into augmented copies
+     * @param progress told of each example featurised, or null
+     * @return the examples' features and labels
+     * @throws IOException when a clip cannot be read or the cache fails
      */
     public Examples examples(int m, List<File> positives, List<File> negatives, List<File> negativeRecordings,
                              List<File> noiseFiles, Progress progress) throws IOException {
@@ -340,6 +375,9 @@ public final class WakeWordTrainer {
      * A trainer of member 0's fresh network on the examples: Adam(W), binary cross-entropy with class weights
      * (balanced, or {@link Options#negativeWeight}), shuffled with the options' seed. Its network is
      * {@code trainer.session().network()}. {@link #trainMember} trains the head's members this way.
+     *
+     * @param examples member 0's examples
+     * @return a trainer that has not trained yet
      */
     public Trainer trainer(Examples examples) {
         return trainer(examples, new Network(options.spec(), options.seed), options.seed);
@@ -366,6 +404,12 @@ public final class WakeWordTrainer {
      * Trains member {@code m} (0-based) of the head for the options' epochs on its examples
      * ({@link #examples(int, List, List, List, List, Progress)}), with the seed {@code seed + m}: a fresh network, or
      * a copy of {@code start} (which is left as it is).
+     *
+     * @param examples member {@code m}'s examples
+     * @param start the network to continue from, or null for a fresh one
+     * @param m the member, 0 or more
+     * @param listener told of every epoch, or null
+     * @return the trained network
      */
     public Network trainMember(Examples examples, Network start, int m, TrainingListener listener) {
         checkMember(m);
