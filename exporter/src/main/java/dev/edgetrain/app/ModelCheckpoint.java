@@ -3,14 +3,11 @@ package dev.edgetrain.app;
 import dev.edgetrain.onnx.ModelMetadata;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
-import dev.edgetrain.runtime.Task;
 import dev.edgetrain.runtime.TrainingSession;
 import dev.edgetrain.runtime.checkpoint.Checkpoint;
 import dev.edgetrain.runtime.checkpoint.CheckpointException;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
-import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Standardizer;
-import dev.edgetrain.runtime.train.Trainer;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,21 +48,9 @@ final class ModelCheckpoint {
             arrays.put(Model.STANDARDIZER_MEAN, standardizer.mean());
             arrays.put(Model.STANDARDIZER_STD, standardizer.std());
         }
-        return Checkpoint.capture(idleTrainer(network.copy(), settings), meta, arrays);
-    }
-
-    /**
-     * A trainer that never trains, only for {@link Checkpoint#capture}, which reads a network and optimizer from a
-     * trainer: one row of zeros (a dataset must have one) and a fresh Adam, as {@link Model#fineTune} begins.
-     */
-    private static Trainer idleTrainer(Network network, ModelSettings settings) {
-        NetworkSpec spec = network.spec();
-        float[] row = new float[spec.inputs()]; // [1][inputs]
-        Dataset one = spec.task().hasClassLabels()
-                ? new Dataset(row, new int[1], spec.inputs(), spec.task() == Task.BINARY ? 2 : spec.outputs())
-                : Dataset.withTargets(row, new float[spec.outputs()], spec.inputs(), spec.outputs(), null, null);
-        TrainingSession session = new TrainingSession(network, 1, OptimizerConfig.adam(settings.learningRate()));
-        return new Trainer(session, one, 1, settings.seed() + 1);
+        // a fresh Adam at the settings' rate: where fineTune starts
+        TrainingSession session = new TrainingSession(network.copy(), 1, OptimizerConfig.adam(settings.learningRate()));
+        return Checkpoint.capture(session, meta, arrays);
     }
 
     /** The parts of the model {@code saved} holds; {@code source} names it in errors. */

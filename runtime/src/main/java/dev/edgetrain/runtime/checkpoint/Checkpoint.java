@@ -101,7 +101,25 @@ public final class Checkpoint {
 
     /** A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras. */
     public static Checkpoint capture(Trainer trainer, Map<String, String> metadata, Map<String, float[]> arrays) {
-        TrainingSession session = trainer.session();
+        return capture(trainer.session(), trainer.epochsDone(), trainer.rngState(), metadata, arrays);
+    }
+
+    /**
+     * A snapshot (copies) of a session's network and optimizer, without a trainer (no epochs done, shuffling
+     * generator state 0), with the caller's extras: for a model saved outside a training loop.
+     *
+     * @param session  the session whose network and optimizer are copied
+     * @param metadata the caller's text entries, or {@code null}
+     * @param arrays   the caller's arrays (copied), or {@code null}
+     * @return the checkpoint
+     */
+    public static Checkpoint capture(TrainingSession session, Map<String, String> metadata,
+                                     Map<String, float[]> arrays) {
+        return capture(session, 0, 0L, metadata, arrays);
+    }
+
+    private static Checkpoint capture(TrainingSession session, int epochsDone, long rngState,
+                                      Map<String, String> metadata, Map<String, float[]> arrays) {
         Optimizer opt = session.optimizer();
         float[][] state = new float[opt.stateSlabCount()][];
         for (int k = 0; k < state.length; k++) {
@@ -115,7 +133,7 @@ public final class Checkpoint {
         }
         return new Checkpoint(session.network().spec(), session.network().copyParameters(),
                 session.loss().toString(), opt.config(), opt.steps(), opt.learningRateScale(), state,
-                trainer.epochsDone(), trainer.rngState(), session.dropoutRngState(),
+                epochsDone, rngState, session.dropoutRngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
 
