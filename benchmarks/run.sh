@@ -83,7 +83,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 if [ $quick = 1 ]; then
-  jmh_opts=(-f 1 -wi 2 -i 3 -w 500ms -r 500ms)
+  jmh_opts=(-f 1 -wi 3 -i 3 -w 1s -r 500ms) # 3 s of warm-up: C2 must have compiled the vector kernels
   check_opts=(--quick)
 else
   jmh_opts=(-f 3 -wi 5 -i 5 -w 1s -r 1s)

@@ -324,7 +324,7 @@ public final class TrainingSession {
         final NetworkSpec spec = network.spec();
         final int outputs = spec.outputs();
         Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs());
+        Checks.inputs(x, xOffset, batch, spec.inputs(), ws);
         if (targets == null) {
             Checks.labels(labels, labelOffset, batch, spec.task() == Task.BINARY ? 2 : outputs);
         } else {

@@ -44,6 +44,9 @@ public final class Workspace {
     final float[][] gradRowsB;
     /** One gradient row, {@code [spec.maxWidth()]}, for the weight-gradient kernel. */
     final float[] rowScratch;
+    /** Scratch of the input check ({@code Checks.allFinite}): a chunk of the input and one sum per position. */
+    final float[] checkChunk = new float[Checks.CHECK_CHUNK];
+    final float[] checkLanes = new float[Checks.CHECK_CHUNK];
     /** The optional thread pool large passes are split over, or {@code null}. */
     final ComputePool pool;
     /** With a pool: one gradient row per part, {@code [threads][spec.maxWidth()]}; {@code null} without. */

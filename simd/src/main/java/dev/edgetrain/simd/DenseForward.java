@@ -7,9 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The dense forward pass {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} on vectors. Inputs come as rows
- * ({@code inRows[b]}) or flat ({@code in [batch][inDim]} at {@code inOff}); every tile takes one array and offset per
- * input row, so both are read in place.
+ * The dense forward pass {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} on vectors. Wide layers (panels)
+ * read their input as rows ({@code inRows[b]}); narrow ones (dot products) read rows or a flat
+ * {@code in [batch][inDim]} at {@code inOff} in place.
  */
 final class DenseForward {
     private DenseForward() {
@@ -88,8 +88,8 @@ final class DenseForward {
      * @param out    {@code [≥ rowTo][≥ outDim]}
      * @param panels {@code [ceil(outDim / 2L)][inDim][2L]} from {@link #pack}
      */
-    static void panels(float[][] out, float[] in, int inOff, float[][] inRows, float[] panels, float[] bias,
-                       int biasOff, int rowFrom, int rowTo, int inDim, int outDim) {
+    static void panels(float[][] out, float[][] inRows, float[] panels, float[] bias, int biasOff, int rowFrom,
+                       int rowTo, int inDim, int outDim) {
         final int count = panelCount(outDim);
         final float[] bv = bias != null ? bias : ZERO_BIAS;
         final int grouped = rowFrom + (rowTo - rowFrom) / 4 * 4; // rows in groups of four (or eight) share panel loads
@@ -100,31 +100,23 @@ final class DenseForward {
             int b = rowFrom;
             if (EIGHT_ROW_TILES) {
                 for (; b + 7 < grouped; b += 8) {
-                    panelTile8(out, b, in, inOff, inRows, panels, base, inDim, o0, bv, bo);
+                    panelTile8(out, b, inRows, panels, base, inDim, o0, bv, bo);
                 }
             }
             for (; b < grouped; b += 4) {
-                if (inRows != null) {
-                    panelTile4(out, b, inRows[b], 0, inRows[b + 1], 0, inRows[b + 2], 0, inRows[b + 3], 0, panels,
-                            base, inDim, o0, bv, bo);
-                } else {
-                    final int s = inOff + b * inDim;
-                    panelTile4(out, b, in, s, in, s + inDim, in, s + 2 * inDim, in, s + 3 * inDim, panels, base, inDim,
-                            o0, bv, bo);
-                }
+                panelTile4(out, b, inRows, panels, base, inDim, o0, bv, bo);
             }
         }
         // the last rows (a batch of one: latency) one at a time, across four panels at once for eight FMA chains
         for (int b = grouped; b < rowTo; b++) {
-            final float[] x = inRows != null ? inRows[b] : in;
-            final int s = inRows != null ? 0 : inOff + b * inDim;
+            final float[] x = inRows[b];
             int p = 0;
             for (; p + 3 < count; p += 4) {
-                rowTile4Panels(out[b], x, s, panels, p, inDim, outDim, bv, bias != null ? biasOff : -1);
+                rowTile4Panels(out[b], x, 0, panels, p, inDim, outDim, bv, bias != null ? biasOff : -1);
             }
             for (; p < count; p++) {
                 final int o0 = panelStart(p, outDim);
-                panelTile1(out[b], x, s, panels, p * inDim * PANEL, inDim, o0, bv, bias != null ? biasOff + o0 : 0);
+                panelTile1(out[b], x, 0, panels, p * inDim * PANEL, inDim, o0, bv, bias != null ? biasOff + o0 : 0);
             }
         }
     }
@@ -186,25 +178,16 @@ final class DenseForward {
     private static final float[] ZERO_BIAS = new float[PANEL];
 
     /** Rows {@code [b, b + 8)} of a panel; each row's arithmetic is that of {@link #panelTile1}. */
-    private static void panelTile8(float[][] out, int b, float[] in, int inOff, float[][] inRows, float[] panels,
-                                   int base, int inDim, int o0, float[] bias, int bo) {
-        final boolean flat = inRows == null;
-        final float[] x0 = flat ? in : inRows[b];
-        final float[] x1 = flat ? in : inRows[b + 1];
-        final float[] x2 = flat ? in : inRows[b + 2];
-        final float[] x3 = flat ? in : inRows[b + 3];
-        final float[] x4 = flat ? in : inRows[b + 4];
-        final float[] x5 = flat ? in : inRows[b + 5];
-        final float[] x6 = flat ? in : inRows[b + 6];
-        final float[] x7 = flat ? in : inRows[b + 7];
-        final int s0 = flat ? inOff + b * inDim : 0;
-        final int s1 = flat ? s0 + inDim : 0;
-        final int s2 = flat ? s1 + inDim : 0;
-        final int s3 = flat ? s2 + inDim : 0;
-        final int s4 = flat ? s3 + inDim : 0;
-        final int s5 = flat ? s4 + inDim : 0;
-        final int s6 = flat ? s5 + inDim : 0;
-        final int s7 = flat ? s6 + inDim : 0;
+    private static void panelTile8(float[][] out, int b, float[][] inRows, float[] panels, int base, int inDim,
+                                   int o0, float[] bias, int bo) {
+        final float[] x0 = inRows[b];
+        final float[] x1 = inRows[b + 1];
+        final float[] x2 = inRows[b + 2];
+        final float[] x3 = inRows[b + 3];
+        final float[] x4 = inRows[b + 4];
+        final float[] x5 = inRows[b + 5];
+        final float[] x6 = inRows[b + 6];
+        final float[] x7 = inRows[b + 7];
         final FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
         final FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
         FloatVector a00 = bias0;
@@ -226,28 +209,28 @@ final class DenseForward {
         for (int i = 0, w = base; i < inDim; i++, w += PANEL) {
             final FloatVector w0 = FloatVector.fromArray(S, panels, w);
             final FloatVector w1 = FloatVector.fromArray(S, panels, w + L);
-            FloatVector v = FloatVector.broadcast(S, x0[s0 + i]);
+            FloatVector v = FloatVector.broadcast(S, x0[i]);
             a00 = w0.fma(v, a00);
             a01 = w1.fma(v, a01);
-            v = FloatVector.broadcast(S, x1[s1 + i]);
+            v = FloatVector.broadcast(S, x1[i]);
             a10 = w0.fma(v, a10);
             a11 = w1.fma(v, a11);
-            v = FloatVector.broadcast(S, x2[s2 + i]);
+            v = FloatVector.broadcast(S, x2[i]);
             a20 = w0.fma(v, a20);
             a21 = w1.fma(v, a21);
-            v = FloatVector.broadcast(S, x3[s3 + i]);
+            v = FloatVector.broadcast(S, x3[i]);
             a30 = w0.fma(v, a30);
             a31 = w1.fma(v, a31);
-            v = FloatVector.broadcast(S, x4[s4 + i]);
+            v = FloatVector.broadcast(S, x4[i]);
             a40 = w0.fma(v, a40);
             a41 = w1.fma(v, a41);
-            v = FloatVector.broadcast(S, x5[s5 + i]);
+            v = FloatVector.broadcast(S, x5[i]);
             a50 = w0.fma(v, a50);
             a51 = w1.fma(v, a51);
-            v = FloatVector.broadcast(S, x6[s6 + i]);
+            v = FloatVector.broadcast(S, x6[i]);
             a60 = w0.fma(v, a60);
             a61 = w1.fma(v, a61);
-            v = FloatVector.broadcast(S, x7[s7 + i]);
+            v = FloatVector.broadcast(S, x7[i]);
             a70 = w0.fma(v, a70);
             a71 = w1.fma(v, a71);
         }
@@ -269,9 +252,12 @@ final class DenseForward {
         a71.intoArray(out[b + 7], o0 + L);
     }
 
-    private static void panelTile4(float[][] out, int b, float[] x0, int s0, float[] x1, int s1, float[] x2, int s2,
-                                   float[] x3, int s3, float[] panels, int base, int inDim, int o0, float[] bias,
-                                   int bo) {
+    private static void panelTile4(float[][] out, int b, float[][] inRows, float[] panels, int base, int inDim,
+                                   int o0, float[] bias, int bo) {
+        final float[] x0 = inRows[b];
+        final float[] x1 = inRows[b + 1];
+        final float[] x2 = inRows[b + 2];
+        final float[] x3 = inRows[b + 3];
         final FloatVector bias0 = FloatVector.fromArray(S, bias, bo);
         final FloatVector bias1 = FloatVector.fromArray(S, bias, bo + L);
         FloatVector a00 = bias0;
@@ -285,16 +271,16 @@ final class DenseForward {
         for (int i = 0, w = base; i < inDim; i++, w += PANEL) {
             final FloatVector w0 = FloatVector.fromArray(S, panels, w);
             final FloatVector w1 = FloatVector.fromArray(S, panels, w + L);
-            final FloatVector v0 = FloatVector.broadcast(S, x0[s0 + i]);
+            final FloatVector v0 = FloatVector.broadcast(S, x0[i]);
             a00 = w0.fma(v0, a00);
             a01 = w1.fma(v0, a01);
-            final FloatVector v1 = FloatVector.broadcast(S, x1[s1 + i]);
+            final FloatVector v1 = FloatVector.broadcast(S, x1[i]);
             a10 = w0.fma(v1, a10);
             a11 = w1.fma(v1, a11);
-            final FloatVector v2 = FloatVector.broadcast(S, x2[s2 + i]);
+            final FloatVector v2 = FloatVector.broadcast(S, x2[i]);
             a20 = w0.fma(v2, a20);
             a21 = w1.fma(v2, a21);
-            final FloatVector v3 = FloatVector.broadcast(S, x3[s3 + i]);
+            final FloatVector v3 = FloatVector.broadcast(S, x3[i]);
             a30 = w0.fma(v3, a30);
             a31 = w1.fma(v3, a31);
         }

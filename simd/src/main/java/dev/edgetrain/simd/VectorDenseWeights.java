@@ -33,16 +33,24 @@ final class VectorDenseWeights extends DenseWeights {
         }
     }
 
+    /**
+     * A wide layer reads its input as rows: one array per row keeps the eight-row tile's addresses in eight
+     * registers (flat input needs eight offsets too, which spills: 165 against 250 GFLOP/s at 784-128, batch 256).
+     */
     @Override
     public boolean forwardNeedsInputRows() {
-        return false;
+        return panels != null;
     }
 
     @Override
     public void forward(float[][] out, float[] in, int inOff, float[][] inRows, float[] bias, int biasOff,
                         int rowFrom, int rowTo) {
         if (panels != null) {
-            DenseForward.panels(out, in, inOff, inRows, panels, bias, biasOff, rowFrom, rowTo, inDim, outDim);
+            if (inRows == null) {
+                throw new IllegalArgumentException("a layer of " + outDim + " outputs reads its input as rows "
+                        + "(forwardNeedsInputRows), got none");
+            }
+            DenseForward.panels(out, inRows, panels, bias, biasOff, rowFrom, rowTo, inDim, outDim);
         } else {
             DenseForward.dots(out, in, inOff, inRows, params, weightOffset, bias, biasOff, rowFrom, rowTo, inDim,
                     outDim);

@@ -105,7 +105,8 @@ class VectorKernelsMatchReferenceTest {
             final DenseWeights w = vector.denseWeights(inDim, outDim, true);
             w.refresh(slab, wOff);
             final float[][] out = new float[batch][outDim];
-            w.forward(out, x, inOff, flatInput ? null : rows(x, inOff, batch, inDim), withBias ? slab : null, biasOff,
+            final boolean rows = !flatInput || w.forwardNeedsInputRows();
+            w.forward(out, x, inOff, rows ? rows(x, inOff, batch, inDim) : null, withBias ? slab : null, biasOff,
                     from, to);
             final float[] expected = new float[batch * outDim];
             ReferenceKernels.denseForward(expected, 0, x, inOff, slab, wOff, withBias ? slab : null, biasOff, batch,
@@ -137,10 +138,23 @@ class VectorKernelsMatchReferenceTest {
         final float[] x = new float[inDim];
         x[2] = 1f;
         final float[][] out = new float[1][outDim];
-        w.forward(out, x, 0, null, null, 0, 0, 1);
+        w.forward(out, x, 0, new float[][] {x}, null, 0, 0, 1);
         for (int o = 0; o < outDim; o++) {
             assertEquals(slab[o * inDim + 2], out[0][o], "output " + o + " of x = e_2 is W[" + o + "][2]");
         }
+    }
+
+    @Test
+    void wideLayersAskForRowsAndRefuseAFlatInput() {
+        final DenseWeights wide = vector.denseWeights(7, 2 * L, false);
+        final DenseWeights narrow = vector.denseWeights(7, 3, false);
+        assertTrue(wide.forwardNeedsInputRows());
+        assertEquals(false, narrow.forwardNeedsInputRows());
+        wide.refresh(new float[7 * 2 * L], 0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> wide.forward(new float[1][2 * L], new float[7], 0, null, null, 0, 0, 1));
+        assertEquals("a layer of " + 2 * L + " outputs reads its input as rows (forwardNeedsInputRows), got none",
+                e.getMessage());
     }
 
     @Test

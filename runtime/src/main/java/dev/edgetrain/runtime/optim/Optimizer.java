@@ -39,7 +39,7 @@ public abstract class Optimizer {
      */
     private final float[] chunk = new float[CHUNK];
     private final float[] lanes = new float[CHUNK];
-    /** The same scratch per part of a split step ({@link #prepareParts}); part 0's is {@link #chunk}, {@link #lanes}. */
+    /** Scratch per part of a split step ({@link #prepareParts}); part 0 uses {@link #chunk} and {@link #lanes} */
     private float[][] partChunks = {chunk};
     private float[][] partLanes = {lanes};
     /** Per part of the step in flight: whether what it wrote is finite. */
