@@ -267,7 +267,7 @@ public final class Network {
      * when it has several and the layers are large (an optimizer step), else on the calling thread.
      */
     void refreshDerived(boolean[] layers, ComputePool pool) {
-        if (pool != null && pool.threads() > 1 && weightCount >= Passes.PARALLEL_MIN_MULTIPLY_ADDS / 32) {
+        if (pool != null && pool.threads() > 1 && weightCount >= Passes.PARALLEL_MIN_WEIGHTS) {
             refreshLayers = layers;
             try {
                 pool.run(REFRESH, this);

@@ -32,6 +32,11 @@ final class Passes {
 
     /** Below this many multiply-adds a pass stays on the calling thread: handing it out would cost more. */
     static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 19;
+    /**
+     * Below this many weights an optimizer step and the rebuilding of the kernels' weight copies stay on the calling
+     * thread: a few operations per weight, against a pass's batch-many multiply-adds.
+     */
+    static final long PARALLEL_MIN_WEIGHTS = PARALLEL_MIN_MULTIPLY_ADDS / 32;
 
     /**
      * The forward pass over {@code batch} rows of {@code x [batch][inputs]} at {@code xOffset}, arguments already

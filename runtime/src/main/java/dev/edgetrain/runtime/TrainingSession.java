@@ -189,7 +189,7 @@ public final class TrainingSession {
      */
     public void optimizerStep() {
         final ComputePool pool = ws.pool;
-        if (pool != null && pool.threads() > 1 && network.weightCount >= Passes.PARALLEL_MIN_MULTIPLY_ADDS / 32) {
+        if (pool != null && pool.threads() > 1 && network.weightCount >= Passes.PARALLEL_MIN_WEIGHTS) {
             optimizer.beginStep(network.params, network.gradients(), layout, trainable);
             pool.run(OPTIMIZER_PART, this);
             optimizer.endStep(pool.threads());

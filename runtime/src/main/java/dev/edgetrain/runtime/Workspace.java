@@ -1,5 +1,7 @@
 package dev.edgetrain.runtime;
 
+import dev.edgetrain.runtime.kernels.FiniteScan;
+
 /**
  * Every activation and gradient buffer a forward and backward pass needs, allocated once for a maximum
  * batch size; any batch from 1 to {@link #maxBatch()} then runs without allocating. Plain buffers, plus the
@@ -44,9 +46,9 @@ public final class Workspace {
     final float[][] gradRowsB;
     /** One gradient row, {@code [spec.maxWidth()]}, for the weight-gradient kernel. */
     final float[] rowScratch;
-    /** Scratch of the input check ({@code Checks.allFinite}): a chunk of the input and one sum per position. */
-    final float[] checkChunk = new float[Checks.CHECK_CHUNK];
-    final float[] checkLanes = new float[Checks.CHECK_CHUNK];
+    /** Scratch of the input check ({@link FiniteScan}): a chunk of the input and one sum per position. */
+    final float[] checkChunk = new float[FiniteScan.CHUNK];
+    final float[] checkLanes = new float[FiniteScan.CHUNK];
     /** The optional thread pool large passes are split over, or {@code null}. */
     final ComputePool pool;
     /** With a pool: one gradient row per part, {@code [threads][spec.maxWidth()]}; {@code null} without. */

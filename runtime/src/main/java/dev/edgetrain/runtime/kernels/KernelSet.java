@@ -81,8 +81,20 @@ public abstract class KernelSet {
         return found instanceof KernelSet ? null : (String) found;
     }
 
-    /** The SIMD kernel set, or a message saying why it cannot be loaded. */
+    /** The SIMD kernel set, or a message saying why it cannot be loaded: looked up once per JVM. */
     private static Object loadVector() {
+        return Vector.LOADED;
+    }
+
+    /** Holds the outcome of looking up the SIMD kernel set, made on first use. */
+    private static final class Vector {
+        static final Object LOADED = lookUpVector();
+
+        private Vector() {
+        }
+    }
+
+    private static Object lookUpVector() {
         final Class<?> c;
         try {
             c = Class.forName(VECTOR_CLASS);
