@@ -35,6 +35,8 @@ public final class Network {
     final DenseWeights[] dense;
     /** Weights of all layers: multiply-adds per row of a forward pass. */
     final long weightCount;
+    /** Writes of the slab through {@link #setParameters} ({@link #modifications()}). */
+    private long modifications;
 
     /**
      * A network with seeded initialisation: weights {@code N(0, 2/fan_in)} (He) before rectifiers and the identity,
@@ -217,11 +219,22 @@ public final class Network {
             }
         }
         System.arraycopy(source, sourceOffset, params, offset, length);
+        modifications++;
         for (int l = 0; l < layout.layerCount(); l++) {
             if (layout.layerStart(l) < offset + length && layout.layerEnd(l) > offset) {
                 refreshDerived(l);
             }
         }
+    }
+
+    /**
+     * How many times the parameters were written through {@link #setParameters}: a counter that only grows. An
+     * optimizer step does not change it (it writes the slab as part of training, not from outside it).
+     *
+     * @return the count so far
+     */
+    public long modifications() {
+        return modifications;
     }
 
     /** Copies layer {@code l}'s weight {@code [out][in]} into {@code dst} at {@code offset}. */

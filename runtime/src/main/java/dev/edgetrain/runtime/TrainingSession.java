@@ -42,6 +42,8 @@ public final class TrainingSession {
     private int lowestTrainable;
     /** Draws the dropout masks of training passes; its state goes into checkpoints. */
     private final Rng dropout = new Rng(DEFAULT_DROPOUT_SEED);
+    /** Writes of the trainable flags and the dropout generator ({@link #modifications()}). */
+    private long modifications;
     private int lastCorrect;
     private int lastCounted;
     private int lastBatch;
@@ -218,6 +220,7 @@ public final class TrainingSession {
             throw new IllegalArgumentException("layer must be in [0, " + trainable.length + "), got " + layer);
         }
         trainable[layer] = isTrainable;
+        modifications++;
         lowestTrainable = -1;
         for (int l = 0; l < trainable.length; l++) {
             if (trainable[l]) {
@@ -242,6 +245,7 @@ public final class TrainingSession {
     /** Restarts the dropout generator from {@code seed} (it starts from {@link #DEFAULT_DROPOUT_SEED}). */
     public void setDropoutSeed(long seed) {
         dropout.setState(seed);
+        modifications++;
     }
 
     /** The dropout generator's state, for checkpoints. */
@@ -252,6 +256,20 @@ public final class TrainingSession {
     /** Restores the dropout generator's state saved by {@link #dropoutRngState()}. */
     public void setDropoutRngState(long state) {
         dropout.setState(state);
+        modifications++;
+    }
+
+    /**
+     * How many times what decides this session's steps was set from outside them: the network's parameters
+     * ({@link Network#modifications()}), the optimizer's state and settings ({@link Optimizer#modifications()}), the
+     * trainable flags and the dropout generator. A counter that only grows; {@link #trainStep}, {@link #evalStep},
+     * {@link #optimizerStep} and {@link #zeroGrad} leave it as it is. A {@link dev.edgetrain.runtime.train.Trainer}
+     * compares it between steps to know whether the steps since its last copy of the state can be run again.
+     *
+     * @return the count so far
+     */
+    public long modifications() {
+        return network.modifications() + optimizer.modifications() + modifications;
     }
 
     /** The network being trained. */

@@ -59,7 +59,7 @@ final class Adam extends Optimizer {
     }
 
     @Override
-    public float[] stateSlab(int k) {
+    float[] slab(int k) {
         if (k == 0) {
             return m;
         }

@@ -31,6 +31,8 @@ public abstract class Optimizer {
     double learningRateScale = 1.0;
     /** Whether each step checks the parameters it wrote ({@link #setUpdateCheck}). */
     private boolean checkUpdates;
+    /** Writes from outside the steps ({@link #modifications()}). */
+    private long modifications;
     /** Whether every parameter the last checked step wrote is finite. */
     private boolean lastUpdateFinite = true;
     private static final int CHUNK = FiniteScan.CHUNK;
@@ -291,6 +293,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("learning-rate scale must be a positive finite number, got " + scale);
         }
         this.learningRateScale = scale;
+        modifications++;
     }
 
     /** Global L2 norm of the trainable gradients at the last step, before clipping. */
@@ -301,8 +304,44 @@ public abstract class Optimizer {
     /** Number of state slabs (0 for plain SGD, 1 with momentum, 2 for Adam), for checkpoints. */
     public abstract int stateSlabCount();
 
-    /** Live state slab {@code k}, same layout as the parameters, for checkpoints. */
-    public abstract float[] stateSlab(int k);
+    /**
+     * Live state slab {@code k}, same layout as the parameters, for checkpoints. Handing out the live array counts
+     * as a write ({@link #modifications()}), since the caller may write it; {@link #copyStateSlab} reads without.
+     */
+    public final float[] stateSlab(int k) {
+        modifications++;
+        return slab(k);
+    }
+
+    /**
+     * Copies state slab {@code k} into {@code dst} (of the parameters' length), without handing out the live array.
+     *
+     * @param k   the slab, in {@code [0, stateSlabCount())}
+     * @param dst where to copy it, {@code [parameterCount]}
+     */
+    public final void copyStateSlab(int k, float[] dst) {
+        final float[] s = slab(k);
+        if (dst == null || dst.length != s.length) {
+            throw new IllegalArgumentException("state slab " + k + " has " + s.length + " values, destination "
+                    + (dst == null ? "null" : "of " + dst.length));
+        }
+        System.arraycopy(s, 0, dst, 0, s.length);
+    }
+
+    /** Live state slab {@code k}; throws {@link IndexOutOfBoundsException} outside {@code [0, stateSlabCount())}. */
+    abstract float[] slab(int k);
+
+    /**
+     * How many times this optimizer's state or settings were set from outside its steps: the learning-rate scale,
+     * the step count, the state copied from another optimizer or handed out by {@link #stateSlab}. A counter that
+     * only grows; steps do not change it. Whoever keeps a copy of the state (a trainer's divergence guard) compares it
+     * to know whether that copy still describes how the steps since were taken.
+     *
+     * @return the count so far
+     */
+    public long modifications() {
+        return modifications;
+    }
 
     /** Copies the step counter and all state slabs from {@code other}, made from an equal config. */
     public void copyStateFrom(Optimizer other) {
@@ -312,8 +351,9 @@ public abstract class Optimizer {
                     + other.parameterCount + " parameters into " + config + " for " + parameterCount);
         }
         for (int k = 0; k < stateSlabCount(); k++) {
-            System.arraycopy(other.stateSlab(k), 0, stateSlab(k), 0, parameterCount);
+            System.arraycopy(other.slab(k), 0, slab(k), 0, parameterCount);
         }
+        modifications++;
         steps = other.steps;
         lastGradientNorm = other.lastGradientNorm;
         learningRateScale = other.learningRateScale;
@@ -325,6 +365,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         }
         this.steps = steps;
+        modifications++;
     }
 
     @Override

@@ -49,7 +49,7 @@ final class Sgd extends Optimizer {
     }
 
     @Override
-    public float[] stateSlab(int k) {
+    float[] slab(int k) {
         if (k != 0 || velocity.length == 0) {
             throw new IndexOutOfBoundsException("state slab " + k + " of " + stateSlabCount());
         }

@@ -16,29 +16,54 @@ import dev.edgetrain.runtime.optim.Optimizer;
  * <p>Divergence: when a step's loss or gradient, or a parameter after an update, is not finite, the trainer
  * restores the last good parameters and optimizer state (those of the last step whose loss and gradients
  * were finite) and either stops with a {@link DivergenceException} that names the epoch and step (the
- * default), or, with {@link #setDivergenceRecovery}, lowers the learning rate and goes on. The two snapshots
- * this takes are allocated here; keeping them costs one copy of the parameters and optimizer state a step. Whether
- * an update overflowed, the optimizer checks as it steps ({@link Optimizer#setUpdateCheck}, which this trainer turns
- * on for its session's optimizer).
+ * default), or, with {@link #setDivergenceRecovery}, lowers the learning rate and goes on. Whether an update
+ * overflowed, the optimizer checks as it steps ({@link Optimizer#setUpdateCheck}, which this trainer turns on).
+ *
+ * <p>How the guard keeps those states without copying them every step: every few steps it copies the parameters,
+ * the optimizer state and what else decides a step (learning-rate scale, trainable flags, dropout generator) into an
+ * <em>anchor</em>, and it keeps the mini-batches since in a ring (they are drawn into it, not copied). The state at
+ * the start of any step since the anchor is the anchor's with those steps run again: steps are deterministic, so
+ * the restore is bit for bit the state the step started from. A write from outside the steps between two batches (a
+ * listener that sets parameters, the rate, a trainable flag; see {@link TrainingSession#modifications()}) makes the
+ * next step take a new anchor first, so a replay never runs a step under settings it was not taken with. Anchors are
+ * taken every {@code min(16, 2·state / batch)} steps (state: parameters and optimizer slabs; batch: a mini-batch's
+ * values), so the ring holds at most about two states' worth of rows; diverging costs at most that many steps
+ * again. All of it is allocated here.
  *
  * <p>Shuffling is seeded: each epoch the source draws its order from the trainer's {@link Rng} (a {@link Dataset}
  * restarts from the identity permutation and shuffles it), so the order depends only on the generator state,
  * which {@link #rngState()} exposes for checkpoints. The same seed, data and settings give bit-identical weights.
  */
 public final class Trainer {
+    /** The most steps between two anchors; see the class comment for how the interval is chosen. */
+    static final int MAX_ANCHOR_INTERVAL = 16;
     private final TrainingSession session;
     private final BatchSource source;
     private final int batchSize;
     private final Rng rng;
-    /** The mini-batch being trained, {@code [batchSize][features]}. */
-    private final float[] batchX;
-    /** Its labels {@code [batchSize]} (a labelled source), or {@code null}. */
-    private final int[] batchY;
-    /** Its targets {@code [batchSize][targetWidth]} (a target source), or {@code null}. */
-    private final float[] batchT;
-    /** Parameters {@code [params]} and optimizer state slabs of the last good step, and of the step in flight. */
-    private Snapshot good;
-    private Snapshot pending;
+    /** Steps between anchors, in {@code [1, MAX_ANCHOR_INTERVAL]}. */
+    private final int anchorInterval;
+    /**
+     * The ring of the last {@code anchorInterval + 1} mini-batches, the one being trained included; slot
+     * {@code position % slots} holds step {@code position}'s: rows {@code [slots][batchSize][features]}, labels
+     * {@code [slots][batchSize]} (a labelled source, else {@code null}), targets
+     * {@code [slots][batchSize][targetWidth]} (a target source, else {@code null}), row counts {@code [slots]}.
+     */
+    private final float[][] ringX;
+    private final int[][] ringY;
+    private final float[][] ringT;
+    private final int[] ringRows;
+    /** The two newest anchors; {@code anchors[newest]} is the newer. The older is kept for one step after. */
+    private final Snapshot[] anchors;
+    private int newest;
+    /** The step the next {@link #step} trains: steps begun by this trainer, skipped ones included. */
+    private long position;
+    /** The step whose starting state a failed forward or backward pass restores. */
+    private long goodPosition;
+    /** {@link TrainingSession#modifications()} when the newest anchor was taken or the trainer last wrote. */
+    private long expectedModifications;
+    /** The session's trainable flags while a replay runs under an anchor's, {@code [layers]}. */
+    private final boolean[] trainableNow;
     /**
      * Fallbacks when a restored state diverges again at once (its weights are finite but already too large):
      * the state at the start of the epoch, then the state at the start of this trainer's first epoch.
@@ -82,11 +107,20 @@ public final class Trainer {
         this.source = source instanceof Dataset ? ((Dataset) source).batches() : source;
         this.batchSize = batchSize;
         this.rng = new Rng(shuffleSeed);
-        this.batchX = new float[batchSize * source.featureCount()];
-        this.batchY = source.classes() > 0 ? new int[batchSize] : null;
-        this.batchT = source.classes() > 0 ? null : new float[batchSize * source.targetWidth()];
-        this.good = new Snapshot(session);
-        this.pending = new Snapshot(session);
+        final int features = source.featureCount();
+        final boolean labelled = source.classes() > 0;
+        final int perRow = features + (labelled ? 1 : source.targetWidth());
+        final long stateValues = (long) session.network().parameterCount()
+                * (1 + session.optimizer().stateSlabCount());
+        this.anchorInterval = (int) Math.max(1, Math.min(MAX_ANCHOR_INTERVAL,
+                2 * stateValues / ((long) batchSize * perRow)));
+        final int slots = anchorInterval + 1;
+        this.ringX = new float[slots][batchSize * features];
+        this.ringY = labelled ? new int[slots][batchSize] : null;
+        this.ringT = labelled ? null : new float[slots][batchSize * source.targetWidth()];
+        this.ringRows = new int[slots];
+        this.anchors = new Snapshot[] {new Snapshot(session), new Snapshot(session)};
+        this.trainableNow = new boolean[session.network().layout().layerCount()];
         this.epochStart = new Snapshot(session);
         this.runStart = new Snapshot(session);
         session.optimizer().setUpdateCheck(true);
@@ -122,6 +156,11 @@ public final class Trainer {
     /** The DP-SGD epochs of {@link #makePrivate}, or {@code null} for ordinary training. */
     public PrivateTraining privateTraining() {
         return privateTraining;
+    }
+
+    /** Steps between the guard's anchors (see the class comment). */
+    int anchorInterval() {
+        return anchorInterval;
     }
 
     /** Divergences recovered from so far. */
@@ -164,7 +203,6 @@ public final class Trainer {
             return;
         }
         source.startEpoch(rng);
-        good.save(session);
         if (!runStartSaved) {
             runStart.save(session);
             runStartSaved = true;
@@ -172,14 +210,16 @@ public final class Trainer {
         if (fallback == 0) {
             epochStart.save(session); // an epoch that ended recovering keeps the older, safer epoch start
         }
+        goodPosition = position; // a failure in the epoch's first step restores the epoch's start
+        anchor();
         final int batches = batchesPerEpoch();
         double lossSum = 0;
         int correct = 0;
         int counted = 0;
         int trained = 0;
         int n;
-        for (int k = 0; (n = source.nextBatch(batchX, batchY, batchT, batchSize)) > 0; k++) {
-            final float loss = step(n, k, listener);
+        for (int k = 0; (n = nextBatch()) > 0; k++) {
+            final float loss = step(k, listener);
             if (Float.isNaN(loss)) {
                 continue; // recovered from a divergence: the batch is skipped
             }
@@ -196,31 +236,53 @@ public final class Trainer {
         epochsDone++;
     }
 
+    /** Draws the next mini-batch into the ring slot of step {@link #position}; returns its rows, 0 at the end. */
+    private int nextBatch() {
+        final int slot = slot(position);
+        final int n = source.nextBatch(ringX[slot], ringY == null ? null : ringY[slot],
+                ringT == null ? null : ringT[slot], batchSize);
+        ringRows[slot] = n;
+        return n;
+    }
+
+    private int slot(long step) {
+        return (int) (step % ringX.length);
+    }
+
+    /** {@code zeroGrad → trainStep} on the mini-batch of step {@code step}, from the ring. */
+    private float trainStep(long step) {
+        final int slot = slot(step);
+        session.zeroGrad();
+        return ringY != null ? session.trainStep(ringX[slot], 0, ringY[slot], 0, ringRows[slot])
+                : session.trainStep(ringX[slot], 0, ringT[slot], 0, ringRows[slot]);
+    }
+
     /**
-     * One {@code zeroGrad → trainStep → optimizerStep} with the divergence guard. Returns the loss, or NaN when
-     * the step diverged and training recovered.
+     * One {@code zeroGrad → trainStep → optimizerStep} of step {@link #position} with the divergence guard. Returns
+     * the loss, or NaN when the step diverged and training recovered.
      */
-    private float step(int n, int batchIndex, TrainingListener listener) {
-        Snapshot restoreTo = good;
+    private float step(int batchIndex, TrainingListener listener) {
+        final long p = position;
+        if (session.modifications() != expectedModifications || p - anchors[newest].position >= anchorInterval) {
+            // A listener wrote between batches, or the anchor is as old as the ring is long.
+            anchor();
+        }
+        long restoreTo = goodPosition;
         String reason;
         long at;
         try {
-            session.zeroGrad();
-            final float loss = batchY != null ? session.trainStep(batchX, 0, batchY, 0, n)
-                    : session.trainStep(batchX, 0, batchT, 0, n);
-            pending.save(session);
+            final float loss = trainStep(p);
             session.optimizerStep();
             final Optimizer opt = session.optimizer();
             // The optimizer's check covers the layers it updated, the only parameters a step can change (the
             // network accepts finite parameters only); the scan is the fallback if someone turned the check off.
             if (opt.updateCheck() ? opt.lastUpdateFinite() : session.network().firstNonFiniteParameter() < 0) {
-                final Snapshot t = good; // the step's starting point is now the last good state
-                good = pending;
-                pending = t;
+                goodPosition = p; // the next step's failure restores this step's start
+                position = p + 1;
                 fallback = 0;
                 return loss;
             }
-            restoreTo = pending; // its loss and gradients were finite; only the update overflowed
+            restoreTo = p; // its loss and gradients were finite; only the update overflowed
             at = opt.steps() - 1;
             final int bad = session.network().firstNonFiniteParameter();
             reason = "parameter " + (bad >= 0 ? session.network().layout().describe(bad) : "?")
@@ -230,32 +292,102 @@ public final class Trainer {
             reason = e.reason();
         }
         if (fallback == 1) {
-            restoreTo = epochStart;
+            epochStart.restore(session);
         } else if (fallback >= 2) {
-            restoreTo = runStart;
+            runStart.restore(session);
+        } else {
+            restoreStartOf(restoreTo);
         }
-        restoreTo.restore(session);
-        good.save(session);
         session.zeroGrad();
+        position = p + 1; // the failed batch is skipped: the restored state is where the next step starts
+        goodPosition = position;
+        final long restoredSteps = session.optimizer().steps();
         if (recoveries >= maxRecoveries) {
+            expectedModifications = session.modifications();
             throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch " + (batchIndex + 1)
                     + ", optimizer step " + at + ": " + reason + "; restored the parameters and optimizer state of step "
-                    + restoreTo.steps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at,
+                    + restoredSteps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at,
                     reason);
         }
         recoveries++;
         fallback = Math.min(2, fallback + 1);
         final Optimizer opt = session.optimizer();
         opt.setLearningRateScale(opt.learningRateScale() * recoveryFactor);
+        anchor(); // after the lower rate: the steps from here are taken with it
         listener.onRecovery(epochsDone, at, reason, opt.currentLearningRate());
         return Float.NaN;
     }
 
-    /** Parameters, optimizer state and step count, in arrays allocated once. */
+    /**
+     * Copies the session's state and step settings into the older anchor, which becomes the newer, for step
+     * {@link #position}. The older one is never still needed here: the step a failure would restore
+     * ({@link #goodPosition}) is at or after the newer anchor whenever a step starts.
+     */
+    private void anchor() {
+        if (goodPosition < anchors[newest].position) {
+            throw new IllegalStateException("anchor at step " + position + " would drop the one step "
+                    + goodPosition + " needs");
+        }
+        newest = 1 - newest;
+        final Snapshot a = anchors[newest];
+        a.save(session);
+        a.saveSettings(session);
+        a.position = position;
+        expectedModifications = session.modifications();
+    }
+
+    /**
+     * Puts the session in the state step {@code target} started from: the newest anchor at or before it, and the
+     * steps from there to {@code target} run again from the ring under the anchor's settings, which are then set
+     * back to the session's current ones (rate scale, trainable flags, dropout generator).
+     */
+    void restoreStartOf(long target) {
+        final Snapshot a = anchors[newest].position <= target ? anchors[newest] : anchors[1 - newest];
+        if (a.position > target || target - a.position >= ringX.length) {
+            throw new IllegalStateException("no anchor to restore step " + target + " from (anchors at steps "
+                    + anchors[0].position + " and " + anchors[1].position + ", ring of " + ringX.length + ")");
+        }
+        final Optimizer opt = session.optimizer();
+        final double scaleNow = opt.learningRateScale();
+        final long dropoutNow = session.dropoutRngState();
+        for (int l = 0; l < trainableNow.length; l++) {
+            trainableNow[l] = session.isTrainable(l);
+        }
+        a.restore(session);
+        a.restoreSettings(session);
+        for (long q = a.position; q < target; q++) {
+            try {
+                trainStep(q);
+                session.optimizerStep();
+            } catch (DivergenceException e) {
+                throw new IllegalStateException("replaying step " + q + " diverged where it had not: " + e.reason(), e);
+            }
+            if (opt.updateCheck() && !opt.lastUpdateFinite()) {
+                throw new IllegalStateException("replaying step " + q + " overflowed where it had not");
+            }
+        }
+        opt.setLearningRateScale(scaleNow);
+        session.setDropoutRngState(dropoutNow);
+        for (int l = 0; l < trainableNow.length; l++) {
+            if (session.isTrainable(l) != trainableNow[l]) {
+                session.setTrainable(l, trainableNow[l]);
+            }
+        }
+    }
+
+    /**
+     * A copy of a session's parameters, optimizer state slabs and step count, in arrays allocated once; for an
+     * anchor also the settings its steps are taken with.
+     */
     private static final class Snapshot {
         final float[] params;
         final float[][] state;
-        long steps;
+        long optimizerSteps;
+        /** For an anchor: the step ({@link Trainer#position}) whose starting state it holds. */
+        long position;
+        double learningRateScale;
+        long dropoutState;
+        final boolean[] trainable;
 
         Snapshot(TrainingSession session) {
             params = new float[session.network().parameterCount()];
@@ -264,15 +396,24 @@ public final class Trainer {
             for (int k = 0; k < state.length; k++) {
                 state[k] = new float[params.length];
             }
+            trainable = new boolean[session.network().layout().layerCount()];
         }
 
         void save(TrainingSession session) {
             session.network().copyParameters(params, 0);
             Optimizer opt = session.optimizer();
             for (int k = 0; k < state.length; k++) {
-                System.arraycopy(opt.stateSlab(k), 0, state[k], 0, params.length);
+                opt.copyStateSlab(k, state[k]);
             }
-            steps = opt.steps();
+            optimizerSteps = opt.steps();
+        }
+
+        void saveSettings(TrainingSession session) {
+            learningRateScale = session.optimizer().learningRateScale();
+            dropoutState = session.dropoutRngState();
+            for (int l = 0; l < trainable.length; l++) {
+                trainable[l] = session.isTrainable(l);
+            }
         }
 
         void restore(TrainingSession session) {
@@ -281,7 +422,17 @@ public final class Trainer {
             for (int k = 0; k < state.length; k++) {
                 System.arraycopy(state[k], 0, opt.stateSlab(k), 0, params.length);
             }
-            opt.setSteps(steps);
+            opt.setSteps(optimizerSteps);
+        }
+
+        void restoreSettings(TrainingSession session) {
+            session.optimizer().setLearningRateScale(learningRateScale);
+            session.setDropoutRngState(dropoutState);
+            for (int l = 0; l < trainable.length; l++) {
+                if (session.isTrainable(l) != trainable[l]) {
+                    session.setTrainable(l, trainable[l]);
+                }
+            }
         }
     }
 

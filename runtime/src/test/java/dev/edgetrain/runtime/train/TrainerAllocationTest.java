@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A {@link Trainer} epoch, divergence guard included (the snapshot and the optimizer's update check), allocates
- * nothing with every optimizer, counted exactly by HotSpot's per-thread allocation counter: rounds of 10,000 steps
- * until one allocates 0 bytes (the first rounds may allocate while the JIT compiles); a guard that allocated on every
- * step would never get a zero round.
+ * A {@link Trainer} epoch, divergence guard included (its anchors, the ring of mini-batches and the optimizer's
+ * update check), allocates nothing with every optimizer, counted exactly by HotSpot's per-thread allocation
+ * counter: rounds of 10,000 steps until one allocates 0 bytes (the first rounds may allocate while the JIT
+ * compiles); a guard that allocated on every step would never get a zero round.
  */
 class TrainerAllocationTest {
     private static final int ROUNDS = 12;
