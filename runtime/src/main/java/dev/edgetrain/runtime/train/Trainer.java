@@ -24,11 +24,11 @@ import dev.edgetrain.runtime.optim.Optimizer;
  * <em>anchor</em>, and it keeps the mini-batches since in a ring (they are drawn into it, not copied). The state at
  * the start of any step since the anchor is the anchor's with those steps run again: steps are deterministic, so
  * the restore is bit for bit the state the step started from. A write from outside the steps between two batches (a
- * listener that sets parameters, the rate, a trainable flag; see {@link TrainingSession#modifications()}) makes the
- * next step take a new anchor first, so a replay never runs a step under settings it was not taken with. Anchors are
- * taken every {@code min(16, 2·state / batch)} steps (state: parameters and optimizer slabs; batch: a mini-batch's
- * values), so the ring holds at most about two states' worth of rows; diverging costs at most that many steps
- * again. All of it is allocated here.
+ * listener that sets parameters, the rate, a trainable flag; see {@link TrainingSession#modifications()}), or an
+ * optimizer step the trainer did not take, makes the next step take a new anchor first, so a replay never runs a
+ * step under settings it was not taken with. Anchors are taken every {@code min(16, 2·state / batch)} steps
+ * (state: parameters and optimizer slabs; batch: a mini-batch's values), so the ring holds at most about two states'
+ * worth of rows; diverging costs at most that many steps again. All of it is allocated here.
  *
  * <p>Shuffling is seeded: each epoch the source draws its order from the trainer's {@link Rng} (a {@link Dataset}
  * restarts from the identity permutation and shuffles it), so the order depends only on the generator state,
@@ -62,6 +62,8 @@ public final class Trainer {
     private long goodPosition;
     /** {@link TrainingSession#modifications()} when the newest anchor was taken or the trainer last wrote. */
     private long expectedModifications;
+    /** The optimizer's step count after this trainer's last step: more means someone else stepped it. */
+    private long expectedOptimizerSteps;
     /** The session's trainable flags while a replay runs under an anchor's, {@code [layers]}. */
     private final boolean[] trainableNow;
     /**
@@ -263,8 +265,9 @@ public final class Trainer {
      */
     private float step(int batchIndex, TrainingListener listener) {
         final long p = position;
-        if (session.modifications() != expectedModifications || p - anchors[newest].position >= anchorInterval) {
-            // A listener wrote between batches, or the anchor is as old as the ring is long.
+        if (session.modifications() != expectedModifications || session.optimizer().steps() != expectedOptimizerSteps
+                || p - anchors[newest].position >= anchorInterval) {
+            // A listener wrote or stepped between batches, or the anchor is as old as the ring is long.
             anchor();
         }
         long restoreTo = goodPosition;
@@ -279,6 +282,7 @@ public final class Trainer {
             if (opt.updateCheck() ? opt.lastUpdateFinite() : session.network().firstNonFiniteParameter() < 0) {
                 goodPosition = p; // the next step's failure restores this step's start
                 position = p + 1;
+                expectedOptimizerSteps = opt.steps();
                 fallback = 0;
                 return loss;
             }
@@ -304,10 +308,11 @@ public final class Trainer {
         final long restoredSteps = session.optimizer().steps();
         if (recoveries >= maxRecoveries) {
             expectedModifications = session.modifications();
-            throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch " + (batchIndex + 1)
-                    + ", optimizer step " + at + ": " + reason + "; restored the parameters and optimizer state of step "
-                    + restoredSteps + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at,
-                    reason);
+            expectedOptimizerSteps = restoredSteps;
+            throw new DivergenceException("training diverged in epoch " + (epochsDone + 1) + ", batch "
+                    + (batchIndex + 1) + ", optimizer step " + at + ": " + reason
+                    + "; restored the parameters and optimizer state of step " + restoredSteps
+                    + (maxRecoveries > 0 ? " after " + recoveries + " recoveries" : ""), at, reason);
         }
         recoveries++;
         fallback = Math.min(2, fallback + 1);
@@ -334,6 +339,7 @@ public final class Trainer {
         a.saveSettings(session);
         a.position = position;
         expectedModifications = session.modifications();
+        expectedOptimizerSteps = a.optimizerSteps;
     }
 
     /**

@@ -201,10 +201,10 @@ class DivergenceReplayTest {
     }
 
     /**
-     * A listener changes the rate scale, freezes and unfreezes a layer, reseeds dropout, sets parameters and writes
-     * an Adam moment through the live slab between batches: every restore is still the state the step started from,
-     * since each change makes the next step take an anchor, and older steps are replayed under the settings they ran
-     * with.
+     * A listener changes the rate scale, freezes and unfreezes a layer, reseeds dropout, sets parameters, writes an
+     * Adam moment through the live slab and takes an optimizer step of its own between batches: every restore is
+     * still the state the step started from, since each change makes the next step take an anchor, and older steps
+     * are replayed under the settings they ran with.
      */
     @Test
     void changesBetweenBatchesAreNeverReplayedIntoStepsTakenBeforeThem() {
@@ -231,6 +231,11 @@ class DivergenceReplayTest {
                 }
                 case 10:
                     opt.stateSlab(0)[1] += 1e-3f;
+                    break;
+                case 11: // a step of the listener's own, on rows of its own
+                    session.zeroGrad();
+                    session.trainStep(new float[] {0.5f, -0.5f}, new int[] {1}, 1);
+                    session.optimizerStep();
                     break;
                 default:
                     break;
