@@ -42,6 +42,10 @@ public final class Network {
      * A network with seeded initialisation: weights {@code N(0, 2/fan_in)} (He) before rectifiers and the identity,
      * {@code N(0, 2/(fan_in + fan_out))} (Glorot) before tanh and sigmoid; biases and layer-norm shifts 0, layer-norm
      * scales 1.
+     *
+     * @param spec the architecture
+     * @param seed the initialisation's seed: the same spec and seed give the same parameters, bit for bit
+     * @throws IllegalArgumentException when {@code spec} is null
      */
     public Network(NetworkSpec spec, long seed) {
         this(spec);
@@ -87,14 +91,27 @@ public final class Network {
         }
     }
 
-    /** A network holding a copy of {@code parameters}, laid out as {@link ParameterLayout} describes. */
+    /**
+     * A network holding a copy of {@code parameters}, laid out as {@link ParameterLayout} describes.
+     *
+     * @param spec       the architecture
+     * @param parameters the slab, {@code [size]} of {@code spec}'s {@link ParameterLayout}, all finite; copied
+     * @return the network, computing with {@link KernelSet#active()}
+     * @throws IllegalArgumentException when {@code spec} is null, or {@code parameters} is null, of another length
+     *                                  or not all finite
+     */
     public static Network fromParameters(NetworkSpec spec, float[] parameters) {
         Network n = new Network(spec);
         n.setParameters(parameters);
         return n;
     }
 
-    /** An independent copy: same spec and parameters, zero gradients. */
+    /**
+     * An independent copy: same spec and parameters, zero gradients.
+     *
+     * @return the copy, computing with {@link KernelSet#active()} whatever this network's kernels ({@link #withKernels}
+     *         keeps another set)
+     */
     public Network copy() {
         return fromParameters(spec, params);
     }
@@ -127,6 +144,13 @@ public final class Network {
      * {@code task} (identity activation, this output layer's bias flag), initialised from {@code seed} as
      * {@link #Network(NetworkSpec, long)} does. Freeze the hidden layers with
      * {@link TrainingSession#trainOnlyLastLayer()} or train them all.
+     *
+     * @param outputs the new output layer's width: classes of a classifier (at least 2), 1 for a binary network,
+     *                labels of a multi-label network (at least 2), targets of a regressor
+     * @param task    what the new network predicts
+     * @param seed    the seed of the new spec's {@link #Network(NetworkSpec, long)}, whose output layer is taken
+     * @return the new network, computing with {@link KernelSet#active()}; this one is unchanged
+     * @throws IllegalArgumentException when {@code task} is null or {@code outputs} does not suit it
      */
     public Network withNewHead(int outputs, Task task, long seed) {
         NetworkSpec headSpec = spec.withNewHead(outputs, task);
@@ -140,33 +164,61 @@ public final class Network {
         return result;
     }
 
-    /** The architecture this network was built from. */
+    /**
+     * The architecture this network was built from.
+     *
+     * @return the spec
+     */
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** Where each layer's parameters lie in the slab. */
+    /**
+     * Where each layer's parameters lie in the slab.
+     *
+     * @return the layout of the parameter and gradient slabs
+     */
     public ParameterLayout layout() {
         return layout;
     }
 
-    /** The number of parameters: the length of the slab. */
+    /**
+     * The number of parameters: the length of the slab.
+     *
+     * @return {@code layout().size()}
+     */
     public int parameterCount() {
         return params.length;
     }
 
-    /** A copy of the parameter slab, laid out by {@link #layout()}. */
+    /**
+     * A copy of the parameter slab, laid out by {@link #layout()}.
+     *
+     * @return a new array {@code [parameterCount()]}
+     */
     public float[] copyParameters() {
         return params.clone();
     }
 
-    /** Copies the parameter slab into {@code dst} at {@code offset}, without allocating. */
+    /**
+     * Copies the parameter slab into {@code dst} at {@code offset}, without allocating.
+     *
+     * @param dst    receives {@code [parameterCount()]} values from {@code offset}
+     * @param offset where the copy starts in {@code dst}
+     * @throws IllegalArgumentException when {@code dst} is null or too short from {@code offset}
+     */
     public void copyParameters(float[] dst, int offset) {
         Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, params.length, -1);
         System.arraycopy(params, 0, dst, offset, params.length);
     }
 
-    /** Parameter {@code index} of the slab ({@link ParameterLayout#describe} names it). */
+    /**
+     * Parameter {@code index} of the slab ({@link ParameterLayout#describe} names it).
+     *
+     * @param index a slab index, in {@code [0, parameterCount())}
+     * @return the parameter's value
+     * @throws IndexOutOfBoundsException when {@code index} is outside the slab
+     */
     public float parameter(int index) {
         if (index < 0 || index >= params.length) {
             throw new IndexOutOfBoundsException("parameter " + index + " out of range [0, " + params.length + ")");
@@ -174,7 +226,11 @@ public final class Network {
         return params[index];
     }
 
-    /** The index of the first parameter that is NaN or infinite, or -1 when all are finite. */
+    /**
+     * The index of the first parameter that is NaN or infinite, or -1 when all are finite.
+     *
+     * @return a slab index ({@link ParameterLayout#describe} names it), or -1
+     */
     public int firstNonFiniteParameter() {
         for (int i = 0; i < params.length; i++) {
             if (!(Math.abs(params[i]) <= Float.MAX_VALUE)) {
@@ -184,7 +240,12 @@ public final class Network {
         return -1;
     }
 
-    /** The live gradient slab, same layout as the parameters. */
+    /**
+     * The live gradient slab, same layout as the parameters.
+     *
+     * @return the slab itself, {@code [parameterCount()]}, not a copy: backward passes add to it, optimizer steps
+     *         read it
+     */
     public float[] gradients() {
         return grads;
     }
@@ -192,6 +253,10 @@ public final class Network {
     /**
      * Replaces every parameter with a copy of {@code source}. Checked first (length, all finite), so a
      * rejected call leaves the network unchanged.
+     *
+     * @param source {@code [parameterCount()]} values laid out by {@link #layout()}, all finite
+     * @throws IllegalArgumentException when {@code source} is null, of another length, or holds a non-finite value
+     *                                  (the message names the parameter)
      */
     public void setParameters(float[] source) {
         if (source == null || source.length != params.length) {
@@ -204,6 +269,13 @@ public final class Network {
     /**
      * Replaces parameters {@code [offset, offset + length)} with {@code source[sourceOffset ..]}. Checked first
      * (ranges, all finite), so a rejected call leaves the network unchanged.
+     *
+     * @param offset       the first slab index to replace
+     * @param source       the new values, all finite
+     * @param sourceOffset where they start in {@code source}
+     * @param length       how many to replace, at least 0
+     * @throws IllegalArgumentException when {@code [offset, offset + length)} is outside the slab, {@code source} is
+     *                                  null or too short from {@code sourceOffset}, or a value is not finite
      */
     public void setParameters(int offset, float[] source, int sourceOffset, int length) {
         if (offset < 0 || length < 0 || offset > params.length - length) {
@@ -237,26 +309,54 @@ public final class Network {
         return modifications;
     }
 
-    /** Copies layer {@code l}'s weight {@code [out][in]} into {@code dst} at {@code offset}. */
+    /**
+     * Copies layer {@code l}'s weight {@code [out][in]} into {@code dst} at {@code offset}.
+     *
+     * @param l      the dense layer, in {@code [0, layout().layerCount())}
+     * @param dst    receives {@code layout().weightSize(l)} values from {@code offset}
+     * @param offset where the weight starts in {@code dst}
+     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     */
     public void copyWeight(int l, float[] dst, int offset) {
         System.arraycopy(params, layout.weightOffset(l), dst, offset, layout.weightSize(l));
     }
 
-    /** Copies layer {@code l}'s bias {@code [out]} into {@code dst} at {@code offset}; no-op for a layer without. */
+    /**
+     * Copies layer {@code l}'s bias {@code [out]} into {@code dst} at {@code offset}; no-op for a layer without.
+     *
+     * @param l      the dense layer, in {@code [0, layout().layerCount())}
+     * @param dst    receives {@code layout().biasSize(l)} values from {@code offset}
+     * @param offset where the bias starts in {@code dst}
+     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     */
     public void copyBias(int l, float[] dst, int offset) {
         if (layout.biasOffset(l) >= 0) {
             System.arraycopy(params, layout.biasOffset(l), dst, offset, layout.biasSize(l));
         }
     }
 
-    /** Copies layer {@code l}'s layer-norm scale γ {@code [out]} into {@code dst}; no-op without a layer norm. */
+    /**
+     * Copies layer {@code l}'s layer-norm scale γ {@code [out]} into {@code dst}; no-op without a layer norm.
+     *
+     * @param l      the dense layer, in {@code [0, layout().layerCount())}
+     * @param dst    receives {@code layout().outputs(l)} values from {@code offset}
+     * @param offset where γ starts in {@code dst}
+     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     */
     public void copyNormScale(int l, float[] dst, int offset) {
         if (layout.normScaleOffset(l) >= 0) {
             System.arraycopy(params, layout.normScaleOffset(l), dst, offset, layout.outputs(l));
         }
     }
 
-    /** Copies layer {@code l}'s layer-norm shift β {@code [out]} into {@code dst}; no-op without a layer norm. */
+    /**
+     * Copies layer {@code l}'s layer-norm shift β {@code [out]} into {@code dst}; no-op without a layer norm.
+     *
+     * @param l      the dense layer, in {@code [0, layout().layerCount())}
+     * @param dst    receives {@code layout().outputs(l)} values from {@code offset}
+     * @param offset where β starts in {@code dst}
+     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     */
     public void copyNormShift(int l, float[] dst, int offset) {
         if (layout.normShiftOffset(l) >= 0) {
             System.arraycopy(params, layout.normShiftOffset(l), dst, offset, layout.outputs(l));
@@ -321,6 +421,14 @@ public final class Network {
      * The inference pass for {@code batch} rows of {@code x [batch][inputs]} at {@code xOffset}: every layer, then
      * the head. The results stay in the workspace ({@link Workspace#logits()}, {@link Workspace#predictions()}).
      * Inputs are checked (shape, finite).
+     *
+     * @param ws      a workspace of this network's spec; the pass leaves its results there
+     * @param x       {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset where row 0 starts in {@code x}
+     * @param batch   rows, in {@code [1, ws.maxBatch()]}
+     * @throws IllegalArgumentException when {@code ws} is null or made for another network, {@code batch} is
+     *                                  outside {@code [1, ws.maxBatch()]}, or {@code x} is too short or not all
+     *                                  finite
      */
     public void forward(Workspace ws, float[] x, int xOffset, int batch) {
         check(ws, x, xOffset, batch);
@@ -331,6 +439,16 @@ public final class Network {
      * The model's output for {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}: class
      * probabilities (softmax) of a classifier, sigmoid probabilities of a binary or multi-label network, the
      * values of a regressor.
+     *
+     * @param ws        a workspace of this network's spec; the pass leaves its results there
+     * @param x         {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset   where row 0 starts in {@code x}
+     * @param batch     rows, in {@code [1, ws.maxBatch()]}
+     * @param out       receives {@code [batch][outputs]} from {@code outOffset}
+     * @param outOffset where row 0's outputs go in {@code out}
+     * @throws IllegalArgumentException when {@code ws} is null or made for another network, {@code batch} is
+     *                                  outside {@code [1, ws.maxBatch()]}, {@code x} or {@code out} is too short, or
+     *                                  {@code x} is not all finite
      */
     public void predict(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.outputs());
@@ -341,6 +459,14 @@ public final class Network {
     /**
      * Probabilities of {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}: {@link #predict}
      * of a classifier (softmax), a binary or a multi-label network (sigmoid); a regressor has none.
+     *
+     * @param ws        a workspace of this network's spec; the pass leaves its results there
+     * @param x         {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset   where row 0 starts in {@code x}
+     * @param batch     rows, in {@code [1, ws.maxBatch()]}
+     * @param out       receives {@code [batch][outputs]} from {@code outOffset}
+     * @param outOffset where row 0's outputs go in {@code out}
+     * @throws IllegalArgumentException for a regressor, or as {@link #predict}
      */
     public void predictProbabilities(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         if (spec.task() == Task.REGRESS) {
@@ -349,7 +475,20 @@ public final class Network {
         predict(ws, x, xOffset, batch, out, outOffset);
     }
 
-    /** The output layer's values before the head of {@code batch} rows into {@code out [batch][outputs]} at {@code outOffset}. */
+    /**
+     * The output layer's values before the head of {@code batch} rows into {@code out [batch][outputs]} at
+     * {@code outOffset}.
+     *
+     * @param ws        a workspace of this network's spec; the pass leaves its results there
+     * @param x         {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset   where row 0 starts in {@code x}
+     * @param batch     rows, in {@code [1, ws.maxBatch()]}
+     * @param out       receives {@code [batch][outputs]} from {@code outOffset}
+     * @param outOffset where row 0's outputs go in {@code out}
+     * @throws IllegalArgumentException when {@code ws} is null or made for another network, {@code batch} is
+     *                                  outside {@code [1, ws.maxBatch()]}, {@code x} or {@code out} is too short, or
+     *                                  {@code x} is not all finite
+     */
     public void predictLogits(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         Checks.region("output", out, out == null ? 0 : out.length, outOffset, batch, spec.outputs());
         check(ws, x, xOffset, batch);
@@ -360,6 +499,14 @@ public final class Network {
     /**
      * The predicted class of each of {@code batch} rows into {@code out [batch]} at {@code outOffset}: the most
      * probable class of a classifier (the first on ties), or 1 when a binary network's probability is at least ½.
+     *
+     * @param ws        a workspace of this network's spec; the pass leaves its results there
+     * @param x         {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset   where row 0 starts in {@code x}
+     * @param batch     rows, in {@code [1, ws.maxBatch()]}
+     * @param out       receives {@code [batch]} classes from {@code outOffset}
+     * @param outOffset where row 0's class goes in {@code out}
+     * @throws IllegalArgumentException for a regressor or a multi-label network, or as {@link #predict}
      */
     public void predictClasses(Workspace ws, float[] x, int xOffset, int batch, int[] out, int outOffset) {
         requireClassLabels();
@@ -371,7 +518,16 @@ public final class Network {
         }
     }
 
-    /** The predicted class of one row {@code x [inputs]} at {@code xOffset}, as {@link #predictClasses}. */
+    /**
+     * The predicted class of one row {@code x [inputs]} at {@code xOffset}, as {@link #predictClasses}.
+     *
+     * @param ws      a workspace of this network's spec
+     * @param x       {@code [inputs]} from {@code xOffset}, all finite
+     * @param xOffset where the row starts in {@code x}
+     * @return the class: in {@code [0, classes)} for a classifier, 0 or 1 for a binary network
+     * @throws IllegalArgumentException for a regressor or a multi-label network, a null workspace or one of another
+     *                                  network, or an {@code x} too short or not all finite
+     */
     public int predictClass(Workspace ws, float[] x, int xOffset) {
         requireClassLabels();
         check(ws, x, xOffset, 1);

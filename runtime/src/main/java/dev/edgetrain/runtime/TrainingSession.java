@@ -52,7 +52,15 @@ public final class TrainingSession {
     /** With a pool: one layer's backward pass as a task, filled before each dispatch; {@code null} without. */
     private final Passes.BackwardTask backwardTask;
 
-    /** A session of {@code network} for up to {@code maxBatch} rows, trained with {@code optimizer}. */
+    /**
+     * A session of {@code network} for up to {@code maxBatch} rows, trained with {@code optimizer}.
+     *
+     * @param network   the network to train; {@link #optimizerStep} updates its parameters in place
+     * @param maxBatch  the most rows a step takes, at least 1
+     * @param optimizer the update rule and its settings; the session creates its own optimizer from it
+     * @throws IllegalArgumentException when {@code network} or {@code optimizer} is null or {@code maxBatch} is out
+     *                                  of range
+     */
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer) {
         this(network, maxBatch, optimizer, null, null);
     }
@@ -62,6 +70,13 @@ public final class TrainingSession {
      * rows, each layer's weight gradient by its output rows, its input gradient by batch rows. {@code null} runs
      * everything on the calling thread, as {@link #TrainingSession(Network, int, OptimizerConfig)}. Results
      * are the same either way, to the bit: every row's arithmetic is the same whoever computes it.
+     *
+     * @param network   the network to train; {@link #optimizerStep} updates its parameters in place
+     * @param maxBatch  the most rows a step takes, at least 1
+     * @param optimizer the update rule and its settings; the session creates its own optimizer from it
+     * @param pool      the threads to split steps over, or {@code null}; it may be shared with other sessions
+     * @throws IllegalArgumentException when {@code network} or {@code optimizer} is null or {@code maxBatch} is out
+     *                                  of range
      */
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer, ComputePool pool) {
         this(network, maxBatch, optimizer, null, pool);
@@ -70,6 +85,15 @@ public final class TrainingSession {
     /**
      * A session minimising {@code loss} ({@code null}: {@link Loss#defaultFor} the network's task), optionally
      * split over {@code pool}.
+     *
+     * @param network   the network to train; {@link #optimizerStep} updates its parameters in place
+     * @param maxBatch  the most rows a step takes, at least 1
+     * @param optimizer the update rule and its settings; the session creates its own optimizer from it
+     * @param loss      what to minimise, suited to the network's task; {@code null} for the task's default
+     * @param pool      the threads to split steps over, or {@code null}
+     * @throws IllegalArgumentException when {@code network} or {@code optimizer} is null, {@code maxBatch} is out
+     *                                  of range, or {@code loss} does not suit the network's task or has class
+     *                                  weights for other classes
      */
     public TrainingSession(Network network, int maxBatch, OptimizerConfig optimizer, Loss loss, ComputePool pool) {
         if (network == null || optimizer == null) {
@@ -99,6 +123,14 @@ public final class TrainingSession {
      * the gradient of the mean loss to the gradient slab (call {@link #zeroGrad()} between steps unless
      * accumulating on purpose) and returns the mean loss.
      *
+     * @param x           {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset     where row 0 starts in {@code x}
+     * @param labels      {@code [batch]} from {@code labelOffset}: classes in {@code [0, classes)}, or 0/1 for a
+     *                    binary network
+     * @param labelOffset where row 0's label is in {@code labels}
+     * @param batch       rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch (with class weights, a classifier's sum is divided by the rows' summed
+     *         weights instead of {@code batch}, as PyTorch does)
      * @throws IllegalArgumentException for a bad shape, a non-finite input, a label outside the classes, a network
      *                                  whose task has no class labels, or rows whose class weights are all 0
      * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
@@ -109,7 +141,16 @@ public final class TrainingSession {
                 batch);
     }
 
-    /** {@link #trainStep(float[], int, int[], int, int)} from offset 0 of both arrays. */
+    /**
+     * {@link #trainStep(float[], int, int[], int, int)} from offset 0 of both arrays.
+     *
+     * @param x      {@code [batch][inputs]} from index 0, all finite
+     * @param labels {@code [batch]} from index 0: classes, or 0/1 for a binary network
+     * @param batch  rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch
+     * @throws IllegalArgumentException as {@link #trainStep(float[], int, int[], int, int)}
+     * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
+     */
     public float trainStep(float[] x, int[] labels, int batch) {
         return trainStep(x, 0, labels, 0, batch);
     }
@@ -118,6 +159,17 @@ public final class TrainingSession {
      * Forward and backward over {@code batch} rows with real-valued targets {@code [batch][outputs]} from
      * {@code targetOffset}: probabilities in [0, 1] for a binary or multi-label network, any finite values for a
      * regressor. Otherwise as {@link #trainStep(float[], int, int[], int, int)}.
+     *
+     * @param x            {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset      where row 0 starts in {@code x}
+     * @param targets      {@code [batch][outputs]} from {@code targetOffset}: probabilities in [0, 1] for a binary
+     *                     or multi-label network, finite values for a regressor
+     * @param targetOffset where row 0's targets start in {@code targets}
+     * @param batch        rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch's values ({@code batch × outputs})
+     * @throws IllegalArgumentException for a bad shape, a non-finite input, a target that is not a probability (binary,
+     *                                  multi-label) or not finite (regressor), {@code null} targets, or a classifier
+     * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
      */
     public float trainStep(float[] x, int xOffset, float[] targets, int targetOffset, int batch) {
         requireTargets(targets);
@@ -125,7 +177,16 @@ public final class TrainingSession {
                 targetOffset, batch);
     }
 
-    /** {@link #trainStep(float[], int, float[], int, int)} from offset 0 of both arrays. */
+    /**
+     * {@link #trainStep(float[], int, float[], int, int)} from offset 0 of both arrays.
+     *
+     * @param x       {@code [batch][inputs]} from index 0, all finite
+     * @param targets {@code [batch][outputs]} from index 0
+     * @param batch   rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch's values
+     * @throws IllegalArgumentException as {@link #trainStep(float[], int, float[], int, int)}
+     * @throws DivergenceException      when the loss is not finite (gradients are then left untouched)
+     */
     public float trainStep(float[] x, float[] targets, int batch) {
         return trainStep(x, 0, targets, 0, batch);
     }
@@ -144,24 +205,66 @@ public final class TrainingSession {
         return meanLoss;
     }
 
-    /** The mean loss of {@code batch} rows with class labels, without gradients or dropout. Same checks as {@link #trainStep}. */
+    /**
+     * The mean loss of {@code batch} rows with class labels, without gradients or dropout. Same checks as
+     * {@link #trainStep}.
+     *
+     * @param x           {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset     where row 0 starts in {@code x}
+     * @param labels      {@code [batch]} from {@code labelOffset}: classes in {@code [0, classes)}, or 0/1 for a
+     *                    binary network
+     * @param labelOffset where row 0's label is in {@code labels}
+     * @param batch       rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch, as a train step's; not checked for finiteness (NaN or infinity when
+     *         the network has diverged)
+     * @throws IllegalArgumentException for a bad shape, a non-finite input, a label outside the classes, a network
+     *                                  whose task has no class labels, or rows whose class weights are all 0
+     */
     public float evalStep(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
         requireLabels();
         return (float) (forwardLoss(x, xOffset, labels, labelOffset, null, 0, batch, false) / lastNormaliser);
     }
 
-    /** The mean loss of {@code batch} rows with class labels, read from the start of the arrays. */
+    /**
+     * The mean loss of {@code batch} rows with class labels, read from the start of the arrays.
+     *
+     * @param x      {@code [batch][inputs]} from index 0, all finite
+     * @param labels {@code [batch]} from index 0: classes, or 0/1 for a binary network
+     * @param batch  rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch, not checked for finiteness
+     * @throws IllegalArgumentException as {@link #evalStep(float[], int, int[], int, int)}
+     */
     public float evalStep(float[] x, int[] labels, int batch) {
         return evalStep(x, 0, labels, 0, batch);
     }
 
-    /** The mean loss of {@code batch} rows with targets {@code [batch][outputs]}, without gradients or dropout. */
+    /**
+     * The mean loss of {@code batch} rows with targets {@code [batch][outputs]}, without gradients or dropout.
+     *
+     * @param x            {@code [batch][inputs]} from {@code xOffset}, all finite
+     * @param xOffset      where row 0 starts in {@code x}
+     * @param targets      {@code [batch][outputs]} from {@code targetOffset}: probabilities in [0, 1] for a binary
+     *                     or multi-label network, finite values for a regressor
+     * @param targetOffset where row 0's targets start in {@code targets}
+     * @param batch        rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch's values, not checked for finiteness
+     * @throws IllegalArgumentException for a bad shape, a non-finite input, a target that is not a probability (binary,
+     *                                  multi-label) or not finite (regressor), {@code null} targets, or a classifier
+     */
     public float evalStep(float[] x, int xOffset, float[] targets, int targetOffset, int batch) {
         requireTargets(targets);
         return (float) (forwardLoss(x, xOffset, null, 0, targets, targetOffset, batch, false) / lastNormaliser);
     }
 
-    /** The mean loss of {@code batch} rows with targets, read from the start of the arrays. */
+    /**
+     * The mean loss of {@code batch} rows with targets, read from the start of the arrays.
+     *
+     * @param x       {@code [batch][inputs]} from index 0, all finite
+     * @param targets {@code [batch][outputs]} from index 0
+     * @param batch   rows, in {@code [1, maxBatch()]}
+     * @return the mean loss over the batch's values, not checked for finiteness
+     * @throws IllegalArgumentException as {@link #evalStep(float[], int, float[], int, int)}
+     */
     public float evalStep(float[] x, float[] targets, int batch) {
         return evalStep(x, 0, targets, 0, batch);
     }
@@ -169,17 +272,27 @@ public final class TrainingSession {
     /**
      * What the last train or eval step got right: rows whose predicted class is the label (classify, binary), or
      * outputs on the right side of ½ (multilabel); 0 for a regressor.
+     *
+     * @return the count, out of {@link #lastCounted()}
      */
     public int lastCorrect() {
         return lastCorrect;
     }
 
-    /** What {@link #lastCorrect()} counts out of: rows, or rows × outputs for multilabel; 0 for a regressor. */
+    /**
+     * What {@link #lastCorrect()} counts out of: rows, or rows × outputs for multilabel; 0 for a regressor.
+     *
+     * @return the count
+     */
     public int lastCounted() {
         return lastCounted;
     }
 
-    /** Rows in the last train or eval step. */
+    /**
+     * Rows in the last train or eval step.
+     *
+     * @return the rows, 0 before the first step
+     */
     public int lastBatch() {
         return lastBatch;
     }
@@ -214,7 +327,13 @@ public final class TrainingSession {
         network.zeroGradients();
     }
 
-    /** Freezes ({@code false}) or unfreezes dense layer {@code layer}: a frozen layer gets no gradient or update. */
+    /**
+     * Freezes ({@code false}) or unfreezes dense layer {@code layer}: a frozen layer gets no gradient or update.
+     *
+     * @param layer       the dense layer, in {@code [0, network().layout().layerCount())}
+     * @param isTrainable {@code true} to train the layer, {@code false} to freeze it
+     * @throws IllegalArgumentException when {@code layer} is not a layer of the network
+     */
     public void setTrainable(int layer, boolean isTrainable) {
         if (layer < 0 || layer >= trainable.length) {
             throw new IllegalArgumentException("layer must be in [0, " + trainable.length + "), got " + layer);
@@ -237,23 +356,41 @@ public final class TrainingSession {
         }
     }
 
-    /** Whether layer {@code layer}'s parameters are updated. */
+    /**
+     * Whether layer {@code layer}'s parameters are updated.
+     *
+     * @param layer the dense layer, in {@code [0, network().layout().layerCount())}
+     * @return {@code false} when the layer is frozen
+     * @throws IndexOutOfBoundsException when {@code layer} is not a layer of the network
+     */
     public boolean isTrainable(int layer) {
         return trainable[layer];
     }
 
-    /** Restarts the dropout generator from {@code seed} (it starts from {@link #DEFAULT_DROPOUT_SEED}). */
+    /**
+     * Restarts the dropout generator from {@code seed} (it starts from {@link #DEFAULT_DROPOUT_SEED}).
+     *
+     * @param seed the generator's new state: the same seed draws the same dropout masks
+     */
     public void setDropoutSeed(long seed) {
         dropout.setState(seed);
         modifications++;
     }
 
-    /** The dropout generator's state, for checkpoints. */
+    /**
+     * The dropout generator's state, for checkpoints.
+     *
+     * @return the generator's whole state, for {@link #setDropoutRngState}
+     */
     public long dropoutRngState() {
         return dropout.state();
     }
 
-    /** Restores the dropout generator's state saved by {@link #dropoutRngState()}. */
+    /**
+     * Restores the dropout generator's state saved by {@link #dropoutRngState()}.
+     *
+     * @param state a value {@link #dropoutRngState()} returned
+     */
     public void setDropoutRngState(long state) {
         dropout.setState(state);
         modifications++;
@@ -272,27 +409,47 @@ public final class TrainingSession {
         return network.modifications() + optimizer.modifications() + modifications;
     }
 
-    /** The network being trained. */
+    /**
+     * The network being trained.
+     *
+     * @return the network given to the constructor (not a copy)
+     */
     public Network network() {
         return network;
     }
 
-    /** The optimizer. */
+    /**
+     * The optimizer.
+     *
+     * @return the session's own optimizer, made from the constructor's config for the network's parameters
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** The loss. */
+    /**
+     * The loss.
+     *
+     * @return the loss the steps compute: the constructor's, or {@link Loss#defaultFor} the network's task
+     */
     public Loss loss() {
         return loss;
     }
 
-    /** The buffers of the passes. */
+    /**
+     * The buffers of the passes.
+     *
+     * @return the session's workspace, for {@code maxBatch()} rows; after a step it holds that step's outputs
+     */
     public Workspace workspace() {
         return ws;
     }
 
-    /** Most rows a step can take. */
+    /**
+     * Most rows a step can take.
+     *
+     * @return the constructor's {@code maxBatch}
+     */
     public int maxBatch() {
         return ws.maxBatch;
     }

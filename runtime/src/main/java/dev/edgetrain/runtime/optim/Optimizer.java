@@ -59,6 +59,14 @@ public abstract class Optimizer {
     /**
      * One update of {@code params} from {@code grads} (both laid out by {@code layout}); layers whose
      * {@code trainable} flag is false are left as they are. Gradients are not cleared.
+     *
+     * @param params    the parameter slab, {@code [parameterCount]}: the trainable layers' ranges are updated in place
+     * @param grads     the gradient slab, same layout; only read (clipping scales what is used, not the slab)
+     * @param layout    where each layer's parameters lie, of the same size
+     * @param trainable one flag per layer: false leaves the layer as it is
+     * @throws IllegalArgumentException when a slab, the layout or the flags are null or of another size than this
+     *                                  optimizer was made for
+     * @throws DivergenceException      when a gradient is not finite or their norm overflows; nothing is changed then
      */
     public final void step(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable) {
         beginStep(params, grads, layout, trainable);
@@ -101,7 +109,9 @@ public abstract class Optimizer {
      * @param grads     the gradient slab, same layout
      * @param layout    where each layer's parameters lie
      * @param trainable one flag per layer: false leaves the layer as it is
-     * @throws DivergenceException when a gradient is not finite; nothing is changed then
+     * @throws IllegalArgumentException when a slab, the layout or the flags are null or of another size than this
+     *                                  optimizer was made for
+     * @throws DivergenceException      when a gradient is not finite or their norm overflows; nothing is changed then
      */
     public final void beginStep(float[] params, float[] grads, ParameterLayout layout, boolean[] trainable) {
         if (params == null || grads == null || layout == null) {
@@ -247,13 +257,19 @@ public abstract class Optimizer {
     /**
      * Turns the check of {@link #lastUpdateFinite()} on or off (off by default: a bare training loop that does not
      * ask pays nothing for it). A {@link dev.edgetrain.runtime.train.Trainer} turns it on for its session's optimizer.
+     *
+     * @param on whether each step checks what it wrote; either way {@link #lastUpdateFinite()} is reset to true
      */
     public void setUpdateCheck(boolean on) {
         this.checkUpdates = on;
         this.lastUpdateFinite = true;
     }
 
-    /** Whether steps check the parameters they write ({@link #setUpdateCheck}). */
+    /**
+     * Whether steps check the parameters they write ({@link #setUpdateCheck}).
+     *
+     * @return {@code true} when the check is on
+     */
     public boolean updateCheck() {
         return checkUpdates;
     }
@@ -262,32 +278,55 @@ public abstract class Optimizer {
      * Whether every parameter the last step wrote (the trainable layers' ranges) is finite: false when the update
      * overflowed a parameter to infinity or made it NaN, even though the gradients were finite. True when no step
      * was checked: with {@link #updateCheck()} off, or before the first step since it was turned on.
+     *
+     * @return {@code false} only after a checked step wrote a NaN or an infinity
      */
     public boolean lastUpdateFinite() {
         return lastUpdateFinite;
     }
 
-    /** The configuration this optimizer was created from. */
+    /**
+     * The configuration this optimizer was created from.
+     *
+     * @return the config whose {@link OptimizerConfig#create} made this optimizer
+     */
     public OptimizerConfig config() {
         return config;
     }
 
-    /** Optimizer steps taken so far. */
+    /**
+     * Optimizer steps taken so far.
+     *
+     * @return the step counter: steps begun, or the count set by {@link #setSteps} or {@link #copyStateFrom}
+     */
     public long steps() {
         return steps;
     }
 
-    /** The learning rate the next step will use. */
+    /**
+     * The learning rate the next step will use.
+     *
+     * @return the configured rate × {@link #learningRateScale()} × the schedule's factor at {@link #steps()}
+     */
     public float currentLearningRate() {
         return (float) (config.learningRate * learningRateScale * config.schedule.factor(steps));
     }
 
-    /** The factor applied on top of the configured rate and schedule (1 unless lowered). */
+    /**
+     * The factor applied on top of the configured rate and schedule (1 unless lowered).
+     *
+     * @return the scale, positive and finite
+     */
     public double learningRateScale() {
         return learningRateScale;
     }
 
-    /** Sets the factor applied on top of the configured rate and schedule, e.g. 0.5 to halve every later step. */
+    /**
+     * Sets the factor applied on top of the configured rate and schedule, e.g. 0.5 to halve every later step.
+     *
+     * @param scale the new factor (not multiplied into the old one), positive and at most {@code Float.MAX_VALUE}
+     * @throws IllegalArgumentException when {@code scale} is not positive, NaN or above {@code Float.MAX_VALUE}
+     */
     public void setLearningRateScale(double scale) {
         if (!(scale > 0 && scale <= Float.MAX_VALUE)) {
             throw new IllegalArgumentException("learning-rate scale must be a positive finite number, got " + scale);
@@ -296,17 +335,29 @@ public abstract class Optimizer {
         modifications++;
     }
 
-    /** Global L2 norm of the trainable gradients at the last step, before clipping. */
+    /**
+     * Global L2 norm of the trainable gradients at the last step, before clipping.
+     *
+     * @return {@code sqrt(Σ g²)} over the trainable layers' gradients; 0 before the first step
+     */
     public double lastGradientNorm() {
         return lastGradientNorm;
     }
 
-    /** Number of state slabs (0 for plain SGD, 1 with momentum, 2 for Adam), for checkpoints. */
+    /**
+     * Number of state slabs (0 for plain SGD, 1 with momentum, 2 for Adam), for checkpoints.
+     *
+     * @return how many slabs {@link #stateSlab} and {@link #copyStateSlab} take, each {@code [parameterCount]}
+     */
     public abstract int stateSlabCount();
 
     /**
      * Live state slab {@code k}, same layout as the parameters, for checkpoints. Handing out the live array counts
      * as a write ({@link #modifications()}), since the caller may write it; {@link #copyStateSlab} reads without.
+     *
+     * @param k the slab, in {@code [0, stateSlabCount())}: for Adam 0 is the first moment, 1 the second
+     * @return the live slab {@code [parameterCount]}, not a copy
+     * @throws IndexOutOfBoundsException when {@code k} is outside {@code [0, stateSlabCount())}
      */
     public final float[] stateSlab(int k) {
         modifications++;
@@ -318,6 +369,8 @@ public abstract class Optimizer {
      *
      * @param k   the slab, in {@code [0, stateSlabCount())}
      * @param dst where to copy it, {@code [parameterCount]}
+     * @throws IndexOutOfBoundsException when {@code k} is outside {@code [0, stateSlabCount())}
+     * @throws IllegalArgumentException  when {@code dst} is null or not of the slab's length
      */
     public final void copyStateSlab(int k, float[] dst) {
         final float[] s = slab(k);
@@ -343,7 +396,14 @@ public abstract class Optimizer {
         return modifications;
     }
 
-    /** Copies the step counter and all state slabs from {@code other}, made from an equal config. */
+    /**
+     * Copies the step counter and all state slabs from {@code other}, made from an equal config.
+     *
+     * @param other an optimizer of the same rule for as many parameters; its last gradient norm and learning-rate
+     *              scale are copied too (the configs themselves are not compared)
+     * @throws IllegalArgumentException when {@code other} is of another rule (SGD, Adam), has another number of
+     *                                  parameters or another number of state slabs (momentum or not)
+     */
     public void copyStateFrom(Optimizer other) {
         if (other.getClass() != getClass() || other.parameterCount != parameterCount
                 || other.stateSlabCount() != stateSlabCount()) {
@@ -359,7 +419,12 @@ public abstract class Optimizer {
         learningRateScale = other.learningRateScale;
     }
 
-    /** Restores the step counter, e.g. from a checkpoint, with the state slabs written through {@link #stateSlab}. */
+    /**
+     * Restores the step counter, e.g. from a checkpoint, with the state slabs written through {@link #stateSlab}.
+     *
+     * @param steps the steps taken, at least 0: where the schedule and Adam's bias correction go on from
+     * @throws IllegalArgumentException when {@code steps} is negative
+     */
     public void setSteps(long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + steps);

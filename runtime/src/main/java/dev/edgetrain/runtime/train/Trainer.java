@@ -84,7 +84,17 @@ public final class Trainer {
     /** DP-SGD epochs in place of shuffled mini-batches, or {@code null}. */
     private PrivateTraining privateTraining;
 
-    /** A trainer over an in-memory set, through a cursor of its own ({@link Dataset#batches()}). */
+    /**
+     * A trainer over an in-memory set, through a cursor of its own ({@link Dataset#batches()}).
+     *
+     * @param session     the session to train; its optimizer's update check is turned on
+     * @param data        the training rows, with labels or targets that suit the network's task
+     * @param batchSize   rows per mini-batch, in {@code [1, session.maxBatch()]}; an epoch's last may be smaller
+     * @param shuffleSeed the seed of the shuffling generator ({@link #rngState()})
+     * @throws IllegalArgumentException when {@code session} or the data is null, the data does not fit the network
+     *                                  (features, labels or targets for its task), it has no rows, or
+     *                                  {@code batchSize} is out of range
+     */
     public Trainer(TrainingSession session, Dataset data, int batchSize, long shuffleSeed) {
         this(session, (BatchSource) data, batchSize, shuffleSeed);
     }
@@ -92,6 +102,14 @@ public final class Trainer {
     /**
      * A trainer over {@code source}, which it then owns: don't draw from it elsewhere while the trainer trains
      * ({@link #evaluate} between epochs is fine). A {@link Dataset} is drawn through a cursor of its own.
+     *
+     * @param session     the session to train; its optimizer's update check is turned on
+     * @param source      the training rows, with labels or targets that suit the network's task
+     * @param batchSize   rows per mini-batch, in {@code [1, session.maxBatch()]}; an epoch's last may be smaller
+     * @param shuffleSeed the seed of the shuffling generator ({@link #rngState()})
+     * @throws IllegalArgumentException when {@code session} or the data is null, the data does not fit the network
+     *                                  (features, labels or targets for its task), it has no rows, or
+     *                                  {@code batchSize} is out of range
      */
     public Trainer(TrainingSession session, BatchSource source, int batchSize, long shuffleSeed) {
         if (session == null || source == null) {
@@ -131,6 +149,10 @@ public final class Trainer {
     /**
      * On divergence, restore the last good state, multiply the learning rate by {@code factor} and go on, at most
      * {@code maxTimes} times in all; {@code maxTimes = 0} (the default) stops at the first divergence.
+     *
+     * @param factor   what each recovery multiplies the optimizer's learning-rate scale by, in (0, 1), e.g. 0.5
+     * @param maxTimes the most recoveries over this trainer's life ({@link #recoveries()} counts them), at least 0
+     * @throws IllegalArgumentException when {@code factor} is not in (0, 1) or {@code maxTimes} is negative
      */
     public void setDivergenceRecovery(double factor, int maxTimes) {
         if (!(factor > 0 && factor < 1) || maxTimes < 0) {
@@ -147,6 +169,9 @@ public final class Trainer {
      * before; a step's {@code onBatch} reports its mean loss, NaN for an empty batch). {@code dp} must train this
      * trainer's session. A divergence is not recovered from: restoring an earlier state and retrying would spend
      * privacy the accountant does not see, so it stops training with the {@link DivergenceException}.
+     *
+     * @param dp the DP-SGD epochs: their private session wraps this trainer's session
+     * @throws IllegalArgumentException when {@code dp} is null or trains another session
      */
     public void makePrivate(PrivateTraining dp) {
         if (dp == null || dp.session().session() != session) {
@@ -155,7 +180,11 @@ public final class Trainer {
         this.privateTraining = dp;
     }
 
-    /** The DP-SGD epochs of {@link #makePrivate}, or {@code null} for ordinary training. */
+    /**
+     * The DP-SGD epochs of {@link #makePrivate}, or {@code null} for ordinary training.
+     *
+     * @return the DP-SGD epochs, or {@code null}
+     */
     public PrivateTraining privateTraining() {
         return privateTraining;
     }
@@ -165,17 +194,30 @@ public final class Trainer {
         return anchorInterval;
     }
 
-    /** Divergences recovered from so far. */
+    /**
+     * Divergences recovered from so far.
+     *
+     * @return the count so far; once it reaches {@link #setDivergenceRecovery}'s {@code maxTimes}, the next
+     *         divergence throws
+     */
     public int recoveries() {
         return recoveries;
     }
 
-    /** Rows per epoch: the source's. */
+    /**
+     * Rows per epoch: the source's.
+     *
+     * @return the source's {@link BatchSource#rows()}
+     */
     public int rowsPerEpoch() {
         return source.rows();
     }
 
-    /** Mini-batches per epoch (the last one may be smaller). */
+    /**
+     * Mini-batches per epoch (the last one may be smaller).
+     *
+     * @return {@code ⌈rows / batchSize⌉}, or the DP-SGD steps per epoch after {@link #makePrivate}
+     */
     public int batchesPerEpoch() {
         if (privateTraining != null) {
             return privateTraining.stepsPerEpoch();
@@ -183,7 +225,15 @@ public final class Trainer {
         return (int) (((long) source.rows() + batchSize - 1) / batchSize);
     }
 
-    /** Trains {@code epochs} more epochs, reporting to {@code listener}. */
+    /**
+     * Trains {@code epochs} more epochs, reporting to {@code listener}.
+     *
+     * @param epochs   how many epochs to run, at least 0
+     * @param listener told of every batch, epoch and recovery; {@code null} for none
+     * @throws IllegalArgumentException when {@code epochs} is negative, or the session rejects a mini-batch
+     * @throws DivergenceException      when training diverges with no recovery left (the last good state is restored
+     *                                  first), or at once under DP-SGD (the failing step updates nothing)
+     */
     public void fit(int epochs, TrainingListener listener) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
@@ -194,7 +244,15 @@ public final class Trainer {
         }
     }
 
-    /** One epoch over the source in an order freshly drawn from the trainer's generator. */
+    /**
+     * One epoch over the source in an order freshly drawn from the trainer's generator.
+     *
+     * @param listener told of every batch, the epoch's end and any recovery; not {@code null} (unlike {@link #fit}'s:
+     *                 pass {@link TrainingListener#NONE})
+     * @throws IllegalArgumentException when the session rejects a mini-batch
+     * @throws DivergenceException      when training diverges with no recovery left (the last good state is restored
+     *                                  first), or at once under DP-SGD (the failing step updates nothing)
+     */
     public void runEpoch(TrainingListener listener) {
         if (privateTraining != null) {
             privateTraining.runEpoch(listener, epochsDone);
@@ -445,6 +503,11 @@ public final class Trainer {
     /**
      * Loss and accuracy of the session's network on {@code test}, in chunks of the session's maxBatch, without
      * dropout. The loss is the session's, averaged over rows.
+     *
+     * @param session the session whose network and loss to evaluate; its gradients and parameters are untouched
+     * @param test    the rows, with labels or targets that suit the network's task
+     * @return the mean loss per row and the accuracy counts
+     * @throws IllegalArgumentException when {@code test} does not fit the network (features, labels or targets)
      */
     public static Evaluation evaluate(TrainingSession session, Dataset test) {
         checkFits(session.network().spec(), test);
@@ -469,6 +532,12 @@ public final class Trainer {
      * As {@link #evaluate(TrainingSession, Dataset)} over the rows of {@code test} in stored order (it starts an
      * epoch of the source with no generator). Allocates one chunk of maxBatch rows; a {@link Dataset} is read in
      * place.
+     *
+     * @param session the session whose network and loss to evaluate; its gradients and parameters are untouched
+     * @param test    the rows, with labels or targets that suit the network's task; an epoch of it is started
+     * @return the mean loss per row and the accuracy counts
+     * @throws IllegalArgumentException when {@code test} does not fit the network (features, labels or targets), or
+     *                                  has no rows
      */
     public static Evaluation evaluate(TrainingSession session, BatchSource test) {
         if (test instanceof Dataset) {
@@ -530,12 +599,21 @@ public final class Trainer {
         }
     }
 
-    /** Epochs finished. */
+    /**
+     * Epochs finished.
+     *
+     * @return the epochs run by this trainer, counted on from {@link #setEpochsDone}
+     */
     public int epochsDone() {
         return epochsDone;
     }
 
-    /** For resuming from a checkpoint taken after {@code epochs} epochs. */
+    /**
+     * For resuming from a checkpoint taken after {@code epochs} epochs.
+     *
+     * @param epochs the epochs already finished, at least 0; the listener's next epoch number
+     * @throws IllegalArgumentException when {@code epochs} is negative
+     */
     public void setEpochsDone(int epochs) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
@@ -543,32 +621,56 @@ public final class Trainer {
         this.epochsDone = epochs;
     }
 
-    /** The shuffling generator's state, for checkpoints. */
+    /**
+     * The shuffling generator's state, for checkpoints.
+     *
+     * @return the generator's whole state, for {@link #setRngState}
+     */
     public long rngState() {
         return rng.state();
     }
 
-    /** Restores the shuffling generator's state saved by {@link #rngState()}. */
+    /**
+     * Restores the shuffling generator's state saved by {@link #rngState()}.
+     *
+     * @param state a value {@link #rngState()} returned: the next epochs shuffle as they would have then
+     */
     public void setRngState(long state) {
         rng.setState(state);
     }
 
-    /** Mean training loss of the last epoch (NaN before the first). */
+    /**
+     * Mean training loss of the last epoch (NaN before the first).
+     *
+     * @return the loss per row over the mini-batches trained (skipped ones left out); NaN when none was
+     */
     public float lastLoss() {
         return lastLoss;
     }
 
-    /** Training accuracy of the last epoch, measured on the mini-batches as they were trained. */
+    /**
+     * Training accuracy of the last epoch, measured on the mini-batches as they were trained.
+     *
+     * @return a fraction in [0, 1]; NaN before the first epoch, for a regressor, or when no mini-batch was trained
+     */
     public float lastAccuracy() {
         return lastAccuracy;
     }
 
-    /** The session this trainer steps. */
+    /**
+     * The session this trainer steps.
+     *
+     * @return the session given to the constructor
+     */
     public TrainingSession session() {
         return session;
     }
 
-    /** Rows per mini-batch. */
+    /**
+     * Rows per mini-batch.
+     *
+     * @return the constructor's {@code batchSize}
+     */
     public int batchSize() {
         return batchSize;
     }
