@@ -109,11 +109,10 @@ public final class Network {
     /**
      * An independent copy: same spec and parameters, zero gradients.
      *
-     * @return the copy, computing with {@link KernelSet#active()} whatever this network's kernels ({@link #withKernels}
-     *         keeps another set)
+     * @return the copy, computing with this network's kernels
      */
     public Network copy() {
-        return fromParameters(spec, params);
+        return withKernels(kernels);
     }
 
     /**
@@ -149,13 +148,13 @@ public final class Network {
      *                labels of a multi-label network (at least 2), targets of a regressor
      * @param task    what the new network predicts
      * @param seed    the seed of the new spec's {@link #Network(NetworkSpec, long)}, whose output layer is taken
-     * @return the new network, computing with {@link KernelSet#active()}; this one is unchanged
+     * @return the new network, computing with this network's kernels; this one is unchanged
      * @throws IllegalArgumentException when {@code task} is null or {@code outputs} does not suit it
      */
     public Network withNewHead(int outputs, Task task, long seed) {
         NetworkSpec headSpec = spec.withNewHead(outputs, task);
         Network fresh = new Network(headSpec, seed);
-        Network result = new Network(headSpec);
+        Network result = new Network(headSpec, kernels);
         final int last = layout.layerCount() - 1;
         System.arraycopy(params, 0, result.params, 0, layout.layerStart(last));
         final int newStart = result.layout.layerStart(last);
@@ -315,9 +314,11 @@ public final class Network {
      * @param l      the dense layer, in {@code [0, layout().layerCount())}
      * @param dst    receives {@code layout().weightSize(l)} values from {@code offset}
      * @param offset where the weight starts in {@code dst}
-     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     * @throws IllegalArgumentException when {@code l} is not a layer, or {@code dst} is null or too short
      */
     public void copyWeight(int l, float[] dst, int offset) {
+        checkLayer(l);
+        Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, layout.weightSize(l), -1);
         System.arraycopy(params, layout.weightOffset(l), dst, offset, layout.weightSize(l));
     }
 
@@ -327,10 +328,12 @@ public final class Network {
      * @param l      the dense layer, in {@code [0, layout().layerCount())}
      * @param dst    receives {@code layout().biasSize(l)} values from {@code offset}
      * @param offset where the bias starts in {@code dst}
-     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     * @throws IllegalArgumentException when {@code l} is not a layer, or {@code dst} is null or too short
      */
     public void copyBias(int l, float[] dst, int offset) {
+        checkLayer(l);
         if (layout.biasOffset(l) >= 0) {
+            Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, layout.biasSize(l), -1);
             System.arraycopy(params, layout.biasOffset(l), dst, offset, layout.biasSize(l));
         }
     }
@@ -341,10 +344,12 @@ public final class Network {
      * @param l      the dense layer, in {@code [0, layout().layerCount())}
      * @param dst    receives {@code layout().outputs(l)} values from {@code offset}
      * @param offset where γ starts in {@code dst}
-     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     * @throws IllegalArgumentException when {@code l} is not a layer, or {@code dst} is null or too short
      */
     public void copyNormScale(int l, float[] dst, int offset) {
+        checkLayer(l);
         if (layout.normScaleOffset(l) >= 0) {
+            Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, layout.outputs(l), -1);
             System.arraycopy(params, layout.normScaleOffset(l), dst, offset, layout.outputs(l));
         }
     }
@@ -355,11 +360,19 @@ public final class Network {
      * @param l      the dense layer, in {@code [0, layout().layerCount())}
      * @param dst    receives {@code layout().outputs(l)} values from {@code offset}
      * @param offset where β starts in {@code dst}
-     * @throws IndexOutOfBoundsException when {@code l} is not a layer or {@code dst} is too short
+     * @throws IllegalArgumentException when {@code l} is not a layer, or {@code dst} is null or too short
      */
     public void copyNormShift(int l, float[] dst, int offset) {
+        checkLayer(l);
         if (layout.normShiftOffset(l) >= 0) {
+            Checks.region("destination", dst, dst == null ? 0 : dst.length, offset, layout.outputs(l), -1);
             System.arraycopy(params, layout.normShiftOffset(l), dst, offset, layout.outputs(l));
+        }
+    }
+
+    private void checkLayer(int l) {
+        if (l < 0 || l >= layout.layerCount()) {
+            throw new IllegalArgumentException("layer must be in [0, " + layout.layerCount() + "), got " + l);
         }
     }
 

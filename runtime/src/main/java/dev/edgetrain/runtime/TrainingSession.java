@@ -361,9 +361,12 @@ public final class TrainingSession {
      *
      * @param layer the dense layer, in {@code [0, network().layout().layerCount())}
      * @return {@code false} when the layer is frozen
-     * @throws IndexOutOfBoundsException when {@code layer} is not a layer of the network
+     * @throws IllegalArgumentException when {@code layer} is not a layer of the network
      */
     public boolean isTrainable(int layer) {
+        if (layer < 0 || layer >= trainable.length) {
+            throw new IllegalArgumentException("layer must be in [0, " + trainable.length + "), got " + layer);
+        }
         return trainable[layer];
     }
 

@@ -3,9 +3,11 @@ package dev.edgetrain.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgetrain.runtime.kernels.KernelSet;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import dev.edgetrain.runtime.train.Dataset;
 import dev.edgetrain.runtime.train.Trainer;
@@ -169,5 +171,31 @@ class NetworkHeadAndParametersTest {
         assertArrayEquals(e.gradients(), actual.gradients(), 0f, when + ": gradients");
         actual.zeroGradients();
         assertTrue(Arrays.equals(f.copyParameters(), actual.copyParameters()), "a training step changes no parameter");
+    }
+
+    /**
+     * A copy and a new head compute with the kernels of the network they come from, not the JVM's default set (in
+     * the SIMD module's rerun of this suite the default is the vector set, so a plain network tells them apart).
+     */
+    @Test
+    void copiesAndNewHeadsKeepTheKernelsOfTheNetworkTheyComeFrom() {
+        Network plain = trained().withKernels(KernelSet.plain());
+        assertSame(plain.kernels(), plain.copy().kernels());
+        assertSame(plain.kernels(), plain.withNewHead(4, Task.CLASSIFY, 1).kernels());
+        assertArrayEquals(plain.copyParameters(), plain.copy().copyParameters(), 0f);
+    }
+
+    @Test
+    void layerAccessorsNameABadLayerOrDestination() {
+        Network network = trained();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> network.copyWeight(3, new float[200], 0));
+        assertEquals("layer must be in [0, 3), got 3", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> network.copyBias(-1, new float[20], 0));
+        e = assertThrows(IllegalArgumentException.class, () -> network.copyNormScale(0, new float[20], 5));
+        assertTrue(e.getMessage().startsWith("destination needs 20 values [20] from offset 5"), e.getMessage());
+        TrainingSession session = new TrainingSession(network, 4, OptimizerConfig.sgd(0.1f));
+        e = assertThrows(IllegalArgumentException.class, () -> session.isTrainable(3));
+        assertEquals("layer must be in [0, 3), got 3", e.getMessage());
     }
 }

@@ -360,8 +360,9 @@ public abstract class Optimizer {
      * @throws IndexOutOfBoundsException when {@code k} is outside {@code [0, stateSlabCount())}
      */
     public final float[] stateSlab(int k) {
+        final float[] s = slab(k); // throws for a k out of range before counting a write
         modifications++;
-        return slab(k);
+        return s;
     }
 
     /**

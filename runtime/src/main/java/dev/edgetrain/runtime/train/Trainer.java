@@ -247,13 +247,16 @@ public final class Trainer {
     /**
      * One epoch over the source in an order freshly drawn from the trainer's generator.
      *
-     * @param listener told of every batch, the epoch's end and any recovery; not {@code null} (unlike {@link #fit}'s:
-     *                 pass {@link TrainingListener#NONE})
+     * @param listener told of every batch, the epoch's end and any recovery; {@code null} for none
      * @throws IllegalArgumentException when the session rejects a mini-batch
      * @throws DivergenceException      when training diverges with no recovery left (the last good state is restored
      *                                  first), or at once under DP-SGD (the failing step updates nothing)
      */
     public void runEpoch(TrainingListener listener) {
+        if (listener == null) {
+            runEpoch(TrainingListener.NONE);
+            return;
+        }
         if (privateTraining != null) {
             privateTraining.runEpoch(listener, epochsDone);
             lastLoss = privateTraining.lastLoss();
