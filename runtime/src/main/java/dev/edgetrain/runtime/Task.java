@@ -35,32 +35,58 @@ public enum Task {
         this.minOutputs = minOutputs;
     }
 
-    /** {@code classify}, {@code binary}, {@code multilabel} or {@code regress}. */
+    /**
+     * {@code classify}, {@code binary}, {@code multilabel} or {@code regress}.
+     *
+     * @return the task's lower-case name, as {@link #parse} reads it and checkpoints and ONNX metadata store it
+     */
     public String id() {
         return id;
     }
 
-    /** The fewest outputs the task allows. */
+    /**
+     * The fewest outputs the task allows.
+     *
+     * @return 2 for {@link #CLASSIFY} and {@link #MULTILABEL}, 1 for {@link #BINARY} and {@link #REGRESS}
+     */
     public int minOutputs() {
         return minOutputs;
     }
 
-    /** The most outputs the task allows: 1 for {@link #BINARY}, otherwise the runtime's widest layer. */
+    /**
+     * The most outputs the task allows: 1 for {@link #BINARY}, otherwise the runtime's widest layer.
+     *
+     * @return 1, or {@link NetworkSpec#MAX_WIDTH}
+     */
     public int maxOutputs() {
         return this == BINARY ? 1 : NetworkSpec.MAX_WIDTH;
     }
 
-    /** Whether the head is a sigmoid ({@link #BINARY}, {@link #MULTILABEL}). */
+    /**
+     * Whether the head is a sigmoid ({@link #BINARY}, {@link #MULTILABEL}).
+     *
+     * @return true for {@link #BINARY} and {@link #MULTILABEL}
+     */
     public boolean sigmoidHead() {
         return this == BINARY || this == MULTILABEL;
     }
 
-    /** Whether rows have a single class index as their target ({@link #CLASSIFY}, {@link #BINARY}). */
+    /**
+     * Whether rows have a single class index as their target ({@link #CLASSIFY}, {@link #BINARY}).
+     *
+     * @return true for {@link #CLASSIFY} and {@link #BINARY}
+     */
     public boolean hasClassLabels() {
         return this == CLASSIFY || this == BINARY;
     }
 
-    /** Parses {@link #id()} (case-insensitive; {@code classification}, {@code regression} also accepted). */
+    /**
+     * Parses {@link #id()} (case-insensitive; {@code classification}, {@code regression} also accepted).
+     *
+     * @param text a task's name, as {@link #id()} gives it
+     * @return the task
+     * @throws IllegalArgumentException when {@code text} is null or names no task
+     */
     public static Task parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("classification")) {

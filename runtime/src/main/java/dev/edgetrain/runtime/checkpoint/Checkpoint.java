@@ -99,7 +99,14 @@ public final class Checkpoint {
         this.arrays = Collections.unmodifiableMap(new TreeMap<String, float[]>(arrays));
     }
 
-    /** A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras. */
+    /**
+     * A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras.
+     *
+     * @param trainer the trainer whose session, epochs done and shuffling generator are copied
+     * @param metadata the caller's text entries, or {@code null}
+     * @param arrays the caller's arrays (copied), or {@code null}
+     * @return the checkpoint
+     */
     public static Checkpoint capture(Trainer trainer, Map<String, String> metadata, Map<String, float[]> arrays) {
         return capture(trainer.session(), trainer.epochsDone(), trainer.rngState(), metadata, arrays);
     }
@@ -140,6 +147,9 @@ public final class Checkpoint {
     /**
      * Puts the checkpoint's parameters, optimizer state and progress into {@code trainer}, whose network and
      * optimizer must be of the same spec and configuration. Checked first; on a mismatch nothing changes.
+     *
+     * @param trainer a trainer built with the same spec, loss and optimizer configuration
+     * @throws CheckpointException when the spec, loss, optimizer or state slab count differs, naming both sides
      */
     public void restoreInto(Trainer trainer) throws CheckpointException {
         TrainingSession session = trainer.session();
@@ -171,68 +181,121 @@ public final class Checkpoint {
         session.setDropoutRngState(dropoutRngState);
     }
 
-    /** The network's architecture. */
+    /**
+     * The network's architecture.
+     *
+     * @return the spec
+     */
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** A copy of the parameters. */
+    /**
+     * A copy of the parameters.
+     *
+     * @return {@code [parameterCount]}, a fresh copy
+     */
     public float[] parameters() {
         return parameters.clone();
     }
 
-    /** The loss the run trained with ({@code Loss.toString()}). */
+    /**
+     * The loss the run trained with ({@code Loss.toString()}).
+     *
+     * @return the loss's display text
+     */
     public String lossDescription() {
         return loss;
     }
 
-    /** The optimizer's configuration, field by field as stored (or as read from an older file's text). */
+    /**
+     * The optimizer's configuration, field by field as stored (or as read from an older file's text).
+     *
+     * @return the configuration
+     */
     public OptimizerConfig optimizerConfig() {
         return optimizer;
     }
 
-    /** The optimizer for people to read ({@code OptimizerConfig.toString()}; not what restoring compares). */
+    /**
+     * The optimizer for people to read ({@code OptimizerConfig.toString()}; not what restoring compares).
+     *
+     * @return the configuration's display text
+     */
     public String optimizerDescription() {
         return optimizer.toString();
     }
 
-    /** Optimizer steps taken before the checkpoint. */
+    /**
+     * Optimizer steps taken before the checkpoint.
+     *
+     * @return the count, at least 0
+     */
     public long optimizerSteps() {
         return optimizerSteps;
     }
 
-    /** The learning-rate scale left by divergence recoveries (1 if none). */
+    /**
+     * The learning-rate scale left by divergence recoveries (1 if none).
+     *
+     * @return a positive factor; 1 without recoveries
+     */
     public double learningRateScale() {
         return learningRateScale;
     }
 
-    /** Epochs finished before the checkpoint. */
+    /**
+     * Epochs finished before the checkpoint.
+     *
+     * @return the count, at least 0
+     */
     public int epochsDone() {
         return epochsDone;
     }
 
-    /** The trainer's shuffling generator state ({@code Trainer.rngState()}). */
+    /**
+     * The trainer's shuffling generator state ({@code Trainer.rngState()}).
+     *
+     * @return the state, for {@link Trainer#setRngState}
+     */
     public long rngState() {
         return rngState;
     }
 
-    /** The dropout generator's state ({@code TrainingSession.dropoutRngState()}). */
+    /**
+     * The dropout generator's state ({@code TrainingSession.dropoutRngState()}).
+     *
+     * @return the state, for {@link TrainingSession#setDropoutRngState}
+     */
     public long dropoutRngState() {
         return dropoutRngState;
     }
 
-    /** The caller's string metadata, sorted by key (unmodifiable). */
+    /**
+     * The caller's string metadata, sorted by key (unmodifiable).
+     *
+     * @return the entries; empty when there are none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The named array, a copy, or null. */
+    /**
+     * The named array, a copy, or null.
+     *
+     * @param key the name the array was captured under
+     * @return {@code [length]}, a fresh copy; or null when there is no such array
+     */
     public float[] array(String key) {
         float[] a = arrays.get(key);
         return a == null ? null : a.clone();
     }
 
-    /** The file's bytes, as {@link #write} stores them. */
+    /**
+     * The file's bytes, as {@link #write} stores them.
+     *
+     * @return the whole file, checksum included
+     */
     public byte[] toBytes() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
@@ -287,12 +350,21 @@ public final class Checkpoint {
     /**
      * Writes the checkpoint to {@code file} atomically: temporary file in the same directory, fsync, rename.
      * If anything fails the previous file at {@code file} is untouched and the temporary file removed.
+     *
+     * @param file the checkpoint file, replaced whole or left as it was
+     * @throws IOException when the directory is missing or a write, sync or rename fails
      */
     public void write(File file) throws IOException {
         writeAtomically(file, toBytes());
     }
 
-    /** Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename. */
+    /**
+     * Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename.
+     *
+     * @param file the file, replaced whole or left as it was
+     * @param bytes the new content
+     * @throws IOException when the directory is missing or a write, sync or rename fails
+     */
     public static void writeAtomically(File file, final byte[] bytes) throws IOException {
         AtomicFile.write(file, new AtomicFile.Content() {
             @Override
@@ -302,7 +374,14 @@ public final class Checkpoint {
         });
     }
 
-    /** Reads and validates a checkpoint file. */
+    /**
+     * Reads and validates a checkpoint file.
+     *
+     * @param file a checkpoint file
+     * @return the checkpoint
+     * @throws CheckpointException when the file is missing or unreadable, or its content is not a valid checkpoint (see
+     *                             {@link #fromBytes})
+     */
     public static Checkpoint read(File file) throws CheckpointException {
         byte[] bytes;
         try {
@@ -335,7 +414,15 @@ public final class Checkpoint {
         return fromBytes(bytes, file.toString());
     }
 
-    /** Parses checkpoint bytes; {@code source} names them in error messages. */
+    /**
+     * Parses checkpoint bytes; {@code source} names them in error messages.
+     *
+     * @param bytes a whole checkpoint file's bytes
+     * @param source names the bytes in messages, e.g. the file's path
+     * @return the checkpoint
+     * @throws CheckpointException when the magic, version or checksum is wrong, a section is truncated or out of range,
+     *                             naming the section
+     */
     public static Checkpoint fromBytes(byte[] bytes, String source) throws CheckpointException {
         if (bytes.length < MAGIC.length + 4 + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
             throw new CheckpointException(source + " is not an edgetrain checkpoint (expected magic \"ETCKPT\\r\\n\")");
