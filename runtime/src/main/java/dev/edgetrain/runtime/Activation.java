@@ -16,7 +16,8 @@ import java.util.Locale;
  *   <tr><td>{@code tanh}</td><td>tanh(x)</td><td>Tanh</td></tr>
  *   <tr><td>{@code sigmoid}</td><td>1 / (1 + e^−x)</td><td>Sigmoid</td></tr>
  *   <tr><td>{@code gelu}</td><td>x·Φ(x) = ½x(1 + erf(x/√2))</td><td>Gelu (opset 20), or Div/Erf/Add/Mul/Mul</td></tr>
- *   <tr><td>{@code gelu_tanh}</td><td>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</td><td>Gelu(approximate=tanh), or its decomposition</td></tr>
+ *   <tr><td>{@code gelu_tanh}</td><td>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</td>
+ *       <td>Gelu(approximate=tanh), or its decomposition</td></tr>
  * </table>
  */
 public final class Activation {

@@ -167,7 +167,10 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    /** The first row of part {@code part} when {@code rows} are split in {@code parts}; part {@code parts} gives {@code rows}. */
+    /**
+     * The first row of part {@code part} when {@code rows} are split in {@code parts}; part {@code parts} gives
+     * {@code rows}.
+     */
     static int split(int rows, int part, int parts) {
         return (int) ((long) rows * part / parts);
     }

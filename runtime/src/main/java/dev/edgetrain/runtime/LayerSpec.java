@@ -25,7 +25,8 @@ public final class LayerSpec {
     private LayerSpec(int outputs, boolean bias, boolean layerNorm, float normEpsilon, Activation activation,
                       float dropout) {
         if (outputs < 1 || outputs > NetworkSpec.MAX_WIDTH) {
-            throw new IllegalArgumentException("layer width must be in [1, " + NetworkSpec.MAX_WIDTH + "], got " + outputs);
+            throw new IllegalArgumentException("layer width must be in [1, " + NetworkSpec.MAX_WIDTH + "], got "
+                    + outputs);
         }
         if (activation == null) {
             throw new IllegalArgumentException("activation must not be null (use Activation.IDENTITY for none)");

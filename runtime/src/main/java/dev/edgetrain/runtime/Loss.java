@@ -294,7 +294,10 @@ public final class Loss {
                 + Float.floatToIntBits(huberDelta);
     }
 
-    /** For example {@code cross_entropy}, {@code cross_entropy(weights=[1.0, 3.0], smoothing=0.1)}, {@code huber:0.5}. */
+    /**
+     * For example {@code cross_entropy}, {@code cross_entropy(weights=[1.0, 3.0], smoothing=0.1)},
+     * {@code huber:0.5}.
+     */
     @Override
     public String toString() {
         if (kind == Kind.HUBER) {

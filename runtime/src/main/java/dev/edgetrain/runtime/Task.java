@@ -11,10 +11,12 @@ import java.util.Locale;
  *   <tr><th>task</th><th>outputs</th><th>head</th><th>targets</th><th>losses</th></tr>
  *   <tr><td>{@link #CLASSIFY}</td><td>k ≥ 2 classes</td><td>softmax</td><td>a class index</td>
  *       <td>cross-entropy (class weights, label smoothing)</td></tr>
- *   <tr><td>{@link #BINARY}</td><td>1</td><td>sigmoid</td><td>0 or 1 (or a probability)</td><td>binary cross-entropy</td></tr>
+ *   <tr><td>{@link #BINARY}</td><td>1</td><td>sigmoid</td><td>0 or 1 (or a probability)</td>
+ *       <td>binary cross-entropy</td></tr>
  *   <tr><td>{@link #MULTILABEL}</td><td>k ≥ 2 labels</td><td>sigmoid per output</td><td>k values in [0, 1]</td>
  *       <td>binary cross-entropy per output</td></tr>
- *   <tr><td>{@link #REGRESS}</td><td>k ≥ 1 targets</td><td>identity</td><td>k real values</td><td>MSE or Huber</td></tr>
+ *   <tr><td>{@link #REGRESS}</td><td>k ≥ 1 targets</td><td>identity</td><td>k real values</td>
+ *       <td>MSE or Huber</td></tr>
  * </table>
  */
 public enum Task {
@@ -100,7 +102,8 @@ public enum Task {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown task '" + text + "', expected one of [classify, binary, multilabel, regress]");
+        throw new IllegalArgumentException("unknown task '" + text
+                + "', expected one of [classify, binary, multilabel, regress]");
     }
 
     @Override

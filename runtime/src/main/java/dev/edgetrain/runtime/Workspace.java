@@ -19,7 +19,10 @@ public final class Workspace {
     final int maxBatch;
     /** Per layer {@code l}: {@code z = W·x + b}, {@code [maxBatch][outputs(l)]}. */
     final float[][][] linear;
-    /** Per layer: {@code n = LayerNorm(z)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #linear} without a norm. */
+    /**
+     * Per layer: {@code n = LayerNorm(z)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #linear} without
+     * a norm.
+     */
     final float[][][] normed;
     /**
      * Per layer: {@code a = f(n)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #normed} when
@@ -28,12 +31,18 @@ public final class Workspace {
     final float[][][] activated;
     /** Per layer with dropout: the mask {@code [maxBatch][outputs(l)]} (0 or 1/(1−p)); {@code null} without. */
     final float[][][] dropMask;
-    /** Per layer with dropout: {@code y = a · mask} in training, {@code [maxBatch][outputs(l)]}; {@code null} without. */
+    /**
+     * Per layer with dropout: {@code y = a · mask} in training, {@code [maxBatch][outputs(l)]}; {@code null}
+     * without.
+     */
     final float[][][] dropped;
     /** Per layer with a layer norm: each row's mean and 1/std, {@code [maxBatch]}; {@code null} without. */
     final float[][] normMean;
     final float[][] normRstd;
-    /** The output layer's activations {@code a[last]} as one flat array, {@code [maxBatch][outputs]}: the head's input. */
+    /**
+     * The output layer's activations {@code a[last]} as one flat array, {@code [maxBatch][outputs]}: the head's
+     * input.
+     */
     final float[] logits;
     /** The head applied: softmax, sigmoid or identity of {@link #logits}, {@code [maxBatch][outputs]}. */
     final float[] predictions;
@@ -139,7 +148,10 @@ public final class Workspace {
         this.partRowScratch = pool == null ? null : new float[pool.threads()][spec.maxWidth()];
     }
 
-    /** Copies rows {@code [from, to)} of the caller's input {@code [batch][inputs]} at {@code offset} into {@link #inputRows}. */
+    /**
+     * Copies rows {@code [from, to)} of the caller's input {@code [batch][inputs]} at {@code offset} into
+     * {@link #inputRows}.
+     */
     float[][] copyInputRows(float[] x, int offset, int from, int to) {
         final int n = spec.inputs();
         for (int b = from; b < to; b++) {
@@ -210,7 +222,8 @@ public final class Workspace {
     }
 
     /**
-     * Live buffer {@code [maxBatch][outputs]}: the last pass's output layer before the head, in its first {@link #batch()} rows.
+     * Live buffer {@code [maxBatch][outputs]}: the last pass's output layer before the head, in its first
+     * {@link #batch()} rows.
      *
      * @return the buffer itself, overwritten by the next pass
      */
@@ -245,7 +258,8 @@ public final class Workspace {
      */
     public float[] hiddenOutput(int h) {
         if (h < 0 || h >= spec.hiddenLayerCount()) {
-            throw new IndexOutOfBoundsException("hidden layer " + h + " out of range [0, " + spec.hiddenLayerCount() + ")");
+            throw new IndexOutOfBoundsException("hidden layer " + h + " out of range [0, " + spec.hiddenLayerCount()
+                    + ")");
         }
         return layerOutput(h);
     }

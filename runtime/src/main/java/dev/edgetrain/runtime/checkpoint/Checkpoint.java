@@ -298,7 +298,8 @@ public final class Checkpoint {
      */
     public byte[] toBytes() {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
+            ByteArrayOutputStream bytes =
+                    new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -482,7 +483,8 @@ public final class Checkpoint {
             field = "parameters";
             float[] params = readFloats(buf, source, "parameters");
             if (buf.hasRemaining()) {
-                throw new CheckpointException(source + ": " + buf.remaining() + " unexpected bytes after the parameters");
+                throw new CheckpointException(source + ": " + buf.remaining()
+                        + " unexpected bytes after the parameters");
             }
             Network probe = Network.fromParameters(spec, params); // validates length and finiteness
             for (int k = 0; k < slabs; k++) {
@@ -492,7 +494,8 @@ public final class Checkpoint {
                 }
             }
             if (epochs < 0 || steps < 0) {
-                throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps + ")");
+                throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps
+                        + ")");
             }
             return new Checkpoint(probe.spec(), params, loss, optimizer, steps, scale, state, epochs, rng, dropoutRng,
                     meta, arrays);
@@ -649,7 +652,8 @@ public final class Checkpoint {
     private static String readString(ByteBuffer buf, String source) throws CheckpointException {
         int n = buf.getInt();
         if (n < 0 || n > buf.remaining()) {
-            throw new CheckpointException(source + ": a string claims " + n + " bytes, only " + buf.remaining() + " left");
+            throw new CheckpointException(source + ": a string claims " + n + " bytes, only " + buf.remaining()
+                    + " left");
         }
         byte[] b = new byte[n];
         buf.get(b);

@@ -38,9 +38,9 @@ public final class Dense {
 
     /**
      * {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} for batch rows {@code [rowFrom, rowTo)}: the dense
-     * layer's {@code z = W·x + b} (its activation is a kernel pair of its own, {@link Activations}). Inner loops are axpys over
-     * contiguous outputs along rows of {@code Wᵀ}, four inputs a pass; the input dimension is cut in blocks of {@code Wᵀ} rows that stay in cache while
-     * all batch rows use them.
+     * layer's {@code z = W·x + b} (its activation is a kernel pair of its own, {@link Activations}). Inner loops
+     * are axpys over contiguous outputs along rows of {@code Wᵀ}, four inputs a pass; the input dimension is cut in
+     * blocks of {@code Wᵀ} rows that stay in cache while all batch rows use them.
      *
      * @param out     {@code [≥ rowTo][≥ outDim]}, rows {@code [rowFrom, rowTo)} overwritten
      * @param in      flat input {@code [batch][inDim]} at {@code inOff}; used when {@code inRows} is {@code null}
@@ -244,8 +244,9 @@ public final class Dense {
      *       <b>{@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}</b>, negated.</li>
      * </ul>
      * {@link ReferenceKernels#foundingOutputWeightGradient} and {@link ReferenceKernels#foundingHiddenWeightGradient}
-     * compute the two equations literally; the tests hold the runtime's gradients to them. Each gradient row is copied into the scratch row, gets four batch rows a pass, and is copied
-     * back. Threads taking disjoint output ranges write disjoint gradients.
+     * compute the two equations literally; the tests hold the runtime's gradients to them. Each gradient row is
+     * copied into the scratch row, gets four batch rows a pass, and is copied back. Threads taking disjoint output
+     * ranges write disjoint gradients.
      *
      * @param dWeight {@code [outDim][inDim]} at {@code dwOff} (the flat gradient slab)
      * @param dwOff offset of the layer's weight gradient in {@code dWeight}

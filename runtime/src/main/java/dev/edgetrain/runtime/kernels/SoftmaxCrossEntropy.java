@@ -183,7 +183,8 @@ public final class SoftmaxCrossEntropy {
      *   dO[b][k] = scale · ((1 − ε) · w_c · (P_k − y_k) + (ε / K) · (W · P_k − w_k)),   W = Σ_j w_j
      * </pre>
      * Without weights this is {@code scale · (P_k − ((1 − ε) · y_k + ε / K))}: the fused {@code P − y} against the
-     * smoothed one-hot label; with neither, exactly {@link #backward(float[][], float[], int, int[], int, int, int, float)}.
+     * smoothed one-hot label; with neither, exactly
+     * {@link #backward(float[][], float[], int, int[], int, int, int, float)}.
      *
      * @param dLogits {@code [batch][≥ classes]}, overwritten
      * @param probs {@code [batch][classes]} at {@code pOff}, from the forward

@@ -61,7 +61,10 @@ public final class OptimizerConfig {
         this.schedule = schedule;
     }
 
-    /** {@code min <= v < max}, or {@code min < v < max} when {@code minInclusive} is false; max inclusive for MAX_VALUE. */
+    /**
+     * {@code min <= v < max}, or {@code min < v < max} when {@code minInclusive} is false; max inclusive for
+     * MAX_VALUE.
+     */
     private static void check(String name, float v, float min, boolean minInclusive, float max) {
         boolean ok = (minInclusive ? v >= min : v > min) && (max == Float.MAX_VALUE ? v <= max : v < max);
         if (!ok) {
@@ -138,7 +141,8 @@ public final class OptimizerConfig {
     }
 
     /**
-     * SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's form).
+     * SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's
+     * form).
      *
      * @param momentum μ, in [0, 1)
      * @param nesterov whether to use Nesterov's form (needs μ above 0)

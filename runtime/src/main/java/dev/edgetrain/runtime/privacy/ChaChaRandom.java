@@ -4,12 +4,12 @@ import java.security.SecureRandom;
 
 /**
  * The random numbers of private training: the ChaCha20 keystream (RFC 8439's block function, 20 rounds) read as
- * 64-bit words, with uniform doubles and normals (Marsaglia's polar method) on top. ChaCha20 is a cryptographically strong
- * generator: without the 256-bit key, its output cannot be told from random or predicted from earlier output, so
- * nobody who sees noisy updates (or the sampled batches' effects) can reconstruct the noise and subtract it, which
- * a fast statistical generator such as SplitMix64 ({@link dev.edgetrain.runtime.Rng}, whose state can be read off
- * one output) would allow. It is also fast (a 64-byte block per 20 rounds of 32-bit adds, xors and rotations) and
- * allocates nothing after construction, so a DP training step stays allocation-free.
+ * 64-bit words, with uniform doubles and normals (Marsaglia's polar method) on top. ChaCha20 is a
+ * cryptographically strong generator: without the 256-bit key, its output cannot be told from random or predicted
+ * from earlier output, so nobody who sees noisy updates (or the sampled batches' effects) can reconstruct the noise
+ * and subtract it, which a fast statistical generator such as SplitMix64 ({@link dev.edgetrain.runtime.Rng}, whose
+ * state can be read off one output) would allow. It is also fast (a 64-byte block per 20 rounds of 32-bit adds,
+ * xors and rotations) and allocates nothing after construction, so a DP training step stays allocation-free.
  *
  * <p>{@link #fromSecureRandom()} keys it from {@link SecureRandom} (the platform's entropy source; on Android,
  * {@code /dev/urandom}): use that for real training. {@link #seeded(long)} derives the key from a {@code long},

@@ -89,7 +89,8 @@ public final class Dataset implements BatchSource {
         }
         if ((long) n * featureCount != features.length) {
             throw new IllegalArgumentException(n + (labels != null ? " labels" : " target rows") + " need "
-                    + (long) n * featureCount + " feature values (" + featureCount + " per row), got " + features.length);
+                    + (long) n * featureCount + " feature values (" + featureCount + " per row), got "
+                    + features.length);
         }
         final int outputs = labels != null ? classes : targetWidth;
         if (outputNames != null && outputNames.length != outputs) {

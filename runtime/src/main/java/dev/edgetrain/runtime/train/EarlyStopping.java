@@ -156,7 +156,8 @@ public final class EarlyStopping {
                 || parameters.length != best.length) {
             throw new IllegalArgumentException("early-stopping state must be a best epoch >= 0 with a finite loss, "
                     + "epochs since >= 0 and " + best.length + " parameters; got epoch " + epoch + ", loss " + loss
-                    + ", since " + epochsSince + ", " + (parameters == null ? "no" : parameters.length) + " parameters");
+                    + ", since " + epochsSince + ", " + (parameters == null ? "no" : parameters.length)
+                    + " parameters");
         }
         for (int i = 0; i < parameters.length; i++) {
             if (!(Math.abs(parameters[i]) <= Float.MAX_VALUE)) {
