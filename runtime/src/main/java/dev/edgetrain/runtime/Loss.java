@@ -103,6 +103,51 @@ public final class Loss {
     }
 
     /**
+     * A loss from all its fields at once, as the accessors report them (for readers of stored losses, such as
+     * checkpoints). Validated like the other factories and {@code with} methods.
+     *
+     * @param kind the loss function, not null
+     * @param classWeights the class weights as {@link #withClassWeights} takes them, or {@code null} for none
+     * @param labelSmoothing ε in [0, 1) for {@link Kind#CROSS_ENTROPY}; 0 for the other kinds
+     * @param huberDelta δ, positive and finite, for {@link Kind#HUBER}; 0 for the other kinds
+     * @return the loss, equal to one built by the factories with the same settings
+     * @throws IllegalArgumentException when {@code kind} is null or a field does not suit the kind or is out of
+     *                                  range, naming the field
+     */
+    public static Loss of(Kind kind, float[] classWeights, float labelSmoothing, float huberDelta) {
+        if (kind == null) {
+            throw new IllegalArgumentException(
+                    "loss kind must not be null, expected one of cross_entropy, binary_cross_entropy, mse, huber");
+        }
+        if (kind != Kind.HUBER && Float.floatToIntBits(huberDelta) != 0) {
+            throw new IllegalArgumentException("huber delta applies to huber, not " + kind.id + "; got " + huberDelta
+                    + ", expected 0");
+        }
+        Loss loss;
+        switch (kind) {
+            case CROSS_ENTROPY:
+                loss = crossEntropy();
+                break;
+            case BINARY_CROSS_ENTROPY:
+                loss = binaryCrossEntropy();
+                break;
+            case MSE:
+                loss = meanSquaredError();
+                break;
+            default:
+                loss = huber(huberDelta);
+                break;
+        }
+        if (classWeights != null) {
+            loss = loss.withClassWeights(classWeights);
+        }
+        if (Float.floatToIntBits(labelSmoothing) != 0) { // -0 too, so that it comes back bit for bit
+            loss = loss.withLabelSmoothing(labelSmoothing);
+        }
+        return loss;
+    }
+
+    /**
      * The usual loss of {@code task}: cross-entropy, binary cross-entropy, or MSE for regression.
      *
      * @param task the network's task

@@ -2,6 +2,7 @@ package dev.edgetrain.runtime.checkpoint;
 
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.LayerSpec;
+import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
@@ -33,14 +34,15 @@ import java.util.zip.CRC32;
  * states, and the caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint
  * taken after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
  *
- * <h2>File format, version 3</h2>
+ * <h2>File format, version 4</h2>
  * Big-endian. {@code magic "ETCKPT\r\n"} (8 bytes: a text-mode transfer that mangles line ends is
  * detected), {@code int version}, then:
  * <pre>
  *   spec        int inputs, int layerCount, layerCount × layer, string task (Task.id())
  *     layer     int outputs, byte bias, string activation (Activation.toString()), byte layerNorm,
  *               float normEpsilon, float dropout
- *   loss        string description (Loss.toString())
+ *   loss        string kind (Loss.Kind.id()), int weightCount (-1: no class weights), float[weightCount] weights,
+ *               float labelSmoothing, float huberDelta
  *   optimizer   config, long steps, double learning-rate scale, int slabCount, slabCount × (int length, float[length])
  *     config    string kind ("sgd", "adam", "adamw"), float learningRate, float momentum, byte nesterov,
  *               float beta1, float beta2, float epsilon, float weightDecay, float clipNorm, schedule
@@ -52,8 +54,9 @@ import java.util.zip.CRC32;
  *   parameters  int length, float[length]
  *   checksum    long CRC-32 of every byte before it
  * </pre>
- * Version 2 stored the optimizer as its display text ({@code OptimizerConfig.toString()} of the time, read by
- * a frozen grammar) instead of {@code config}; otherwise as version 3.
+ * Version 3 stored the loss as its display text ({@code Loss.toString()} of the time, read by a frozen grammar)
+ * instead of its fields; otherwise as version 4. Version 2 stored the optimizer as its display text too
+ * ({@code OptimizerConfig.toString()} of the time, also read by a frozen grammar) instead of {@code config}.
  * Version 1 (before layer kinds and tasks; read as ReLU classifiers with the cross-entropy loss and the default
  * dropout generator) had {@code spec = int inputs, int hiddenCount, int[hiddenCount] hidden, int classes,
  * byte[layers] bias flags}, no loss, and no {@code dropoutRngState}.
@@ -63,7 +66,7 @@ import java.util.zip.CRC32;
  */
 public final class Checkpoint {
     /** The file format version this class writes. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** How many warm-ups may wrap a schedule in a file (a guard against crafted files, not a real limit). */
     static final int MAX_SCHEDULE_DEPTH = 8;
     private static final byte[] MAGIC = {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'};
@@ -71,7 +74,7 @@ public final class Checkpoint {
 
     private final NetworkSpec spec;
     private final float[] parameters;
-    private final String loss;
+    private final Loss loss;
     private final OptimizerConfig optimizer;
     private final long optimizerSteps;
     private final double learningRateScale;
@@ -82,7 +85,7 @@ public final class Checkpoint {
     private final Map<String, String> metadata;
     private final Map<String, float[]> arrays;
 
-    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, OptimizerConfig optimizer,
+    private Checkpoint(NetworkSpec spec, float[] parameters, Loss loss, OptimizerConfig optimizer,
                        long optimizerSteps, double learningRateScale, float[][] optimizerState, int epochsDone,
                        long rngState, long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
@@ -139,7 +142,7 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(session.network().spec(), session.network().copyParameters(),
-                session.loss().toString(), opt.config(), opt.steps(), opt.learningRateScale(), state,
+                session.loss(), opt.config(), opt.steps(), opt.learningRateScale(), state,
                 epochsDone, rngState, session.dropoutRngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
@@ -158,7 +161,7 @@ public final class Checkpoint {
         if (!network.spec().equals(spec)) {
             throw new CheckpointException("checkpoint holds network " + spec + ", this run builds " + network.spec());
         }
-        if (!session.loss().toString().equals(loss)) {
+        if (!session.loss().equals(loss)) { // by value: the display text may change between versions
             throw new CheckpointException("checkpoint was trained with loss " + loss + ", this run asks for "
                     + session.loss());
         }
@@ -200,12 +203,22 @@ public final class Checkpoint {
     }
 
     /**
-     * The loss the run trained with ({@code Loss.toString()}).
+     * The loss the run trained with, field by field as stored (or as read from an older file's text): what
+     * restoring compares.
+     *
+     * @return the loss
+     */
+    public Loss loss() {
+        return loss;
+    }
+
+    /**
+     * The loss for people to read ({@code Loss.toString()}; not what restoring compares).
      *
      * @return the loss's display text
      */
     public String lossDescription() {
-        return loss;
+        return loss.toString();
     }
 
     /**
@@ -315,7 +328,7 @@ public final class Checkpoint {
                 out.writeFloat(layer.dropout());
             }
             writeString(out, spec.task().id());
-            writeString(out, loss);
+            writeLoss(out, loss);
             writeOptimizer(out, optimizer);
             out.writeLong(optimizerSteps);
             out.writeDouble(learningRateScale);
@@ -445,10 +458,10 @@ public final class Checkpoint {
         String field = "spec";
         try {
             NetworkSpec spec = version == 1 ? readSpecV1(buf, source) : readSpec(buf, source);
-            String loss = "cross_entropy";
+            Loss loss = Loss.crossEntropy(); // version 1 knew no other
             if (version >= 2) {
                 field = "loss";
-                loss = readString(buf, source);
+                loss = version >= 4 ? readLoss(buf, source) : LegacyLossText.parse(readString(buf, source), source);
             }
             field = "optimizer";
             OptimizerConfig optimizer = version >= 3 ? readOptimizer(buf, source)
@@ -545,6 +558,45 @@ public final class Checkpoint {
             return NetworkSpec.of(inputs, layers, task);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
+        }
+    }
+
+    private static void writeLoss(DataOutputStream out, Loss loss) throws IOException {
+        writeString(out, loss.kind().id());
+        float[] weights = loss.classWeights();
+        if (weights == null) {
+            out.writeInt(-1);
+        } else {
+            writeFloats(out, weights);
+        }
+        out.writeFloat(loss.labelSmoothing());
+        out.writeFloat(loss.huberDelta());
+    }
+
+    private static Loss readLoss(ByteBuffer buf, String source) throws CheckpointException {
+        String kindId = readString(buf, source);
+        Loss.Kind kind = null;
+        StringBuilder expected = new StringBuilder();
+        for (Loss.Kind k : Loss.Kind.values()) {
+            if (k.id().equals(kindId)) {
+                kind = k;
+            }
+            expected.append(expected.length() == 0 ? "" : ", ").append(k.id());
+        }
+        if (kind == null) {
+            throw new CheckpointException(source + ": unknown loss kind '" + kindId + "', expected one of " + expected);
+        }
+        float[] weights = null;
+        if (buf.getInt() != -1) { // -1: none; else the weight count, which readFloats reads again
+            buf.position(buf.position() - 4);
+            weights = readFloats(buf, source, "class weights");
+        }
+        float smoothing = buf.getFloat();
+        float delta = buf.getFloat();
+        try {
+            return Loss.of(kind, weights, smoothing, delta);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid loss: " + e.getMessage());
         }
     }
 

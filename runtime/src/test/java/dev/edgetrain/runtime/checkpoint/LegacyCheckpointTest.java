@@ -108,7 +108,7 @@ class LegacyCheckpointTest {
             Checkpoint old = Checkpoint.read(resource(run.file()));
             assertEquals(run.spec(), old.spec(), run.file());
             assertEquals(run.config(), old.optimizerConfig(), run.file());
-            assertEquals(run.loss().toString(), old.lossDescription(), run.file());
+            assertEquals(run.loss(), old.loss(), run.file() + ": every loss setting read back from the old text");
             assertEquals(EPOCHS_IN_FILE, old.epochsDone(), run.file());
             Trainer straight = run.trainer(4, 5);
             straight.fit(EPOCHS_IN_FILE + 2, TrainingListener.NONE);
@@ -117,7 +117,8 @@ class LegacyCheckpointTest {
             old.restoreInto(resumed);
             resumed.fit(2, TrainingListener.NONE);
             assertTrue(Arrays.equals(straight.session().network().copyParameters(),
-                    resumed.session().network().copyParameters()), run.file() + ": bit-identical weights after resuming");
+                    resumed.session().network().copyParameters()),
+                    run.file() + ": bit-identical weights after resuming");
         }
     }
 
@@ -125,6 +126,7 @@ class LegacyCheckpointTest {
         Checkpoint old = Checkpoint.read(resource(name));
         assertEquals(SPEC, old.spec());
         assertEquals(config, old.optimizerConfig(), "every setting read back from the old file's text");
+        assertEquals(Loss.crossEntropy(), old.loss());
         assertEquals(EPOCHS_IN_FILE, old.epochsDone());
         assertEquals("LegacyCheckpointTest.main", old.metadata().get("made by"));
         Trainer straight = trainer(config, 4, 5);
