@@ -16,7 +16,8 @@ import java.util.Locale;
  *   <tr><td>{@code tanh}</td><td>tanh(x)</td><td>Tanh</td></tr>
  *   <tr><td>{@code sigmoid}</td><td>1 / (1 + e^−x)</td><td>Sigmoid</td></tr>
  *   <tr><td>{@code gelu}</td><td>x·Φ(x) = ½x(1 + erf(x/√2))</td><td>Gelu (opset 20), or Div/Erf/Add/Mul/Mul</td></tr>
- *   <tr><td>{@code gelu_tanh}</td><td>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</td><td>Gelu(approximate=tanh), or its decomposition</td></tr>
+ *   <tr><td>{@code gelu_tanh}</td><td>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</td>
+ *       <td>Gelu(approximate=tanh), or its decomposition</td></tr>
  * </table>
  */
 public final class Activation {
@@ -43,7 +44,12 @@ public final class Activation {
             this.id = id;
         }
 
-        /** The lower-case name used by {@link Activation#parse} and in checkpoints. */
+        /**
+         * The lower-case name used by {@link Activation#parse} and in checkpoints.
+         *
+         * @return {@code identity}, {@code relu}, {@code leaky_relu}, {@code tanh}, {@code sigmoid}, {@code gelu} or
+         *         {@code gelu_tanh}
+         */
         public String id() {
             return id;
         }
@@ -73,7 +79,13 @@ public final class Activation {
         this.alpha = alpha;
     }
 
-    /** LeakyReLU with slope {@code alpha} below zero: any finite value (0 makes it a ReLU in value). */
+    /**
+     * LeakyReLU with slope {@code alpha} below zero: any finite value (0 makes it a ReLU in value).
+     *
+     * @param alpha the slope below zero; any finite value, negative included
+     * @return a {@link Kind#LEAKY_RELU} activation
+     * @throws IllegalArgumentException when {@code alpha} is NaN or infinite
+     */
     public static Activation leakyRelu(float alpha) {
         if (!(Math.abs(alpha) <= Float.MAX_VALUE)) {
             throw new IllegalArgumentException("leaky_relu alpha must be a finite number, got " + alpha);
@@ -81,7 +93,14 @@ public final class Activation {
         return new Activation(Kind.LEAKY_RELU, alpha);
     }
 
-    /** The activation of {@code kind}; {@code alpha} is read for {@link Kind#LEAKY_RELU} only. */
+    /**
+     * The activation of {@code kind}; {@code alpha} is read for {@link Kind#LEAKY_RELU} only.
+     *
+     * @param kind the function
+     * @param alpha the slope below zero for {@link Kind#LEAKY_RELU}; ignored otherwise
+     * @return the shared constant of {@code kind}, or a new LeakyReLU
+     * @throws IllegalArgumentException when {@code kind} is null, or a LeakyReLU's {@code alpha} is not finite
+     */
     public static Activation of(Kind kind, float alpha) {
         if (kind == null) {
             throw new IllegalArgumentException("activation kind must not be null");
@@ -108,6 +127,11 @@ public final class Activation {
      * Parses {@code relu}, {@code leaky_relu} (α 0.01), {@code leaky_relu:0.2}, {@code tanh}, {@code sigmoid},
      * {@code gelu}, {@code gelu_tanh} or {@code identity} (case-insensitive; {@code -} for {@code _}; also
      * {@code none} and {@code linear} for identity).
+     *
+     * @param text a name as above, optionally {@code :slope} for {@code leaky_relu}
+     * @return the activation
+     * @throws IllegalArgumentException when the name is unknown, the slope is not a number, or another kind has a
+     *                                  parameter
      */
     public static Activation parse(String text) {
         if (text == null) {
@@ -149,12 +173,20 @@ public final class Activation {
                 + "', expected one of [identity, relu, leaky_relu[:alpha], tanh, sigmoid, gelu, gelu_tanh]");
     }
 
-    /** The function. */
+    /**
+     * The function.
+     *
+     * @return the kind; never null
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The slope below zero of {@link Kind#LEAKY_RELU}; 0 for every other kind. */
+    /**
+     * The slope below zero of {@link Kind#LEAKY_RELU}; 0 for every other kind.
+     *
+     * @return the LeakyReLU slope, or 0
+     */
     public float alpha() {
         return alpha;
     }
@@ -162,6 +194,8 @@ public final class Activation {
     /**
      * Whether the derivative can be computed from the output alone ({@code f'} as a function of {@code f(x)}):
      * then the forward pass may overwrite its input, and the workspace keeps one buffer for both.
+     *
+     * @return true for identity, ReLU, tanh and sigmoid; false for LeakyReLU and both GELUs
      */
     public boolean derivativeFromOutput() {
         return kind == Kind.IDENTITY || kind == Kind.RELU || kind == Kind.TANH || kind == Kind.SIGMOID;

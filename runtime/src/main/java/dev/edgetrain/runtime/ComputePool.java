@@ -47,7 +47,12 @@ public final class ComputePool implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    /** Starts {@code threads − 1} daemon threads; the caller of each pass is the remaining one. */
+    /**
+     * Starts {@code threads − 1} daemon threads; the caller of each pass is the remaining one.
+     *
+     * @param threads the parts every pass is split into, the caller's thread included; in [1, 256]
+     * @throws IllegalArgumentException when {@code threads} is outside [1, 256]
+     */
     public ComputePool(int threads) {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be in [1, 256], got " + threads);
@@ -70,7 +75,11 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    /** Parts a pass is split into: the pool's threads plus the caller. */
+    /**
+     * Parts a pass is split into: the pool's threads plus the caller.
+     *
+     * @return the count given to the constructor
+     */
     public int threads() {
         return threads;
     }
@@ -158,7 +167,10 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    /** The first row of part {@code part} when {@code rows} are split in {@code parts}; part {@code parts} gives {@code rows}. */
+    /**
+     * The first row of part {@code part} when {@code rows} are split in {@code parts}; part {@code parts} gives
+     * {@code rows}.
+     */
     static int split(int rows, int part, int parts) {
         return (int) ((long) rows * part / parts);
     }

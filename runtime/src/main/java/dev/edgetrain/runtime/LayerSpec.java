@@ -25,7 +25,8 @@ public final class LayerSpec {
     private LayerSpec(int outputs, boolean bias, boolean layerNorm, float normEpsilon, Activation activation,
                       float dropout) {
         if (outputs < 1 || outputs > NetworkSpec.MAX_WIDTH) {
-            throw new IllegalArgumentException("layer width must be in [1, " + NetworkSpec.MAX_WIDTH + "], got " + outputs);
+            throw new IllegalArgumentException("layer width must be in [1, " + NetworkSpec.MAX_WIDTH + "], got "
+                    + outputs);
         }
         if (activation == null) {
             throw new IllegalArgumentException("activation must not be null (use Activation.IDENTITY for none)");
@@ -44,67 +45,131 @@ public final class LayerSpec {
         this.dropout = dropout;
     }
 
-    /** A dense layer of {@code outputs} with a bias and {@code activation}, no layer norm, no dropout. */
+    /**
+     * A dense layer of {@code outputs} with a bias and {@code activation}, no layer norm, no dropout.
+     *
+     * @param outputs the layer's width, in [1, {@link NetworkSpec#MAX_WIDTH}]
+     * @param activation the function after the dense layer; {@link Activation#IDENTITY} for none
+     * @return the layer
+     * @throws IllegalArgumentException when the width is out of range or {@code activation} is null
+     */
     public static LayerSpec dense(int outputs, Activation activation) {
         return new LayerSpec(outputs, true, false, DEFAULT_NORM_EPSILON, activation, 0f);
     }
 
-    /** The layer's width: its number of outputs. */
+    /**
+     * The layer's width: its number of outputs.
+     *
+     * @return the width, in [1, {@link NetworkSpec#MAX_WIDTH}]
+     */
     public int outputs() {
         return outputs;
     }
 
-    /** Whether the layer has a bias. */
+    /**
+     * Whether the layer has a bias.
+     *
+     * @return true when the dense layer adds a bias {@code b [outputs]}
+     */
     public boolean bias() {
         return bias;
     }
 
-    /** Whether a layer norm follows the dense layer. */
+    /**
+     * Whether a layer norm follows the dense layer.
+     *
+     * @return true when the layer normalises its outputs (with learnable scale and shift)
+     */
     public boolean layerNorm() {
         return layerNorm;
     }
 
-    /** The ε of the layer norm (meaningful when {@link #layerNorm()}). */
+    /**
+     * The ε of the layer norm (meaningful when {@link #layerNorm()}).
+     *
+     * @return ε in (0, 1]; {@link #DEFAULT_NORM_EPSILON} unless set
+     */
     public float normEpsilon() {
         return normEpsilon;
     }
 
-    /** The activation after the dense layer (and its layer norm). */
+    /**
+     * The activation after the dense layer (and its layer norm).
+     *
+     * @return the activation; never null
+     */
     public Activation activation() {
         return activation;
     }
 
-    /** The dropout rate p in [0, 1); 0 for none. */
+    /**
+     * The dropout rate p in [0, 1); 0 for none.
+     *
+     * @return the rate in [0, 1)
+     */
     public float dropout() {
         return dropout;
     }
 
-    /** This layer with {@code width} outputs. */
+    /**
+     * This layer with {@code width} outputs.
+     *
+     * @param width the new width, in [1, {@link NetworkSpec#MAX_WIDTH}]
+     * @return a changed copy
+     * @throws IllegalArgumentException when the width is out of range
+     */
     public LayerSpec withOutputs(int width) {
         return new LayerSpec(width, bias, layerNorm, normEpsilon, activation, dropout);
     }
 
-    /** This layer with its bias on or off. */
+    /**
+     * This layer with its bias on or off.
+     *
+     * @param on whether the dense layer adds a bias
+     * @return a changed copy
+     */
     public LayerSpec withBias(boolean on) {
         return new LayerSpec(outputs, on, layerNorm, normEpsilon, activation, dropout);
     }
 
-    /** This layer with activation {@code a}. */
+    /**
+     * This layer with activation {@code a}.
+     *
+     * @param a the new activation, not null
+     * @return a changed copy
+     * @throws IllegalArgumentException when {@code a} is null
+     */
     public LayerSpec withActivation(Activation a) {
         return new LayerSpec(outputs, bias, layerNorm, normEpsilon, a, dropout);
     }
 
-    /** With a layer norm of ε {@code epsilon} ({@link #DEFAULT_NORM_EPSILON} is PyTorch's default). */
+    /**
+     * With a layer norm of ε {@code epsilon} ({@link #DEFAULT_NORM_EPSILON} is PyTorch's default).
+     *
+     * @param epsilon the norm's ε, in (0, 1]
+     * @return a changed copy, with a layer norm
+     * @throws IllegalArgumentException when {@code epsilon} is outside (0, 1]
+     */
     public LayerSpec withLayerNorm(float epsilon) {
         return new LayerSpec(outputs, bias, true, epsilon, activation, dropout);
     }
 
-    /** This layer without a layer norm. */
+    /**
+     * This layer without a layer norm.
+     *
+     * @return a changed copy, without a layer norm
+     */
     public LayerSpec withoutLayerNorm() {
         return new LayerSpec(outputs, bias, false, DEFAULT_NORM_EPSILON, activation, dropout);
     }
 
-    /** This layer with dropout rate {@code rate} (0: none). */
+    /**
+     * This layer with dropout rate {@code rate} (0: none).
+     *
+     * @param rate the dropout rate, in [0, 1)
+     * @return a changed copy
+     * @throws IllegalArgumentException when {@code rate} is outside [0, 1)
+     */
     public LayerSpec withDropout(float rate) {
         return new LayerSpec(outputs, bias, layerNorm, normEpsilon, activation, rate);
     }

@@ -36,7 +36,11 @@ public final class Loss {
             this.id = id;
         }
 
-        /** The lower-case name of the loss, such as {@code cross_entropy}. */
+        /**
+         * The lower-case name of the loss, such as {@code cross_entropy}.
+         *
+         * @return {@code cross_entropy}, {@code binary_cross_entropy}, {@code mse} or {@code huber}
+         */
         public String id() {
             return id;
         }
@@ -57,22 +61,40 @@ public final class Loss {
         this.huberDelta = huberDelta;
     }
 
-    /** Softmax cross-entropy {@code −log P_c}: the founding objective {@code J = log P_c}, negated. */
+    /**
+     * Softmax cross-entropy {@code −log P_c}: the founding objective {@code J = log P_c}, negated.
+     *
+     * @return the unweighted, unsmoothed cross-entropy, for {@link Task#CLASSIFY}
+     */
     public static Loss crossEntropy() {
         return new Loss(Kind.CROSS_ENTROPY, null, 0f, 0f);
     }
 
-    /** Sigmoid binary cross-entropy per output. */
+    /**
+     * Sigmoid binary cross-entropy per output.
+     *
+     * @return the unweighted binary cross-entropy, for {@link Task#BINARY} and {@link Task#MULTILABEL}
+     */
     public static Loss binaryCrossEntropy() {
         return new Loss(Kind.BINARY_CROSS_ENTROPY, null, 0f, 0f);
     }
 
-    /** Mean squared error. */
+    /**
+     * Mean squared error.
+     *
+     * @return MSE, for {@link Task#REGRESS}
+     */
     public static Loss meanSquaredError() {
         return new Loss(Kind.MSE, null, 0f, 0f);
     }
 
-    /** Huber loss with threshold {@code delta > 0}: squared below it, linear above. */
+    /**
+     * Huber loss with threshold {@code delta > 0}: squared below it, linear above.
+     *
+     * @param delta the threshold δ, positive and finite, in the targets' (standardised) units
+     * @return a Huber loss, for {@link Task#REGRESS}
+     * @throws IllegalArgumentException when {@code delta} is not positive and finite
+     */
     public static Loss huber(float delta) {
         if (!(delta > 0 && delta <= Float.MAX_VALUE)) {
             throw new IllegalArgumentException("huber delta must be a positive finite number, got " + delta);
@@ -80,7 +102,57 @@ public final class Loss {
         return new Loss(Kind.HUBER, null, 0f, delta);
     }
 
-    /** The usual loss of {@code task}: cross-entropy, binary cross-entropy, or MSE for regression. */
+    /**
+     * A loss from all its fields at once, as the accessors report them (for readers of stored losses, such as
+     * checkpoints). Validated like the other factories and {@code with} methods.
+     *
+     * @param kind the loss function, not null
+     * @param classWeights the class weights as {@link #withClassWeights} takes them, or {@code null} for none
+     * @param labelSmoothing ε in [0, 1) for {@link Kind#CROSS_ENTROPY}; 0 for the other kinds
+     * @param huberDelta δ, positive and finite, for {@link Kind#HUBER}; 0 for the other kinds
+     * @return the loss, equal to one built by the factories with the same settings
+     * @throws IllegalArgumentException when {@code kind} is null or a field does not suit the kind or is out of
+     *                                  range, naming the field
+     */
+    public static Loss of(Kind kind, float[] classWeights, float labelSmoothing, float huberDelta) {
+        if (kind == null) {
+            throw new IllegalArgumentException(
+                    "loss kind must not be null, expected one of cross_entropy, binary_cross_entropy, mse, huber");
+        }
+        if (kind != Kind.HUBER && Float.floatToIntBits(huberDelta) != 0) {
+            throw new IllegalArgumentException("huber delta applies to huber, not " + kind.id + "; got " + huberDelta
+                    + ", expected 0");
+        }
+        Loss loss;
+        switch (kind) {
+            case CROSS_ENTROPY:
+                loss = crossEntropy();
+                break;
+            case BINARY_CROSS_ENTROPY:
+                loss = binaryCrossEntropy();
+                break;
+            case MSE:
+                loss = meanSquaredError();
+                break;
+            default:
+                loss = huber(huberDelta);
+                break;
+        }
+        if (classWeights != null) {
+            loss = loss.withClassWeights(classWeights);
+        }
+        if (Float.floatToIntBits(labelSmoothing) != 0) { // -0 too, so that it comes back bit for bit
+            loss = loss.withLabelSmoothing(labelSmoothing);
+        }
+        return loss;
+    }
+
+    /**
+     * The usual loss of {@code task}: cross-entropy, binary cross-entropy, or MSE for regression.
+     *
+     * @param task the network's task
+     * @return a loss without class weights or smoothing
+     */
     public static Loss defaultFor(Task task) {
         switch (task) {
             case CLASSIFY:
@@ -96,6 +168,10 @@ public final class Loss {
     /**
      * Parses {@code cross_entropy} (also {@code ce}), {@code binary_cross_entropy} ({@code bce}), {@code mse},
      * {@code huber} or {@code huber:DELTA}.
+     *
+     * @param text a loss name, case-insensitive; {@code -} for {@code _}
+     * @return the loss; {@code huber} has δ {@link #DEFAULT_HUBER_DELTA}
+     * @throws IllegalArgumentException when the name is unknown or the δ is not a positive number
      */
     public static Loss parse(String text) {
         String trimmed = text == null ? "" : text.trim();
@@ -130,6 +206,11 @@ public final class Loss {
     /**
      * The same loss with a weight per class ({@code [classes]} for cross-entropy, {@code [w₀, w₁]} for binary
      * cross-entropy): each finite and ≥ 0, not all 0. A rare class gets a larger weight.
+     *
+     * @param weights the weights, copied; {@code null} removes them
+     * @return a changed copy
+     * @throws IllegalArgumentException when this is not a cross-entropy loss, a weight is negative or not finite, or
+     *                                  all are 0
      */
     public Loss withClassWeights(float[] weights) {
         if (kind != Kind.CROSS_ENTROPY && kind != Kind.BINARY_CROSS_ENTROPY) {
@@ -152,7 +233,13 @@ public final class Loss {
         return new Loss(kind, weights.clone(), labelSmoothing, huberDelta);
     }
 
-    /** Cross-entropy against {@code (1 − ε)·onehot + ε/classes}; ε in [0, 1). */
+    /**
+     * Cross-entropy against {@code (1 − ε)·onehot + ε/classes}; ε in [0, 1).
+     *
+     * @param epsilon the smoothing ε, in [0, 1); 0 for none
+     * @return a changed copy
+     * @throws IllegalArgumentException when this is not {@link Kind#CROSS_ENTROPY} or ε is outside [0, 1)
+     */
     public Loss withLabelSmoothing(float epsilon) {
         if (kind != Kind.CROSS_ENTROPY) {
             throw new IllegalArgumentException("label smoothing applies to cross_entropy, not " + kind.id);
@@ -163,12 +250,20 @@ public final class Loss {
         return new Loss(kind, classWeights, epsilon, huberDelta);
     }
 
-    /** The loss function. */
+    /**
+     * The loss function.
+     *
+     * @return the kind; never null
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** A copy of the class weights, or {@code null}. */
+    /**
+     * A copy of the class weights, or {@code null}.
+     *
+     * @return {@code [classes]} or {@code [w₀, w₁]}, a fresh copy; {@code null} when unweighted
+     */
     public float[] classWeights() {
         return classWeights == null ? null : classWeights.clone();
     }
@@ -177,12 +272,20 @@ public final class Loss {
         return classWeights;
     }
 
-    /** The label-smoothing ε of a cross-entropy (0: none). */
+    /**
+     * The label-smoothing ε of a cross-entropy (0: none).
+     *
+     * @return ε in [0, 1)
+     */
     public float labelSmoothing() {
         return labelSmoothing;
     }
 
-    /** The Huber threshold δ (meaningful for {@link Kind#HUBER}). */
+    /**
+     * The Huber threshold δ (meaningful for {@link Kind#HUBER}).
+     *
+     * @return δ, positive for {@link Kind#HUBER}; 0 for the other kinds
+     */
     public float huberDelta() {
         return huberDelta;
     }
@@ -236,7 +339,10 @@ public final class Loss {
                 + Float.floatToIntBits(huberDelta);
     }
 
-    /** For example {@code cross_entropy}, {@code cross_entropy(weights=[1.0, 3.0], smoothing=0.1)}, {@code huber:0.5}. */
+    /**
+     * For example {@code cross_entropy}, {@code cross_entropy(weights=[1.0, 3.0], smoothing=0.1)},
+     * {@code huber:0.5}.
+     */
     @Override
     public String toString() {
         if (kind == Kind.HUBER) {

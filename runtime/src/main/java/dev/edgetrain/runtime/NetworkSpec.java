@@ -79,12 +79,28 @@ public final class NetworkSpec {
         }
     }
 
-    /** The default, documented case: one hidden ReLU layer, with biases, a softmax classifier. */
+    /**
+     * The default, documented case: one hidden ReLU layer, with biases, a softmax classifier.
+     *
+     * @param inputs features per row, in [1, {@link #MAX_WIDTH}]
+     * @param hidden the hidden layer's width, in [1, {@link #MAX_WIDTH}]
+     * @param classes classes, in [2, {@link #MAX_WIDTH}]
+     * @return an {@code inputs-hidden-classes} spec
+     * @throws IllegalArgumentException when a width is out of range
+     */
     public static NetworkSpec of(int inputs, int hidden, int classes) {
         return of(inputs, new int[] {hidden}, classes);
     }
 
-    /** Any number of hidden ReLU layers (zero makes a softmax regression), with biases, a softmax classifier. */
+    /**
+     * Any number of hidden ReLU layers (zero makes a softmax regression), with biases, a softmax classifier.
+     *
+     * @param inputs features per row, in [1, {@link #MAX_WIDTH}]
+     * @param hidden the hidden layers' widths, each in [1, {@link #MAX_WIDTH}]; may be empty
+     * @param classes classes, in [2, {@link #MAX_WIDTH}]
+     * @return the spec
+     * @throws IllegalArgumentException when a width is out of range or the network has too many parameters
+     */
     public static NetworkSpec of(int inputs, int[] hidden, int classes) {
         if (hidden == null) {
             throw new IllegalArgumentException("hidden sizes must not be null (use an empty array for none)");
@@ -101,17 +117,36 @@ public final class NetworkSpec {
         return new NetworkSpec(inputs, layers, Task.CLASSIFY);
     }
 
-    /** Any layers and task. */
+    /**
+     * Any layers and task.
+     *
+     * @param inputs features per row, in [1, {@link #MAX_WIDTH}]
+     * @param layers the dense layers, the output layer last (copied); at least one
+     * @param task what the output means; the output layer's width must suit it
+     * @return the spec
+     * @throws IllegalArgumentException when a width does not suit the task, the output layer has dropout, or the
+     *                                  network has too many parameters
+     */
     public static NetworkSpec of(int inputs, LayerSpec[] layers, Task task) {
         return new NetworkSpec(inputs, layers, task);
     }
 
-    /** A builder of a network taking {@code inputs} features. */
+    /**
+     * A builder of a network taking {@code inputs} features.
+     *
+     * @param inputs features per row, in [1, {@link #MAX_WIDTH}]
+     * @return an empty builder
+     */
     public static Builder builder(int inputs) {
         return new Builder(inputs);
     }
 
-    /** The same architecture with every layer's bias switched on or off; the founding network has none. */
+    /**
+     * The same architecture with every layer's bias switched on or off; the founding network has none.
+     *
+     * @param on whether every dense layer adds a bias
+     * @return a changed copy
+     */
     public NetworkSpec withBias(boolean on) {
         LayerSpec[] l = layers.clone();
         for (int i = 0; i < l.length; i++) {
@@ -123,6 +158,10 @@ public final class NetworkSpec {
     /**
      * The same architecture with a bias flag per dense layer ({@code [layerCount()]}), e.g. for a model
      * imported from a framework that dropped some biases.
+     *
+     * @param perLayer {@code [layerCount()]}: whether each dense layer adds a bias
+     * @return a changed copy
+     * @throws IllegalArgumentException when {@code perLayer} is null or not one flag per layer
      */
     public NetworkSpec withLayerBias(boolean[] perLayer) {
         if (perLayer == null) {
@@ -139,7 +178,16 @@ public final class NetworkSpec {
         return new NetworkSpec(inputs, l, task);
     }
 
-    /** The same architecture with layer {@code l} replaced. */
+    /**
+     * The same architecture with layer {@code l} replaced.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @param layer its replacement
+     * @return a changed copy
+     * @throws IndexOutOfBoundsException when {@code l} is out of range
+     * @throws IllegalArgumentException when the result is not a valid network (the output layer's width must suit the
+     *                                  task)
+     */
     public NetworkSpec withLayer(int l, LayerSpec layer) {
         checkLayer(l);
         LayerSpec[] copy = layers.clone();
@@ -147,7 +195,13 @@ public final class NetworkSpec {
         return new NetworkSpec(inputs, copy, task);
     }
 
-    /** The same layers with another task (the output width must suit it). */
+    /**
+     * The same layers with another task (the output width must suit it).
+     *
+     * @param newTask the new task
+     * @return a changed copy
+     * @throws IllegalArgumentException when the output width does not suit {@code newTask}
+     */
     public NetworkSpec withTask(Task newTask) {
         return new NetworkSpec(inputs, layers, newTask);
     }
@@ -156,6 +210,11 @@ public final class NetworkSpec {
      * The hidden layers of this network under a new output layer of {@code outputs} for {@code newTask}: the
      * output layer keeps its bias flag, with an identity activation and no layer norm. See
      * {@link Network#withNewHead}.
+     *
+     * @param outputs the new output layer's width
+     * @param newTask the new task; {@code outputs} must suit it
+     * @return a changed copy
+     * @throws IllegalArgumentException when {@code outputs} does not suit {@code newTask}
      */
     public NetworkSpec withNewHead(int outputs, Task newTask) {
         LayerSpec[] copy = layers.clone();
@@ -163,38 +222,68 @@ public final class NetworkSpec {
         return new NetworkSpec(inputs, copy, newTask);
     }
 
-    /** Width of the input: the number of features. */
+    /**
+     * Width of the input: the number of features.
+     *
+     * @return the feature count, in [1, {@link #MAX_WIDTH}]
+     */
     public int inputs() {
         return inputs;
     }
 
-    /** Width of the output layer: the classes of a classifier, the targets of a regressor. */
+    /**
+     * Width of the output layer: the classes of a classifier, the targets of a regressor.
+     *
+     * @return the output layer's width
+     */
     public int outputs() {
         return layers[layers.length - 1].outputs();
     }
 
-    /** The output width, under its classifier name; the same as {@link #outputs()} for every task. */
+    /**
+     * The output width, under its classifier name; the same as {@link #outputs()} for every task.
+     *
+     * @return the output layer's width
+     */
     public int classes() {
         return outputs();
     }
 
-    /** What the network is trained for. */
+    /**
+     * What the network is trained for.
+     *
+     * @return the task; never null
+     */
     public Task task() {
         return task;
     }
 
-    /** Dense layer {@code l}, {@code [0, layerCount())}; the output layer is the last. */
+    /**
+     * Dense layer {@code l}, {@code [0, layerCount())}; the output layer is the last.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the layer
+     * @throws IndexOutOfBoundsException when {@code l} is out of range
+     */
     public LayerSpec layer(int l) {
         checkLayer(l);
         return layers[l];
     }
 
-    /** The last dense layer, whose outputs are the network's. */
+    /**
+     * The last dense layer, whose outputs are the network's.
+     *
+     * @return {@code layer(layerCount() - 1)}
+     */
     public LayerSpec outputLayer() {
         return layers[layers.length - 1];
     }
 
-    /** True when every dense layer has a bias. */
+    /**
+     * True when every dense layer has a bias.
+     *
+     * @return false when any dense layer has no bias
+     */
     public boolean hasBias() {
         for (LayerSpec l : layers) {
             if (!l.bias()) {
@@ -204,31 +293,55 @@ public final class NetworkSpec {
         return true;
     }
 
-    /** Whether dense layer {@code l} has a bias. */
+    /**
+     * Whether dense layer {@code l} has a bias.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return true when the layer adds a bias
+     */
     public boolean hasBias(int l) {
         checkLayer(l);
         return layers[l].bias();
     }
 
-    /** The activation of dense layer {@code l}. */
+    /**
+     * The activation of dense layer {@code l}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return its activation; never null
+     */
     public Activation activation(int l) {
         checkLayer(l);
         return layers[l].activation();
     }
 
-    /** Whether dense layer {@code l} has a layer norm. */
+    /**
+     * Whether dense layer {@code l} has a layer norm.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return true when a layer norm follows its dense layer
+     */
     public boolean hasLayerNorm(int l) {
         checkLayer(l);
         return layers[l].layerNorm();
     }
 
-    /** Dropout rate of layer {@code l} (0: none). */
+    /**
+     * Dropout rate of layer {@code l} (0: none).
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the rate, in [0, 1)
+     */
     public float dropout(int l) {
         checkLayer(l);
         return layers[l].dropout();
     }
 
-    /** Whether any layer has dropout, so training draws masks. */
+    /**
+     * Whether any layer has dropout, so training draws masks.
+     *
+     * @return true when some layer's dropout rate is above 0
+     */
     public boolean hasDropout() {
         for (LayerSpec l : layers) {
             if (l.dropout() > 0) {
@@ -241,6 +354,8 @@ public final class NetworkSpec {
     /**
      * Whether this is the founding family: ReLU hidden layers, an identity output layer, no layer norm, no
      * dropout, a softmax classifier (biases may be on or off).
+     *
+     * @return true for the founding family (what {@link #of(int, int[], int)} builds, biases aside)
      */
     public boolean isReluClassifier() {
         if (task != Task.CLASSIFY) {
@@ -256,12 +371,21 @@ public final class NetworkSpec {
         return true;
     }
 
-    /** Dense layers before the output layer. */
+    /**
+     * Dense layers before the output layer.
+     *
+     * @return {@code layerCount() - 1}, from 0
+     */
     public int hiddenLayerCount() {
         return layers.length - 1;
     }
 
-    /** Width of hidden layer {@code h}. */
+    /**
+     * Width of hidden layer {@code h}.
+     *
+     * @param h a hidden layer, in {@code [0, hiddenLayerCount())}
+     * @return its width
+     */
     public int hidden(int h) {
         if (h < 0 || h >= layers.length - 1) {
             throw new IndexOutOfBoundsException("hidden layer " + h + " out of range [0, " + (layers.length - 1) + ")");
@@ -269,7 +393,11 @@ public final class NetworkSpec {
         return layers[h].outputs();
     }
 
-    /** A copy of the hidden widths. */
+    /**
+     * A copy of the hidden widths.
+     *
+     * @return {@code [hiddenLayerCount()]} widths, a fresh copy
+     */
     public int[] hiddenSizes() {
         int[] h = new int[layers.length - 1];
         for (int i = 0; i < h.length; i++) {
@@ -278,24 +406,42 @@ public final class NetworkSpec {
         return h;
     }
 
-    /** Dense layers, hidden plus output. */
+    /**
+     * Dense layers, hidden plus output.
+     *
+     * @return the count, at least 1
+     */
     public int layerCount() {
         return layers.length;
     }
 
-    /** Input width of dense layer {@code l}. */
+    /**
+     * Input width of dense layer {@code l}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return {@link #inputs()} for layer 0, else the previous layer's width
+     */
     public int layerInputs(int l) {
         checkLayer(l);
         return l == 0 ? inputs : layers[l - 1].outputs();
     }
 
-    /** Output width of dense layer {@code l}. */
+    /**
+     * Output width of dense layer {@code l}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the layer's width
+     */
     public int layerOutputs(int l) {
         checkLayer(l);
         return layers[l].outputs();
     }
 
-    /** The widest layer input or output, which sizes the workspace's scratch buffers. */
+    /**
+     * The widest layer input or output, which sizes the workspace's scratch buffers.
+     *
+     * @return the largest of the input width and every layer's width
+     */
     public int maxWidth() {
         int w = inputs;
         for (LayerSpec l : layers) {
@@ -394,19 +540,39 @@ public final class NetworkSpec {
             this.inputs = inputs;
         }
 
-        /** Adds a hidden layer of {@code width} (ReLU unless {@link #activation} follows). */
+        /**
+         * Adds a hidden layer of {@code width} (ReLU unless {@link #activation} follows).
+         *
+         * @param width the layer's width, in [1, {@link #MAX_WIDTH}]
+         * @return this builder
+         * @throws IllegalStateException after {@link #output}
+         */
         public Builder hidden(int width) {
             requireOpen("hidden");
             layers.add(LayerSpec.dense(width, Activation.RELU));
             return this;
         }
 
-        /** Adds a hidden layer of {@code width} with {@code activation}. */
+        /**
+         * Adds a hidden layer of {@code width} with {@code activation}.
+         *
+         * @param width the layer's width, in [1, {@link #MAX_WIDTH}]
+         * @param activation its activation
+         * @return this builder
+         * @throws IllegalStateException after {@link #output}
+         */
         public Builder hidden(int width, Activation activation) {
             return hidden(width).activation(activation);
         }
 
-        /** Adds the output layer: {@code outputs} wide, for {@code task}, identity unless {@link #activation} follows. */
+        /**
+         * Adds the output layer: {@code outputs} wide, for {@code task}, identity unless {@link #activation} follows.
+         *
+         * @param outputs the output layer's width; must suit {@code outputTask}
+         * @param outputTask what the output means
+         * @return this builder
+         * @throws IllegalStateException when an output layer was already added
+         */
         public Builder output(int outputs, Task outputTask) {
             requireOpen("output");
             layers.add(LayerSpec.dense(outputs, Activation.IDENTITY));
@@ -414,32 +580,68 @@ public final class NetworkSpec {
             return this;
         }
 
-        /** The activation of the layer added last. */
+        /**
+         * The activation of the layer added last.
+         *
+         * @param activation the activation, not null
+         * @return this builder
+         * @throws IllegalStateException before the first layer
+         */
         public Builder activation(Activation activation) {
             return replaceLast(last().withActivation(activation));
         }
 
-        /** A layer norm (ε {@link LayerSpec#DEFAULT_NORM_EPSILON}) on the layer added last. */
+        /**
+         * A layer norm (ε {@link LayerSpec#DEFAULT_NORM_EPSILON}) on the layer added last.
+         *
+         * @return this builder
+         * @throws IllegalStateException before the first layer
+         */
         public Builder layerNorm() {
             return layerNorm(LayerSpec.DEFAULT_NORM_EPSILON);
         }
 
-        /** A layer norm of ε {@code epsilon} on the layer added last. */
+        /**
+         * A layer norm of ε {@code epsilon} on the layer added last.
+         *
+         * @param epsilon the norm's ε, in (0, 1]
+         * @return this builder
+         * @throws IllegalStateException before the first layer
+         */
         public Builder layerNorm(float epsilon) {
             return replaceLast(last().withLayerNorm(epsilon));
         }
 
-        /** Dropout with rate {@code rate} after the layer added last (a hidden layer). */
+        /**
+         * Dropout with rate {@code rate} after the layer added last (a hidden layer).
+         *
+         * @param rate the dropout rate, in [0, 1)
+         * @return this builder
+         * @throws IllegalStateException before the first layer
+         */
         public Builder dropout(float rate) {
             return replaceLast(last().withDropout(rate));
         }
 
-        /** Whether the layer added last has a bias (on by default). */
+        /**
+         * Whether the layer added last has a bias (on by default).
+         *
+         * @param on whether the layer adds a bias
+         * @return this builder
+         * @throws IllegalStateException before the first layer
+         */
         public Builder bias(boolean on) {
             return replaceLast(last().withBias(on));
         }
 
-        /** The spec; the output layer must have been added last. */
+        /**
+         * The spec; the output layer must have been added last.
+         *
+         * @return the validated spec
+         * @throws IllegalStateException when no output layer was added
+         * @throws IllegalArgumentException when the layers do not make a valid network (see
+         *                                  {@link NetworkSpec#of(int, LayerSpec[], Task)})
+         */
         public NetworkSpec build() {
             if (task == null) {
                 throw new IllegalStateException("no output layer: call output(width, task) last");

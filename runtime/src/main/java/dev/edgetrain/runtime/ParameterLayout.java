@@ -51,87 +51,170 @@ public final class ParameterLayout {
         size = offset;
     }
 
-    /** Total number of parameters (floats) in the slab. */
+    /**
+     * Total number of parameters (floats) in the slab.
+     *
+     * @return the slab's length
+     */
     public int size() {
         return size;
     }
 
-    /** Number of dense layers. */
+    /**
+     * Number of dense layers.
+     *
+     * @return the layer count, at least 1
+     */
     public int layerCount() {
         return weightOffset.length;
     }
 
-    /** Offset of layer {@code l}'s weight {@code [out][in]}. */
+    /**
+     * Offset of layer {@code l}'s weight {@code [out][in]}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index
+     */
     public int weightOffset(int l) {
         return weightOffset[l];
     }
 
-    /** Size of layer {@code l}'s weight: out × in. */
+    /**
+     * Size of layer {@code l}'s weight: out × in.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a float count
+     */
     public int weightSize(int l) {
         return inputs[l] * outputs[l];
     }
 
-    /** Offset of layer {@code l}'s bias {@code [out]}, or -1 when the layer has no bias. */
+    /**
+     * Offset of layer {@code l}'s bias {@code [out]}, or -1 when the layer has no bias.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index, or -1
+     */
     public int biasOffset(int l) {
         return biasOffset[l];
     }
 
-    /** Size of layer {@code l}'s bias: out, or 0 when it has none. */
+    /**
+     * Size of layer {@code l}'s bias: out, or 0 when it has none.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a float count, or 0
+     */
     public int biasSize(int l) {
         return biasOffset[l] < 0 ? 0 : outputs[l];
     }
 
-    /** Offset of layer {@code l}'s layer-norm scale γ {@code [out]}, or -1 when it has no layer norm. */
+    /**
+     * Offset of layer {@code l}'s layer-norm scale γ {@code [out]}, or -1 when it has no layer norm.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index, or -1
+     */
     public int normScaleOffset(int l) {
         return normScaleOffset[l];
     }
 
-    /** Offset of layer {@code l}'s layer-norm shift β {@code [out]}, or -1 when it has no layer norm. */
+    /**
+     * Offset of layer {@code l}'s layer-norm shift β {@code [out]}, or -1 when it has no layer norm.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index, or -1
+     */
     public int normShiftOffset(int l) {
         return normShiftOffset[l];
     }
 
-    /** First slab index of layer {@code l}'s block (weight, bias, norm scale, norm shift). */
+    /**
+     * First slab index of layer {@code l}'s block (weight, bias, norm scale, norm shift).
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index
+     */
     public int layerStart(int l) {
         return weightOffset[l];
     }
 
-    /** One past the last slab index of layer {@code l}'s block. */
+    /**
+     * One past the last slab index of layer {@code l}'s block.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return a slab index, exclusive
+     */
     public int layerEnd(int l) {
         return layerEnd[l];
     }
 
-    /** Inputs of layer {@code l}. */
+    /**
+     * Inputs of layer {@code l}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the layer's input width
+     */
     public int inputs(int l) {
         return inputs[l];
     }
 
-    /** Outputs of layer {@code l}. */
+    /**
+     * Outputs of layer {@code l}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the layer's width
+     */
     public int outputs(int l) {
         return outputs[l];
     }
 
-    /** Names in the style of the exported graph: {@code layer0.weight}, {@code layer0.bias}, … */
+    /**
+     * Names in the style of the exported graph: {@code layer0.weight}, {@code layer0.bias}, …
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return {@code layer<l>.weight}
+     */
     public String weightName(int l) {
         return "layer" + l + ".weight";
     }
 
-    /** Name of layer {@code l}'s bias: {@code layer<l>.bias}. */
+    /**
+     * Name of layer {@code l}'s bias: {@code layer<l>.bias}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the name
+     */
     public String biasName(int l) {
         return "layer" + l + ".bias";
     }
 
-    /** Name of layer {@code l}'s layer-norm scale: {@code layer<l>.norm.scale}. */
+    /**
+     * Name of layer {@code l}'s layer-norm scale: {@code layer<l>.norm.scale}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the name
+     */
     public String normScaleName(int l) {
         return "layer" + l + ".norm.scale";
     }
 
-    /** Name of layer {@code l}'s layer-norm shift: {@code layer<l>.norm.bias}. */
+    /**
+     * Name of layer {@code l}'s layer-norm shift: {@code layer<l>.norm.bias}.
+     *
+     * @param l a layer, in {@code [0, layerCount())}
+     * @return the name
+     */
     public String normShiftName(int l) {
         return "layer" + l + ".norm.bias";
     }
 
-    /** Which tensor the slab index belongs to, for error messages: {@code layer1.weight[3][7]}. */
+    /**
+     * Which tensor the slab index belongs to, for error messages: {@code layer1.weight[3][7]}.
+     *
+     * @param index any slab index
+     * @return the tensor's name and element index, or a note that the index is outside the slab
+     */
     public String describe(int index) {
         for (int l = 0; l < layerCount(); l++) {
             int w = index - weightOffset[l];

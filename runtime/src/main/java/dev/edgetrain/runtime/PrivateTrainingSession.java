@@ -48,6 +48,11 @@ public final class PrivateTrainingSession {
      * multiplier {@code noiseMultiplier} (σ; the noise's standard deviation is σ·C) and expected batch size
      * {@code expectedBatchSize} (q·N), drawing the noise from {@code noise}.
      *
+     * @param session the session whose network and optimizer are trained; its gradients are cleared
+     * @param clipNorm C, the largest L2 norm an example's gradient keeps; finite and positive
+     * @param noiseMultiplier σ, finite and at least 0 (0: clipping without noise, no privacy)
+     * @param expectedBatchSize q·N, the divisor of the noisy sum; finite and positive
+     * @param noise the generator of the noise; its key must be secret ({@link ChaChaRandom#fromSecureRandom()})
      * @throws IllegalArgumentException for a null argument, a clip norm or expected batch size that is not finite
      *                                  and positive, or a noise multiplier that is not finite and non-negative
      */
@@ -82,6 +87,12 @@ public final class PrivateTrainingSession {
      * and a step may take several calls. Returns their mean loss. Checks as
      * {@link TrainingSession#trainStep(float[], int, int[], int, int)}.
      *
+     * @param x the examples' features, {@code [batch][inputs]} at {@code xOffset}
+     * @param xOffset index of the first example's first feature in {@code x}
+     * @param labels {@code [batch]} class indices at {@code labelOffset}
+     * @param labelOffset index of the first example's label in {@code labels}
+     * @param batch examples, in [1, the session's maxBatch]
+     * @return the examples' mean loss, before clipping
      * @throws DivergenceException when the loss is not finite (the sum is then left as it was)
      */
     public float accumulate(float[] x, int xOffset, int[] labels, int labelOffset, int batch) {
@@ -90,7 +101,17 @@ public final class PrivateTrainingSession {
         return clipAndSum(lossSum, labels, labelOffset, null, 0, batch);
     }
 
-    /** As {@link #accumulate(float[], int, int[], int, int)} with real-valued targets {@code [batch][outputs]}. */
+    /**
+     * As {@link #accumulate(float[], int, int[], int, int)} with real-valued targets {@code [batch][outputs]}.
+     *
+     * @param x the examples' features, {@code [batch][inputs]} at {@code xOffset}
+     * @param xOffset index of the first example's first feature in {@code x}
+     * @param targets {@code [batch][outputs]} at {@code targetOffset}
+     * @param targetOffset index of the first example's first target in {@code targets}
+     * @param batch examples, in [1, the session's maxBatch]
+     * @return the examples' mean loss, before clipping
+     * @throws DivergenceException when the loss is not finite (the sum is then left as it was)
+     */
     public float accumulate(float[] x, int xOffset, float[] targets, int targetOffset, int batch) {
         session.requireTargets(targets);
         final double lossSum = session.forwardLoss(x, xOffset, null, 0, targets, targetOffset, batch, true);
@@ -165,37 +186,65 @@ public final class PrivateTrainingSession {
         examplesInStep = 0;
     }
 
-    /** Noisy steps taken so far: what an accountant counts. */
+    /**
+     * Noisy steps taken so far: what an accountant counts.
+     *
+     * @return the count, from 0
+     */
     public long steps() {
         return steps;
     }
 
-    /** Examples accumulated into the step in progress. */
+    /**
+     * Examples accumulated into the step in progress.
+     *
+     * @return the count, from 0; back to 0 after {@link #noisyStep()}
+     */
     public int examplesInStep() {
         return examplesInStep;
     }
 
-    /** Examples of the last {@code accumulate} call whose gradient was longer than C and so was scaled down. */
+    /**
+     * Examples of the last {@code accumulate} call whose gradient was longer than C and so was scaled down.
+     *
+     * @return a count in [0, that call's batch]
+     */
     public int lastClipped() {
         return lastClipped;
     }
 
-    /** The per-example gradient norm limit C. */
+    /**
+     * The per-example gradient norm limit C.
+     *
+     * @return C, positive
+     */
     public double clipNorm() {
         return clipNorm;
     }
 
-    /** The noise multiplier σ: the noise's standard deviation over C. */
+    /**
+     * The noise multiplier σ: the noise's standard deviation over C.
+     *
+     * @return σ, at least 0
+     */
     public double noiseMultiplier() {
         return noiseMultiplier;
     }
 
-    /** The expected batch size the noisy sum is divided by. */
+    /**
+     * The expected batch size the noisy sum is divided by.
+     *
+     * @return q·N, positive
+     */
     public double expectedBatchSize() {
         return expectedBatchSize;
     }
 
-    /** The session underneath. */
+    /**
+     * The session underneath.
+     *
+     * @return the session given to the constructor
+     */
     public TrainingSession session() {
         return session;
     }

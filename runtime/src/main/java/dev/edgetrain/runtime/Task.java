@@ -11,10 +11,12 @@ import java.util.Locale;
  *   <tr><th>task</th><th>outputs</th><th>head</th><th>targets</th><th>losses</th></tr>
  *   <tr><td>{@link #CLASSIFY}</td><td>k ≥ 2 classes</td><td>softmax</td><td>a class index</td>
  *       <td>cross-entropy (class weights, label smoothing)</td></tr>
- *   <tr><td>{@link #BINARY}</td><td>1</td><td>sigmoid</td><td>0 or 1 (or a probability)</td><td>binary cross-entropy</td></tr>
+ *   <tr><td>{@link #BINARY}</td><td>1</td><td>sigmoid</td><td>0 or 1 (or a probability)</td>
+ *       <td>binary cross-entropy</td></tr>
  *   <tr><td>{@link #MULTILABEL}</td><td>k ≥ 2 labels</td><td>sigmoid per output</td><td>k values in [0, 1]</td>
  *       <td>binary cross-entropy per output</td></tr>
- *   <tr><td>{@link #REGRESS}</td><td>k ≥ 1 targets</td><td>identity</td><td>k real values</td><td>MSE or Huber</td></tr>
+ *   <tr><td>{@link #REGRESS}</td><td>k ≥ 1 targets</td><td>identity</td><td>k real values</td>
+ *       <td>MSE or Huber</td></tr>
  * </table>
  */
 public enum Task {
@@ -35,32 +37,58 @@ public enum Task {
         this.minOutputs = minOutputs;
     }
 
-    /** {@code classify}, {@code binary}, {@code multilabel} or {@code regress}. */
+    /**
+     * {@code classify}, {@code binary}, {@code multilabel} or {@code regress}.
+     *
+     * @return the task's lower-case name, as {@link #parse} reads it and checkpoints and ONNX metadata store it
+     */
     public String id() {
         return id;
     }
 
-    /** The fewest outputs the task allows. */
+    /**
+     * The fewest outputs the task allows.
+     *
+     * @return 2 for {@link #CLASSIFY} and {@link #MULTILABEL}, 1 for {@link #BINARY} and {@link #REGRESS}
+     */
     public int minOutputs() {
         return minOutputs;
     }
 
-    /** The most outputs the task allows: 1 for {@link #BINARY}, otherwise the runtime's widest layer. */
+    /**
+     * The most outputs the task allows: 1 for {@link #BINARY}, otherwise the runtime's widest layer.
+     *
+     * @return 1, or {@link NetworkSpec#MAX_WIDTH}
+     */
     public int maxOutputs() {
         return this == BINARY ? 1 : NetworkSpec.MAX_WIDTH;
     }
 
-    /** Whether the head is a sigmoid ({@link #BINARY}, {@link #MULTILABEL}). */
+    /**
+     * Whether the head is a sigmoid ({@link #BINARY}, {@link #MULTILABEL}).
+     *
+     * @return true for {@link #BINARY} and {@link #MULTILABEL}
+     */
     public boolean sigmoidHead() {
         return this == BINARY || this == MULTILABEL;
     }
 
-    /** Whether rows have a single class index as their target ({@link #CLASSIFY}, {@link #BINARY}). */
+    /**
+     * Whether rows have a single class index as their target ({@link #CLASSIFY}, {@link #BINARY}).
+     *
+     * @return true for {@link #CLASSIFY} and {@link #BINARY}
+     */
     public boolean hasClassLabels() {
         return this == CLASSIFY || this == BINARY;
     }
 
-    /** Parses {@link #id()} (case-insensitive; {@code classification}, {@code regression} also accepted). */
+    /**
+     * Parses {@link #id()} (case-insensitive; {@code classification}, {@code regression} also accepted).
+     *
+     * @param text a task's name, as {@link #id()} gives it
+     * @return the task
+     * @throws IllegalArgumentException when {@code text} is null or names no task
+     */
     public static Task parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("classification")) {
@@ -74,7 +102,8 @@ public enum Task {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown task '" + text + "', expected one of [classify, binary, multilabel, regress]");
+        throw new IllegalArgumentException("unknown task '" + text
+                + "', expected one of [classify, binary, multilabel, regress]");
     }
 
     @Override

@@ -19,7 +19,10 @@ public final class Workspace {
     final int maxBatch;
     /** Per layer {@code l}: {@code z = W·x + b}, {@code [maxBatch][outputs(l)]}. */
     final float[][][] linear;
-    /** Per layer: {@code n = LayerNorm(z)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #linear} without a norm. */
+    /**
+     * Per layer: {@code n = LayerNorm(z)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #linear} without
+     * a norm.
+     */
     final float[][][] normed;
     /**
      * Per layer: {@code a = f(n)}, {@code [maxBatch][outputs(l)]}; the same array as {@link #normed} when
@@ -28,12 +31,18 @@ public final class Workspace {
     final float[][][] activated;
     /** Per layer with dropout: the mask {@code [maxBatch][outputs(l)]} (0 or 1/(1−p)); {@code null} without. */
     final float[][][] dropMask;
-    /** Per layer with dropout: {@code y = a · mask} in training, {@code [maxBatch][outputs(l)]}; {@code null} without. */
+    /**
+     * Per layer with dropout: {@code y = a · mask} in training, {@code [maxBatch][outputs(l)]}; {@code null}
+     * without.
+     */
     final float[][][] dropped;
     /** Per layer with a layer norm: each row's mean and 1/std, {@code [maxBatch]}; {@code null} without. */
     final float[][] normMean;
     final float[][] normRstd;
-    /** The output layer's activations {@code a[last]} as one flat array, {@code [maxBatch][outputs]}: the head's input. */
+    /**
+     * The output layer's activations {@code a[last]} as one flat array, {@code [maxBatch][outputs]}: the head's
+     * input.
+     */
     final float[] logits;
     /** The head applied: softmax, sigmoid or identity of {@link #logits}, {@code [maxBatch][outputs]}. */
     final float[] predictions;
@@ -67,7 +76,14 @@ public final class Workspace {
     /** Whether the last forward pass was a training pass (dropout applied). */
     boolean training;
 
-    /** Buffers for {@code spec}'s forward and backward passes on up to {@code maxBatch} rows. */
+    /**
+     * Buffers for {@code spec}'s forward and backward passes on up to {@code maxBatch} rows.
+     *
+     * @param spec the network's shape, not null
+     * @param maxBatch the most rows one pass takes, at least 1
+     * @throws IllegalArgumentException when {@code spec} is null or {@code maxBatch} is below 1 or too large for an
+     *                                  array
+     */
     public Workspace(NetworkSpec spec, int maxBatch) {
         this(spec, maxBatch, null);
     }
@@ -75,6 +91,12 @@ public final class Workspace {
     /**
      * A workspace whose passes over large batches are split over {@code pool}'s threads ({@code null}: the calling
      * thread alone, as {@link #Workspace(NetworkSpec, int)}). The pool may be shared by several workspaces.
+     *
+     * @param spec the network's shape, not null
+     * @param maxBatch the most rows one pass takes, at least 1
+     * @param pool the threads to split large passes over, or {@code null}
+     * @throws IllegalArgumentException when {@code spec} is null or {@code maxBatch} is below 1 or too large for an
+     *                                  array
      */
     public Workspace(NetworkSpec spec, int maxBatch, ComputePool pool) {
         if (spec == null) {
@@ -126,7 +148,10 @@ public final class Workspace {
         this.partRowScratch = pool == null ? null : new float[pool.threads()][spec.maxWidth()];
     }
 
-    /** Copies rows {@code [from, to)} of the caller's input {@code [batch][inputs]} at {@code offset} into {@link #inputRows}. */
+    /**
+     * Copies rows {@code [from, to)} of the caller's input {@code [batch][inputs]} at {@code offset} into
+     * {@link #inputRows}.
+     */
     float[][] copyInputRows(float[] x, int offset, int from, int to) {
         final int n = spec.inputs();
         for (int b = from; b < to; b++) {
@@ -140,22 +165,38 @@ public final class Workspace {
         return training && dropped[l] != null ? dropped[l] : activated[l];
     }
 
-    /** The pool this workspace splits large passes over, or {@code null}. */
+    /**
+     * The pool this workspace splits large passes over, or {@code null}.
+     *
+     * @return the pool given to the constructor, or {@code null}
+     */
     public ComputePool pool() {
         return pool;
     }
 
-    /** Most rows a pass can take. */
+    /**
+     * Most rows a pass can take.
+     *
+     * @return the row capacity, at least 1
+     */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** The architecture the buffers are sized for. */
+    /**
+     * The architecture the buffers are sized for.
+     *
+     * @return the spec given to the constructor
+     */
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** Rows computed by the last forward pass. */
+    /**
+     * Rows computed by the last forward pass.
+     *
+     * @return rows in {@code [0, maxBatch()]}; 0 before the first pass
+     */
     public int batch() {
         return batch;
     }
@@ -164,17 +205,28 @@ public final class Workspace {
      * Live buffer {@code [maxBatch][outputs]}: the last pass's head output in its first {@link #batch()} rows:
      * class probabilities (softmax) of a classifier, sigmoid probabilities of a binary or multi-label network,
      * the values of a regressor.
+     *
+     * @return the buffer itself, overwritten by the next pass
      */
     public float[] predictions() {
         return predictions;
     }
 
-    /** {@link #predictions()}, under the name a classifier's output has. */
+    /**
+     * {@link #predictions()}, under the name a classifier's output has.
+     *
+     * @return the buffer itself, overwritten by the next pass
+     */
     public float[] probabilities() {
         return predictions;
     }
 
-    /** Live buffer {@code [maxBatch][outputs]}: the last pass's output layer before the head, in its first {@link #batch()} rows. */
+    /**
+     * Live buffer {@code [maxBatch][outputs]}: the last pass's output layer before the head, in its first
+     * {@link #batch()} rows.
+     *
+     * @return the buffer itself, overwritten by the next pass
+     */
     public float[] logits() {
         return logits;
     }
@@ -183,6 +235,9 @@ public final class Workspace {
      * The last pass's output of layer {@code l} (after its activation; after dropout too if the pass trained), in
      * the first {@link #batch()} rows of a buffer {@code [maxBatch][outputs(l)]} owned by this workspace and filled
      * by this call (the pass itself keeps activations row by row); call it again after the next pass.
+     *
+     * @param l a layer, in {@code [0, spec().layerCount())}; the last is the output layer before the head
+     * @return the workspace's buffer, rows {@code [0, batch())} filled
      */
     public float[] layerOutput(int l) {
         final int width = spec.layerOutputs(l);
@@ -194,10 +249,17 @@ public final class Workspace {
         return flat;
     }
 
-    /** {@link #layerOutput(int)} of hidden layer {@code h}. */
+    /**
+     * {@link #layerOutput(int)} of hidden layer {@code h}.
+     *
+     * @param h a hidden layer, in {@code [0, spec().hiddenLayerCount())}
+     * @return the workspace's buffer {@code [maxBatch][outputs(h)]}, rows {@code [0, batch())} filled
+     * @throws IndexOutOfBoundsException when {@code h} is not a hidden layer
+     */
     public float[] hiddenOutput(int h) {
         if (h < 0 || h >= spec.hiddenLayerCount()) {
-            throw new IndexOutOfBoundsException("hidden layer " + h + " out of range [0, " + spec.hiddenLayerCount() + ")");
+            throw new IndexOutOfBoundsException("hidden layer " + h + " out of range [0, " + spec.hiddenLayerCount()
+                    + ")");
         }
         return layerOutput(h);
     }

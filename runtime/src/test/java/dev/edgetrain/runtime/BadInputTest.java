@@ -105,7 +105,8 @@ class BadInputTest {
     @Test
     void nullArrays() {
         assertRejected(IllegalArgumentException.class, () -> session.trainStep(null, y, 8), "input must not be null");
-        assertRejected(IllegalArgumentException.class, () -> session.trainStep(x, (int[]) null, 8), "labels must not be null");
+        assertRejected(IllegalArgumentException.class, () -> session.trainStep(x, (int[]) null, 8),
+                "labels must not be null");
     }
 
     @Test

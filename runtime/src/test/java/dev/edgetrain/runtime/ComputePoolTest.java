@@ -218,8 +218,8 @@ class ComputePoolTest {
                     break;
                 }
             }
-            System.out.println("split train + infer passes: bytes allocated per round of 1500 on both threads: " + rounds
-                    + " (" + (float) sink + ")");
+            System.out.println("split train + infer passes: bytes allocated per round of 1500 on both threads: "
+                    + rounds + " (" + (float) sink + ")");
             assertEquals(0L, (long) rounds.get(rounds.size() - 1), "a round without allocation, got " + rounds);
         }
     }

@@ -60,8 +60,8 @@ class ConcurrentInferenceTest {
 
     @Test
     void narrowLayersWithoutBiasSharedByFourThreadsMatchOneThreadBitForBit() throws Exception {
-        assertSharedInferenceMatches(NetworkSpec.of(7, new int[] {3, 9}, 2).withLayerBias(new boolean[] {false, true, false}),
-                12, null);
+        assertSharedInferenceMatches(
+                NetworkSpec.of(7, new int[] {3, 9}, 2).withLayerBias(new boolean[] {false, true, false}), 12, null);
     }
 
     @Test

@@ -69,7 +69,8 @@ class NetworkSpecTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> NetworkSpec.of(3, new int[] {4, -1}, 2))
                 .getMessage().contains("hidden[1] must be in [1, 65536], got -1"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> NetworkSpec.of(65536, new int[] {65536}, 2)).getMessage().contains("parameters, expected at most"));
+                () -> NetworkSpec.of(65536, new int[] {65536}, 2)).getMessage()
+                .contains("parameters, expected at most"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> NetworkSpec.of(3, 4, 2).withLayerBias(new boolean[] {true})).getMessage()
                 .contains("one entry per dense layer (2), got 1"));

@@ -183,7 +183,8 @@ class ZeroAllocationTest {
         });
         System.out.printf(Locale.ROOT, "inference: bytes allocated per round of %d x (predictProbabilities + "
                 + "predictClasses + predictLogits + predictClass): %s%n", CALLS, rounds);
-        assertEquals(0L, rounds.get(rounds.size() - 1), "no round of inference calls was free of allocation: " + rounds);
+        assertEquals(0L, rounds.get(rounds.size() - 1),
+                "no round of inference calls was free of allocation: " + rounds);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.edgetrain.runtime.checkpoint;
 
 import dev.edgetrain.runtime.Activation;
 import dev.edgetrain.runtime.LayerSpec;
+import dev.edgetrain.runtime.Loss;
 import dev.edgetrain.runtime.Network;
 import dev.edgetrain.runtime.NetworkSpec;
 import dev.edgetrain.runtime.Task;
@@ -33,14 +34,15 @@ import java.util.zip.CRC32;
  * states, and the caller's own metadata (strings) and arrays (e.g. the standardizer). Resuming from a checkpoint
  * taken after epoch {@code k} ends with weights bit-identical to a run that was never interrupted.
  *
- * <h2>File format, version 3</h2>
+ * <h2>File format, version 4</h2>
  * Big-endian. {@code magic "ETCKPT\r\n"} (8 bytes: a text-mode transfer that mangles line ends is
  * detected), {@code int version}, then:
  * <pre>
  *   spec        int inputs, int layerCount, layerCount × layer, string task (Task.id())
  *     layer     int outputs, byte bias, string activation (Activation.toString()), byte layerNorm,
  *               float normEpsilon, float dropout
- *   loss        string description (Loss.toString())
+ *   loss        string kind (Loss.Kind.id()), int weightCount (-1: no class weights), float[weightCount] weights,
+ *               float labelSmoothing, float huberDelta
  *   optimizer   config, long steps, double learning-rate scale, int slabCount, slabCount × (int length, float[length])
  *     config    string kind ("sgd", "adam", "adamw"), float learningRate, float momentum, byte nesterov,
  *               float beta1, float beta2, float epsilon, float weightDecay, float clipNorm, schedule
@@ -52,8 +54,9 @@ import java.util.zip.CRC32;
  *   parameters  int length, float[length]
  *   checksum    long CRC-32 of every byte before it
  * </pre>
- * Version 2 stored the optimizer as its display text ({@code OptimizerConfig.toString()} of the time, read by
- * a frozen grammar) instead of {@code config}; otherwise as version 3.
+ * Version 3 stored the loss as its display text ({@code Loss.toString()} of the time, read by a frozen grammar)
+ * instead of its fields; otherwise as version 4. Version 2 stored the optimizer as its display text too
+ * ({@code OptimizerConfig.toString()} of the time, also read by a frozen grammar) instead of {@code config}.
  * Version 1 (before layer kinds and tasks; read as ReLU classifiers with the cross-entropy loss and the default
  * dropout generator) had {@code spec = int inputs, int hiddenCount, int[hiddenCount] hidden, int classes,
  * byte[layers] bias flags}, no loss, and no {@code dropoutRngState}.
@@ -63,7 +66,7 @@ import java.util.zip.CRC32;
  */
 public final class Checkpoint {
     /** The file format version this class writes. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** How many warm-ups may wrap a schedule in a file (a guard against crafted files, not a real limit). */
     static final int MAX_SCHEDULE_DEPTH = 8;
     private static final byte[] MAGIC = {'E', 'T', 'C', 'K', 'P', 'T', '\r', '\n'};
@@ -71,7 +74,7 @@ public final class Checkpoint {
 
     private final NetworkSpec spec;
     private final float[] parameters;
-    private final String loss;
+    private final Loss loss;
     private final OptimizerConfig optimizer;
     private final long optimizerSteps;
     private final double learningRateScale;
@@ -82,7 +85,7 @@ public final class Checkpoint {
     private final Map<String, String> metadata;
     private final Map<String, float[]> arrays;
 
-    private Checkpoint(NetworkSpec spec, float[] parameters, String loss, OptimizerConfig optimizer,
+    private Checkpoint(NetworkSpec spec, float[] parameters, Loss loss, OptimizerConfig optimizer,
                        long optimizerSteps, double learningRateScale, float[][] optimizerState, int epochsDone,
                        long rngState, long dropoutRngState, Map<String, String> metadata, Map<String, float[]> arrays) {
         this.spec = spec;
@@ -99,7 +102,14 @@ public final class Checkpoint {
         this.arrays = Collections.unmodifiableMap(new TreeMap<String, float[]>(arrays));
     }
 
-    /** A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras. */
+    /**
+     * A snapshot (copies) of the trainer's network, optimizer and progress, with the caller's extras.
+     *
+     * @param trainer the trainer whose session, epochs done and shuffling generator are copied
+     * @param metadata the caller's text entries, or {@code null}
+     * @param arrays the caller's arrays (copied), or {@code null}
+     * @return the checkpoint
+     */
     public static Checkpoint capture(Trainer trainer, Map<String, String> metadata, Map<String, float[]> arrays) {
         return capture(trainer.session(), trainer.epochsDone(), trainer.rngState(), metadata, arrays);
     }
@@ -132,7 +142,7 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(session.network().spec(), session.network().copyParameters(),
-                session.loss().toString(), opt.config(), opt.steps(), opt.learningRateScale(), state,
+                session.loss(), opt.config(), opt.steps(), opt.learningRateScale(), state,
                 epochsDone, rngState, session.dropoutRngState(),
                 metadata == null ? Collections.<String, String>emptyMap() : metadata, copies);
     }
@@ -140,6 +150,9 @@ public final class Checkpoint {
     /**
      * Puts the checkpoint's parameters, optimizer state and progress into {@code trainer}, whose network and
      * optimizer must be of the same spec and configuration. Checked first; on a mismatch nothing changes.
+     *
+     * @param trainer a trainer built with the same spec, loss and optimizer configuration
+     * @throws CheckpointException when the spec, loss, optimizer or state slab count differs, naming both sides
      */
     public void restoreInto(Trainer trainer) throws CheckpointException {
         TrainingSession session = trainer.session();
@@ -148,7 +161,7 @@ public final class Checkpoint {
         if (!network.spec().equals(spec)) {
             throw new CheckpointException("checkpoint holds network " + spec + ", this run builds " + network.spec());
         }
-        if (!session.loss().toString().equals(loss)) {
+        if (!session.loss().equals(loss)) { // by value: the display text may change between versions
             throw new CheckpointException("checkpoint was trained with loss " + loss + ", this run asks for "
                     + session.loss());
         }
@@ -171,71 +184,135 @@ public final class Checkpoint {
         session.setDropoutRngState(dropoutRngState);
     }
 
-    /** The network's architecture. */
+    /**
+     * The network's architecture.
+     *
+     * @return the spec
+     */
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** A copy of the parameters. */
+    /**
+     * A copy of the parameters.
+     *
+     * @return {@code [parameterCount]}, a fresh copy
+     */
     public float[] parameters() {
         return parameters.clone();
     }
 
-    /** The loss the run trained with ({@code Loss.toString()}). */
-    public String lossDescription() {
+    /**
+     * The loss the run trained with, field by field as stored (or as read from an older file's text): what
+     * restoring compares.
+     *
+     * @return the loss
+     */
+    public Loss loss() {
         return loss;
     }
 
-    /** The optimizer's configuration, field by field as stored (or as read from an older file's text). */
+    /**
+     * The loss for people to read ({@code Loss.toString()}; not what restoring compares).
+     *
+     * @return the loss's display text
+     */
+    public String lossDescription() {
+        return loss.toString();
+    }
+
+    /**
+     * The optimizer's configuration, field by field as stored (or as read from an older file's text).
+     *
+     * @return the configuration
+     */
     public OptimizerConfig optimizerConfig() {
         return optimizer;
     }
 
-    /** The optimizer for people to read ({@code OptimizerConfig.toString()}; not what restoring compares). */
+    /**
+     * The optimizer for people to read ({@code OptimizerConfig.toString()}; not what restoring compares).
+     *
+     * @return the configuration's display text
+     */
     public String optimizerDescription() {
         return optimizer.toString();
     }
 
-    /** Optimizer steps taken before the checkpoint. */
+    /**
+     * Optimizer steps taken before the checkpoint.
+     *
+     * @return the count, at least 0
+     */
     public long optimizerSteps() {
         return optimizerSteps;
     }
 
-    /** The learning-rate scale left by divergence recoveries (1 if none). */
+    /**
+     * The learning-rate scale left by divergence recoveries (1 if none).
+     *
+     * @return a positive factor; 1 without recoveries
+     */
     public double learningRateScale() {
         return learningRateScale;
     }
 
-    /** Epochs finished before the checkpoint. */
+    /**
+     * Epochs finished before the checkpoint.
+     *
+     * @return the count, at least 0
+     */
     public int epochsDone() {
         return epochsDone;
     }
 
-    /** The trainer's shuffling generator state ({@code Trainer.rngState()}). */
+    /**
+     * The trainer's shuffling generator state ({@code Trainer.rngState()}).
+     *
+     * @return the state, for {@link Trainer#setRngState}
+     */
     public long rngState() {
         return rngState;
     }
 
-    /** The dropout generator's state ({@code TrainingSession.dropoutRngState()}). */
+    /**
+     * The dropout generator's state ({@code TrainingSession.dropoutRngState()}).
+     *
+     * @return the state, for {@link TrainingSession#setDropoutRngState}
+     */
     public long dropoutRngState() {
         return dropoutRngState;
     }
 
-    /** The caller's string metadata, sorted by key (unmodifiable). */
+    /**
+     * The caller's string metadata, sorted by key (unmodifiable).
+     *
+     * @return the entries; empty when there are none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The named array, a copy, or null. */
+    /**
+     * The named array, a copy, or null.
+     *
+     * @param key the name the array was captured under
+     * @return {@code [length]}, a fresh copy; or null when there is no such array
+     */
     public float[] array(String key) {
         float[] a = arrays.get(key);
         return a == null ? null : a.clone();
     }
 
-    /** The file's bytes, as {@link #write} stores them. */
+    /**
+     * The file's bytes, as {@link #write} stores them.
+     *
+     * @return the whole file, checksum included
+     */
     public byte[] toBytes() {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
+            ByteArrayOutputStream bytes =
+                    new ByteArrayOutputStream(64 + parameters.length * 4 * (1 + optimizerState.length));
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -251,7 +328,7 @@ public final class Checkpoint {
                 out.writeFloat(layer.dropout());
             }
             writeString(out, spec.task().id());
-            writeString(out, loss);
+            writeLoss(out, loss);
             writeOptimizer(out, optimizer);
             out.writeLong(optimizerSteps);
             out.writeDouble(learningRateScale);
@@ -287,12 +364,21 @@ public final class Checkpoint {
     /**
      * Writes the checkpoint to {@code file} atomically: temporary file in the same directory, fsync, rename.
      * If anything fails the previous file at {@code file} is untouched and the temporary file removed.
+     *
+     * @param file the checkpoint file, replaced whole or left as it was
+     * @throws IOException when the directory is missing or a write, sync or rename fails
      */
     public void write(File file) throws IOException {
         writeAtomically(file, toBytes());
     }
 
-    /** Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename. */
+    /**
+     * Writes {@code bytes} to {@code file} via a synced temporary file and an atomic rename.
+     *
+     * @param file the file, replaced whole or left as it was
+     * @param bytes the new content
+     * @throws IOException when the directory is missing or a write, sync or rename fails
+     */
     public static void writeAtomically(File file, final byte[] bytes) throws IOException {
         AtomicFile.write(file, new AtomicFile.Content() {
             @Override
@@ -302,7 +388,14 @@ public final class Checkpoint {
         });
     }
 
-    /** Reads and validates a checkpoint file. */
+    /**
+     * Reads and validates a checkpoint file.
+     *
+     * @param file a checkpoint file
+     * @return the checkpoint
+     * @throws CheckpointException when the file is missing or unreadable, or its content is not a valid checkpoint (see
+     *                             {@link #fromBytes})
+     */
     public static Checkpoint read(File file) throws CheckpointException {
         byte[] bytes;
         try {
@@ -335,7 +428,15 @@ public final class Checkpoint {
         return fromBytes(bytes, file.toString());
     }
 
-    /** Parses checkpoint bytes; {@code source} names them in error messages. */
+    /**
+     * Parses checkpoint bytes; {@code source} names them in error messages.
+     *
+     * @param bytes a whole checkpoint file's bytes
+     * @param source names the bytes in messages, e.g. the file's path
+     * @return the checkpoint
+     * @throws CheckpointException when the magic, version or checksum is wrong, a section is truncated or out of range,
+     *                             naming the section
+     */
     public static Checkpoint fromBytes(byte[] bytes, String source) throws CheckpointException {
         if (bytes.length < MAGIC.length + 4 + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
             throw new CheckpointException(source + " is not an edgetrain checkpoint (expected magic \"ETCKPT\\r\\n\")");
@@ -357,10 +458,10 @@ public final class Checkpoint {
         String field = "spec";
         try {
             NetworkSpec spec = version == 1 ? readSpecV1(buf, source) : readSpec(buf, source);
-            String loss = "cross_entropy";
+            Loss loss = Loss.crossEntropy(); // version 1 knew no other
             if (version >= 2) {
                 field = "loss";
-                loss = readString(buf, source);
+                loss = version >= 4 ? readLoss(buf, source) : LegacyLossText.parse(readString(buf, source), source);
             }
             field = "optimizer";
             OptimizerConfig optimizer = version >= 3 ? readOptimizer(buf, source)
@@ -395,7 +496,8 @@ public final class Checkpoint {
             field = "parameters";
             float[] params = readFloats(buf, source, "parameters");
             if (buf.hasRemaining()) {
-                throw new CheckpointException(source + ": " + buf.remaining() + " unexpected bytes after the parameters");
+                throw new CheckpointException(source + ": " + buf.remaining()
+                        + " unexpected bytes after the parameters");
             }
             Network probe = Network.fromParameters(spec, params); // validates length and finiteness
             for (int k = 0; k < slabs; k++) {
@@ -405,7 +507,8 @@ public final class Checkpoint {
                 }
             }
             if (epochs < 0 || steps < 0) {
-                throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps + ")");
+                throw new CheckpointException(source + ": negative progress (epochs " + epochs + ", steps " + steps
+                        + ")");
             }
             return new Checkpoint(probe.spec(), params, loss, optimizer, steps, scale, state, epochs, rng, dropoutRng,
                     meta, arrays);
@@ -455,6 +558,45 @@ public final class Checkpoint {
             return NetworkSpec.of(inputs, layers, task);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": invalid network spec: " + e.getMessage());
+        }
+    }
+
+    private static void writeLoss(DataOutputStream out, Loss loss) throws IOException {
+        writeString(out, loss.kind().id());
+        float[] weights = loss.classWeights();
+        if (weights == null) {
+            out.writeInt(-1);
+        } else {
+            writeFloats(out, weights);
+        }
+        out.writeFloat(loss.labelSmoothing());
+        out.writeFloat(loss.huberDelta());
+    }
+
+    private static Loss readLoss(ByteBuffer buf, String source) throws CheckpointException {
+        String kindId = readString(buf, source);
+        Loss.Kind kind = null;
+        StringBuilder expected = new StringBuilder();
+        for (Loss.Kind k : Loss.Kind.values()) {
+            if (k.id().equals(kindId)) {
+                kind = k;
+            }
+            expected.append(expected.length() == 0 ? "" : ", ").append(k.id());
+        }
+        if (kind == null) {
+            throw new CheckpointException(source + ": unknown loss kind '" + kindId + "', expected one of " + expected);
+        }
+        float[] weights = null;
+        if (buf.getInt() != -1) { // -1: none; else the weight count, which readFloats reads again
+            buf.position(buf.position() - 4);
+            weights = readFloats(buf, source, "class weights");
+        }
+        float smoothing = buf.getFloat();
+        float delta = buf.getFloat();
+        try {
+            return Loss.of(kind, weights, smoothing, delta);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source + ": invalid loss: " + e.getMessage());
         }
     }
 
@@ -562,7 +704,8 @@ public final class Checkpoint {
     private static String readString(ByteBuffer buf, String source) throws CheckpointException {
         int n = buf.getInt();
         if (n < 0 || n > buf.remaining()) {
-            throw new CheckpointException(source + ": a string claims " + n + " bytes, only " + buf.remaining() + " left");
+            throw new CheckpointException(source + ": a string claims " + n + " bytes, only " + buf.remaining()
+                    + " left");
         }
         byte[] b = new byte[n];
         buf.get(b);

@@ -6,12 +6,21 @@ import java.io.IOException;
 public final class CheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** A checkpoint problem described by {@code message}. */
+    /**
+     * A checkpoint problem described by {@code message}.
+     *
+     * @param message what is wrong and where: the file, the field or section, what was expected
+     */
     public CheckpointException(String message) {
         super(message);
     }
 
-    /** A checkpoint problem described by {@code message}, caused by {@code cause}. */
+    /**
+     * A checkpoint problem described by {@code message}, caused by {@code cause}.
+     *
+     * @param message what is wrong and where: the file, the field or section, what was expected
+     * @param cause the underlying failure (an I/O error, a rejected value)
+     */
     public CheckpointException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -14,7 +14,12 @@ import java.io.OutputStream;
 public final class AtomicFile {
     /** Writes the whole content to {@code out}; it must not close it. */
     public interface Content {
-        /** Writes the content to {@code out}, without closing it. */
+        /**
+         * Writes the content to {@code out}, without closing it.
+         *
+         * @param out the temporary file's stream
+         * @throws IOException when writing fails; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -28,7 +33,13 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
-    /** Atomically replaces (or creates) {@code target} with what {@code content} writes. */
+    /**
+     * Atomically replaces (or creates) {@code target} with what {@code content} writes.
+     *
+     * @param target the file to replace or create; its directory must exist
+     * @param content writes the new bytes
+     * @throws IOException when the directory is missing, the target is a directory, or a write, sync or rename fails
+     */
     public static void write(File target, Content content) throws IOException {
         if (target == null || content == null) {
             throw new IllegalArgumentException("target and content must not be null");

@@ -27,8 +27,12 @@ public final class Activations {
     /**
      * {@code out[b][i] = f(in[b][i])} for rows {@code [from, to)}, {@code i < n}.
      *
+     * @param f the activation
      * @param out {@code [≥ to][≥ n]}, may be {@code in}
      * @param in  {@code [≥ to][≥ n]}
+     * @param from first batch row
+     * @param to end (exclusive) of the rows
+     * @param n values per row: the layer's width
      */
     public static void forward(Activation f, float[][] out, float[][] in, int from, int to, int n) {
         switch (f.kind()) {
@@ -76,9 +80,13 @@ public final class Activations {
      * {@code d[b][i] *= f'(in[b][i])}, in place, for rows {@code [from, to)}: the gradient with respect to the
      * activation's output becomes the gradient with respect to its input.
      *
+     * @param f the activation of the forward pass
      * @param d   {@code [≥ to][≥ n]} gradient, in place
      * @param in  {@code [≥ to][≥ n]} the forward input (read by LeakyReLU and the GELUs)
      * @param out {@code [≥ to][≥ n]} the forward output (read by ReLU, tanh, sigmoid)
+     * @param from first batch row
+     * @param to end (exclusive) of the rows
+     * @param n values per row: the layer's width
      */
     public static void backward(Activation f, float[][] d, float[][] in, float[][] out, int from, int to, int n) {
         switch (f.kind()) {
@@ -167,7 +175,12 @@ public final class Activations {
         }
     }
 
-    /** {@code 1 / (1 + e^−x)}, computed without overflow for either sign ({@code e^x / (1 + e^x)} below 0). */
+    /**
+     * {@code 1 / (1 + e^−x)}, computed without overflow for either sign ({@code e^x / (1 + e^x)} below 0).
+     *
+     * @param x any float; ±∞ give 1 and 0
+     * @return the logistic function of {@code x}, in [0, 1]
+     */
     public static float sigmoid(float x) {
         if (x >= 0f) {
             return (float) (1.0 / (1.0 + Math.exp(-x)));
@@ -198,6 +211,9 @@ public final class Activations {
     /**
      * The error function, by the Chebyshev fit of {@code erfc} in Numerical Recipes (fractional error below
      * 1.2e-7 everywhere): float accuracy, which is what onnxruntime's float {@code Erf}/{@code Gelu} give too.
+     *
+     * @param x any value
+     * @return erf(x) in [−1, 1], to a fractional error below 1.2e-7
      */
     public static double erf(double x) {
         final double z = Math.abs(x);

@@ -38,15 +38,21 @@ public final class Dense {
 
     /**
      * {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]} for batch rows {@code [rowFrom, rowTo)}: the dense
-     * layer's {@code z = W·x + b} (its activation is a kernel pair of its own, {@link Activations}). Inner loops are axpys over
-     * contiguous outputs along rows of {@code Wᵀ}, four inputs a pass; the input dimension is cut in blocks of {@code Wᵀ} rows that stay in cache while
-     * all batch rows use them.
+     * layer's {@code z = W·x + b} (its activation is a kernel pair of its own, {@link Activations}). Inner loops
+     * are axpys over contiguous outputs along rows of {@code Wᵀ}, four inputs a pass; the input dimension is cut in
+     * blocks of {@code Wᵀ} rows that stay in cache while all batch rows use them.
      *
      * @param out     {@code [≥ rowTo][≥ outDim]}, rows {@code [rowFrom, rowTo)} overwritten
      * @param in      flat input {@code [batch][inDim]} at {@code inOff}; used when {@code inRows} is {@code null}
+     * @param inOff index of row 0's first input in {@code in}
      * @param inRows  input rows {@code [≥ rowTo][≥ inDim]}, or {@code null}
      * @param weightT {@code Wᵀ [inDim][≥ outDim]}, one array per input
      * @param bias    {@code [outDim]} at {@code bOff}, or {@code null} for none
+     * @param bOff index of the first bias in {@code bias}
+     * @param rowFrom first batch row to compute
+     * @param rowTo end (exclusive) of the batch rows
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
      */
     public static void forward(float[][] out, float[] in, int inOff, float[][] inRows, float[][] weightT,
                                float[] bias, int bOff, int rowFrom, int rowTo, int inDim, int outDim) {
@@ -116,6 +122,12 @@ public final class Dense {
      * @param out    {@code [≥ rowTo][≥ outDim]}, rows {@code [rowFrom, rowTo)} overwritten
      * @param in     {@code [≥ rowTo][≥ inDim]}
      * @param weight {@code W [outDim][≥ inDim]}, one array per output
+     * @param bias {@code [outDim]} at {@code bOff}, or {@code null} for none
+     * @param bOff index of the first bias in {@code bias}
+     * @param rowFrom first batch row to compute
+     * @param rowTo end (exclusive) of the batch rows
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
      */
     public static void forwardDot(float[][] out, float[][] in, float[][] weight, float[] bias, int bOff, int rowFrom,
                                   int rowTo, int inDim, int outDim) {
@@ -232,14 +244,21 @@ public final class Dense {
      *       <b>{@code ∂J/∂W_ji = x_i · 1[A_j > 0] · Σ_k (y_k − P_k) V_kj}</b>, negated.</li>
      * </ul>
      * {@link ReferenceKernels#foundingOutputWeightGradient} and {@link ReferenceKernels#foundingHiddenWeightGradient}
-     * compute the two equations literally; the tests hold the runtime's gradients to them. Each gradient row is copied into the scratch row, gets four batch rows a pass, and is copied
-     * back. Threads taking disjoint output ranges write disjoint gradients.
+     * compute the two equations literally; the tests hold the runtime's gradients to them. Each gradient row is
+     * copied into the scratch row, gets four batch rows a pass, and is copied back. Threads taking disjoint output
+     * ranges write disjoint gradients.
      *
      * @param dWeight {@code [outDim][inDim]} at {@code dwOff} (the flat gradient slab)
+     * @param dwOff offset of the layer's weight gradient in {@code dWeight}
      * @param dBias   {@code [outDim]} at {@code dbOff}, or {@code null}
+     * @param dbOff offset of the layer's bias gradient in {@code dBias}
      * @param scratch one row {@code [≥ inDim]}
      * @param dOut    {@code [batch][≥ outTo]}
      * @param in      {@code [batch][≥ inDim]}: the layer's forward input
+     * @param batch rows to sum over, from 0
+     * @param inDim the layer's inputs
+     * @param outFrom first output (gradient row) to accumulate
+     * @param outTo end (exclusive) of the outputs
      */
     public static void backwardWeight(float[] dWeight, int dwOff, float[] dBias, int dbOff, float[] scratch,
                                       float[][] dOut, float[][] in, int batch, int inDim, int outFrom, int outTo) {
@@ -299,6 +318,10 @@ public final class Dense {
      * @param dIn    {@code [≥ rowTo][≥ inDim]}
      * @param dOut   {@code [≥ rowTo][≥ outDim]}
      * @param weight {@code W [outDim][≥ inDim]}, one array per output
+     * @param rowFrom first batch row to compute
+     * @param rowTo end (exclusive) of the batch rows
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
      */
     public static void backwardInput(float[][] dIn, float[][] dOut, float[][] weight, int rowFrom, int rowTo,
                                      int inDim, int outDim) {
@@ -347,12 +370,28 @@ public final class Dense {
      * Writes {@code Wᵀ} as rows, {@code weightT[i][o] = W[o][i]}, from {@code W [outDim][inDim]} at {@code wOff}:
      * four {@code Wᵀ} rows a pass, each filled front to back from four neighbouring values of every {@code W} row
      * (the lines of {@code W} a pass touches are reused by the next three passes while still in L1).
+     *
+     * @param weightT {@code Wᵀ [≥ inDim][≥ outDim]}, rows {@code [0, inDim)} overwritten
+     * @param weight the parameter slab holding {@code W}
+     * @param wOff offset of {@code W} in {@code weight}
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
      */
     public static void transpose(float[][] weightT, float[] weight, int wOff, int inDim, int outDim) {
         transpose(weightT, weight, wOff, inDim, outDim, 0, inDim);
     }
 
-    /** {@link #transpose(float[][], float[], int, int, int)} for the rows {@code [iFrom, iTo)} of {@code Wᵀ} only. */
+    /**
+     * {@link #transpose(float[][], float[], int, int, int)} for the rows {@code [iFrom, iTo)} of {@code Wᵀ} only.
+     *
+     * @param weightT {@code Wᵀ [≥ iTo][≥ outDim]}, rows {@code [iFrom, iTo)} overwritten
+     * @param weight the parameter slab holding {@code W}
+     * @param wOff offset of {@code W} in {@code weight}
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
+     * @param iFrom first input (row of {@code Wᵀ}) to write
+     * @param iTo end (exclusive) of the inputs
+     */
     public static void transpose(float[][] weightT, float[] weight, int wOff, int inDim, int outDim, int iFrom,
                                  int iTo) {
         int i = iFrom;
@@ -380,12 +419,29 @@ public final class Dense {
         }
     }
 
-    /** Copies {@code W [outDim][inDim]} at {@code wOff} into rows {@code weightRows[o][0, inDim)}. */
+    /**
+     * Copies {@code W [outDim][inDim]} at {@code wOff} into rows {@code weightRows[o][0, inDim)}.
+     *
+     * @param weightRows {@code [≥ outDim][≥ inDim]}, rows {@code [0, outDim)} overwritten
+     * @param weight the parameter slab holding {@code W}
+     * @param wOff offset of {@code W} in {@code weight}
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
+     */
     public static void copyRows(float[][] weightRows, float[] weight, int wOff, int inDim, int outDim) {
         copyRows(weightRows, weight, wOff, inDim, 0, outDim);
     }
 
-    /** Copies rows {@code [oFrom, oTo)} of {@code W [outDim][inDim]} at {@code wOff} into {@code weightRows}. */
+    /**
+     * Copies rows {@code [oFrom, oTo)} of {@code W [outDim][inDim]} at {@code wOff} into {@code weightRows}.
+     *
+     * @param weightRows {@code [≥ oTo][≥ inDim]}, rows {@code [oFrom, oTo)} overwritten
+     * @param weight the parameter slab holding {@code W}
+     * @param wOff offset of {@code W} in {@code weight}
+     * @param inDim the layer's inputs
+     * @param oFrom first output (row of {@code W}) to copy
+     * @param oTo end (exclusive) of the outputs
+     */
     public static void copyRows(float[][] weightRows, float[] weight, int wOff, int inDim, int oFrom, int oTo) {
         for (int o = oFrom; o < oTo; o++) {
             System.arraycopy(weight, wOff + o * inDim, weightRows[o], 0, inDim);

@@ -17,6 +17,10 @@ public final class Dropout {
      * in [0, 1) from {@code rng}, row by row.
      *
      * @param mask {@code [≥ batch][≥ n]}, written
+     * @param batch rows to draw, from 0
+     * @param n values per row: the layer's width
+     * @param rate the dropout rate p, in [0, 1)
+     * @param rng the generator; {@code batch × n} floats are drawn from it
      */
     public static void drawMask(float[][] mask, int batch, int n, float rate, Rng rng) {
         final float scale = 1f / (1f - rate);
@@ -34,6 +38,9 @@ public final class Dropout {
      * @param out  {@code [≥ to][≥ n]}
      * @param mask {@code [≥ to][≥ n]} from {@link #drawMask}
      * @param in   {@code [≥ to][≥ n]}
+     * @param from first batch row
+     * @param to end (exclusive) of the rows
+     * @param n values per row: the layer's width
      */
     public static void forward(float[][] out, float[][] mask, float[][] in, int from, int to, int n) {
         for (int b = from; b < to; b++) {
@@ -46,7 +53,15 @@ public final class Dropout {
         }
     }
 
-    /** {@code d[b][i] *= mask[b][i]}, in place, for rows {@code [from, to)}. */
+    /**
+     * {@code d[b][i] *= mask[b][i]}, in place, for rows {@code [from, to)}.
+     *
+     * @param d {@code [≥ to][≥ n]} gradient with respect to the dropout's output, in place
+     * @param mask {@code [≥ to][≥ n]} the forward's mask
+     * @param from first batch row
+     * @param to end (exclusive) of the rows
+     * @param n values per row: the layer's width
+     */
     public static void backward(float[][] d, float[][] mask, int from, int to, int n) {
         for (int b = from; b < to; b++) {
             final float[] g = d[b];

@@ -22,6 +22,12 @@ public final class LayerNorm {
      * @param rstd   {@code [≥ to]}, written
      * @param in     {@code [≥ to][≥ n]} the dense layer's output {@code z}
      * @param params the parameter slab: γ {@code [n]} at {@code gOff}, β {@code [n]} at {@code bOff}
+     * @param gOff offset of γ {@code [n]} in {@code params}
+     * @param bOff offset of β {@code [n]} in {@code params}
+     * @param from first batch row to normalise
+     * @param to end (exclusive) of the rows to normalise
+     * @param n values per row: the layer's width
+     * @param epsilon ε added to the variance, in (0, 1]
      */
     public static void forward(float[][] out, float[] mean, float[] rstd, float[][] in, float[] params, int gOff,
                                int bOff, int from, int to, int n, float epsilon) {
@@ -58,8 +64,13 @@ public final class LayerNorm {
      * @param dOut   {@code [≥ to][≥ n]}
      * @param in     {@code [≥ to][≥ n]} the forward input {@code z}
      * @param params the parameter slab, γ at {@code gOff}
+     * @param gOff offset of γ {@code [n]} in {@code params} (and of dγ in {@code grads})
+     * @param bOff offset of dβ {@code [n]} in {@code grads}
      * @param mean   {@code [≥ to]} from the forward
      * @param rstd   {@code [≥ to]} from the forward
+     * @param from first batch row
+     * @param to end (exclusive) of the rows
+     * @param n values per row: the layer's width
      */
     public static void backward(float[][] dIn, float[] grads, float[][] dOut, float[][] in, float[] params, int gOff,
                                 int bOff, float[] mean, float[] rstd, int from, int to, int n) {

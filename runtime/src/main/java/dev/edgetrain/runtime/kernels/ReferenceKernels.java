@@ -18,7 +18,21 @@ public final class ReferenceKernels {
     private ReferenceKernels() {
     }
 
-    /** {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]}, with {@code W [outDim][inDim]}; bias may be null. */
+    /**
+     * {@code out[b][o] = bias[o] + Σ_i in[b][i] · W[o][i]}, with {@code W [outDim][inDim]}; bias may be null.
+     *
+     * @param out {@code [batch][outDim]} at {@code outOff}, overwritten
+     * @param outOff offset of {@code out}'s first value
+     * @param in {@code [batch][inDim]} at {@code inOff}
+     * @param inOff offset of {@code in}'s first value
+     * @param weight {@code W [outDim][inDim]} at {@code wOff}
+     * @param wOff offset of {@code weight}'s first value
+     * @param bias {@code [outDim]} at {@code bOff}, or null for none
+     * @param bOff offset of {@code bias}'s first value
+     * @param batch rows, from 0
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
+     */
     public static void denseForward(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
                                     float[] bias, int bOff, int batch, int inDim, int outDim) {
         for (int b = 0; b < batch; b++) {
@@ -35,6 +49,22 @@ public final class ReferenceKernels {
     /**
      * {@code dWeight[o][i] += Σ_b dOut[b][o]·in[b][i]}, {@code dBias[o] += Σ_b dOut[b][o]} (accumulate) and
      * {@code dIn[b][i] = Σ_o dOut[b][o]·W[o][i]} (overwritten); any output may be null.
+     *
+     * @param dIn {@code [batch][inDim]} at {@code dInOff}, overwritten; or null
+     * @param dInOff offset of {@code dIn}'s first value
+     * @param dWeight {@code [outDim][inDim]} at {@code dwOff}, accumulated; or null
+     * @param dwOff offset of {@code dWeight}'s first value
+     * @param dBias {@code [outDim]} at {@code dbOff}, accumulated; or null
+     * @param dbOff offset of {@code dBias}'s first value
+     * @param dOut {@code [batch][outDim]} at {@code dOutOff}: the gradient of the layer's output
+     * @param dOutOff offset of {@code dOut}'s first value
+     * @param in {@code [batch][inDim]} at {@code inOff}: the forward input
+     * @param inOff offset of {@code in}'s first value
+     * @param weight {@code W [outDim][inDim]} at {@code wOff}
+     * @param wOff offset of {@code weight}'s first value
+     * @param batch rows, from 0
+     * @param inDim the layer's inputs
+     * @param outDim the layer's outputs
      */
     public static void denseBackward(float[] dIn, int dInOff, float[] dWeight, int dwOff, float[] dBias, int dbOff,
                                      float[] dOut, int dOutOff, float[] in, int inOff, float[] weight, int wOff,
@@ -63,7 +93,15 @@ public final class ReferenceKernels {
         }
     }
 
-    /** {@code out[i] = max(0, in[i])} for {@code n} values. */
+    /**
+     * {@code out[i] = max(0, in[i])} for {@code n} values.
+     *
+     * @param out {@code [n]} at {@code outOff}, overwritten
+     * @param outOff offset of {@code out}'s first value
+     * @param in {@code [n]} at {@code inOff}
+     * @param inOff offset of {@code in}'s first value
+     * @param n values per row: the layer's width
+     */
     public static void reluForward(float[] out, int outOff, float[] in, int inOff, int n) {
         for (int i = 0; i < n; i++) {
             final float a = in[inOff + i];
@@ -71,7 +109,17 @@ public final class ReferenceKernels {
         }
     }
 
-    /** {@code dIn[i] = 1[A_i > 0] · dOut[i]}, tested on the pre-activation {@code A} itself. */
+    /**
+     * {@code dIn[i] = 1[A_i > 0] · dOut[i]}, tested on the pre-activation {@code A} itself.
+     *
+     * @param dIn {@code [n]} at {@code dInOff}, overwritten
+     * @param dInOff offset of {@code dIn}'s first value
+     * @param dOut {@code [n]} at {@code dOutOff}
+     * @param dOutOff offset of {@code dOut}'s first value
+     * @param preActivation {@code A [n]} at {@code aOff}
+     * @param aOff offset of {@code preActivation}'s first value
+     * @param n values per row: the layer's width
+     */
     public static void reluBackward(float[] dIn, int dInOff, float[] dOut, int dOutOff, float[] preActivation,
                                     int aOff, int n) {
         for (int i = 0; i < n; i++) {
@@ -79,7 +127,19 @@ public final class ReferenceKernels {
         }
     }
 
-    /** Softmax and summed cross-entropy in double precision, straight from the definitions. */
+    /**
+     * Softmax and summed cross-entropy in double precision, straight from the definitions.
+     *
+     * @param probs {@code [batch][classes]} at {@code pOff}, written
+     * @param pOff offset of {@code probs}'s first value
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff offset of {@code logits}'s first value
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff offset of {@code labels}'s first value
+     * @param batch rows, from 0
+     * @param classes values per row K, at least 1
+     * @return {@code Σ_b −log P[b][c_b]}
+     */
     public static double softmaxCrossEntropyForward(float[] probs, int pOff, float[] logits, int lOff, int[] labels,
                                                     int yOff, int batch, int classes) {
         double loss = 0;
@@ -100,7 +160,19 @@ public final class ReferenceKernels {
         return loss;
     }
 
-    /** {@code dO[b][k] = scale · (P[b][k] − y[b][k])} with an explicit one-hot {@code y}. */
+    /**
+     * {@code dO[b][k] = scale · (P[b][k] − y[b][k])} with an explicit one-hot {@code y}.
+     *
+     * @param dLogits {@code [batch][classes]} at {@code dOff}, overwritten
+     * @param dOff offset of {@code dLogits}'s first value
+     * @param probs {@code [batch][classes]} at {@code pOff}
+     * @param pOff offset of {@code probs}'s first value
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff offset of {@code labels}'s first value
+     * @param batch rows, from 0
+     * @param classes values per row K, at least 1
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     */
     public static void softmaxCrossEntropyBackward(float[] dLogits, int dOff, float[] probs, int pOff, int[] labels,
                                                    int yOff, int batch, int classes, float scale) {
         for (int b = 0; b < batch; b++) {
@@ -121,6 +193,9 @@ public final class ReferenceKernels {
      * The error function in double: {@code 1 − }{@link #erfc} for {@code |x| ≥ 1.5}, below that the series
      * {@code erf(z) = (2/√π)·e^(−z²)·Σ_n (2z²)^n·z / (1·3·…·(2n + 1))} (Abramowitz and Stegun 7.1.6), whose terms
      * are all positive, so nothing cancels.
+     *
+     * @param x any value
+     * @return erf(x), in [−1, 1]
      */
     public static double erf(double x) {
         final double z = Math.abs(x);
@@ -133,6 +208,9 @@ public final class ReferenceKernels {
      * is tiny: {@code 1 − } the series below {@code x = 1.5}, Laplace's continued fraction
      * {@code erfc(z) = (e^(−z²)/√π) / (z + (1/2)/(z + 1/(z + (3/2)/(z + 2/(z + …)))))} above it, and
      * {@code 2 − erfc(−x)} for negative {@code x}.
+     *
+     * @param x any value
+     * @return {@code 1 − erf(x)}, in [0, 2]
      */
     public static double erfc(double x) {
         if (x < 0) {
@@ -161,12 +239,22 @@ public final class ReferenceKernels {
         return Math.exp(-z * z) / Math.sqrt(Math.PI) / tail;
     }
 
-    /** The standard normal CDF {@code Φ(x) = ½·erfc(−x/√2)}, accurate where it is tiny. */
+    /**
+     * The standard normal CDF {@code Φ(x) = ½·erfc(−x/√2)}, accurate where it is tiny.
+     *
+     * @param x any value
+     * @return Φ(x), in [0, 1]
+     */
     public static double gaussianCdf(double x) {
         return 0.5 * erfc(-x / Math.sqrt(2.0));
     }
 
-    /** The standard normal density {@code φ(x) = e^(−x²/2) / √(2π)}. */
+    /**
+     * The standard normal density {@code φ(x) = e^(−x²/2) / √(2π)}.
+     *
+     * @param x any value
+     * @return φ(x), positive
+     */
     public static double gaussianPdf(double x) {
         return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
     }
@@ -187,6 +275,10 @@ public final class ReferenceKernels {
      * {@code f(x)} in double: identity; {@code x > 0 ? x : 0}; LeakyReLU {@code x ≥ 0 ? x : α·x}; {@code tanh x};
      * {@code 1 / (1 + e^−x)}; GELU {@code x·Φ(x)} ({@link #gaussianCdf}); the tanh-GELU written as
      * {@code x·σ(2u)}, since {@code ½(1 + tanh u) = σ(2u)}, with {@code u = √(2/π)(x + 0.044715x³)}.
+     *
+     * @param f the activation
+     * @param x any value
+     * @return {@code f(x)}
      */
     public static double activationForward(Activation f, double x) {
         switch (f.kind()) {
@@ -211,6 +303,10 @@ public final class ReferenceKernels {
      * {@code f'(x)} in double, as a function of the input: 1; {@code 1[x > 0]}; {@code x > 0 ? 1 : α} (the
      * values PyTorch takes at the kink, 0); {@code 1/cosh²x}; {@code σ(x)·σ(−x)}; {@code Φ(x) + x·φ(x)}; and
      * {@code σ(2u) + x·σ(2u)·σ(−2u)·2u'} with {@code u' = √(2/π)(1 + 3·0.044715x²)}.
+     *
+     * @param f the activation
+     * @param x any value
+     * @return {@code f'(x)}
      */
     public static double activationDerivative(Activation f, double x) {
         switch (f.kind()) {
@@ -245,8 +341,17 @@ public final class ReferenceKernels {
      * and {@code rstd} ({@code [batch]}, either may be null) get each row's mean and {@code 1/sqrt(var + ε)}.
      *
      * @param out   {@code [batch][n]}
+     * @param mean {@code [batch]}, written; or null
+     * @param rstd {@code [batch]}, written; or null
+     * @param in {@code z [batch][n]} at {@code inOff}
+     * @param inOff offset of {@code in}'s first value
      * @param gamma γ {@code [n]} at {@code gOff}
+     * @param gOff offset of {@code gamma}'s first value
      * @param beta  β {@code [n]} at {@code bOff}
+     * @param bOff offset of {@code beta}'s first value
+     * @param batch rows, from 0
+     * @param n values per row: the layer's width
+     * @param epsilon ε added to the variance, positive
      */
     public static void layerNormForward(double[] out, double[] mean, double[] rstd, float[] in, int inOff,
                                         float[] gamma, int gOff, float[] beta, int bOff, int batch, int n,
@@ -282,8 +387,17 @@ public final class ReferenceKernels {
      * {@code dGamma[i] += Σ_b dOut[b][i]·ẑ_i} and {@code dBeta[i] += Σ_b dOut[b][i]} (accumulated; either may be null).
      *
      * @param dIn  {@code [batch][n]}
+     * @param dGamma {@code [n]}, accumulated; or null
+     * @param dBeta {@code [n]}, accumulated; or null
      * @param dOut {@code [batch][n]} at {@code dOff}
+     * @param dOff offset of {@code dOut}'s first value
      * @param in   the forward input {@code z [batch][n]} at {@code inOff}
+     * @param inOff offset of {@code in}'s first value
+     * @param gamma γ {@code [n]} at {@code gOff}
+     * @param gOff offset of {@code gamma}'s first value
+     * @param batch rows, from 0
+     * @param n values per row: the layer's width
+     * @param epsilon ε added to the variance, positive
      */
     public static void layerNormBackward(double[] dIn, double[] dGamma, double[] dBeta, float[] dOut, int dOff,
                                          float[] in, int inOff, float[] gamma, int gOff, int batch, int n,
@@ -329,6 +443,12 @@ public final class ReferenceKernels {
      * An inverted-dropout mask of {@code count} values in order: for each, {@code u} uniform in [0, 1) from
      * {@code rng}; dropped ({@code 0}) when {@code u < rate}, which happens with probability {@code rate}, else
      * kept and scaled by {@code 1/(1 − rate)} so the expected output is the input.
+     *
+     * @param mask {@code [count]} at {@code off}, overwritten with 0 or {@code 1/(1 − rate)}
+     * @param off offset of {@code mask}'s first value
+     * @param count values to compute
+     * @param rate the dropout rate p, in [0, 1)
+     * @param rng the generator; {@code count} floats are drawn from it, in order
      */
     public static void dropoutMask(float[] mask, int off, int count, float rate, Rng rng) {
         for (int i = 0; i < count; i++) {
@@ -340,6 +460,14 @@ public final class ReferenceKernels {
     /**
      * {@code out[i] = in[i] · mask[i]} for {@code count} values: the forward pass of dropout, and its backward too
      * (the gradient passes where the value passed, scaled alike).
+     *
+     * @param out {@code [count]} at {@code outOff}, overwritten
+     * @param outOff offset of {@code out}'s first value
+     * @param in {@code [count]} at {@code inOff}
+     * @param inOff offset of {@code in}'s first value
+     * @param mask {@code [count]} at {@code mOff}, from {@link #dropoutMask}
+     * @param mOff offset of {@code mask}'s first value
+     * @param count values to compute
      */
     public static void dropoutApply(float[] out, int outOff, float[] in, int inOff, float[] mask, int mOff,
                                     int count) {
@@ -362,6 +490,16 @@ public final class ReferenceKernels {
      * Binary cross-entropy of {@code count} logits in double:
      * {@code Σ_i w₁·t_i·(−log σ(z_i)) + w₀·(1 − t_i)·(−log(1 − σ(z_i)))}, with {@code 1 − σ(z) = σ(−z)}.
      * {@code probs} ({@code [count]}, may be null) gets {@code σ(z)}.
+     *
+     * @param probs {@code [count]}, written; or null
+     * @param logits {@code [count]} at {@code lOff}
+     * @param lOff offset of {@code logits}'s first value
+     * @param targets {@code [count]} at {@code tOff}, each in [0, 1]
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @param negativeWeight w₀, the weight of a target's {@code 1 − t} part; 1 for the plain loss
+     * @param positiveWeight w₁, the weight of a target's {@code t} part; 1 for the plain loss
+     * @return the summed loss
      */
     public static double sigmoidCrossEntropyForward(double[] probs, float[] logits, int lOff, float[] targets,
                                                     int tOff, int count, double negativeWeight,
@@ -381,6 +519,16 @@ public final class ReferenceKernels {
     /**
      * {@code dZ[i] = scale · ∂ℓ_i/∂z_i} of {@link #sigmoidCrossEntropyForward}, from {@code ∂(−log σ(z))/∂z = σ(z) − 1}
      * and {@code ∂(−log(1 − σ(z)))/∂z = σ(z)}: {@code scale · (w₁·t·(σ − 1) + w₀·(1 − t)·σ)}.
+     *
+     * @param dLogits {@code [count]}, overwritten
+     * @param logits {@code [count]} at {@code lOff}
+     * @param lOff offset of {@code logits}'s first value
+     * @param targets {@code [count]} at {@code tOff}, each in [0, 1]
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     * @param negativeWeight w₀, the weight of a target's {@code 1 − t} part; 1 for the plain loss
+     * @param positiveWeight w₁, the weight of a target's {@code t} part; 1 for the plain loss
      */
     public static void sigmoidCrossEntropyBackward(double[] dLogits, float[] logits, int lOff, float[] targets,
                                                    int tOff, int count, double scale, double negativeWeight,
@@ -394,7 +542,16 @@ public final class ReferenceKernels {
 
     // ---- regression losses ---------------------------------------------------------------------------------
 
-    /** {@code Σ (o − t)²} over {@code count} values, in double. */
+    /**
+     * {@code Σ (o − t)²} over {@code count} values, in double.
+     *
+     * @param out {@code [count]} at {@code oOff}
+     * @param oOff offset of {@code out}'s first value
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @return the sum of squared residuals
+     */
     public static double squaredErrorSum(float[] out, int oOff, float[] targets, int tOff, int count) {
         double sum = 0;
         for (int i = 0; i < count; i++) {
@@ -404,7 +561,17 @@ public final class ReferenceKernels {
         return sum;
     }
 
-    /** {@code dO[i] = scale · ∂(o − t)²/∂o = scale · 2(o − t)}, in double. */
+    /**
+     * {@code dO[i] = scale · ∂(o − t)²/∂o = scale · 2(o − t)}, in double.
+     *
+     * @param dOut {@code [count]}, overwritten
+     * @param out {@code [count]} at {@code oOff}
+     * @param oOff offset of {@code out}'s first value
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     */
     public static void squaredErrorBackward(double[] dOut, float[] out, int oOff, float[] targets, int tOff,
                                             int count, double scale) {
         for (int i = 0; i < count; i++) {
@@ -412,7 +579,17 @@ public final class ReferenceKernels {
         }
     }
 
-    /** {@code Σ huber_δ(o − t)}, {@code huber_δ(r) = |r| ≤ δ ? r²/2 : δ·(|r| − δ/2)}, in double. */
+    /**
+     * {@code Σ huber_δ(o − t)}, {@code huber_δ(r) = |r| ≤ δ ? r²/2 : δ·(|r| − δ/2)}, in double.
+     *
+     * @param out {@code [count]} at {@code oOff}
+     * @param oOff offset of {@code out}'s first value
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @param delta the Huber threshold δ, positive
+     * @return the summed Huber loss
+     */
     public static double huberSum(float[] out, int oOff, float[] targets, int tOff, int count, double delta) {
         double sum = 0;
         for (int i = 0; i < count; i++) {
@@ -422,7 +599,18 @@ public final class ReferenceKernels {
         return sum;
     }
 
-    /** {@code dO[i] = scale · huber_δ'(o − t)}: {@code r} within δ, else {@code δ·sign(r)}, in double. */
+    /**
+     * {@code dO[i] = scale · huber_δ'(o − t)}: {@code r} within δ, else {@code δ·sign(r)}, in double.
+     *
+     * @param dOut {@code [count]}, overwritten
+     * @param out {@code [count]} at {@code oOff}
+     * @param oOff offset of {@code out}'s first value
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff offset of {@code targets}'s first value
+     * @param count values to compute
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     * @param delta the Huber threshold δ, positive
+     */
     public static void huberBackward(double[] dOut, float[] out, int oOff, float[] targets, int tOff, int count,
                                      double scale, double delta) {
         for (int i = 0; i < count; i++) {
@@ -440,7 +628,15 @@ public final class ReferenceKernels {
      * {@code −log p_k = log Σ_j e^(O_j − m) + m − O_k} with {@code m} the row's largest logit.
      *
      * @param probs   {@code [batch][classes]}, or null
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff offset of {@code logits}'s first value
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff offset of {@code labels}'s first value
+     * @param batch rows, from 0
+     * @param classes values per row K, at least 1
      * @param weights {@code [classes]}, or null for all 1
+     * @param smoothing the label smoothing ε, in [0, 1)
+     * @return the summed loss, before the division by {@link #classWeightSum}
      */
     public static double weightedSoftmaxCrossEntropyForward(double[] probs, float[] logits, int lOff, int[] labels,
                                                             int yOff, int batch, int classes, float[] weights,
@@ -459,7 +655,15 @@ public final class ReferenceKernels {
         return loss;
     }
 
-    /** PyTorch's divisor of the weighted mean: {@code Σ_b w[labels[b]]} ({@code batch} without weights). */
+    /**
+     * PyTorch's divisor of the weighted mean: {@code Σ_b w[labels[b]]} ({@code batch} without weights).
+     *
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff offset of {@code labels}'s first value
+     * @param batch rows, from 0
+     * @param weights {@code [classes]}, or null for all 1
+     * @return the summed weights of the rows' classes, or {@code batch}
+     */
     public static double classWeightSum(int[] labels, int yOff, int batch, float[] weights) {
         double sum = 0;
         for (int b = 0; b < batch; b++) {
@@ -475,6 +679,15 @@ public final class ReferenceKernels {
      * {@code dO[b][k] = scale · Σ_j a_j·(p_k − 1[j = k])}.
      *
      * @param dLogits {@code [batch][classes]}
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff offset of {@code logits}'s first value
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff offset of {@code labels}'s first value
+     * @param batch rows, from 0
+     * @param classes values per row K, at least 1
+     * @param weights {@code [classes]}, or null for all 1
+     * @param smoothing the label smoothing ε, in [0, 1)
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
      */
     public static void weightedSoftmaxCrossEntropyBackward(double[] dLogits, float[] logits, int lOff, int[] labels,
                                                            int yOff, int batch, int classes, float[] weights,
@@ -526,6 +739,8 @@ public final class ReferenceKernels {
      * @param hiddenOut {@code B [hidden]}
      * @param label the true class {@code c}; {@code y_k = 1[k = c]}
      * @param probs {@code P [classes]}
+     * @param hidden the hidden layer's width
+     * @param classes the output layer's width
      */
     public static void foundingOutputWeightGradient(float[] dV, float[] hiddenOut, int label, float[] probs,
                                                     int hidden, int classes) {
@@ -547,6 +762,9 @@ public final class ReferenceKernels {
      * @param label the true class {@code c}
      * @param probs {@code P [classes]}
      * @param v {@code V [classes][hidden]}
+     * @param inputs the input width
+     * @param hidden the hidden layer's width
+     * @param classes the output layer's width
      */
     public static void foundingHiddenWeightGradient(float[] dW, float[] x, float[] preActivation, int label,
                                                     float[] probs, float[] v, int inputs, int hidden, int classes) {

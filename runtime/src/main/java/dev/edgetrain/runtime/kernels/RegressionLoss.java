@@ -13,7 +13,16 @@ public final class RegressionLoss {
     private RegressionLoss() {
     }
 
-    /** {@code Σ (O − t)²} over {@code count} values. */
+    /**
+     * {@code Σ (O − t)²} over {@code count} values.
+     *
+     * @param out the outputs {@code O}, {@code [count]} at {@code oOff}
+     * @param oOff index of the first output in {@code out}
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff index of the first target in {@code targets}
+     * @param count values (rows × outputs) to sum over
+     * @return the sum of squared residuals, in double
+     */
     public static double squaredError(float[] out, int oOff, float[] targets, int tOff, int count) {
         double loss = 0;
         for (int i = 0; i < count; i++) {
@@ -28,7 +37,12 @@ public final class RegressionLoss {
      *
      * @param dOut    {@code [batch][≥ width]}, overwritten
      * @param out     {@code [batch][width]} at {@code oOff}
+     * @param oOff index of row 0's first output in {@code out}
      * @param targets {@code [batch][width]} at {@code tOff}
+     * @param tOff index of row 0's first target in {@code targets}
+     * @param batch rows, from 0
+     * @param width outputs per row
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
      */
     public static void squaredErrorBackward(float[][] dOut, float[] out, int oOff, float[] targets, int tOff,
                                             int batch, int width, float scale) {
@@ -43,7 +57,17 @@ public final class RegressionLoss {
         }
     }
 
-    /** {@code Σ huber_δ(O − t)} over {@code count} values. */
+    /**
+     * {@code Σ huber_δ(O − t)} over {@code count} values.
+     *
+     * @param out the outputs {@code O}, {@code [count]} at {@code oOff}
+     * @param oOff index of the first output in {@code out}
+     * @param targets {@code [count]} at {@code tOff}
+     * @param tOff index of the first target in {@code targets}
+     * @param count values (rows × outputs) to sum over
+     * @param delta the threshold δ between the quadratic and the linear part, positive
+     * @return the summed Huber loss, in double
+     */
     public static double huber(float[] out, int oOff, float[] targets, int tOff, int count, float delta) {
         double loss = 0;
         for (int i = 0; i < count; i++) {
@@ -53,7 +77,19 @@ public final class RegressionLoss {
         return loss;
     }
 
-    /** {@code dO[b][k] = scale · clamp(O − t, −δ, δ)} for rows {@code [0, batch)} of {@code width} values. */
+    /**
+     * {@code dO[b][k] = scale · clamp(O − t, −δ, δ)} for rows {@code [0, batch)} of {@code width} values.
+     *
+     * @param dOut {@code [batch][≥ width]}, overwritten
+     * @param out {@code [batch][width]} at {@code oOff}
+     * @param oOff index of row 0's first output in {@code out}
+     * @param targets {@code [batch][width]} at {@code tOff}
+     * @param tOff index of row 0's first target in {@code targets}
+     * @param batch rows, from 0
+     * @param width outputs per row
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     * @param delta the threshold δ the residual is clamped to, positive
+     */
     public static void huberBackward(float[][] dOut, float[] out, int oOff, float[] targets, int tOff, int batch,
                                      int width, float scale, float delta) {
         for (int b = 0; b < batch; b++) {

@@ -17,6 +17,7 @@ public final class Relu {
      *
      * @param out {@code [≥ n]}
      * @param in  {@code [≥ n]} pre-activation {@code A}
+     * @param n elements to compute
      */
     public static void forward(float[] out, float[] in, int n) {
         for (int i = 0; i < n; i++) {
@@ -36,6 +37,7 @@ public final class Relu {
      *
      * @param d   {@code [≥ n]} gradient, in place
      * @param out {@code [≥ n]} forward output {@code B}
+     * @param n elements to gate
      */
     public static void backward(float[] d, float[] out, int n) {
         for (int i = 0; i < n; i++) {

@@ -17,8 +17,14 @@ public final class SigmoidCrossEntropy {
      * {@code probs = σ(logits)} for {@code count} values and the summed loss.
      *
      * @param probs   {@code [count]} at {@code pOff}, written
+     * @param pOff index of the first probability written in {@code probs}
      * @param logits  {@code [count]} at {@code lOff}
+     * @param lOff index of the first logit in {@code logits}
      * @param targets {@code [count]} at {@code tOff}, each in [0, 1] (not checked here)
+     * @param tOff index of the first target in {@code targets}
+     * @param count values (rows × outputs) to compute
+     * @param negativeWeight w₀, the weight of a target's {@code 1 − t} part; 1 for the plain loss
+     * @param positiveWeight w₁, the weight of a target's {@code t} part; 1 for the plain loss
      * @return {@code Σ ℓ} over the {@code count} values (the caller divides for the mean)
      */
     public static double forward(float[] probs, int pOff, float[] logits, int lOff, float[] targets, int tOff,
@@ -42,7 +48,14 @@ public final class SigmoidCrossEntropy {
      *
      * @param dLogits {@code [batch][≥ width]}, overwritten
      * @param probs   {@code [batch][width]} at {@code pOff}
+     * @param pOff index of row 0's first probability in {@code probs}
      * @param targets {@code [batch][width]} at {@code tOff}
+     * @param tOff index of row 0's first target in {@code targets}
+     * @param batch rows, from 0
+     * @param width outputs per row
+     * @param scale the factor on every gradient: 1 / the values the loss is averaged over
+     * @param negativeWeight w₀, the weight of a target's {@code 1 − t} part; 1 for the plain loss
+     * @param positiveWeight w₁, the weight of a target's {@code t} part; 1 for the plain loss
      */
     public static void backward(float[][] dLogits, float[] probs, int pOff, float[] targets, int tOff, int batch,
                                 int width, float scale, float negativeWeight, float positiveWeight) {

@@ -12,7 +12,11 @@ public final class SoftmaxCrossEntropy {
      * with {@code m_b = max_k O[b][k]}, so no exponent overflows. {@code probs} may be {@code logits}.
      *
      * @param probs  {@code [batch][classes]} at {@code pOff}
+     * @param pOff index of row 0's first probability in {@code probs}
      * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff index of row 0's first logit in {@code logits}
+     * @param batch rows, from 0
+     * @param classes values per row, at least 1
      */
     public static void softmax(float[] probs, int pOff, float[] logits, int lOff, int batch, int classes) {
         for (int b = 0; b < batch; b++) {
@@ -41,8 +45,13 @@ public final class SoftmaxCrossEntropy {
      * underflows to 0.
      *
      * @param probs  {@code [batch][classes]} at {@code pOff}, written
+     * @param pOff index of row 0's first probability in {@code probs}
      * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff index of row 0's first logit in {@code logits}
      * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}, not checked here
+     * @param yOff index of row 0's label in {@code labels}
+     * @param batch rows, from 0
+     * @param classes values per row, at least 1
      * @return the sum over the batch of {@code −log P_c} (the caller divides by the batch for the mean)
      */
     public static double forward(float[] probs, int pOff, float[] logits, int lOff, int[] labels, int yOff,
@@ -77,7 +86,12 @@ public final class SoftmaxCrossEntropy {
      *
      * @param dLogits {@code [batch][≥ classes]}, overwritten
      * @param probs   {@code [batch][classes]} at {@code pOff}
+     * @param pOff index of row 0's first probability in {@code probs}
      * @param labels  {@code [batch]} at {@code yOff}
+     * @param yOff index of row 0's label in {@code labels}
+     * @param batch rows, from 0
+     * @param classes values per row
+     * @param scale the factor on every gradient: {@code 1/batch} for the mean loss
      */
     public static void backward(float[][] dLogits, float[] probs, int pOff, int[] labels, int yOff, int batch,
                                 int classes, float scale) {
@@ -100,7 +114,17 @@ public final class SoftmaxCrossEntropy {
      * with {@code −log P_k = m + log Σ_j exp(O_j − m) − O_k} (log-sum-exp). {@code weights == null} means all 1;
      * with no weights and {@code ε = 0} this is {@link #forward(float[], int, float[], int, int[], int, int, int)}.
      *
+     * @param probs {@code [batch][classes]} at {@code pOff}, written
+     * @param pOff index of row 0's first probability in {@code probs}
+     * @param logits {@code [batch][classes]} at {@code lOff}
+     * @param lOff index of row 0's first logit in {@code logits}
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}, not checked here
+     * @param yOff index of row 0's label in {@code labels}
+     * @param batch rows, from 0
+     * @param classes values per row K, at least 1
      * @param weights {@code [classes]} or {@code null}
+     * @param smoothing the label smoothing ε, in [0, 1)
+     * @return {@code Σ_b ℓ_b}, in double (the caller divides by {@link #weightSum} for the mean)
      */
     public static double forward(float[] probs, int pOff, float[] logits, int lOff, int[] labels, int yOff,
                                  int batch, int classes, float[] weights, float smoothing) {
@@ -133,7 +157,15 @@ public final class SoftmaxCrossEntropy {
         return loss;
     }
 
-    /** {@code Σ_b w[labels[b]]}, PyTorch's divisor of a weighted mean; {@code batch} without weights. */
+    /**
+     * {@code Σ_b w[labels[b]]}, PyTorch's divisor of a weighted mean; {@code batch} without weights.
+     *
+     * @param labels {@code [batch]} at {@code yOff}: class indices into {@code weights}
+     * @param yOff index of row 0's label in {@code labels}
+     * @param batch rows, from 0
+     * @param weights {@code [classes]} or {@code null}
+     * @return the summed weights of the rows' classes, or {@code batch}
+     */
     public static double weightSum(int[] labels, int yOff, int batch, float[] weights) {
         if (weights == null) {
             return batch;
@@ -151,7 +183,19 @@ public final class SoftmaxCrossEntropy {
      *   dO[b][k] = scale · ((1 − ε) · w_c · (P_k − y_k) + (ε / K) · (W · P_k − w_k)),   W = Σ_j w_j
      * </pre>
      * Without weights this is {@code scale · (P_k − ((1 − ε) · y_k + ε / K))}: the fused {@code P − y} against the
-     * smoothed one-hot label; with neither, exactly {@link #backward(float[][], float[], int, int[], int, int, int, float)}.
+     * smoothed one-hot label; with neither, exactly
+     * {@link #backward(float[][], float[], int, int[], int, int, int, float)}.
+     *
+     * @param dLogits {@code [batch][≥ classes]}, overwritten
+     * @param probs {@code [batch][classes]} at {@code pOff}, from the forward
+     * @param pOff index of row 0's first probability in {@code probs}
+     * @param labels {@code [batch]} at {@code yOff}: class indices in {@code [0, classes)}
+     * @param yOff index of row 0's label in {@code labels}
+     * @param batch rows, from 0
+     * @param classes values per row K
+     * @param scale the factor on every gradient: 1 / the {@link #weightSum} for the weighted mean
+     * @param weights {@code [classes]} or {@code null} for all 1
+     * @param smoothing the label smoothing ε, in [0, 1)
      */
     public static void backward(float[][] dLogits, float[] probs, int pOff, int[] labels, int yOff, int batch,
                                 int classes, float scale, float[] weights, float smoothing) {
@@ -182,7 +226,15 @@ public final class SoftmaxCrossEntropy {
         }
     }
 
-    /** Index of the largest value in row {@code b} of {@code values [batch][classes]}; the first on ties. */
+    /**
+     * Index of the largest value in row {@code b} of {@code values [batch][classes]}; the first on ties.
+     *
+     * @param values {@code [batch][classes]} at {@code off}
+     * @param off index of row 0's first value in {@code values}
+     * @param b the row
+     * @param classes values per row, at least 1
+     * @return a class index in {@code [0, classes)}
+     */
     public static int argmax(float[] values, int off, int b, int classes) {
         final int r0 = off + b * classes;
         int best = 0;

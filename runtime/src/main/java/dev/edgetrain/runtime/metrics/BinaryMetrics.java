@@ -24,8 +24,14 @@ public final class BinaryMetrics {
     }
 
     /**
+     * The metrics of the first {@code rows} predictions, each positive at a probability of ½ or more.
+     *
      * @param probabilities {@code [rows]}: the probability of the positive class
      * @param labels        {@code [rows]}: 0 or 1
+     * @param rows rows to count, from 0; the arrays may be longer
+     * @return the confusion counts and ROC-AUC
+     * @throws IllegalArgumentException when an array is null or shorter than {@code rows}, or a label is not 0 or 1
+     *                                  (naming the row)
      */
     public static BinaryMetrics of(float[] probabilities, int[] labels, int rows) {
         Shapes.check("probabilities", probabilities, rows, 1);
@@ -85,54 +91,94 @@ public final class BinaryMetrics {
         return (positiveRanks - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
-    /** Rows predicted positive that are positive. */
+    /**
+     * Rows predicted positive that are positive.
+     *
+     * @return TP
+     */
     public int truePositives() {
         return truePositives;
     }
 
-    /** Rows predicted positive that are negative. */
+    /**
+     * Rows predicted positive that are negative.
+     *
+     * @return FP
+     */
     public int falsePositives() {
         return falsePositives;
     }
 
-    /** Rows predicted negative that are negative. */
+    /**
+     * Rows predicted negative that are negative.
+     *
+     * @return TN
+     */
     public int trueNegatives() {
         return trueNegatives;
     }
 
-    /** Rows predicted negative that are positive. */
+    /**
+     * Rows predicted negative that are positive.
+     *
+     * @return FN
+     */
     public int falseNegatives() {
         return falseNegatives;
     }
 
-    /** Rows counted: the sum of the four cells. */
+    /**
+     * Rows counted: the sum of the four cells.
+     *
+     * @return TP + FP + TN + FN
+     */
     public int rows() {
         return truePositives + falsePositives + trueNegatives + falseNegatives;
     }
 
-    /** (TP + TN) / rows. */
+    /**
+     * (TP + TN) / rows.
+     *
+     * @return a fraction in [0, 1]; NaN for no rows
+     */
     public double accuracy() {
         return (double) (truePositives + trueNegatives) / rows();
     }
 
-    /** TP / (TP + FP); 0 when nothing is predicted positive. */
+    /**
+     * TP / (TP + FP); 0 when nothing is predicted positive.
+     *
+     * @return a fraction in [0, 1]
+     */
     public double precision() {
         return ratio(truePositives, truePositives + falsePositives);
     }
 
-    /** TP / (TP + FN); 0 when no row is positive. */
+    /**
+     * TP / (TP + FN); 0 when no row is positive.
+     *
+     * @return a fraction in [0, 1]
+     */
     public double recall() {
         return ratio(truePositives, truePositives + falseNegatives);
     }
 
-    /** The harmonic mean of precision and recall; 0 when both are 0. */
+    /**
+     * The harmonic mean of precision and recall; 0 when both are 0.
+     *
+     * @return a value in [0, 1]
+     */
     public double f1() {
         double p = precision();
         double r = recall();
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** Area under the ROC curve of the scores; NaN when the rows are all positive or all negative. */
+    /**
+     * Area under the ROC curve of the scores; NaN when the rows are all positive or all negative.
+     *
+     * @return a value in [0, 1] (½ for scores that do not separate the classes), or NaN
+     */
     public double rocAuc() {
         return rocAuc;
     }

@@ -26,8 +26,15 @@ public final class MultilabelMetrics {
     }
 
     /**
+     * The metrics of the first {@code rows} rows of predictions, each label positive at a probability of ½ or more.
+     *
      * @param probabilities {@code [rows][labels]}
      * @param targets       {@code [rows][labels]}, in [0, 1]
+     * @param rows rows to count, from 0; the arrays may be longer
+     * @param labels outputs per row, at least 1
+     * @return the per-label counts and what follows from them
+     * @throws IllegalArgumentException when an array is null or shorter than {@code rows × labels}, or {@code labels}
+     *                                  is below 1
      */
     public static MultilabelMetrics of(float[] probabilities, float[] targets, int rows, int labels) {
         Shapes.check("probabilities", probabilities, rows, labels);
@@ -61,42 +68,78 @@ public final class MultilabelMetrics {
         return new MultilabelMetrics(tp, fp, fn, rows, wrong, exact);
     }
 
-    /** Number of labels (outputs). */
+    /**
+     * Number of labels (outputs).
+     *
+     * @return the label count
+     */
     public int labels() {
         return truePositives.length;
     }
 
-    /** Rows counted. */
+    /**
+     * Rows counted.
+     *
+     * @return the row count
+     */
     public int rows() {
         return rows;
     }
 
-    /** Precision of label {@code k}: TP / (TP + FP); 0 when never predicted. */
+    /**
+     * Precision of label {@code k}: TP / (TP + FP); 0 when never predicted.
+     *
+     * @param k a label, in {@code [0, labels())}
+     * @return a fraction in [0, 1]
+     */
     public double precision(int k) {
         return BinaryMetrics.ratio(truePositives[k], truePositives[k] + falsePositives[k]);
     }
 
-    /** Recall of label {@code k}: TP / (TP + FN); 0 when never positive. */
+    /**
+     * Recall of label {@code k}: TP / (TP + FN); 0 when never positive.
+     *
+     * @param k a label, in {@code [0, labels())}
+     * @return a fraction in [0, 1]
+     */
     public double recall(int k) {
         return BinaryMetrics.ratio(truePositives[k], truePositives[k] + falseNegatives[k]);
     }
 
-    /** F1 of label {@code k}: the harmonic mean of its precision and recall. */
+    /**
+     * F1 of label {@code k}: the harmonic mean of its precision and recall.
+     *
+     * @param k a label, in {@code [0, labels())}
+     * @return a value in [0, 1]; 0 when precision and recall are both 0
+     */
     public double f1(int k) {
         return f1(precision(k), recall(k));
     }
 
-    /** Rows whose target for label {@code k} is positive. */
+    /**
+     * Rows whose target for label {@code k} is positive.
+     *
+     * @param k a label, in {@code [0, labels())}
+     * @return the count of rows with the label
+     */
     public int support(int k) {
         return truePositives[k] + falseNegatives[k];
     }
 
-    /** Wrong row-label decisions over all of them. */
+    /**
+     * Wrong row-label decisions over all of them.
+     *
+     * @return a fraction in [0, 1]: wrong decisions / (rows × labels)
+     */
     public double hammingLoss() {
         return rows == 0 ? 0 : (double) wrong / ((long) rows * labels());
     }
 
-    /** F1 of the true and false positives and negatives summed over all labels. */
+    /**
+     * F1 of the true and false positives and negatives summed over all labels.
+     *
+     * @return a value in [0, 1]
+     */
     public double microF1() {
         int tp = 0;
         int fp = 0;
@@ -109,7 +152,11 @@ public final class MultilabelMetrics {
         return f1(BinaryMetrics.ratio(tp, tp + fp), BinaryMetrics.ratio(tp, tp + fn));
     }
 
-    /** The mean over labels of their F1. */
+    /**
+     * The mean over labels of their F1.
+     *
+     * @return a value in [0, 1]
+     */
     public double macroF1() {
         double s = 0;
         for (int k = 0; k < labels(); k++) {
@@ -118,7 +165,11 @@ public final class MultilabelMetrics {
         return s / labels();
     }
 
-    /** Rows with every label right, over all rows. */
+    /**
+     * Rows with every label right, over all rows.
+     *
+     * @return a fraction in [0, 1]
+     */
     public double subsetAccuracy() {
         return rows == 0 ? 0 : (double) exactRows / rows;
     }

@@ -21,8 +21,14 @@ public final class RegressionMetrics {
     }
 
     /**
+     * The metrics of the first {@code rows} rows of predictions against their targets.
+     *
      * @param predictions {@code [rows][width]}
      * @param targets     {@code [rows][width]}
+     * @param rows rows to count, at least 1; the arrays may be longer
+     * @param width outputs per row, at least 1
+     * @return MSE, MAE and R² per output
+     * @throws IllegalArgumentException when an array is null or shorter than {@code rows × width}, or there is no row
      */
     public static RegressionMetrics of(float[] predictions, float[] targets, int rows, int width) {
         Shapes.check("predictions", predictions, rows, width);
@@ -56,42 +62,77 @@ public final class RegressionMetrics {
         return new RegressionMetrics(mse, mae, r2, rows);
     }
 
-    /** Rows counted. */
+    /**
+     * Rows counted.
+     *
+     * @return the row count, at least 1
+     */
     public int rows() {
         return rows;
     }
 
-    /** Outputs (targets) per row. */
+    /**
+     * Outputs (targets) per row.
+     *
+     * @return the width
+     */
     public int outputs() {
         return mse.length;
     }
 
-    /** Mean squared error of output {@code k}. */
+    /**
+     * Mean squared error of output {@code k}.
+     *
+     * @param k an output, in {@code [0, outputs())}
+     * @return the mean of {@code (prediction − target)²}, in the target's squared units
+     */
     public double mse(int k) {
         return mse[k];
     }
 
-    /** Mean absolute error of output {@code k}. */
+    /**
+     * Mean absolute error of output {@code k}.
+     *
+     * @param k an output, in {@code [0, outputs())}
+     * @return the mean of {@code |prediction − target|}, in the target's units
+     */
     public double mae(int k) {
         return mae[k];
     }
 
-    /** R² of output {@code k}; for a constant target, 1 when predicted exactly, else −∞. */
+    /**
+     * R² of output {@code k}; for a constant target, 1 when predicted exactly, else −∞.
+     *
+     * @param k an output, in {@code [0, outputs())}
+     * @return at most 1
+     */
     public double r2(int k) {
         return r2[k];
     }
 
-    /** Mean over outputs. */
+    /**
+     * Mean over outputs.
+     *
+     * @return the outputs' mean MSE
+     */
     public double mse() {
         return mean(mse);
     }
 
-    /** Mean absolute error, mean over outputs. */
+    /**
+     * Mean absolute error, mean over outputs.
+     *
+     * @return the outputs' mean MAE
+     */
     public double mae() {
         return mean(mae);
     }
 
-    /** R², mean over outputs. */
+    /**
+     * R², mean over outputs.
+     *
+     * @return the outputs' mean R², at most 1
+     */
     public double r2() {
         return mean(r2);
     }

@@ -10,12 +10,13 @@ final class Shapes {
             throw new IllegalArgumentException(name + " must not be null");
         }
         if (rows < 0 || width < 1) {
-            throw new IllegalArgumentException(name + ": rows must be >= 0 and width >= 1, got " + rows + " and " + width);
+            throw new IllegalArgumentException(name + ": rows must be >= 0 and width >= 1, got " + rows + " and "
+                    + width);
         }
         int length = array instanceof float[] ? ((float[]) array).length : ((int[]) array).length;
         if ((long) rows * width > length) {
-            throw new IllegalArgumentException(name + " needs " + (long) rows * width + " values [" + rows + "][" + width
-                    + "], has " + length);
+            throw new IllegalArgumentException(name + " needs " + (long) rows * width + " values [" + rows + "]["
+                    + width + "], has " + length);
         }
     }
 }

@@ -22,23 +22,44 @@ public abstract class LearningRateSchedule {
     LearningRateSchedule() {
     }
 
-    /** The multiplier of the base learning rate at optimizer step {@code step} (0-based). */
+    /**
+     * The multiplier of the base learning rate at optimizer step {@code step} (0-based).
+     *
+     * @param step optimizer steps taken before this one, from 0
+     * @return the factor, positive for every schedule but a cosine to 0 at its end; at most 1
+     */
     public abstract double factor(long step);
 
-    /** Which factory made this schedule. */
+    /**
+     * Which factory made this schedule.
+     *
+     * @return the shape; never null
+     */
     public abstract Kind kind();
 
-    /** STEP: steps between decays; COSINE: total steps; WARMUP: warm-up steps; CONSTANT: 0. */
+    /**
+     * STEP: steps between decays; COSINE: total steps; WARMUP: warm-up steps; CONSTANT: 0.
+     *
+     * @return the kind's step count
+     */
     public long steps() {
         return 0;
     }
 
-    /** STEP: gamma; COSINE: the minimum factor; otherwise 0. */
+    /**
+     * STEP: gamma; COSINE: the minimum factor; otherwise 0.
+     *
+     * @return gamma, the minimum factor, or 0
+     */
     public double parameter() {
         return 0;
     }
 
-    /** WARMUP: the schedule that follows the warm-up; otherwise null. */
+    /**
+     * WARMUP: the schedule that follows the warm-up; otherwise null.
+     *
+     * @return the following schedule, or null
+     */
     public LearningRateSchedule then() {
         return null;
     }
@@ -62,12 +83,23 @@ public abstract class LearningRateSchedule {
         return 31 * h + (then() == null ? 0 : then().hashCode());
     }
 
-    /** Always the base rate. */
+    /**
+     * Always the base rate.
+     *
+     * @return the shared constant schedule, factor 1
+     */
     public static LearningRateSchedule constant() {
         return Constant.INSTANCE;
     }
 
-    /** Multiplies the rate by {@code gamma} every {@code every} steps: {@code gamma^floor(step / every)}. */
+    /**
+     * Multiplies the rate by {@code gamma} every {@code every} steps: {@code gamma^floor(step / every)}.
+     *
+     * @param every optimizer steps between two decays, at least 1
+     * @param gamma the factor of each decay, in (0, 1]
+     * @return a {@link Kind#STEP} schedule
+     * @throws IllegalArgumentException when {@code every} is below 1 or {@code gamma} is outside (0, 1]
+     */
     public static LearningRateSchedule step(long every, double gamma) {
         return new StepDecay(every, gamma);
     }
@@ -75,6 +107,11 @@ public abstract class LearningRateSchedule {
     /**
      * Cosine annealing from the base rate down to {@code minFactor ×} base over {@code totalSteps}, then held:
      * {@code min + (1 − min) · (1 + cos(π · step / total)) / 2}.
+     *
+     * @param totalSteps optimizer steps of the decay, at least 1
+     * @param minFactor the factor reached at the end and held, in [0, 1]
+     * @return a {@link Kind#COSINE} schedule
+     * @throws IllegalArgumentException when {@code totalSteps} is below 1 or {@code minFactor} is outside [0, 1]
      */
     public static LearningRateSchedule cosine(long totalSteps, double minFactor) {
         return new Cosine(totalSteps, minFactor);
@@ -83,6 +120,10 @@ public abstract class LearningRateSchedule {
     /**
      * Linear warm-up: factor {@code (step + 1) / warmupSteps} for the first {@code warmupSteps} steps, then this
      * schedule, counting its steps from the end of the warm-up.
+     *
+     * @param warmupSteps optimizer steps of the warm-up, at least 1
+     * @return a {@link Kind#WARMUP} schedule followed by this one
+     * @throws IllegalArgumentException when {@code warmupSteps} is below 1
      */
     public LearningRateSchedule withWarmup(long warmupSteps) {
         return new Warmup(warmupSteps, this);

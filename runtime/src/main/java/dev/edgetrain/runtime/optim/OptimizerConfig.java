@@ -61,7 +61,10 @@ public final class OptimizerConfig {
         this.schedule = schedule;
     }
 
-    /** {@code min <= v < max}, or {@code min < v < max} when {@code minInclusive} is false; max inclusive for MAX_VALUE. */
+    /**
+     * {@code min <= v < max}, or {@code min < v < max} when {@code minInclusive} is false; max inclusive for
+     * MAX_VALUE.
+     */
     private static void check(String name, float v, float min, boolean minInclusive, float max) {
         boolean ok = (minInclusive ? v >= min : v > min) && (max == Float.MAX_VALUE ? v <= max : v < max);
         if (!ok) {
@@ -70,19 +73,38 @@ public final class OptimizerConfig {
         }
     }
 
-    /** Plain stochastic gradient descent, {@code w −= lr · g}. */
+    /**
+     * Plain stochastic gradient descent, {@code w −= lr · g}.
+     *
+     * @param learningRate the step size, positive and finite
+     * @return SGD without momentum, weight decay or clipping, at a constant rate
+     * @throws IllegalArgumentException when the learning rate is not positive and finite
+     */
     public static OptimizerConfig sgd(float learningRate) {
         return new OptimizerConfig(Kind.SGD, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, 0f, 0f,
                 LearningRateSchedule.constant());
     }
 
-    /** Adam with the usual defaults (β1 0.9, β2 0.999, ε 1e-8). */
+    /**
+     * Adam with the usual defaults (β1 0.9, β2 0.999, ε 1e-8).
+     *
+     * @param learningRate the step size, positive and finite (1e-3 is the usual)
+     * @return Adam without weight decay or clipping, at a constant rate
+     * @throws IllegalArgumentException when the learning rate is not positive and finite
+     */
     public static OptimizerConfig adam(float learningRate) {
         return new OptimizerConfig(Kind.ADAM, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, 0f, 0f,
                 LearningRateSchedule.constant());
     }
 
-    /** AdamW: Adam with decoupled weight decay. */
+    /**
+     * AdamW: Adam with decoupled weight decay.
+     *
+     * @param learningRate the step size, positive and finite
+     * @param weightDecay the decoupled decay λ, finite and at least 0 (0.01 is the usual)
+     * @return AdamW with the defaults of {@link #adam}, at a constant rate
+     * @throws IllegalArgumentException when either value is out of range
+     */
     public static OptimizerConfig adamW(float learningRate, float weightDecay) {
         return new OptimizerConfig(Kind.ADAMW, learningRate, 0f, false, 0.9f, 0.999f, 1e-8f, weightDecay, 0f,
                 LearningRateSchedule.constant());
@@ -92,6 +114,17 @@ public final class OptimizerConfig {
      * A configuration from all its fields at once, as the accessors report them (for readers of stored
      * configurations, such as checkpoints). Validated like the other factories.
      *
+     * @param kind the update rule, not null
+     * @param learningRate the base step size, positive and finite
+     * @param momentum SGD's μ in [0, 1); 0 for Adam and AdamW
+     * @param nesterov whether SGD's momentum is Nesterov's (needs a momentum above 0)
+     * @param beta1 Adam's β1, in [0, 1) (stored but unused by SGD)
+     * @param beta2 Adam's β2, in [0, 1) (stored but unused by SGD)
+     * @param epsilon Adam's ε, in (0, 1) (stored but unused by SGD)
+     * @param weightDecay λ, finite and at least 0
+     * @param clipNorm the global gradient-norm limit, finite and at least 0 (0: none)
+     * @param schedule the learning-rate schedule, not null
+     * @return the configuration
      * @throws IllegalArgumentException naming the field out of range
      */
     public static OptimizerConfig of(Kind kind, float learningRate, float momentum, boolean nesterov, float beta1,
@@ -107,14 +140,29 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
-    /** SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's form). */
+    /**
+     * SGD with momentum {@code μ}: {@code v = μv + g}; step {@code v}, or {@code g + μv} with Nesterov (PyTorch's
+     * form).
+     *
+     * @param momentum μ, in [0, 1)
+     * @param nesterov whether to use Nesterov's form (needs μ above 0)
+     * @return a changed copy
+     * @throws IllegalArgumentException when this is not SGD, μ is out of range, or Nesterov is asked with μ 0
+     */
     public OptimizerConfig withMomentum(float momentum, boolean nesterov) {
         requireKind(Kind.SGD, "momentum");
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** A copy with Adam's moment decay rates β1 and β2 (Adam and AdamW only). */
+    /**
+     * A copy with Adam's moment decay rates β1 and β2 (Adam and AdamW only).
+     *
+     * @param beta1 the first-moment decay rate, in [0, 1)
+     * @param beta2 the second-moment decay rate, in [0, 1)
+     * @return a changed copy
+     * @throws IllegalArgumentException when this is SGD or a rate is out of range
+     */
     public OptimizerConfig withBetas(float beta1, float beta2) {
         if (kind == Kind.SGD) {
             throw new IllegalArgumentException("betas apply to Adam and AdamW, not " + kind);
@@ -123,31 +171,61 @@ public final class OptimizerConfig {
                 clipNorm, schedule);
     }
 
-    /** A copy with {@code epsilon} as the ε added to Adam's denominator. */
+    /**
+     * A copy with {@code epsilon} as the ε added to Adam's denominator.
+     *
+     * @param epsilon ε, in (0, 1)
+     * @return a changed copy
+     * @throws IllegalArgumentException when ε is out of range
+     */
     public OptimizerConfig withEpsilon(float epsilon) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** A copy with {@code learningRate} as the base learning rate (before the schedule). */
+    /**
+     * A copy with {@code learningRate} as the base learning rate (before the schedule).
+     *
+     * @param learningRate positive and finite
+     * @return a changed copy
+     * @throws IllegalArgumentException when the rate is not positive and finite
+     */
     public OptimizerConfig withLearningRate(float learningRate) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** A copy with weight decay λ: L2 for SGD and Adam, decoupled for AdamW; 0 for none. */
+    /**
+     * A copy with weight decay λ: L2 for SGD and Adam, decoupled for AdamW; 0 for none.
+     *
+     * @param weightDecay λ, finite and at least 0
+     * @return a changed copy
+     * @throws IllegalArgumentException when λ is negative or not finite
+     */
     public OptimizerConfig withWeightDecay(float weightDecay) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
     }
 
-    /** Scales all gradients down so their global L2 norm is at most {@code maxNorm}; 0 turns clipping off. */
+    /**
+     * Scales all gradients down so their global L2 norm is at most {@code maxNorm}; 0 turns clipping off.
+     *
+     * @param maxNorm the limit, finite and at least 0
+     * @return a changed copy
+     * @throws IllegalArgumentException when the limit is negative or not finite
+     */
     public OptimizerConfig withClipNorm(float maxNorm) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 maxNorm, schedule);
     }
 
-    /** A copy whose learning rate follows {@code schedule}, step by step. */
+    /**
+     * A copy whose learning rate follows {@code schedule}, step by step.
+     *
+     * @param schedule the schedule, not null ({@link LearningRateSchedule#constant()} for none)
+     * @return a changed copy
+     * @throws IllegalArgumentException when {@code schedule} is null
+     */
     public OptimizerConfig withSchedule(LearningRateSchedule schedule) {
         return new OptimizerConfig(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay,
                 clipNorm, schedule);
@@ -159,7 +237,13 @@ public final class OptimizerConfig {
         }
     }
 
-    /** Builds the optimizer with all its state allocated for {@code parameterCount} parameters. */
+    /**
+     * Builds the optimizer with all its state allocated for {@code parameterCount} parameters.
+     *
+     * @param parameterCount the length of the parameter and gradient slabs, positive
+     * @return a new {@link Sgd} or {@link Adam}
+     * @throws IllegalArgumentException when {@code parameterCount} is not positive
+     */
     public Optimizer create(int parameterCount) {
         if (parameterCount < 1) {
             throw new IllegalArgumentException("parameterCount must be positive, got " + parameterCount);
@@ -167,52 +251,92 @@ public final class OptimizerConfig {
         return kind == Kind.SGD ? new Sgd(this, parameterCount) : new Adam(this, parameterCount);
     }
 
-    /** The update rule. */
+    /**
+     * The update rule.
+     *
+     * @return the kind; never null
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The base learning rate. */
+    /**
+     * The base learning rate.
+     *
+     * @return the rate, positive
+     */
     public float learningRate() {
         return learningRate;
     }
 
-    /** SGD's momentum μ (0: none). */
+    /**
+     * SGD's momentum μ (0: none).
+     *
+     * @return μ, in [0, 1)
+     */
     public float momentum() {
         return momentum;
     }
 
-    /** Whether SGD's momentum is Nesterov's. */
+    /**
+     * Whether SGD's momentum is Nesterov's.
+     *
+     * @return true for Nesterov momentum
+     */
     public boolean nesterov() {
         return nesterov;
     }
 
-    /** Adam's first-moment decay rate β1. */
+    /**
+     * Adam's first-moment decay rate β1.
+     *
+     * @return β1, in [0, 1)
+     */
     public float beta1() {
         return beta1;
     }
 
-    /** Adam's second-moment decay rate β2. */
+    /**
+     * Adam's second-moment decay rate β2.
+     *
+     * @return β2, in [0, 1)
+     */
     public float beta2() {
         return beta2;
     }
 
-    /** Adam's ε. */
+    /**
+     * Adam's ε.
+     *
+     * @return ε, in (0, 1)
+     */
     public float epsilon() {
         return epsilon;
     }
 
-    /** The weight decay λ (0: none). */
+    /**
+     * The weight decay λ (0: none).
+     *
+     * @return λ, at least 0
+     */
     public float weightDecay() {
         return weightDecay;
     }
 
-    /** The global gradient-norm limit (0: no clipping). */
+    /**
+     * The global gradient-norm limit (0: no clipping).
+     *
+     * @return the limit, at least 0
+     */
     public float clipNorm() {
         return clipNorm;
     }
 
-    /** The learning-rate schedule. */
+    /**
+     * The learning-rate schedule.
+     *
+     * @return the schedule; never null ({@link LearningRateSchedule#constant()} by default)
+     */
     public LearningRateSchedule schedule() {
         return schedule;
     }

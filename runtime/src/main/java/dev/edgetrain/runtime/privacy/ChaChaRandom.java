@@ -4,12 +4,12 @@ import java.security.SecureRandom;
 
 /**
  * The random numbers of private training: the ChaCha20 keystream (RFC 8439's block function, 20 rounds) read as
- * 64-bit words, with uniform doubles and normals (Marsaglia's polar method) on top. ChaCha20 is a cryptographically strong
- * generator: without the 256-bit key, its output cannot be told from random or predicted from earlier output, so
- * nobody who sees noisy updates (or the sampled batches' effects) can reconstruct the noise and subtract it, which
- * a fast statistical generator such as SplitMix64 ({@link dev.edgetrain.runtime.Rng}, whose state can be read off
- * one output) would allow. It is also fast (a 64-byte block per 20 rounds of 32-bit adds, xors and rotations) and
- * allocates nothing after construction, so a DP training step stays allocation-free.
+ * 64-bit words, with uniform doubles and normals (Marsaglia's polar method) on top. ChaCha20 is a
+ * cryptographically strong generator: without the 256-bit key, its output cannot be told from random or predicted
+ * from earlier output, so nobody who sees noisy updates (or the sampled batches' effects) can reconstruct the noise
+ * and subtract it, which a fast statistical generator such as SplitMix64 ({@link dev.edgetrain.runtime.Rng}, whose
+ * state can be read off one output) would allow. It is also fast (a 64-byte block per 20 rounds of 32-bit adds,
+ * xors and rotations) and allocates nothing after construction, so a DP training step stays allocation-free.
  *
  * <p>{@link #fromSecureRandom()} keys it from {@link SecureRandom} (the platform's entropy source; on Android,
  * {@code /dev/urandom}): use that for real training. {@link #seeded(long)} derives the key from a {@code long},
@@ -33,7 +33,13 @@ public final class ChaChaRandom {
     private double spareNormal;
     private boolean hasSpare;
 
-    /** A generator with the given 256-bit key ({@code [8]} words) and 96-bit nonce ({@code [3]} words). */
+    /**
+     * A generator with the given 256-bit key ({@code [8]} words) and 96-bit nonce ({@code [3]} words).
+     *
+     * @param key {@code [8]} words of key, copied; secret
+     * @param nonce {@code [3]} words of nonce, copied
+     * @throws IllegalArgumentException when either is null or of the wrong length
+     */
     public ChaChaRandom(int[] key, int[] nonce) {
         if (key == null || key.length != 8 || nonce == null || nonce.length != 3) {
             throw new IllegalArgumentException("ChaCha20 needs a key of 8 words and a nonce of 3, got "
@@ -44,7 +50,11 @@ public final class ChaChaRandom {
         System.arraycopy(nonce, 0, input, 13, 3);
     }
 
-    /** A generator keyed by {@link SecureRandom}: the one to train with. */
+    /**
+     * A generator keyed by {@link SecureRandom}: the one to train with.
+     *
+     * @return a generator with a fresh random key and a zero nonce
+     */
     public static ChaChaRandom fromSecureRandom() {
         final SecureRandom entropy = new SecureRandom();
         final int[] key = new int[8];
@@ -57,6 +67,9 @@ public final class ChaChaRandom {
     /**
      * A generator whose key is spread from {@code seed}: reproducible, so for tests and experiments only. Its noise
      * protects nothing from anyone who knows the seed.
+     *
+     * @param seed any value; the same seed gives the same stream everywhere
+     * @return a generator with the derived key and a zero nonce
      */
     public static ChaChaRandom seeded(long seed) {
         final int[] key = new int[8];
@@ -72,7 +85,11 @@ public final class ChaChaRandom {
         return new ChaChaRandom(key, new int[3]);
     }
 
-    /** The next 32 keystream bits (words in keystream order, each little-endian as RFC 8439 serialises them). */
+    /**
+     * The next 32 keystream bits (words in keystream order, each little-endian as RFC 8439 serialises them).
+     *
+     * @return 32 keystream bits
+     */
     public int nextInt() {
         if (used == 16) {
             refill();
@@ -80,12 +97,20 @@ public final class ChaChaRandom {
         return block[used++];
     }
 
-    /** The next 64 bits: two {@code nextInt()} values, high word first. */
+    /**
+     * The next 64 bits: two {@code nextInt()} values, high word first.
+     *
+     * @return 64 keystream bits
+     */
     public long nextLong() {
         return ((long) nextInt() << 32) | (nextInt() & 0xFFFFFFFFL);
     }
 
-    /** Uniform in {@code [0, 1)} with 53 random bits. */
+    /**
+     * Uniform in {@code [0, 1)} with 53 random bits.
+     *
+     * @return a multiple of 2^−53 in {@code [0, 1)}
+     */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
@@ -95,6 +120,8 @@ public final class ChaChaRandom {
      * unit disc, drawn by rejection from the square (accepted with probability π/4), scaled by
      * {@code √(−2 ln s / s)}. No trigonometry, so about twice as fast as Box–Muller; a model's worth of noise is
      * drawn every step.
+     *
+     * @return a draw from N(0, 1)
      */
     public double nextGaussian() {
         if (hasSpare) {

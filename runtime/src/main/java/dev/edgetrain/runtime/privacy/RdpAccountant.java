@@ -39,12 +39,20 @@ public final class RdpAccountant {
             this.order = order;
         }
 
-        /** The ε spent. */
+        /**
+         * The ε spent.
+         *
+         * @return ε; may be slightly negative for a tiny RDP (0 is then the true bound), +∞ when no order gave a number
+         */
         public double epsilon() {
             return epsilon;
         }
 
-        /** The order α where the minimum was; at the first or last order, a wider range might give a smaller ε. */
+        /**
+         * The order α where the minimum was; at the first or last order, a wider range might give a smaller ε.
+         *
+         * @return one of the accountant's orders, or NaN when no order gave a number
+         */
         public double order() {
             return order;
         }
@@ -69,6 +77,8 @@ public final class RdpAccountant {
     /**
      * An accountant over the given RDP orders (each finite and greater than 1) with the given conversion.
      *
+     * @param orders the RDP orders α to minimise over, copied
+     * @param conversion how RDP becomes (ε, δ)
      * @throws IllegalArgumentException for no orders, an order that is not a finite number above 1, or a null
      *                                  conversion
      */
@@ -89,7 +99,11 @@ public final class RdpAccountant {
         this.conversion = conversion;
     }
 
-    /** Opacus's {@code RDPAccountant.DEFAULT_ALPHAS}: 1.1, 1.2, …, 10.9, then 12, 13, …, 63 (150 orders). */
+    /**
+     * Opacus's {@code RDPAccountant.DEFAULT_ALPHAS}: 1.1, 1.2, …, 10.9, then 12, 13, …, 63 (150 orders).
+     *
+     * @return a fresh {@code [150]} array
+     */
     public static double[] opacusOrders() {
         final double[] a = new double[99 + 52];
         for (int x = 1; x < 100; x++) {
@@ -104,6 +118,8 @@ public final class RdpAccountant {
     /**
      * TensorFlow Privacy's {@code compute_dp_sgd_privacy} orders: 1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5,
      * then 5, 6, …, 63, then 128, 256, 512 (72 orders).
+     *
+     * @return a fresh {@code [72]} array
      */
     public static double[] tfPrivacyOrders() {
         final double[] head = {1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5};
@@ -117,12 +133,20 @@ public final class RdpAccountant {
         return a;
     }
 
-    /** The orders this accountant minimises over (a copy). */
+    /**
+     * The orders this accountant minimises over (a copy).
+     *
+     * @return a fresh copy, in the constructor's order
+     */
     public double[] orders() {
         return orders.clone();
     }
 
-    /** How RDP becomes an (ε, δ) guarantee. */
+    /**
+     * How RDP becomes an (ε, δ) guarantee.
+     *
+     * @return the conversion; never null
+     */
     public Conversion conversion() {
         return conversion;
     }
@@ -130,6 +154,11 @@ public final class RdpAccountant {
     /**
      * Steps of {@code epochs} epochs at sampling rate {@code q}: {@code ⌊epochs / q⌋}, as Opacus's
      * {@code int(epochs / sample_rate)} (for q = 0.04 and 90 epochs, 2,250).
+     *
+     * @param epochs passes over the data, finite and at least 0
+     * @param q the sampling rate, in [0, 1]
+     * @return the step count, rounded down
+     * @throws IllegalArgumentException when {@code epochs} or {@code q} is out of range
      */
     public static long stepsForEpochs(double epochs, double q) {
         checkRate(q);
@@ -142,6 +171,12 @@ public final class RdpAccountant {
     /**
      * The RDP of {@code steps} steps of the sampled Gaussian mechanism at every order of this accountant
      * ({@code [orders]}, in order); {@code +∞} where it is infinite (σ = 0).
+     *
+     * @param q the sampling rate, in [0, 1]
+     * @param sigma the noise multiplier σ (noise standard deviation over clipping norm), finite and at least 0
+     * @param steps the steps composed, at least 0
+     * @return {@code [orders]} RDP values, in nats
+     * @throws IllegalArgumentException when an argument is out of range
      */
     public double[] rdp(double q, double sigma, long steps) {
         checkMechanism(q, sigma, steps);
@@ -152,7 +187,16 @@ public final class RdpAccountant {
         return r;
     }
 
-    /** ε after {@code steps} steps at sampling rate {@code q} and noise multiplier {@code sigma}, for {@code delta}. */
+    /**
+     * ε after {@code steps} steps at sampling rate {@code q} and noise multiplier {@code sigma}, for {@code delta}.
+     *
+     * @param q the sampling rate, in [0, 1]
+     * @param sigma the noise multiplier σ, finite and at least 0
+     * @param steps the steps composed, at least 0
+     * @param delta the δ of the guarantee, in (0, 1)
+     * @return ε as {@link Spent#epsilon()} gives it
+     * @throws IllegalArgumentException when an argument is out of range
+     */
     public double epsilon(double q, double sigma, long steps, double delta) {
         return privacySpent(rdp(q, sigma, steps), delta).epsilon();
     }
@@ -161,6 +205,11 @@ public final class RdpAccountant {
      * ε for {@code delta} from RDP values at this accountant's orders (several mechanisms compose by adding their
      * {@link #rdp} arrays), and the order that attained it. Orders whose ε is NaN are skipped; {@code +∞} when all
      * are. As Opacus's {@code get_privacy_spent}, the ε may be negative for a tiny RDP (then 0 is the true bound).
+     *
+     * @param rdp {@code [orders]} RDP values, as {@link #rdp} returns them (or their sum over mechanisms)
+     * @param delta the δ of the guarantee, in (0, 1)
+     * @return the smallest ε over the orders and its order
+     * @throws IllegalArgumentException when {@code rdp} is not one value per order or {@code delta} is outside (0, 1)
      */
     public Spent privacySpent(double[] rdp, double delta) {
         if (rdp == null || rdp.length != orders.length) {
@@ -192,6 +241,12 @@ public final class RdpAccountant {
      * target). Opacus's default tolerance is 0.01; its test expects σ ≈ 1.416 for ε = 8, δ = 1e-5, q = 0.04,
      * 90 epochs.
      *
+     * @param targetEpsilon the ε to spend at most, finite and positive
+     * @param delta the δ of the guarantee, in (0, 1)
+     * @param q the sampling rate, in (0, 1]
+     * @param steps the steps to be taken, at least 1
+     * @param epsilonTolerance how far below the target the returned σ's ε may be, positive
+     * @return σ, at most 10⁶
      * @throws IllegalArgumentException when no σ up to 10⁶ reaches the target ("the privacy budget is too low")
      */
     public double noiseMultiplier(double targetEpsilon, double delta, double q, long steps, double epsilonTolerance) {
@@ -222,7 +277,16 @@ public final class RdpAccountant {
         return sigmaHigh;
     }
 
-    /** {@link #noiseMultiplier(double, double, double, long, double)} with Opacus's tolerance, 0.01. */
+    /**
+     * {@link #noiseMultiplier(double, double, double, long, double)} with Opacus's tolerance, 0.01.
+     *
+     * @param targetEpsilon the ε to spend at most, finite and positive
+     * @param delta the δ of the guarantee, in (0, 1)
+     * @param q the sampling rate, in (0, 1]
+     * @param steps the steps to be taken, at least 1
+     * @return σ, whose ε is at most the target
+     * @throws IllegalArgumentException when an argument is out of range or the budget is too low
+     */
     public double noiseMultiplier(double targetEpsilon, double delta, double q, long steps) {
         return noiseMultiplier(targetEpsilon, delta, q, steps, 0.01);
     }
@@ -233,6 +297,13 @@ public final class RdpAccountant {
      * little above or below the target; it is here only to reproduce figures published with that version, such as
      * σ ≈ 1.425307617 for ε = 8, δ = 1e-5, q = 0.04, 90 epochs (Opacus's test then). Prefer
      * {@link #noiseMultiplier(double, double, double, long)}.
+     *
+     * @param targetEpsilon the ε aimed at, finite and positive
+     * @param delta the δ of the guarantee, in (0, 1)
+     * @param q the sampling rate, in (0, 1]
+     * @param steps the steps to be taken, at least 1
+     * @return σ, to within 0.01 of Opacus 1.0's
+     * @throws IllegalArgumentException when an argument is out of range or the budget is too low
      */
     public double noiseMultiplierOpacus10(double targetEpsilon, double delta, double q, long steps) {
         checkSearch(targetEpsilon, delta, q, steps);

@@ -29,7 +29,16 @@ public final class Dataset implements BatchSource {
     /** The cursor behind this set's own {@link BatchSource} methods; made by the first {@link #startEpoch}. */
     private Batches ownBatches;
 
-    /** A labelled set: features {@code [rows][featureCount]}, labels {@code [rows]} in [0, classes). */
+    /**
+     * A labelled set: features {@code [rows][featureCount]}, labels {@code [rows]} in [0, classes).
+     *
+     * @param features {@code [rows][featureCount]} row-major, finite; held, not copied
+     * @param labels {@code [rows]} class indices in {@code [0, classes)}; held, not copied
+     * @param featureCount features per row, at least 1
+     * @param classes the class count, at least 2
+     * @throws IllegalArgumentException when a shape does not fit, a value is not finite or a label is out of range,
+     *                                  naming the row and column
+     */
     public Dataset(float[] features, int[] labels, int featureCount, int classes) {
         this(features, labels, featureCount, classes, null, null);
     }
@@ -37,8 +46,14 @@ public final class Dataset implements BatchSource {
     /**
      * A labelled set.
      *
+     * @param features {@code [rows][featureCount]} row-major, finite; held, not copied
+     * @param labels {@code [rows]} class indices in {@code [0, classes)}; held, not copied
+     * @param featureCount features per row, at least 1
+     * @param classes the class count, at least 2
      * @param classNames   {@code [classes]} or null
      * @param featureNames {@code [featureCount]} or null
+     * @throws IllegalArgumentException when a shape or name count does not fit, a value is not finite or a label is out
+     *                                  of range, naming the row and column
      */
     public Dataset(float[] features, int[] labels, int featureCount, int classes, String[] classNames,
                    String[] featureNames) {
@@ -74,7 +89,8 @@ public final class Dataset implements BatchSource {
         }
         if ((long) n * featureCount != features.length) {
             throw new IllegalArgumentException(n + (labels != null ? " labels" : " target rows") + " need "
-                    + (long) n * featureCount + " feature values (" + featureCount + " per row), got " + features.length);
+                    + (long) n * featureCount + " feature values (" + featureCount + " per row), got "
+                    + features.length);
         }
         final int outputs = labels != null ? classes : targetWidth;
         if (outputNames != null && outputNames.length != outputs) {
@@ -121,8 +137,15 @@ public final class Dataset implements BatchSource {
     /**
      * A target set: {@code targets [rows][targetWidth]} for a multi-label, binary or regression network.
      *
+     * @param features {@code [rows][featureCount]} row-major, finite; held, not copied
+     * @param targets {@code [rows][targetWidth]} row-major, finite; held, not copied
+     * @param featureCount features per row, at least 1
+     * @param targetWidth targets per row, at least 1
      * @param targetNames  {@code [targetWidth]} or null
      * @param featureNames {@code [featureCount]} or null
+     * @return the set
+     * @throws IllegalArgumentException when a shape or name count does not fit or a value is not finite, naming the row
+     *                                  and column
      */
     public static Dataset withTargets(float[] features, float[] targets, int featureCount, int targetWidth,
                                       String[] targetNames, String[] featureNames) {
@@ -142,7 +165,11 @@ public final class Dataset implements BatchSource {
         return featureCount;
     }
 
-    /** Whether each row has a class index ({@link #labels()}) rather than real-valued {@link #targets()}. */
+    /**
+     * Whether each row has a class index ({@link #labels()}) rather than real-valued {@link #targets()}.
+     *
+     * @return true for a labelled set, false for a target set
+     */
     public boolean hasLabels() {
         return labels != null;
     }
@@ -159,42 +186,78 @@ public final class Dataset implements BatchSource {
         return targetWidth;
     }
 
-    /** The live feature array {@code [rows][featureCount]}. */
+    /**
+     * The live feature array {@code [rows][featureCount]}.
+     *
+     * @return the array itself, not a copy
+     */
     public float[] features() {
         return features;
     }
 
-    /** The live label array {@code [rows]} of a labelled set; {@code null} for a target set. */
+    /**
+     * The live label array {@code [rows]} of a labelled set; {@code null} for a target set.
+     *
+     * @return the array itself, or {@code null}
+     */
     public int[] labels() {
         return labels;
     }
 
-    /** The live target array {@code [rows][targetWidth]} of a target set; {@code null} for a labelled set. */
+    /**
+     * The live target array {@code [rows][targetWidth]} of a target set; {@code null} for a labelled set.
+     *
+     * @return the array itself, or {@code null}
+     */
     public float[] targets() {
         return targets;
     }
 
-    /** Class names {@code [classes]} (a copy) of a labelled set, or null when it has none (or is a target set). */
+    /**
+     * Class names {@code [classes]} (a copy) of a labelled set, or null when it has none (or is a target set).
+     *
+     * @return a fresh copy, or null
+     */
     public String[] classNames() {
         return labels == null || outputNames == null ? null : outputNames.clone();
     }
 
-    /** Target names {@code [targetWidth]} (a copy) of a target set, or null. */
+    /**
+     * Target names {@code [targetWidth]} (a copy) of a target set, or null.
+     *
+     * @return a fresh copy, or null
+     */
     public String[] targetNames() {
         return targets == null || outputNames == null ? null : outputNames.clone();
     }
 
-    /** Feature names {@code [featureCount]} (a copy), or null when the set has none. */
+    /**
+     * Feature names {@code [featureCount]} (a copy), or null when the set has none.
+     *
+     * @return a fresh copy, or null
+     */
     public String[] featureNames() {
         return featureNames == null ? null : featureNames.clone();
     }
 
-    /** A set with these rows' features replaced by {@code newFeatures [rows][featureCount]}, same labels or targets. */
+    /**
+     * A set with these rows' features replaced by {@code newFeatures [rows][featureCount]}, same labels or targets.
+     *
+     * @param newFeatures {@code [rows][featureCount]}, finite; held, not copied
+     * @return a new set sharing this one's labels or targets and names
+     * @throws IllegalArgumentException when {@code newFeatures} has another length or a value that is not finite
+     */
     public Dataset withFeatures(float[] newFeatures) {
         return new Dataset(newFeatures, labels, targets, featureCount, classes, targetWidth, outputNames, featureNames);
     }
 
-    /** The rows at {@code indices}, copied into a new set with the same names. */
+    /**
+     * The rows at {@code indices}, copied into a new set with the same names.
+     *
+     * @param indices row indices in {@code [0, rows())}, in the new set's order; repeats allowed
+     * @return a new set of {@code indices.length} rows
+     * @throws IllegalArgumentException when an index is out of range
+     */
     public Dataset subset(int[] indices) {
         float[] x = new float[indices.length * featureCount];
         int[] y = labels == null ? null : new int[indices.length];
@@ -218,6 +281,11 @@ public final class Dataset implements BatchSource {
      * A split into {@code {train, test}}. A labelled set is split by class (stratified): from each class,
      * {@code round(testFraction × count)} rows, shuffled with {@code seed}, go to the test set. A target set is
      * split as a whole: {@code round(testFraction × rows)} shuffled rows.
+     *
+     * @param testFraction the share of rows for the test set, in (0, 1)
+     * @param seed the shuffle's seed; the same seed gives the same split
+     * @return {@code {train, test}}, new sets, each rows in stored order
+     * @throws IllegalArgumentException when the fraction is outside (0, 1) or leaves either set empty
      */
     public Dataset[] split(double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {
@@ -296,7 +364,11 @@ public final class Dataset implements BatchSource {
         return ownBatches.nextBatch(x, labels, targets, maxRows);
     }
 
-    /** A cursor over this set's rows with an epoch order of its own, independent of every other cursor. */
+    /**
+     * A cursor over this set's rows with an epoch order of its own, independent of every other cursor.
+     *
+     * @return a new cursor; its first epoch allocates the permutation
+     */
     public BatchSource batches() {
         return new Batches(this);
     }

@@ -17,27 +17,47 @@ public final class Evaluation {
         this.rows = rows;
     }
 
-    /** Mean loss per row (the session's {@code Loss}; cross-entropy for a classifier). */
+    /**
+     * Mean loss per row (the session's {@code Loss}; cross-entropy for a classifier).
+     *
+     * @return the mean loss over {@link #rows()}
+     */
     public double loss() {
         return loss;
     }
 
-    /** Correct predictions (rows, or row-label decisions for multilabel); 0 for a regressor. */
+    /**
+     * Correct predictions (rows, or row-label decisions for multilabel); 0 for a regressor.
+     *
+     * @return the count of correct decisions
+     */
     public int correct() {
         return correct;
     }
 
-    /** What {@link #correct()} counts out of: rows, or rows × outputs for multilabel; 0 for a regressor. */
+    /**
+     * What {@link #correct()} counts out of: rows, or rows × outputs for multilabel; 0 for a regressor.
+     *
+     * @return the count of decisions made
+     */
     public int counted() {
         return counted;
     }
 
-    /** Rows evaluated. */
+    /**
+     * Rows evaluated.
+     *
+     * @return the row count
+     */
     public int rows() {
         return rows;
     }
 
-    /** {@code correct / counted}; NaN for a regressor. */
+    /**
+     * {@code correct / counted}; NaN for a regressor.
+     *
+     * @return a fraction in [0, 1], or NaN
+     */
     public double accuracy() {
         return counted == 0 ? Double.NaN : (double) correct / counted;
     }

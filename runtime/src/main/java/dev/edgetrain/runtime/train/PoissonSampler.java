@@ -17,6 +17,11 @@ public final class PoissonSampler {
     private final ChaChaRandom random;
 
     /**
+     * A sampler over {@code rows} examples, each in a batch with probability {@code rate}.
+     *
+     * @param rows the examples sampled from, at least 1
+     * @param rate each example's chance q of being in a batch, in [0, 1]
+     * @param random the generator of the gaps; drawn from at every {@link #sample}
      * @throws IllegalArgumentException for fewer than one row, a rate outside [0, 1] or a null generator
      */
     public PoissonSampler(int rows, double rate, ChaChaRandom random) {
@@ -38,6 +43,10 @@ public final class PoissonSampler {
     /**
      * Draws one batch: writes the included row indices, increasing, to {@code into[0..n)} and returns {@code n}.
      * {@code into} must hold {@link #rows()} indices (a batch can, rarely, be every row).
+     *
+     * @param into receives the indices; at least {@link #rows()} long
+     * @return the batch's size {@code n}, in {@code [0, rows()]}
+     * @throws IllegalArgumentException when {@code into} is null or shorter than {@link #rows()}
      */
     public int sample(int[] into) {
         if (into == null || into.length < rows) {
@@ -59,12 +68,20 @@ public final class PoissonSampler {
         }
     }
 
-    /** Rows sampled from. */
+    /**
+     * Rows sampled from.
+     *
+     * @return the count of examples
+     */
     public int rows() {
         return rows;
     }
 
-    /** Each row's chance q of being in a batch. */
+    /**
+     * Each row's chance q of being in a batch.
+     *
+     * @return q, in [0, 1]
+     */
     public double rate() {
         return rate;
     }

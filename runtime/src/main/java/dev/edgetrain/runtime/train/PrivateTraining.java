@@ -39,6 +39,8 @@ public final class PrivateTraining {
     private long lastEpochExamples;
 
     /**
+     * DP-SGD over {@code data} with Poisson-sampled batches at rate {@code samplingRate}.
+     *
      * @param dp            the DP-SGD session; its expected batch size must be {@code samplingRate × data.rows()}
      * @param data          the training rows, in memory (Poisson sampling needs any row at any time)
      * @param samplingRate  {@code q}, in (0, 1]
@@ -77,7 +79,14 @@ public final class PrivateTraining {
         this.chunkT = data.hasLabels() ? null : new float[chunk * data.targetWidth()];
     }
 
-    /** One epoch of {@link #stepsPerEpoch()} noisy steps, reporting each step to {@code listener} as a batch. */
+    /**
+     * One epoch of {@link #stepsPerEpoch()} noisy steps, reporting each step to {@code listener} as a batch.
+     *
+     * @param listener told of every step through {@link TrainingListener#onBatch}
+     * @param epoch the epoch's number, from 0, for the listener and error messages
+     * @throws dev.edgetrain.runtime.DivergenceException when a step's loss, gradient or update is not finite, naming
+     *                                                   the epoch and step
+     */
     public void runEpoch(TrainingListener listener, int epoch) {
         final TrainingSession session = dp.session();
         final int maxBatch = session.maxBatch();
@@ -128,42 +137,76 @@ public final class PrivateTraining {
         }
     }
 
-    /** ε spent so far for {@code delta}, by the RDP accountant over {@link #steps()} steps at rate q and noise σ. */
+    /**
+     * ε spent so far for {@code delta}, by the RDP accountant over {@link #steps()} steps at rate q and noise σ.
+     *
+     * @param delta the δ of (ε, δ)-differential privacy, in (0, 1)
+     * @return ε by {@link dev.edgetrain.runtime.privacy.RdpAccountant}; +∞ when every order gives NaN
+     * @throws IllegalArgumentException when {@code delta} is outside (0, 1)
+     */
     public double epsilon(double delta) {
         return accountant.epsilon(sampler.rate(), dp.noiseMultiplier(), dp.steps(), delta);
     }
 
-    /** Noisy steps taken so far. */
+    /**
+     * Noisy steps taken so far.
+     *
+     * @return the session's step count
+     */
     public long steps() {
         return dp.steps();
     }
 
-    /** Noisy steps per epoch. */
+    /**
+     * Noisy steps per epoch.
+     *
+     * @return the count given to the constructor, at least 1
+     */
     public int stepsPerEpoch() {
         return stepsPerEpoch;
     }
 
-    /** The sampling rate q: each row's chance of being in a batch. */
+    /**
+     * The sampling rate q: each row's chance of being in a batch.
+     *
+     * @return q, in (0, 1]
+     */
     public double samplingRate() {
         return sampler.rate();
     }
 
-    /** The private session the steps run on. */
+    /**
+     * The private session the steps run on.
+     *
+     * @return the session given to the constructor
+     */
     public PrivateTrainingSession session() {
         return dp;
     }
 
-    /** Mean per-example loss over the last epoch's sampled examples (NaN before the first, or if none). */
+    /**
+     * Mean per-example loss over the last epoch's sampled examples (NaN before the first, or if none).
+     *
+     * @return the mean loss, or NaN
+     */
     public float lastLoss() {
         return lastLoss;
     }
 
-    /** Training accuracy over the last epoch's sampled examples, as they were trained. */
+    /**
+     * Training accuracy over the last epoch's sampled examples, as they were trained.
+     *
+     * @return a fraction in [0, 1]; NaN before the first epoch or for a regressor
+     */
     public float lastAccuracy() {
         return lastAccuracy;
     }
 
-    /** Examples sampled in the last epoch (about {@code q · rows · stepsPerEpoch}). */
+    /**
+     * Examples sampled in the last epoch (about {@code q · rows · stepsPerEpoch}).
+     *
+     * @return the count, from 0
+     */
     public long lastEpochExamples() {
         return lastEpochExamples;
     }

@@ -13,7 +13,14 @@ public final class Standardizer {
     private final float[] mean;
     private final float[] std;
 
-    /** A standardiser from per-feature {@code mean} and {@code std}, of equal length. */
+    /**
+     * A standardiser from per-feature {@code mean} and {@code std}, of equal length.
+     *
+     * @param mean {@code [features]}, finite; copied
+     * @param std {@code [features]}, finite and positive; copied
+     * @throws IllegalArgumentException when the arrays are null, empty or of different lengths, or a value is out of
+     *                                  range (naming the feature)
+     */
     public Standardizer(float[] mean, float[] std) {
         if (mean == null || std == null || mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException("mean and std must be non-empty and of equal length");
@@ -28,7 +35,12 @@ public final class Standardizer {
         this.std = std.clone();
     }
 
-    /** Mean and (population) standard deviation of every feature of {@code data}, computed in double. */
+    /**
+     * Mean and (population) standard deviation of every feature of {@code data}, computed in double.
+     *
+     * @param data the training rows, at least one
+     * @return {@code [features]} means and standard deviations
+     */
     public static Standardizer fit(Dataset data) {
         final int f = data.featureCount();
         final int rows = data.rows();
@@ -63,6 +75,9 @@ public final class Standardizer {
     /**
      * {@link #fit(Dataset)} over the rows of {@code source} in stored order (a streamed source's selected rows), two
      * passes with the same arithmetic in the same order, so a {@link Dataset} gives the same standardiser either way.
+     *
+     * @param source the training rows; read twice, from {@code startEpoch(null)}
+     * @return {@code [features]} means and standard deviations
      */
     public static Standardizer fit(BatchSource source) {
         final int f = source.featureCount();
@@ -107,22 +122,41 @@ public final class Standardizer {
         return new Standardizer(mean, std);
     }
 
-    /** Number of features. */
+    /**
+     * Number of features.
+     *
+     * @return the features the standardiser was fitted on
+     */
     public int featureCount() {
         return mean.length;
     }
 
-    /** A copy of the per-feature means. */
+    /**
+     * A copy of the per-feature means.
+     *
+     * @return {@code [features]}, in the features' raw units
+     */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** A copy of the per-feature standard deviations. */
+    /**
+     * A copy of the per-feature standard deviations.
+     *
+     * @return {@code [features]}, positive
+     */
     public float[] std() {
         return std.clone();
     }
 
-    /** Standardises {@code rows} rows of {@code x [rows][features]} at {@code offset}, in place. */
+    /**
+     * Standardises {@code rows} rows of {@code x [rows][features]} at {@code offset}, in place.
+     *
+     * @param x raw rows, overwritten with standardised ones
+     * @param offset index of the first row's first feature in {@code x}
+     * @param rows rows to standardise
+     * @throws IllegalArgumentException when the rows do not fit in {@code x}
+     */
     public void applyInPlace(float[] x, int offset, int rows) {
         final int f = mean.length;
         if (offset < 0 || (long) rows * f > x.length - offset) {
@@ -137,7 +171,13 @@ public final class Standardizer {
         }
     }
 
-    /** A standardised copy of {@code data}. */
+    /**
+     * A standardised copy of {@code data}.
+     *
+     * @param data raw rows with {@link #featureCount()} features; not changed
+     * @return a new data set with standardised features and the same labels or targets
+     * @throws IllegalArgumentException when {@code data} has another feature count
+     */
     public Dataset apply(Dataset data) {
         if (data.featureCount() != mean.length) {
             throw new IllegalArgumentException("standardizer was fitted on " + mean.length + " features, data has "
@@ -154,6 +194,10 @@ public final class Standardizer {
      * then sees well-scaled inputs, and the exporter folds {@code (μ, σ)} back in. The first layer gets a bias if it
      * had none (to hold {@code W·μ}); everything after the first dense layer's output (its layer norm, activation,
      * the other layers) is copied unchanged. The result is a new network; {@code network} is not changed.
+     *
+     * @param network a network of raw features, {@link #featureCount()} inputs
+     * @return a new network taking standardised inputs
+     * @throws IllegalArgumentException when the network's input count differs from {@link #featureCount()}
      */
     public Network onStandardizedInputs(Network network) {
         NetworkSpec spec = network.spec();

@@ -21,7 +21,12 @@ public final class TargetScaling {
         this.std = std;
     }
 
-    /** Whether {@code spec}'s output layer can take the folded scaling back. */
+    /**
+     * Whether {@code spec}'s output layer can take the folded scaling back.
+     *
+     * @param spec the network's shape
+     * @return true when the output layer is linear and has a bias or a layer norm
+     */
     public static boolean applies(NetworkSpec spec) {
         return spec.outputLayer().activation().equals(Activation.IDENTITY)
                 && (spec.outputLayer().bias() || spec.outputLayer().layerNorm());
@@ -30,6 +35,9 @@ public final class TargetScaling {
     /**
      * Mean and (population) standard deviation of each target of the rows of {@code train} (in stored order, two
      * passes, in double); a constant target gets std 1.
+     *
+     * @param train the training rows; read twice, from {@code startEpoch(null)}, in stored order
+     * @return the scaling: {@code mean [targets]}, {@code std [targets]}
      */
     public static TargetScaling fit(BatchSource train) {
         int w = train.targetWidth();
@@ -71,7 +79,12 @@ public final class TargetScaling {
         return new TargetScaling(mean, std);
     }
 
-    /** A copy of {@code data} with standardised targets. */
+    /**
+     * A copy of {@code data} with standardised targets.
+     *
+     * @param data rows with {@code targets [rows][targetWidth]} in their own units, as many targets as were fitted
+     * @return a new data set sharing {@code data}'s features, with {@code (t − mean) / std} targets
+     */
     public Dataset apply(Dataset data) {
         int w = mean.length;
         float[] t = data.targets().clone();
@@ -81,7 +94,12 @@ public final class TargetScaling {
         return Dataset.withTargets(data.features(), t, data.featureCount(), w, data.targetNames(), data.featureNames());
     }
 
-    /** A copy of {@code network} whose outputs are in the targets' own units: {@code std·y + mean}. */
+    /**
+     * A copy of {@code network} whose outputs are in the targets' own units: {@code std·y + mean}.
+     *
+     * @param network a network trained on {@link #apply applied} targets; {@link #applies} must hold for its spec
+     * @return a new network, same spec; {@code network} is unchanged
+     */
     public Network fold(Network network) {
         NetworkSpec spec = network.spec();
         ParameterLayout layout = network.layout();
@@ -102,12 +120,20 @@ public final class TargetScaling {
         return Network.fromParameters(spec, p);
     }
 
-    /** Per-target means (a copy). */
+    /**
+     * Per-target means (a copy).
+     *
+     * @return {@code [targets]} means, in the targets' units
+     */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** Per-target standard deviations (a copy). */
+    /**
+     * Per-target standard deviations (a copy).
+     *
+     * @return {@code [targets]} standard deviations, positive (1 for a constant target)
+     */
     public float[] std() {
         return std.clone();
     }

@@ -152,7 +152,7 @@ class CheckpointTest {
 
         Checkpoint v1 = Checkpoint.fromBytes(buffer.toByteArray(), "v1.ckpt");
         assertEquals(spec, v1.spec(), "a ReLU classifier with the bias flags as stored");
-        assertEquals("cross_entropy", v1.lossDescription(), "version 1 knew one loss");
+        assertEquals(Loss.crossEntropy(), v1.loss(), "version 1 knew one loss");
         assertEquals(TrainingSession.DEFAULT_DROPOUT_SEED, v1.dropoutRngState(), "and no dropout generator");
         assertArrayEquals(params, v1.parameters(), 0f);
         assertEquals(42, v1.optimizerSteps());
@@ -171,7 +171,7 @@ class CheckpointTest {
         assertEquals(7, trainer.epochsDone());
         assertEquals(0x1234_5678_9ABCL, trainer.rngState());
         assertEquals(TrainingSession.DEFAULT_DROPOUT_SEED, trainer.session().dropoutRngState());
-        // written again, it is a version 3 file that reads back the same
+        // written again, it is a version 4 file that reads back the same
         Checkpoint again = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "v2.ckpt");
         assertEquals(spec, again.spec());
         assertArrayEquals(params, again.parameters(), 0f);
@@ -205,6 +205,94 @@ class CheckpointTest {
         assertEquals(sgd.toString(), otherEpsilon.toString(), "SGD's display text leaves out epsilon");
         Checkpoint c = Checkpoint.capture(trainer(sgd), null, null);
         assertThrows(CheckpointException.class, () -> c.restoreInto(trainer(otherEpsilon)));
+    }
+
+    /** A trainer of a 2-5-k network for {@code task} with {@code loss}, on four rows that suit the task. */
+    private static Trainer trainer(Task task, Loss loss) {
+        int outputs = task == Task.CLASSIFY ? 3 : task == Task.MULTILABEL ? 2 : 1;
+        NetworkSpec spec = NetworkSpec.builder(2).hidden(5).output(outputs, task).build();
+        float[] x = {0, 1, 1, 0, 2, 2, -1, 0.5f}; // [4][2]
+        Dataset data = task.hasClassLabels()
+                ? new Dataset(x, task == Task.CLASSIFY ? new int[] {0, 1, 2, 1} : new int[] {0, 1, 1, 0}, 2,
+                        task == Task.CLASSIFY ? 3 : 2)
+                : Dataset.withTargets(x, task == Task.MULTILABEL ? new float[] {0, 1, 1, 0, 1, 1, 0, 0}
+                        : new float[] {0.5f, -1f, 2f, 0f}, 2, outputs, null, null);
+        return new Trainer(new TrainingSession(new Network(spec, 3), 4, OptimizerConfig.sgd(0.1f), loss, null),
+                data, 2, 1);
+    }
+
+    @Test
+    void everyLossSettingIsStoredAsAFieldAndNotAsItsDisplayText() throws CheckpointException {
+        Object[][] cases = { // task, loss
+            {Task.CLASSIFY, Loss.crossEntropy()},
+            {Task.CLASSIFY, Loss.crossEntropy().withClassWeights(new float[] {1f, 2.5f, 0f})},
+            {Task.CLASSIFY, Loss.crossEntropy().withLabelSmoothing(0.15f)},
+            {Task.CLASSIFY, Loss.crossEntropy().withClassWeights(new float[] {0.3f, 1f, 7f}).withLabelSmoothing(0.05f)},
+            {Task.BINARY, Loss.binaryCrossEntropy().withClassWeights(new float[] {0.25f, 4f})},
+            {Task.MULTILABEL, Loss.binaryCrossEntropy()},
+            {Task.REGRESS, Loss.meanSquaredError()},
+            {Task.REGRESS, Loss.huber(0.7f)},
+        };
+        for (Object[] c : cases) {
+            Task task = (Task) c[0];
+            Loss loss = (Loss) c[1];
+            Trainer t = trainer(task, loss);
+            t.fit(1, TrainingListener.NONE);
+            byte[] bytes = Checkpoint.capture(t, null, null).toBytes();
+            Checkpoint back = Checkpoint.fromBytes(bytes, "loss.ckpt");
+            assertEquals(loss, back.loss(), "every field comes back");
+            // the display text is not in the file, so changing how a loss prints cannot break resuming
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            for (String printed : new String[] {"weights=", "smoothing=", "huber:"}) {
+                assertFalse(text.contains(printed), loss + ": '" + printed + "' of its display text is in the file");
+            }
+            assertTrue(loss.toString().equals(loss.kind().id()) || !text.contains(loss.toString()),
+                    loss + " is in the file");
+            Trainer resumed = trainer(task, loss);
+            back.restoreInto(resumed);
+            assertArrayEquals(t.session().network().copyParameters(), resumed.session().network().copyParameters(),
+                    0f);
+        }
+        // and restoring compares the fields: any other setting is refused, and nothing is restored
+        Loss weighted = Loss.crossEntropy().withClassWeights(new float[] {1f, 2f, 3f});
+        Checkpoint c = Checkpoint.capture(trainer(Task.CLASSIFY, weighted), null, null);
+        for (Loss other : new Loss[] {Loss.crossEntropy(), weighted.withClassWeights(new float[] {1f, 2f, 3.0001f}),
+                weighted.withLabelSmoothing(0.1f)}) {
+            Trainer t = trainer(Task.CLASSIFY, other);
+            float[] before = t.session().network().copyParameters();
+            CheckpointException e = assertThrows(CheckpointException.class, () -> c.restoreInto(t));
+            assertTrue(e.getMessage().contains("loss"), e.getMessage());
+            assertArrayEquals(before, t.session().network().copyParameters(), 0f);
+        }
+    }
+
+    @Test
+    void theLossTextOfVersionsTwoAndThreeIsReadByAFrozenGrammar() throws CheckpointException {
+        assertEquals(Loss.crossEntropy(), LegacyLossText.parse("cross_entropy", "old.ckpt"));
+        assertEquals(Loss.binaryCrossEntropy(), LegacyLossText.parse("binary_cross_entropy", "old.ckpt"));
+        assertEquals(Loss.meanSquaredError(), LegacyLossText.parse("mse", "old.ckpt"));
+        assertEquals(Loss.huber(0.125f), LegacyLossText.parse("huber:0.125", "old.ckpt"));
+        assertEquals(Loss.crossEntropy().withLabelSmoothing(0.2f),
+                LegacyLossText.parse("cross_entropy(smoothing=0.2)", "old.ckpt"));
+        assertEquals(Loss.binaryCrossEntropy().withClassWeights(new float[] {0.5f, 2f}),
+                LegacyLossText.parse("binary_cross_entropy(weights=[0.5, 2.0])", "old.ckpt"));
+        assertEquals(Loss.crossEntropy().withClassWeights(new float[] {1f, 1e-7f, 3f}).withLabelSmoothing(0.1f),
+                LegacyLossText.parse("cross_entropy(weights=[1.0, 1.0E-7, 3.0], smoothing=0.1)", "old.ckpt"));
+        for (String bad : new String[] {"hinge", "huber:", "huber:0.5x", "cross_entropy(", "mse(smoothing=0.1)",
+                "cross_entropy(weights=[1.0, two])", "cross_entropy extra", "huber:-1.0"}) {
+            CheckpointException e = assertThrows(CheckpointException.class,
+                    () -> LegacyLossText.parse(bad, "old.ckpt"), bad);
+            assertTrue(e.getMessage()
+                    .startsWith("old.ckpt: loss description '" + bad + "' cannot be read at character"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void anUnknownLossKindInAFileIsNamedWithTheKindsExpected() throws IOException {
+        byte[] mse = Checkpoint.capture(trainer(Task.REGRESS, Loss.meanSquaredError()), null, null).toBytes();
+        assertMessage(withCrc(replace(mse, "mse", "msX")),
+                "unknown loss kind 'msX', expected one of cross_entropy, binary_cross_entropy, mse, huber");
     }
 
     @Test
@@ -246,7 +334,7 @@ class CheckpointTest {
         trainer.fit(1, TrainingListener.NONE);
         Checkpoint back = Checkpoint.fromBytes(Checkpoint.capture(trainer, null, null).toBytes(), "leaky.ckpt");
         assertEquals(spec, back.spec());
-        assertEquals("huber:0.25", back.lossDescription());
+        assertEquals(Loss.huber(0.25f), back.loss());
         assertArrayEquals(session.network().copyParameters(), back.parameters(), 0f);
     }
 
@@ -295,7 +383,7 @@ class CheckpointTest {
         assertMessage(crlf, "not an edgetrain checkpoint");
         byte[] future = good.clone();
         future[11] = 9;
-        assertMessage(future, "format version 9, this edgetrain reads versions 1 to 3");
+        assertMessage(future, "format version 9, this edgetrain reads versions 1 to 4");
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(new File(dir, "missing.ckpt")))
                 .getMessage().contains("does not exist"));
     }

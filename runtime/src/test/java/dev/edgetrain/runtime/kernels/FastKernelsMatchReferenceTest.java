@@ -222,8 +222,10 @@ class FastKernelsMatchReferenceTest {
             Dense.copyRows(wr, w, off, in, out);
             for (int o = 0; o < out; o++) {
                 for (int i = 0; i < in; i++) {
-                    assertEquals(w[off + o * in + i], wt[i][o], 0f, "transpose " + in + "x" + out + " at [" + i + "][" + o + "]");
-                    assertEquals(w[off + o * in + i], wr[o][i], 0f, "copy " + in + "x" + out + " at [" + o + "][" + i + "]");
+                    assertEquals(w[off + o * in + i], wt[i][o], 0f,
+                            "transpose " + in + "x" + out + " at [" + i + "][" + o + "]");
+                    assertEquals(w[off + o * in + i], wr[o][i], 0f,
+                            "copy " + in + "x" + out + " at [" + o + "][" + i + "]");
                 }
             }
         }

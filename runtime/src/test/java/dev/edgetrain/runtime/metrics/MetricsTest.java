@@ -15,8 +15,8 @@ class MetricsTest {
         assertEquals(1.0 / 3, m.mse(), 1e-12);
         assertEquals(1.0 / 3, m.mae(), 1e-12);
         assertEquals(1 - 1 / (42.0 / 9), m.r2(), 1e-12);
-        RegressionMetrics two = RegressionMetrics.of(new float[] {1, 10, 2, 20, 3, 30}, new float[] {1, 10, 2, 20, 4, 30},
-                3, 2);
+        RegressionMetrics two = RegressionMetrics.of(new float[] {1, 10, 2, 20, 3, 30},
+                new float[] {1, 10, 2, 20, 4, 30}, 3, 2);
         assertEquals(0, two.mse(1), 0);
         assertEquals(1, two.r2(1), 0);
         assertEquals((1.0 / 3) / 2, two.mse(), 1e-12, "the mean over outputs");

@@ -115,7 +115,8 @@ class OptimizerTest {
                 n.step(opt);
             }
             for (int i = 0; i < w.length; i++) {
-                assertEquals(expected[i], n.copyParameters()[i], 1e-5, (nesterov ? "nesterov" : "momentum") + " param " + i);
+                assertEquals(expected[i], n.copyParameters()[i], 1e-5,
+                        (nesterov ? "nesterov" : "momentum") + " param " + i);
                 assertEquals(v[i], opt.stateSlab(0)[i], 1e-5, "velocity " + i);
             }
         }
@@ -264,7 +265,8 @@ class OptimizerTest {
                 .contains("learning rate must be in (0.0, inf), got 0.0"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.sgd(0.1f).withMomentum(1f, false))
                 .getMessage().contains("momentum must be in [0.0, 1.0), got 1.0"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.adam(0.1f).withMomentum(0.5f, false))
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> OptimizerConfig.adam(0.1f).withMomentum(0.5f, false))
                 .getMessage().contains("momentum applies to SGD, not ADAM"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.sgd(Float.NaN)).getMessage()
                 .contains("got NaN"));

@@ -47,7 +47,8 @@ class DivergenceTest {
         DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(3, TrainingListener.NONE));
         System.out.println("stopped: " + e.getMessage());
         assertTrue(e.getMessage().contains("training diverged in epoch 1, batch 2, optimizer step 1"), e.getMessage());
-        assertTrue(e.getMessage().contains("loss is NaN") || e.getMessage().contains("loss is Infinity"), e.getMessage());
+        assertTrue(e.getMessage().contains("loss is NaN") || e.getMessage().contains("loss is Infinity"),
+                e.getMessage());
         assertEquals(1, e.optimizerStep());
         assertTrue(allFinite(network.copyParameters()), "no NaN or infinity left in the parameters");
         // The last step whose loss and gradients were finite is the very first: its starting point is restored.

@@ -118,8 +118,9 @@ class TrainerTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new Dataset(new float[6], new int[] {0, 2, 0}, 2, 2)).getMessage()
                 .contains("row 1 has label 2, expected a class in [0, 2)"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[5], new int[] {0, 1, 0}, 2, 2))
-                .getMessage().contains("3 labels need 6 feature values (2 per row), got 5"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new Dataset(new float[5], new int[] {0, 1, 0}, 2, 2)).getMessage()
+                .contains("3 labels need 6 feature values (2 per row), got 5"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[0], new int[0], 2, 2))
                 .getMessage().contains("empty"));
     }
