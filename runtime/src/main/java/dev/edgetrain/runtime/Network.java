@@ -60,7 +60,8 @@ public final class Network {
                 params[w0 + i] = (float) (rng.nextGaussian() * std);
             }
             if (layout.normScaleOffset(l) >= 0) {
-                java.util.Arrays.fill(params, layout.normScaleOffset(l), layout.normScaleOffset(l) + layout.outputs(l), 1f);
+                final int g0 = layout.normScaleOffset(l);
+                java.util.Arrays.fill(params, g0, g0 + layout.outputs(l), 1f);
             }
         }
         refreshDerived();
@@ -483,7 +484,8 @@ public final class Network {
      */
     public void predictProbabilities(Workspace ws, float[] x, int xOffset, int batch, float[] out, int outOffset) {
         if (spec.task() == Task.REGRESS) {
-            throw new IllegalArgumentException("network " + spec + " is a regressor and has no probabilities; use predict");
+            throw new IllegalArgumentException("network " + spec
+                    + " is a regressor and has no probabilities; use predict");
         }
         predict(ws, x, xOffset, batch, out, outOffset);
     }

@@ -195,7 +195,8 @@ public final class TrainingSession {
         final float meanLoss = (float) (lossSum / lastNormaliser);
         if (!(Math.abs(meanLoss) <= Float.MAX_VALUE)) {
             throw new DivergenceException("loss is " + meanLoss + " at optimizer step " + optimizer.steps()
-                    + ": the network has diverged (lower the learning rate or clip gradients); gradients left unchanged",
+                    + ": the network has diverged (lower the learning rate or clip gradients);"
+                    + " gradients left unchanged",
                     optimizer.steps(), "loss is " + meanLoss);
         }
         if (lowestTrainable >= 0) {
@@ -576,8 +577,8 @@ public final class TrainingSession {
         final float[] weights = loss.classWeightsRef();
         switch (loss.kind()) {
             case CROSS_ENTROPY:
-                SoftmaxCrossEntropy.backward(ws.gradRowsA, ws.predictions, 0, labels, labelOffset, batch, outputs, scale,
-                        weights, loss.labelSmoothing());
+                SoftmaxCrossEntropy.backward(ws.gradRowsA, ws.predictions, 0, labels, labelOffset, batch, outputs,
+                        scale, weights, loss.labelSmoothing());
                 break;
             case BINARY_CROSS_ENTROPY:
                 SigmoidCrossEntropy.backward(ws.gradRowsA, ws.predictions, 0, labels != null ? ws.targets : targets,
