@@ -1,6 +1,6 @@
 package dev.edgetrain.runtime;
 
-import dev.edgetrain.runtime.kernels.FiniteScan;
+import dev.edgetrain.runtime.kernels.KernelSet;
 
 /**
  * Argument checks shared by the public entry points. They run before any state changes, so a rejected
@@ -34,11 +34,11 @@ final class Checks {
         }
     }
 
-    /** Inputs {@code [batch][features]} at {@code offset}: present, long enough and all finite. */
-    static void inputs(float[] x, int offset, int batch, int features, Workspace ws) {
+    /** Inputs {@code [batch][features]} at {@code offset}: present, long enough, all finite ({@code kernels} scan). */
+    static void inputs(float[] x, int offset, int batch, int features, Workspace ws, KernelSet kernels) {
         region("input", x, x == null ? 0 : x.length, offset, batch, features);
         final int n = batch * features;
-        if (FiniteScan.allFinite(x, offset, offset + n, ws.checkChunk, ws.checkLanes)) {
+        if (kernels.allFinite(x, offset, offset + n, ws.checkChunk, ws.checkLanes)) {
             return;
         }
         for (int i = 0; i < n; i++) {

@@ -568,7 +568,7 @@ public final class Network {
     private void check(Workspace ws, float[] x, int xOffset, int batch) {
         Checks.workspace(ws, spec);
         Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs(), ws);
+        Checks.inputs(x, xOffset, batch, spec.inputs(), ws, kernels);
     }
 
     @Override

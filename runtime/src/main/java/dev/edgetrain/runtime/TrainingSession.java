@@ -108,7 +108,7 @@ public final class TrainingSession {
         this.layout = network.layout();
         this.ws = new Workspace(network.spec(), maxBatch, pool);
         this.backwardTask = pool == null ? null : new Passes.BackwardTask();
-        this.optimizer = optimizer.create(layout.size());
+        this.optimizer = optimizer.create(layout.size(), network.kernels());
         if (pool != null) {
             this.optimizer.prepareParts(pool.threads());
         }
@@ -503,7 +503,7 @@ public final class TrainingSession {
         final NetworkSpec spec = network.spec();
         final int outputs = spec.outputs();
         Checks.batch(batch, ws.maxBatch);
-        Checks.inputs(x, xOffset, batch, spec.inputs(), ws);
+        Checks.inputs(x, xOffset, batch, spec.inputs(), ws, network.kernels);
         if (targets == null) {
             Checks.labels(labels, labelOffset, batch, spec.task() == Task.BINARY ? 2 : outputs);
         } else {

@@ -3,6 +3,7 @@ package dev.edgetrain.simd;
 import dev.edgetrain.runtime.kernels.DenseWeights;
 import dev.edgetrain.runtime.kernels.KernelSet;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>forward, narrow layers (fewer outputs than two vectors): dot products along rows of {@code W}, read from
  *       the parameter slab itself;</li>
  *   <li>input gradient {@code dX = dZ · W}: rows of {@code W} from the slab;</li>
- *   <li>weight gradient {@code dW += dZᵀ · X}: straight into the gradient slab ({@link DenseBackward}).</li>
+ *   <li>weight gradient {@code dW += dZᵀ · X}: straight into the gradient slab ({@link DenseBackward});</li>
+ *   <li>the finiteness scan of inputs and updates: {@code v·0} summed in four vector registers.</li>
  * </ul>
  */
 public final class VectorKernels extends KernelSet {
@@ -61,5 +63,34 @@ public final class VectorKernels extends KernelSet {
     public void backwardWeight(float[] dWeight, int dwOff, float[] dBias, int dbOff, float[] scratch,
                                float[][] dOut, float[][] in, int batch, int inDim, int outFrom, int outTo) {
         DenseBackward.weight(dWeight, dwOff, dBias, dbOff, dOut, in, batch, inDim, outFrom, outTo);
+    }
+
+    /**
+     * {@code v·0} is 0 for a finite value and NaN for NaN or infinity, and NaN stays NaN in a sum: four vector sums
+     * of it (one fused multiply-add per vector, four chains to hide the latency) take about 0.02 ns a value, where the
+     * plain scan's chunk lanes take 0.1.
+     */
+    @Override
+    public boolean allFinite(float[] x, int from, int to, float[] chunk, float[] lanes) {
+        final FloatVector zero = FloatVector.zero(S);
+        FloatVector s0 = zero;
+        FloatVector s1 = zero;
+        FloatVector s2 = zero;
+        FloatVector s3 = zero;
+        int i = from;
+        for (; i <= to - 4 * L; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, x, i).fma(zero, s0);
+            s1 = FloatVector.fromArray(S, x, i + L).fma(zero, s1);
+            s2 = FloatVector.fromArray(S, x, i + 2 * L).fma(zero, s2);
+            s3 = FloatVector.fromArray(S, x, i + 3 * L).fma(zero, s3);
+        }
+        for (; i <= to - L; i += L) {
+            s0 = FloatVector.fromArray(S, x, i).fma(zero, s0);
+        }
+        float tail = 0f;
+        for (; i < to; i++) {
+            tail += x[i] * 0f;
+        }
+        return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD) + tail == 0f;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetrain.runtime.Rng;
 import dev.edgetrain.runtime.kernels.DenseWeights;
+import dev.edgetrain.runtime.kernels.FiniteScan;
 import dev.edgetrain.runtime.kernels.KernelSet;
 import dev.edgetrain.runtime.kernels.ReferenceKernels;
 import org.junit.jupiter.api.Test;
@@ -213,5 +214,44 @@ class VectorKernelsMatchReferenceTest {
                 }
             }
         }
+    }
+
+    /**
+     * The vector finiteness scan finds NaN, +∞ and -∞ at every position of ranges of every width around the
+     * four-vector step (the unrolled loop, the one-vector loop and the scalar tail each see one), from offsets that
+     * start inside a vector, and says finite for finite values, -0 and huge ones included; the plain scan agrees.
+     */
+    @Test
+    void theFinitenessScanFindsEveryNonFiniteValueWhereverItLies() {
+        float[] chunk = new float[FiniteScan.CHUNK];
+        float[] lanes = new float[FiniteScan.CHUNK];
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        int checked = 0;
+        for (int width : new int[] {0, 1, L - 1, L, L + 1, 4 * L - 1, 4 * L, 4 * L + 1, 9 * L + 3, 1000}) {
+            for (int from : new int[] {0, 1, L - 1}) {
+                float[] x = new float[from + width + 3];
+                Rng rng = new Rng(width * 31L + from);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (rng.nextGaussian() * 1e37);
+                }
+                x[from] = -0f;
+                assertTrue(vector.allFinite(x, from, from + width, chunk, lanes), width + " finite from " + from);
+                for (int at = from; at < from + width; at++) {
+                    for (float v : bad) {
+                        final float kept = x[at];
+                        x[at] = v;
+                        assertEquals(false, vector.allFinite(x, from, from + width, chunk, lanes),
+                                v + " at " + at + " of [" + from + ", " + (from + width) + ")");
+                        assertEquals(false, KernelSet.plain().allFinite(x, from, from + width, chunk, lanes));
+                        x[at] = kept;
+                        checked++;
+                    }
+                }
+                // outside the range: not its business
+                x[from + width] = Float.NaN;
+                assertTrue(vector.allFinite(x, from, from + width, chunk, lanes), "NaN just past the range");
+            }
+        }
+        assertTrue(checked > 3000, "positions checked: " + checked);
     }
 }

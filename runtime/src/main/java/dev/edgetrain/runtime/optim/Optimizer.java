@@ -3,6 +3,7 @@ package dev.edgetrain.runtime.optim;
 import dev.edgetrain.runtime.DivergenceException;
 import dev.edgetrain.runtime.ParameterLayout;
 import dev.edgetrain.runtime.kernels.FiniteScan;
+import dev.edgetrain.runtime.kernels.KernelSet;
 
 /**
  * Updates a network's parameter slab from its gradient slab. All state (momentum, Adam moments) is one
@@ -31,6 +32,8 @@ public abstract class Optimizer {
     double learningRateScale = 1.0;
     /** Whether each step checks the parameters it wrote ({@link #setUpdateCheck}). */
     private boolean checkUpdates;
+    /** Whose {@link KernelSet#allFinite} the update check runs: the session's network's. */
+    KernelSet kernels = KernelSet.plain();
     /** Writes from outside the steps ({@link #modifications()}). */
     private long modifications;
     /** Whether every parameter the last checked step wrote is finite. */
@@ -181,7 +184,7 @@ public abstract class Optimizer {
                 update(params, grads, b0, bEnd, lr, gradScale, 0f);
             }
             if (checkUpdates) { // right after the layer's update, while its slab range is still in cache
-                finite &= FiniteScan.allFinite(params, Math.max(lo, layout.layerStart(l)),
+                finite &= kernels.allFinite(params, Math.max(lo, layout.layerStart(l)),
                         Math.min(hi, layout.layerEnd(l)), partChunks[part], partLanes[part]);
             }
         }

@@ -1,5 +1,7 @@
 package dev.edgetrain.runtime.optim;
 
+import dev.edgetrain.runtime.kernels.KernelSet;
+
 /**
  * What optimizer to build and with which settings; immutable, with value equality over all its fields.
  * {@link #create(int)} allocates the optimizer and all its state for a given number of parameters.
@@ -245,10 +247,28 @@ public final class OptimizerConfig {
      * @throws IllegalArgumentException when {@code parameterCount} is not positive
      */
     public Optimizer create(int parameterCount) {
+        return create(parameterCount, KernelSet.plain());
+    }
+
+    /**
+     * Builds the optimizer with all its state allocated for {@code parameterCount} parameters, checking its updates
+     * ({@link Optimizer#setUpdateCheck}) with {@code kernels}' scan: a session passes its network's.
+     *
+     * @param parameterCount the length of the parameter and gradient slabs, positive
+     * @param kernels        whose {@link KernelSet#allFinite} checks updates
+     * @return a new {@link Sgd} or {@link Adam}
+     * @throws IllegalArgumentException when {@code parameterCount} is not positive or {@code kernels} is null
+     */
+    public Optimizer create(int parameterCount, KernelSet kernels) {
         if (parameterCount < 1) {
             throw new IllegalArgumentException("parameterCount must be positive, got " + parameterCount);
         }
-        return kind == Kind.SGD ? new Sgd(this, parameterCount) : new Adam(this, parameterCount);
+        if (kernels == null) {
+            throw new IllegalArgumentException("kernels must not be null");
+        }
+        Optimizer o = kind == Kind.SGD ? new Sgd(this, parameterCount) : new Adam(this, parameterCount);
+        o.kernels = kernels;
+        return o;
     }
 
     /**
