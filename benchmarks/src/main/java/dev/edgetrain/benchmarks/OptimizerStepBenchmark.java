@@ -77,7 +77,7 @@ public class OptimizerStepBenchmark {
         }
         trainable = new boolean[layout.layerCount()];
         java.util.Arrays.fill(trainable, true);
-        opt = config(optimizer).create(params.length);
+        opt = config(optimizer).create(params.length, network.kernels()); // checks with the active kernel set
         opt.setUpdateCheck(check);
     }
 
