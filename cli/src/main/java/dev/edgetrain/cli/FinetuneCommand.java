@@ -10,6 +10,7 @@ import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.data.Table;
+import dev.edgetrain.data.UnknownLabelException;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
@@ -159,10 +160,9 @@ final class FinetuneCommand implements Callable<Integer> {
         } else {
             try {
                 labeled = m.rows(reading, label, true);
-            } catch (IllegalArgumentException e) {
-                throw e.getMessage().contains("unknown label")
-                        ? new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head")
-                        : e;
+            } catch (UnknownLabelException e) {
+                throw new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head",
+                        e);
             }
             outputNames = m.outputNames();
             start = imported;

@@ -6,8 +6,10 @@ import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.data.Table;
 import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.ImportedModel;
+import dev.edgetrain.onnx.OnnxImportException;
 import dev.edgetrain.onnx.OnnxImporter;
 import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.onnx.OutputTensorNeededException;
 import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.onnx.proto.TensorProto;
 import dev.edgetrain.onnx.proto.TypeProto;
@@ -48,12 +50,22 @@ final class ModelFile {
         try {
             ImportedModel model = OnnxImporter.read(bytes, ImportOptions.builder().outputTensor(outputTensor).build());
             return new ModelFile(file, outputTensor == null ? bytes : exposing(bytes, outputTensor), model);
-        } catch (dev.edgetrain.onnx.OnnxImportException e) {
-            String hint = outputTensor == null ? "" : " (reading up to --output-tensor " + outputTensor + ")";
-            throw new CliException(file + hint + ": " + e.getMessage()
-                    + (outputTensor == null && e.getMessage().contains("ImportOptions.outputTensor")
-                    ? " (on the command line: --output-tensor NAME)" : ""), e);
+        } catch (OnnxImportException e) {
+            throw importError(file, outputTensor, e);
         }
+    }
+
+    /**
+     * The one-line error for a model the importer refused: the file (and the tensor read up to), the importer's
+     * message, and, when the graph can be read up to an inner tensor ({@link OutputTensorNeededException}), the
+     * option that does it with the tensor it suggests.
+     */
+    static CliException importError(File file, String outputTensor, OnnxImportException e) {
+        String hint = outputTensor == null ? "" : " (reading up to --output-tensor " + outputTensor + ")";
+        String option = outputTensor == null && e instanceof OutputTensorNeededException
+                ? " (on the command line: --output-tensor "
+                + ((OutputTensorNeededException) e).suggestedTensors().get(0) + ")" : "";
+        return new CliException(file + hint + ": " + e.getMessage() + option, e);
     }
 
     /** {@code bytes} with {@code tensor} added to the graph outputs (if it is not one), typed as a float tensor. */

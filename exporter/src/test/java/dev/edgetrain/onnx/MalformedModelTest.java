@@ -8,6 +8,7 @@ import static dev.edgetrain.onnx.Models.node;
 import static dev.edgetrain.onnx.Models.raw;
 import static dev.edgetrain.onnx.Models.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,6 +185,8 @@ class MalformedModelTest {
                 + " ImportOptions.outputTensor(\"h\")", e.getMessage());
         assertEquals("act", e.nodeName());
         assertEquals("Softplus", e.opType());
+        assertEquals(List.of("h"), assertInstanceOf(OutputTensorNeededException.class, e).suggestedTensors(),
+                "the last layer's output, typed for callers that offer it (the CLI's --output-tensor)");
     }
 
     @Test
