@@ -5,9 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.transfer.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Map;
@@ -24,11 +24,8 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
     public OnnxRuntimeReferee(byte[] model) {
         try {
             env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(1);
-                // Errors only: onnxruntime's warnings (an unused initializer, say) are coloured native lines on
-                // stderr that would break the commands' clean output; the comparison says what matters.
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // errors only (OrtSessions): onnxruntime's warnings would break the commands' clean output
+            try (OrtSession.SessionOptions options = OrtSessions.options(1)) {
                 session = env.createSession(model, options);
             }
         } catch (OrtException e) {
