@@ -1,6 +1,7 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.LearningRates;
 import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ final class OptimizerOptions {
     Rule rule = Rule.adam;
 
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
-            description = "Learning rate (default: 0.001 for adam/adamw, 0.05 for the sgd rules).")
+            description = "Learning rate (" + LearningRates.HELP + ").")
     Float learningRate;
 
     @Option(names = "--momentum", paramLabel = "M", description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
@@ -68,8 +69,7 @@ final class OptimizerOptions {
 
     /** The optimizer for a run of {@code epochs} epochs of {@code batchesPerEpoch} steps. */
     OptimizerConfig config(int epochs, int batchesPerEpoch) {
-        boolean adaptive = rule == Rule.adam || rule == Rule.adamw;
-        float lr = learningRate != null ? learningRate : adaptive ? 1e-3f : 0.05f;
+        float lr = learningRate != null ? learningRate : LearningRates.defaultFor(rule.name());
         OptimizerConfig c;
         switch (rule) {
             case sgd:

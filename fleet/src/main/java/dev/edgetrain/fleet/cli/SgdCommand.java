@@ -2,6 +2,7 @@ package dev.edgetrain.fleet.cli;
 
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.LearningRates;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.model.OptimizerSettings;
@@ -53,8 +54,9 @@ final class SgdCommand extends SparkCommand {
                     + "adamw 0.0001).")
     Float weightDecay;
 
-    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 0.05f;
+    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
+            description = "Learning rate (" + LearningRates.HELP + ", as edgetrain train).")
+    Float learningRate;
 
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",", description = "Hidden layer widths; 0 for none (default: 64).")
     int[] hidden = {64};
@@ -79,8 +81,7 @@ final class SgdCommand extends SparkCommand {
         CliException.requireWritableLocation(modelFile, "--out");
         data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
-        final OptimizerSettings opt = weightDecay == null ? Commands.optimizer(optimizer, learningRate)
-                : Commands.optimizer(optimizer, learningRate, weightDecay);
+        final OptimizerSettings opt = optimizerSettings();
         final DataParallelConfig config = new DataParallelConfig(epochs, batchSize, opt, seed);
         // Centralised statistics: in data-parallel training the driver may see the data (it cut it up).
         final Standardizer standardizer = data.noStandardize ? null : Standardizer.fit(data.train);
@@ -122,6 +123,12 @@ final class SgdCommand extends SparkCommand {
             console.document(doc);
         }
         return 0;
+    }
+
+    /** The update rule with {@code --lr} or the rule's default rate, and {@code --weight-decay} or the rule's. */
+    OptimizerSettings optimizerSettings() {
+        final float lr = learningRate != null ? learningRate : LearningRates.defaultFor(optimizer);
+        return weightDecay == null ? Commands.optimizer(optimizer, lr) : Commands.optimizer(optimizer, lr, weightDecay);
     }
 
     private static Map<String, Object> json(EpochReport r) {
