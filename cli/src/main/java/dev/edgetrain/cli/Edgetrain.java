@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect, and wake words. Exit codes and error lines
- * are {@link CommandLines}'.
+ * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect, and wake words. Exit codes and
+ * error lines are {@link CommandLines}'.
  */
 @Command(name = "edgetrain", mixinStandardHelpOptions = true, versionProvider = Edgetrain.Version.class,
         description = "Train small neural networks on the device and export them as ONNX.",

@@ -108,7 +108,9 @@ final class ModelFile {
         return outputNames();
     }
 
-    /** How to read rows for this model: its features by name, its labels or targets ({@code required} or if present). */
+    /**
+     * How to read rows for this model: its features by name, its labels or targets ({@code required} or if present).
+     */
     ReadOptions readOptions(String label, boolean required) {
         return ReadOptions.forModel(task(), model.featureCount(), model.featureNames(), model.classLabels(),
                 model.network().spec().outputs(), label, required);
@@ -124,7 +126,10 @@ final class ModelFile {
         return task() == Task.BINARY ? 2 : model.network().spec().outputs();
     }
 
-    /** The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the file outputs. */
+    /**
+     * The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the
+     * file outputs.
+     */
     float[] headOutputs(float[] x, int rows) {
         return ModelOutputs.compute(model.network(), x, rows, OutputKind.defaultFor(task()));
     }

@@ -24,11 +24,13 @@ final class OptimizerOptions {
             description = "Learning rate (" + LearningRates.HELP + ").")
     Float learningRate;
 
-    @Option(names = "--momentum", paramLabel = "M", description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", paramLabel = "M",
+            description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
     float momentum = 0.9f;
 
     @Option(names = "--weight-decay", paramLabel = "LAMBDA",
-            description = "Weight decay on weights, not biases: L2 for sgd/adam, decoupled for adamw (default: 0, adamw 0.0001).")
+            description = "Weight decay on weights, not biases: L2 for sgd/adam, decoupled for adamw (default: 0, "
+                    + "adamw 0.0001).")
     Float weightDecay;
 
     @Option(names = "--clip-norm", paramLabel = "NORM",
@@ -40,7 +42,8 @@ final class OptimizerOptions {
                     + "step halves the rate every --step-epochs; cosine anneals to 0 over the run.")
     Schedule schedule = Schedule.constant;
 
-    @Option(names = "--step-epochs", paramLabel = "N", description = "Epochs between halvings of the step schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step-epochs", paramLabel = "N",
+            description = "Epochs between halvings of the step schedule (default: ${DEFAULT-VALUE}).")
     int stepEpochs = 10;
 
     @Option(names = "--on-divergence", paramLabel = "ACTION",
@@ -52,7 +55,8 @@ final class OptimizerOptions {
             description = "With --on-divergence lower-lr, give up after N recoveries (default: ${DEFAULT-VALUE}).")
     int maxRecoveries = 10;
 
-    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear learning-rate warm-up over N epochs (default: 0).")
+    @Option(names = "--warmup-epochs", paramLabel = "N",
+            description = "Linear learning-rate warm-up over N epochs (default: 0).")
     int warmupEpochs = 0;
 
     /** Applies --on-divergence to a trainer. */

@@ -31,7 +31,7 @@ class OrtSessionsTest {
     @TempDir
     Path dir;
 
-    /** Opens {@code args[1]} as a frozen backbone ({@code backbone}) or with default session options ({@code plain}). */
+    /** Opens {@code args[1]} as a frozen backbone ({@code backbone}) or with default options ({@code plain}). */
     public static final class Open {
         public static void main(String[] args) throws Exception {
             if (args[0].equals("backbone")) {

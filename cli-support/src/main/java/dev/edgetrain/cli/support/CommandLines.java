@@ -66,8 +66,8 @@ public final class CommandLines {
         String command = args.length > 0 && cl.getSubcommands().containsKey(args[0]) ? args[0] : cl.getCommandName();
         PrintWriter err = cl.getErr();
         err.println(prefix(command) + "error: out of memory" + (work == null ? "" : " while " + work)
-                + ": the JVM's heap holds at most " + heapMb + " MB; train with --stream (the data stays on disk), or give "
-                + "the JVM more memory (java -Xmx4g -jar ..., or JAVA_OPTS=-Xmx4g ./edgetrain ...)");
+                + ": the JVM's heap holds at most " + heapMb + " MB; train with --stream (the data stays on disk),"
+                + " or give the JVM more memory (java -Xmx4g -jar ..., or JAVA_OPTS=-Xmx4g ./edgetrain ...)");
         err.flush();
         return EXIT_OUT_OF_MEMORY;
     }

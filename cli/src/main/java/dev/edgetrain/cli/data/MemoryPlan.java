@@ -35,7 +35,9 @@ public final class MemoryPlan {
         return stream;
     }
 
-    /** Whether to read a file twice (count, then parse) so its arrays are allocated once: when it is big for the heap. */
+    /**
+     * Whether to read a file twice (count, then parse) so its arrays are allocated once: when it is big for the heap.
+     */
     public static boolean exactArrays(DataSource source) throws IOException {
         long floats = estimatedFloatBytes(source);
         return floats > 0 && floats * 2 > Runtime.getRuntime().maxMemory() * 0.4;

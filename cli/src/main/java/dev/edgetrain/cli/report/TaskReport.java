@@ -78,7 +78,8 @@ public final class TaskReport {
                 return new TaskReport(task, outputNames, null, BinaryMetrics.of(outputs, classes, rows), null, null);
             }
             case MULTILABEL:
-                return new TaskReport(task, outputNames, null, null, MultilabelMetrics.of(outputs, targets, rows, width),
+                return new TaskReport(task, outputNames, null, null,
+                        MultilabelMetrics.of(outputs, targets, rows, width),
                         null);
             default:
                 return new TaskReport(task, outputNames, null, null, null,
@@ -86,7 +87,10 @@ public final class TaskReport {
         }
     }
 
-    /** One phrase for the end of a run, e.g. {@code accuracy 97.49%}, {@code F1 0.9412, ROC-AUC 0.9876}, {@code R² 0.9123}. */
+    /**
+     * One phrase for the end of a run, e.g. {@code accuracy 97.49%}, {@code F1 0.9412, ROC-AUC 0.9876},
+     * {@code R² 0.9123}.
+     */
     public String headline() {
         switch (task) {
             case CLASSIFY:

@@ -368,9 +368,10 @@ final class ChainWalker {
     /** A node after the head: the graph post-processes what the network computes. */
     private OnnxImportException pastHead(int index, NodeProto node) {
         String headOp = headNode >= 0 ? scope.node(headNode).getOpType() : "Sigmoid";
-        return outputTensorNeeded(index, node, "follows the " + headOp + " head '" + value + "': the graph goes on past its"
-                + " head (" + downstreamOps(index) + ": post-processing the network does not compute); expected the"
-                + " chain to end there; import up to a tensor with ImportOptions.outputTensor(\"" + value + "\")");
+        return outputTensorNeeded(index, node, "follows the " + headOp + " head '" + value + "': the graph goes on"
+                + " past its head (" + downstreamOps(index) + ": post-processing the network does not compute);"
+                + " expected the chain to end there; import up to a tensor with ImportOptions.outputTensor(\"" + value
+                + "\")");
     }
 
     /** {@link ImportErrors#nodeError}, typed as avoidable by reading the graph up to the chain's current value. */
