@@ -99,8 +99,8 @@ public final class DataSource {
      * Opens the data's bytes: the file, or the shipped set inside the jar.
      *
      * @return a new stream; the caller closes it
-     * @throws IOException when the file cannot be opened (a shipped set missing from the jar is an
-     *                     {@link IllegalStateException})
+     * @throws IOException when the file cannot be opened
+     * @throws CliException when a shipped set is missing from this build's jar
      */
     public InputStream open() throws IOException {
         if (path != null) {
