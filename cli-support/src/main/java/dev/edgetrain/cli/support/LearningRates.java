@@ -4,9 +4,11 @@ import java.util.Locale;
 
 /**
  * The learning rate a command uses when {@code --lr} is not given, which depends on the update rule: Adam and AdamW
- * scale each step by the gradient's running RMS, so their steps are about the learning rate itself and 0.05 would
- * throw a small network around (it diverges or ends poor); the SGD rules step by the gradient times the rate. One
- * place for {@code edgetrain train}/{@code finetune} and {@code edgetrain fleet sgd}.
+ * scale each step by the gradient's running RMS, so their steps are about the learning rate itself, while the SGD
+ * rules step by the gradient times the rate. Measured with {@code edgetrain train --optimizer adam}, batches of 64,
+ * 30 epochs, seed 1: on digits with hidden layers 128,64 Adam at 0.05 ends at 85.52 % test accuracy (loss 0.35)
+ * against 96.94 % at 0.001; with one layer of 64, 95.54 % against 97.21 %; small sets (wine, breast_cancer) fit as
+ * well or faster at 0.05. One place for {@code edgetrain train}/{@code finetune} and {@code edgetrain fleet sgd}.
  */
 public final class LearningRates {
     /** The default for {@code adam} and {@code adamw}. */
