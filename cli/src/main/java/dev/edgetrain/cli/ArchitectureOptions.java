@@ -18,15 +18,16 @@ final class ArchitectureOptions {
     int[] hidden = {64};
 
     @Option(names = "--activation", paramLabel = "NAME", split = ",",
-            description = "Hidden-layer activation: relu (default), leaky_relu[:ALPHA], tanh, sigmoid, gelu, gelu_tanh, "
-                    + "identity; one for all hidden layers or one per layer.")
+            description = "Hidden-layer activation: relu (default), leaky_relu[:ALPHA], tanh, sigmoid, gelu, "
+                    + "gelu_tanh, identity; one for all hidden layers or one per layer.")
     String[] activation = {"relu"};
 
     @Option(names = "--output-activation", paramLabel = "NAME",
             description = "Activation of the output layer, before the task's head (default: identity).")
     String outputActivation = "identity";
 
-    @Option(names = "--layer-norm", description = "A layer norm (learnable scale and shift) after every hidden dense layer.")
+    @Option(names = "--layer-norm",
+            description = "A layer norm (learnable scale and shift) after every hidden dense layer.")
     boolean layerNorm;
 
     @Option(names = "--dropout", paramLabel = "P",

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect, and wake words. Exit codes and error lines
- * are {@link CommandLines}'.
+ * The {@code edgetrain} command: train, fine-tune, evaluate, predict, verify, inspect, and wake words. Exit codes and
+ * error lines are {@link CommandLines}'.
  */
 @Command(name = "edgetrain", mixinStandardHelpOptions = true, versionProvider = Edgetrain.Version.class,
         description = "Train small neural networks on the device and export them as ONNX.",
@@ -19,10 +19,15 @@ import picocli.CommandLine;
         subcommands = {TrainCommand.class, FinetuneCommand.class, EvaluateCommand.class, PredictCommand.class,
                 VerifyCommand.class, InspectCommand.class, WakewordCommand.class, CommandLine.HelpCommand.class})
 public final class Edgetrain implements Runnable {
+    /** Exit code 0: success. */
     public static final int EXIT_OK = CommandLines.EXIT_OK;
+    /** Exit code 1: onnxruntime and the runtime differ by more than the tolerance. */
     public static final int EXIT_CHECK_FAILED = CommandLines.EXIT_CHECK_FAILED;
+    /** Exit code 2: a usage or data error (bad option, missing file, bad cell, unsupported model). */
     public static final int EXIT_USER_ERROR = CommandLines.EXIT_USER_ERROR;
+    /** Exit code 3: training diverged; no model written. */
     public static final int EXIT_DIVERGED = CommandLines.EXIT_DIVERGED;
+    /** Exit code 4: out of memory; nothing written. */
     public static final int EXIT_OUT_OF_MEMORY = CommandLines.EXIT_OUT_OF_MEMORY;
     /** The command of the fleet jar ({@code fleet/}), which this jar only points to. */
     static final String FLEET = "fleet";
@@ -30,11 +35,26 @@ public final class Edgetrain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Picocli's instance of the top-level command; the commands themselves are its subcommands. */
+    public Edgetrain() {
+    }
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the command and its options
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests: no System.exit). */
+    /**
+     * Runs the command line and returns the exit code (for tests: no System.exit).
+     *
+     * @param args the command and its options
+     * @return the exit code: {@link #EXIT_OK}, {@link #EXIT_CHECK_FAILED}, {@link #EXIT_USER_ERROR},
+     *         {@link #EXIT_DIVERGED} or {@link #EXIT_OUT_OF_MEMORY}
+     */
     public static int run(String... args) {
         if (args.length > 0 && FLEET.equals(args[0])) {
             // Spark is not in this jar: say where the fleet commands are rather than "Unmatched argument".
@@ -45,10 +65,16 @@ public final class Edgetrain implements Runnable {
         return CommandLines.execute(commandLine(), args);
     }
 
+    /**
+     * The configured command line (one-line errors, exit codes), for running and for its help.
+     *
+     * @return a new command line of {@code edgetrain} and its subcommands
+     */
     public static CommandLine commandLine() {
         return CommandLines.configure(new CommandLine(new Edgetrain()));
     }
 
+    /** {@code edgetrain} without a command: a usage error naming the commands. */
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "expected a command: "

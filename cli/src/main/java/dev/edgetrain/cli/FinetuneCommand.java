@@ -10,6 +10,7 @@ import dev.edgetrain.cli.support.DataSource;
 import dev.edgetrain.cli.support.OutputOptions;
 import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.data.Table;
+import dev.edgetrain.data.UnknownLabelException;
 import dev.edgetrain.onnx.ExportOptions;
 import dev.edgetrain.onnx.OnnxExporter;
 import dev.edgetrain.onnx.OutputKind;
@@ -47,10 +48,12 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     ModelInput modelInput;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Labelled data: a CSV file or a shipped set.")
+    @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+            description = "Labelled data: a CSV file or a shipped set.")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "Where to write the fine-tuned model.")
+    @Option(names = "--out", required = true, paramLabel = "OUT.onnx",
+            description = "Where to write the fine-tuned model.")
     File out;
 
     @Option(names = "--label", paramLabel = "COLUMN[,COLUMN...]",
@@ -159,10 +162,9 @@ final class FinetuneCommand implements Callable<Integer> {
         } else {
             try {
                 labeled = m.rows(reading, label, true);
-            } catch (IllegalArgumentException e) {
-                throw e.getMessage().contains("unknown label")
-                        ? new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head")
-                        : e;
+            } catch (UnknownLabelException e) {
+                throw new CliException(e.getMessage() + "; to train the model on classes of its own, use --new-head",
+                        e);
             }
             outputNames = m.outputNames();
             start = imported;
@@ -198,7 +200,9 @@ final class FinetuneCommand implements Callable<Integer> {
         TaskReport before = test == null || newHead ? null : report(headTask, outputNames, network, testInput, test);
         console.line("fine-tuning %s (%s, from %s) on %s: %d train rows, %s%s, %s, %s", model, spec,
                 m.model.producerName(), source.name(), train.rows(), onlyLastLayer ? "output layer only" : "all layers",
-                newHead ? ", new head (" + TrainCommand.describeOutputs(headTask, labeled.outputs(), labeled.outputNames()) + ")" : "", loss, config);
+                newHead ? ", new head (" + TrainCommand.describeOutputs(headTask, labeled.outputs(),
+                        labeled.outputNames()) + ")" : "",
+                loss, config);
         if (before != null) {
             console.line("before: test %s", before.headline());
         }
@@ -313,7 +317,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
-    /** The task's metrics of {@code network} on {@code input} (the rows as it takes them), scored against {@code data}. */
+    /**
+     * The task's metrics of {@code network} on {@code input} (the rows as it takes them), scored against {@code data}.
+     */
     private static TaskReport report(Task task, String[] names, Network network, Dataset input, Dataset data) {
         return TaskReport.of(task, names, ModelOutputs.compute(network, input.features(), input.rows(),
                 OutputKind.defaultFor(task)), data);

@@ -64,7 +64,8 @@ final class InspectCommand implements Callable<Integer> {
             console.line("  %s", layer);
         }
         if (im.classLabels() != null) {
-            console.line("%s %s", spec.task().hasClassLabels() ? "classes" : "outputs", String.join(", ", im.classLabels()));
+            console.line("%s %s", spec.task().hasClassLabels() ? "classes" : "outputs",
+                    String.join(", ", im.classLabels()));
         }
         if (im.featureNames() != null) {
             String[] f = im.featureNames();

@@ -6,8 +6,10 @@ import dev.edgetrain.data.ReadOptions;
 import dev.edgetrain.data.Table;
 import dev.edgetrain.onnx.ImportOptions;
 import dev.edgetrain.onnx.ImportedModel;
+import dev.edgetrain.onnx.OnnxImportException;
 import dev.edgetrain.onnx.OnnxImporter;
 import dev.edgetrain.onnx.OutputKind;
+import dev.edgetrain.onnx.OutputTensorNeededException;
 import dev.edgetrain.onnx.proto.ModelProto;
 import dev.edgetrain.onnx.proto.TensorProto;
 import dev.edgetrain.onnx.proto.TypeProto;
@@ -48,12 +50,22 @@ final class ModelFile {
         try {
             ImportedModel model = OnnxImporter.read(bytes, ImportOptions.builder().outputTensor(outputTensor).build());
             return new ModelFile(file, outputTensor == null ? bytes : exposing(bytes, outputTensor), model);
-        } catch (dev.edgetrain.onnx.OnnxImportException e) {
-            String hint = outputTensor == null ? "" : " (reading up to --output-tensor " + outputTensor + ")";
-            throw new CliException(file + hint + ": " + e.getMessage()
-                    + (outputTensor == null && e.getMessage().contains("ImportOptions.outputTensor")
-                    ? " (on the command line: --output-tensor NAME)" : ""), e);
+        } catch (OnnxImportException e) {
+            throw importError(file, outputTensor, e);
         }
+    }
+
+    /**
+     * The one-line error for a model the importer refused: the file (and the tensor read up to), the importer's
+     * message, and, when the graph can be read up to an inner tensor ({@link OutputTensorNeededException}), the
+     * option that does it with the tensor it suggests.
+     */
+    static CliException importError(File file, String outputTensor, OnnxImportException e) {
+        String hint = outputTensor == null ? "" : " (reading up to --output-tensor " + outputTensor + ")";
+        String option = outputTensor == null && e instanceof OutputTensorNeededException
+                ? " (on the command line: --output-tensor "
+                + ((OutputTensorNeededException) e).suggestedTensors().get(0) + ")" : "";
+        return new CliException(file + hint + ": " + e.getMessage() + option, e);
     }
 
     /** {@code bytes} with {@code tensor} added to the graph outputs (if it is not one), typed as a float tensor. */
@@ -96,7 +108,9 @@ final class ModelFile {
         return outputNames();
     }
 
-    /** How to read rows for this model: its features by name, its labels or targets ({@code required} or if present). */
+    /**
+     * How to read rows for this model: its features by name, its labels or targets ({@code required} or if present).
+     */
     ReadOptions readOptions(String label, boolean required) {
         return ReadOptions.forModel(task(), model.featureCount(), model.featureNames(), model.classLabels(),
                 model.network().spec().outputs(), label, required);
@@ -112,7 +126,10 @@ final class ModelFile {
         return task() == Task.BINARY ? 2 : model.network().spec().outputs();
     }
 
-    /** The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the file outputs. */
+    /**
+     * The head's outputs {@code [rows][outputs]} on raw rows: probabilities (or a regressor's values), whatever the
+     * file outputs.
+     */
     float[] headOutputs(float[] x, int rows) {
         return ModelOutputs.compute(model.network(), x, rows, OutputKind.defaultFor(task()));
     }

@@ -1,6 +1,7 @@
 package dev.edgetrain.cli;
 
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.cli.support.LearningRates;
 import dev.edgetrain.runtime.optim.LearningRateSchedule;
 import dev.edgetrain.runtime.optim.OptimizerConfig;
 import picocli.CommandLine.Option;
@@ -20,14 +21,16 @@ final class OptimizerOptions {
     Rule rule = Rule.adam;
 
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
-            description = "Learning rate (default: 0.001 for adam/adamw, 0.05 for the sgd rules).")
+            description = "Learning rate (" + LearningRates.HELP + ").")
     Float learningRate;
 
-    @Option(names = "--momentum", paramLabel = "M", description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", paramLabel = "M",
+            description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
     float momentum = 0.9f;
 
     @Option(names = "--weight-decay", paramLabel = "LAMBDA",
-            description = "Weight decay on weights, not biases: L2 for sgd/adam, decoupled for adamw (default: 0, adamw 0.0001).")
+            description = "Weight decay on weights, not biases: L2 for sgd/adam, decoupled for adamw (default: 0, "
+                    + "adamw 0.0001).")
     Float weightDecay;
 
     @Option(names = "--clip-norm", paramLabel = "NORM",
@@ -39,7 +42,8 @@ final class OptimizerOptions {
                     + "step halves the rate every --step-epochs; cosine anneals to 0 over the run.")
     Schedule schedule = Schedule.constant;
 
-    @Option(names = "--step-epochs", paramLabel = "N", description = "Epochs between halvings of the step schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step-epochs", paramLabel = "N",
+            description = "Epochs between halvings of the step schedule (default: ${DEFAULT-VALUE}).")
     int stepEpochs = 10;
 
     @Option(names = "--on-divergence", paramLabel = "ACTION",
@@ -51,7 +55,8 @@ final class OptimizerOptions {
             description = "With --on-divergence lower-lr, give up after N recoveries (default: ${DEFAULT-VALUE}).")
     int maxRecoveries = 10;
 
-    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear learning-rate warm-up over N epochs (default: 0).")
+    @Option(names = "--warmup-epochs", paramLabel = "N",
+            description = "Linear learning-rate warm-up over N epochs (default: 0).")
     int warmupEpochs = 0;
 
     /** Applies --on-divergence to a trainer. */
@@ -68,8 +73,7 @@ final class OptimizerOptions {
 
     /** The optimizer for a run of {@code epochs} epochs of {@code batchesPerEpoch} steps. */
     OptimizerConfig config(int epochs, int batchesPerEpoch) {
-        boolean adaptive = rule == Rule.adam || rule == Rule.adamw;
-        float lr = learningRate != null ? learningRate : adaptive ? 1e-3f : 0.05f;
+        float lr = learningRate != null ? learningRate : LearningRates.defaultFor(rule.name());
         OptimizerConfig c;
         switch (rule) {
             case sgd:

@@ -69,7 +69,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         String prefix = m.model.outputName();
         for (int k = 0; k < outputs; k++) {
-            header[header.length - outputs + k] = regress ? names[k] : prefix + "_" + names[task == Task.BINARY ? 1 : k];
+            header[header.length - outputs + k] = regress ? names[k] : prefix + "_"
+                    + names[task == Task.BINARY ? 1 : k];
         }
         Reading reading = new Reading(source, delimiter, console);
         ReadOptions options = m.readOptions(label, false).withLabelsIgnored();

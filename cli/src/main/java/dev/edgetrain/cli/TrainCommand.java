@@ -47,10 +47,12 @@ import picocli.CommandLine.Option;
                 "on the shipped digits set."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE.csv",
-            description = "Training data: a CSV file, or a shipped set: digits, iris, wine, breast_cancer (default: digits).")
+            description = "Training data: a CSV file, or a shipped set: digits, iris, wine, breast_cancer (default: "
+                    + "digits).")
     String data;
 
-    @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the model (default: <data>.onnx).")
+    @Option(names = "--out", paramLabel = "MODEL.onnx",
+            description = "Where to write the model (default: <data>.onnx).")
     File out;
 
     @Option(names = "--label", paramLabel = "COLUMN[,COLUMN...]",
@@ -76,7 +78,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PrivacyOptions privacy;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Option(names = "--validation-fraction", paramLabel = "F",
@@ -363,7 +366,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        throw new CliException("--output for a " + task + " network must be one of " + allowed + ", got '" + name + "'");
+        throw new CliException("--output for a " + task + " network must be one of " + allowed + ", got '" + name
+                + "'");
     }
 
     /** What must not change between an interrupted run and its resumption (the optimizer is checked separately). */

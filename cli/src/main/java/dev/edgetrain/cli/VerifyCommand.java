@@ -34,7 +34,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COLUMN", description = "Label column of --data to ignore.")
     String label;
 
-    @Option(names = "--rows", paramLabel = "N", description = "Random rows when there is no --data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", paramLabel = "N",
+            description = "Random rows when there is no --data (default: ${DEFAULT-VALUE}).")
     int rows = 100;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random rows (default: ${DEFAULT-VALUE}).")

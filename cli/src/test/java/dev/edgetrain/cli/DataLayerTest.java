@@ -115,7 +115,8 @@ class DataLayerTest {
                     >= bestLoss, "epoch " + (e + 1) + " is no better than the best");
         }
         Cli.Result inspect = Cli.run("inspect", "--model", model.getPath());
-        assertTrue(inspect.out.contains("training.best_epoch = " + best) && inspect.out.contains("training.patience = 3"),
+        assertTrue(inspect.out.contains("training.best_epoch = " + best)
+                && inspect.out.contains("training.patience = 3"),
                 inspect.out);
         // The model written is the best epoch's: the same run stopped there by hand predicts the same, bit for bit.
         File byHand = new File(dir, "stopped-by-hand.onnx");

@@ -62,7 +62,8 @@ class EndToEndTest {
     @Test
     @Order(2)
     void humanOutputHasOneSummaryLinePerEpoch() {
-        Cli.Result r = Cli.run("train", "--data", "iris", "--epochs", "5", "--out", new File(dir, "iris.onnx").getPath());
+        Cli.Result r = Cli.run("train", "--data", "iris", "--epochs", "5", "--out",
+                new File(dir, "iris.onnx").getPath());
         assertEquals(0, r.exit, r.toString());
         long epochLines = r.out.lines().filter(l -> l.startsWith("epoch ")).count();
         assertEquals(5, epochLines, r.out);

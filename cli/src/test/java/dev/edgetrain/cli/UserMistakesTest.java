@@ -131,7 +131,9 @@ class UserMistakesTest {
         }
     }
 
-    /** Makes {@code d} unwritable or writable again: chmod for a user, chattr +i for root (chmod does not stop root). */
+    /**
+     * Makes {@code d} unwritable or writable again: chmod for a user, chattr +i for root (chmod does not stop root).
+     */
     private static void lock(File d, boolean on) throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root && !on) {
@@ -148,7 +150,8 @@ class UserMistakesTest {
     void taskOptionsThatDoNotFitTheDataOrEachOther() throws IOException {
         mistake(args("train", "--data", "iris", "--task", "binary"), "label column 'species' has 3 distinct values",
                 "--task binary needs exactly 2");
-        mistake(args("train", "--data", "iris", "--task", "multilabel"), "--task multilabel needs two or more label columns");
+        mistake(args("train", "--data", "iris", "--task", "multilabel"),
+                "--task multilabel needs two or more label columns");
         mistake(args("train", "--data", "iris", "--task", "ranking"), "--task: unknown task 'ranking'",
                 "classify, binary, multilabel, regress");
         mistake(args("train", "--data", "iris", "--activation", "swish"), "--activation: unknown activation 'swish'",

@@ -191,6 +191,18 @@ public final class CsvScanner {
     }
 
     /**
+     * A label in the current record's {@code column} (0-based) that is none of the classes the reader was given.
+     *
+     * @param column the column, 0-based
+     * @param label the label as written
+     * @param expected what was expected, for the message: {@code "expected one of [setosa, versicolor]"}
+     * @return the error, to throw; it names the source, line, column and label
+     */
+    public UnknownLabelException unknownLabel(int column, String label, String expected) {
+        return new UnknownLabelException(source, recordLine, column + 1, columnName(column), label, expected);
+    }
+
+    /**
      * {@code "iris.csv, line 7, column 'petal_width' (4)"}: where {@code column} (0-based) of the current record is.
      *
      * @param column the column, 0-based

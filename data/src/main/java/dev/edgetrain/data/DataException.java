@@ -2,9 +2,10 @@ package dev.edgetrain.data;
 
 /**
  * A mistake in the data, with where it is: {@code "iris.csv, line 7, column 'petal_width' (4): 'abc' is not a
- * number"}. The message is whole and meant for people; the accessors give the parts to programs.
+ * number"}. The message is whole and meant for people; the accessors give the parts to programs, and a mistake a
+ * program may handle on its own has a type of its own ({@link UnknownLabelException}).
  */
-public final class DataException extends IllegalArgumentException {
+public class DataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     /** The file or data set name. */

@@ -145,7 +145,7 @@ final class TablePass implements CsvScanner.FieldHandler {
     private int modelClass(int column, String name) {
         int found = modelClasses.find(name);
         if (found < 0) {
-            throw scanner.error(column, "unknown label '" + name + "', " + modelClasses.expected());
+            throw scanner.unknownLabel(column, name, modelClasses.expected());
         }
         return found;
     }

@@ -220,6 +220,11 @@ class TableTest {
         assertArrayEquals(new int[] {2, 0, 1}, read("i.csv", "a,b,y\n1,2,2\n3,4,0\n5,6,1\n", indices).labels());
         assertEquals("i.csv, line 2, column 'y' (3): unknown label '3', expected one of the class indices 0-2",
                 refused("i.csv", "a,b,y\n1,2,3\n", indices));
+        UnknownLabelException unknown = assertThrows(UnknownLabelException.class,
+                () -> read("i.csv", "a,b,y\n1,2,0\n1,2,7\n", indices), "typed: a caller can offer what else to do");
+        assertEquals("7", unknown.label());
+        assertEquals(3, unknown.line());
+        assertEquals("y", unknown.columnName());
         // predicting: rows without labels
         Table rows = read("p.csv", "a,b\n1,2\n3,4\n", ReadOptions.forModel(Task.BINARY, 2, null, null, 1, null, false));
         assertNull(rows.labels());

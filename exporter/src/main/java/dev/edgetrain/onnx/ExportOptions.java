@@ -325,7 +325,8 @@ public final class ExportOptions {
                 return this;
             }
             if (mean == null || std == null || mean.length != std.length || mean.length == 0) {
-                throw new IllegalArgumentException("standardizer mean and std must be non-empty and of equal length, got "
+                throw new IllegalArgumentException("standardizer mean and std must be non-empty and of equal length,"
+                        + " got "
                         + (mean == null ? "null" : String.valueOf(mean.length)) + " and "
                         + (std == null ? "null" : String.valueOf(std.length)));
             }
@@ -403,8 +404,8 @@ public final class ExportOptions {
             }
             for (int i = 1; i < shape.length; i++) {
                 if (shape[i] < 1) {
-                    throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(shape) + " has dimension "
-                            + i + " = " + shape[i] + "; expected positive sizes after the batch");
+                    throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(shape)
+                            + " has dimension " + i + " = " + shape[i] + "; expected positive sizes after the batch");
                 }
             }
             this.inputShape = shape.clone();

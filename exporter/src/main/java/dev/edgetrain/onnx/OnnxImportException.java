@@ -8,7 +8,8 @@ import java.io.IOException;
  * does not match its data, an operator or a graph shape the importer does not support. The message says
  * where (node index, name and op, tensor or field) and what was expected instead; {@link #nodeName()} and
  * {@link #opType()} are set when a node is at fault, {@link #file()} when the model was read from a file (whose
- * name the message then starts with).
+ * name the message then starts with). A graph that can be read up to an inner tensor instead is refused with the
+ * subclass {@link OutputTensorNeededException}, which names the tensors.
  */
 public class OnnxImportException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -107,5 +108,13 @@ public class OnnxImportException extends IOException {
      */
     public File file() {
         return file;
+    }
+
+    /**
+     * This error with {@code message} instead (which should contain this one's), in {@code inFile} (or this one's
+     * file when null), caused by this one: node, file and, in subclasses, what else it carries are kept.
+     */
+    OnnxImportException restated(String message, File inFile) {
+        return new OnnxImportException(message, nodeName, opType, nodeIndex, inFile != null ? inFile : file, this);
     }
 }

@@ -168,9 +168,8 @@ public final class OnnxImporter {
             try {
                 members[m] = read(model, options.toBuilder().outputTensor(input).build());
             } catch (OnnxImportException e) {
-                throw new OnnxImportException("member " + (m + 1) + " of " + members.length + " (input '" + input
-                        + "' of Mean node '" + mean.getName() + "'): " + e.getMessage(), e.nodeName(), e.opType(),
-                        e.nodeIndex(), e);
+                throw e.restated("member " + (m + 1) + " of " + members.length + " (input '" + input
+                        + "' of Mean node '" + mean.getName() + "'): " + e.getMessage(), null);
             }
         }
         return members;
@@ -220,8 +219,7 @@ public final class OnnxImporter {
         if (e.file() != null) {
             return e;
         }
-        return new OnnxImportException("model file '" + file + "': " + e.getMessage(), e.nodeName(), e.opType(),
-                e.nodeIndex(), file, e);
+        return e.restated("model file '" + file + "': " + e.getMessage(), file);
     }
 
     /**
@@ -307,10 +305,12 @@ public final class OnnxImporter {
         }
         NodeProto mean = options.outputTensor() == null ? meanAtOutput(model, null) : null;
         if (mean != null) {
-            throw new OnnxImportException("the output '" + mean.getOutput(0) + "' is the Mean of "
-                    + mean.getInputCount() + " values (node '" + mean.getName() + "': an averaged ensemble of networks);"
-                    + " expected one network: read the members with OnnxImporter.readMembers, or one of them up to its"
-                    + " output, e.g. ImportOptions.outputTensor(\"" + mean.getInput(0) + "\")");
+            throw new OutputTensorNeededException("the output '" + mean.getOutput(0) + "' is the Mean of "
+                    + mean.getInputCount() + " values (node '" + mean.getName() + "': an averaged ensemble of"
+                    + " networks); expected one network: read the members with OnnxImporter.readMembers, or one of"
+                    + " them up to its output, e.g. ImportOptions.outputTensor(\"" + mean.getInput(0) + "\")",
+                    mean.getName(), mean.getOpType(), model.getGraph().getNodeList().indexOf(mean), null,
+                    mean.getInputList(), null);
         }
         try {
             ImportResult r = GraphImporter.read(model, options.limits(), options.outputTensor());

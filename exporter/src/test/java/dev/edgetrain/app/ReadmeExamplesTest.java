@@ -30,8 +30,8 @@ class ReadmeExamplesTest {
     @Test
     void readmeLibraryBlocksAreTheExamplesRegionsWithTheFilesImports() throws IOException {
         List<String> source = Files.readAllLines(SOURCE, StandardCharsets.UTF_8);
-        List<List<String>> blocks = javaBlocks(Files.readAllLines(ShippedData.ROOT.resolve("README.md"),
-                StandardCharsets.UTF_8), "## Using the libraries");
+        List<List<String>> blocks = fencedBlocks(Files.readAllLines(ShippedData.ROOT.resolve("README.md"),
+                StandardCharsets.UTF_8), "## Using the libraries", "java");
         assertEquals(2, blocks.size(), "java blocks under 'Using the libraries'");
         String[] regions = {"model", "low-level"};
         for (int b = 0; b < regions.length; b++) {
@@ -107,8 +107,8 @@ class ReadmeExamplesTest {
         throw new AssertionError("region " + name + " has no end");
     }
 
-    /** The fenced {@code java} blocks of the README section that starts with {@code heading}. */
-    static List<List<String>> javaBlocks(List<String> readme, String heading) {
+    /** The fenced {@code language} blocks of the README section that starts with {@code heading}. */
+    static List<List<String>> fencedBlocks(List<String> readme, String heading, String language) {
         int start = readme.indexOf(heading);
         assertTrue(start >= 0, "README has no '" + heading + "'");
         List<List<String>> blocks = new ArrayList<>();
@@ -117,7 +117,7 @@ class ReadmeExamplesTest {
             if (block == null && line.startsWith("#")) {
                 break;
             }
-            if (block == null && line.equals("```java")) {
+            if (block == null && line.equals("```" + language)) {
                 block = new ArrayList<>();
             } else if (block != null && line.equals("```")) {
                 blocks.add(block);

@@ -120,7 +120,8 @@ class ConformanceSuiteTest {
                                 Files.readAllBytes(dir.resolve("test_data_set_0/input_" + k + ".pb")));
                         graph.addInitializer(data.toBuilder().setName(feeds.get(k).getName()));
                     }
-                    check(id, dir, model.toBuilder().setGraph(graph).build(), IMPORTS_WITH_BOUND_INPUTS.contains(id), BOUND, "bound");
+                    check(id, dir, model.toBuilder().setGraph(graph).build(), IMPORTS_WITH_BOUND_INPUTS.contains(id),
+                            BOUND, "bound");
                 }));
             }
         }
@@ -130,7 +131,8 @@ class ConformanceSuiteTest {
     /** The gonnx authors' published values for their MLP: input [[0,1,2],[3,4,5]]. */
     @Test
     void gonnxMlpReproducesItsAuthorsPublishedOutputs() throws IOException {
-        ImportedModel m = OnnxImporter.read(TestSupport.onnxTests().resolve("real/pytorch_gonnx_mlp/model.onnx").toFile());
+        ImportedModel m = OnnxImporter.read(TestSupport.onnxTests().resolve("real/pytorch_gonnx_mlp/model.onnx")
+                .toFile());
         assertEquals(OutputKind.LOGITS, m.outputKind());
         assertEquals("data_input", m.inputName());
         assertEquals("preds", m.outputName());
@@ -184,7 +186,8 @@ class ConformanceSuiteTest {
         TestSupport.Tensor in = TestSupport.readTensor(dir.resolve("test_data_set_0/input_0.pb"));
         TestSupport.Tensor expected = TestSupport.readTensor(dir.resolve("test_data_set_0/output_0.pb"));
         int batch = (int) in.dims[0];
-        assertEquals(in.values.length, (long) batch * imported.featureCount(), id + ": input rows of the model's width");
+        assertEquals(in.values.length, (long) batch * imported.featureCount(),
+                id + ": input rows of the model's width");
         // The output's rows, as the network computes them: [batch, outputs] ([3, 4, 5] of an elementwise op is
         // [3, 20], [3] is [3, 1]).
         assertEquals(batch, expected.dims[0], id);

@@ -44,8 +44,8 @@ class CrashSafetyTest {
     @BeforeEach
     void createDirectory() throws IOException {
         Path target = Path.of("target");
-        dir = Files.createTempDirectory(Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir")),
-                "crash-safety-").toAbsolutePath();
+        Path parent = Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir"));
+        dir = Files.createTempDirectory(parent, "crash-safety-").toAbsolutePath();
     }
 
     @AfterEach
@@ -139,7 +139,8 @@ class CrashSafetyTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readAllLines(out).contains("started")) {
                 if (!child.isAlive()) {
-                    fail("the writer exited with " + child.exitValue() + " before it started: " + Files.readString(err));
+                    fail("the writer exited with " + child.exitValue() + " before it started: "
+                            + Files.readString(err));
                 }
                 if (System.nanoTime() > deadline) {
                     fail("the writer JVM did not start within 60 s: " + Files.readString(err));
@@ -235,7 +236,8 @@ class CrashSafetyTest {
     void versionsAreReproducibleSoTheByteComparisonMeansSomething() throws IOException {
         // The test compares files to regenerated versions: that only works if a version's bytes are a pure
         // function of the version, and if neighbouring versions differ.
-        assertEquals(Arrays.toString(CheckpointAndModelWriter.model(5)), Arrays.toString(CheckpointAndModelWriter.model(5)));
+        assertEquals(Arrays.toString(CheckpointAndModelWriter.model(5)),
+                Arrays.toString(CheckpointAndModelWriter.model(5)));
         assertTrue(Arrays.equals(CheckpointAndModelWriter.checkpoint(5).toBytes(),
                 CheckpointAndModelWriter.checkpoint(5).toBytes()));
         assertTrue(!Arrays.equals(CheckpointAndModelWriter.model(5), CheckpointAndModelWriter.model(6)));

@@ -2,6 +2,7 @@ package dev.edgetrain.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,9 @@ class EnsembleExportTest {
         assertEquals("the output '13' is the Mean of 2 values (node 'mean': an averaged ensemble of networks); expected"
                 + " one network: read the members with OnnxImporter.readMembers, or one of them up to its output, e.g."
                 + " ImportOptions.outputTensor(\"member1.probabilities\")", whole.getMessage());
+        assertEquals(List.of("member1.probabilities", "member2.probabilities"),
+                assertInstanceOf(OutputTensorNeededException.class, whole).suggestedTensors(), "each member's output");
+        assertEquals("mean", whole.nodeName());
         assertEquals(spec, OnnxImporter.read(model, ImportOptions.builder().outputTensor("member2.probabilities")
                 .build()).network().spec(), "one member, up to its output");
     }

@@ -208,7 +208,8 @@ class ExporterGraphTest {
         for (int o = 0; o < 3; o++) {
             double shift = 0;
             for (int i = 0; i < 4; i++) {
-                assertEquals(Float.floatToRawIntBits(w[o * 4 + i] / std[i]), Float.floatToRawIntBits(folded[o * 4 + i]));
+                assertEquals(Float.floatToRawIntBits(w[o * 4 + i] / std[i]),
+                        Float.floatToRawIntBits(folded[o * 4 + i]));
                 shift += (double) folded[o * 4 + i] * mean[i];
             }
             assertEquals((float) -shift, foldedBias[o]);

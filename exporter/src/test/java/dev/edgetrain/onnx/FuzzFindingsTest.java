@@ -68,7 +68,8 @@ class FuzzFindingsTest {
                 .addOutput(value("y", "N", 2L));
         ModelProto.Builder m = model(7, 13, g).toBuilder();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(keysAndValues[i]).setValue(keysAndValues[i + 1]));
+            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(keysAndValues[i])
+                    .setValue(keysAndValues[i + 1]));
         }
         return m.build();
     }

@@ -296,7 +296,8 @@ class ImportLimitsTest {
         };
         for (String[] c : cases) {
             OnnxImportException e = refused(model(7, 13, oneLayer(c[0])), ImportLimits.DEFAULTS);
-            assertMessage(e, "initializer '" + c[0] + "' has a path-like name (" + c[1] + ")", "expected a tensor name");
+            assertMessage(e, "initializer '" + c[0] + "' has a path-like name (" + c[1] + ")",
+                    "expected a tensor name");
         }
         // A Constant node's tensor name is checked too.
         TensorProto named = raw("../b", B, 2);

@@ -138,7 +138,8 @@ class ImportedModelConcurrencyTest {
     @Test
     void importingFromSeveralThreadsAtOnceGivesEqualModels() throws Exception {
         // OnnxImporter is stateless: concurrent imports of the same bytes give the same parameters.
-        byte[] bytes = TestSupport.readBytes(TestSupport.onnxTests().resolve("real/tf2onnx_keras_ortbatcher/model.onnx"));
+        byte[] bytes = TestSupport.readBytes(TestSupport.onnxTests()
+                .resolve("real/tf2onnx_keras_ortbatcher/model.onnx"));
         float[] reference = OnnxImporter.read(bytes).network().copyParameters();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {

@@ -2,12 +2,19 @@ package dev.edgetrain.onnx;
 
 import dev.edgetrain.onnx.proto.ModelProto;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static dev.edgetrain.onnx.Models.intAttr;
 import static dev.edgetrain.onnx.Models.intsAttr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,12 +122,38 @@ class ImporterLookAlikesTest {
         Sketch s = dense().then("Sigmoid");
         String p = s.v;
         s.then("Mul", new String[] {s.scalar(2f)});
-        refused(s.model(13, 8), "(Mul) follows the Sigmoid head '" + p + "': the graph goes on past its head",
-                "import up to a tensor with ImportOptions.outputTensor(\"" + p + "\")");
+        OnnxImportException e = refused(s.model(13, 8), "(Mul) follows the Sigmoid head '" + p
+                + "': the graph goes on past its head", "import up to a tensor with ImportOptions.outputTensor(\"" + p
+                + "\")");
+        assertEquals(List.of(p), assertInstanceOf(OutputTensorNeededException.class, e).suggestedTensors(),
+                "the head's output, typed for callers that offer it (the CLI's --output-tensor)");
         Sketch softmax = dense().then("Softmax");
         String probs = softmax.v;
-        refused(softmax.then("ArgMax").model(13, new Object[] {"N", 1L}), "(ArgMax) follows the Softmax head '"
-                + probs + "'");
+        OnnxImportException argMax = refused(softmax.then("ArgMax").model(13, new Object[] {"N", 1L}),
+                "(ArgMax) follows the Softmax head '" + probs + "'");
+        assertEquals(List.of(probs), assertInstanceOf(OutputTensorNeededException.class, argMax).suggestedTensors());
+    }
+
+    @Test
+    void theSuggestedTensorSurvivesReadingFromAFile(@TempDir Path dir) throws Exception {
+        Sketch s = dense().then("Sigmoid");
+        String p = s.v;
+        File file = dir.resolve("post.onnx").toFile();
+        Files.write(file.toPath(), s.then("Mul", new String[] {s.scalar(2f)}).model(13, 8).toByteArray());
+        OnnxImportException e = assertThrows(OnnxImportException.class,
+                () -> OnnxImporter.read(file, ImportOptions.DEFAULTS));
+        assertTrue(e.getMessage().startsWith("model file '" + file + "': node "), e.getMessage());
+        assertEquals(file, e.file());
+        assertEquals("Mul", e.opType());
+        assertEquals(List.of(p), assertInstanceOf(OutputTensorNeededException.class, e).suggestedTensors());
+    }
+
+    @Test
+    void aRefusalThatNoInnerTensorAvoidsIsNotAnOutputTensorNeeded() {
+        OnnxImportException e = refused(new Sketch(1, "x", "N", 5L).then("Softplus").linear(5, 2, true).model(13, 2),
+                "(Softplus) is not supported");
+        assertFalse(e instanceof OutputTensorNeededException, "before any layer there is no tensor to read up to: "
+                + e.getMessage());
     }
 
     @Test

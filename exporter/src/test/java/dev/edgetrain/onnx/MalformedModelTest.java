@@ -8,6 +8,7 @@ import static dev.edgetrain.onnx.Models.node;
 import static dev.edgetrain.onnx.Models.raw;
 import static dev.edgetrain.onnx.Models.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +110,8 @@ class MalformedModelTest {
     void tensorsClaimingHugeSizesAreRefusedBeforeAllocating() {
         // 2^31 floats in 24 bytes.
         OnnxImportException big = refused(model(7, 13, oneLayer(raw("W", W, 1L << 31))));
-        assertMessage(big, "initializer 'W' claims shape [2147483648]", "expected at most 16777216 elements per tensor");
+        assertMessage(big, "initializer 'W' claims shape [2147483648]",
+                "expected at most 16777216 elements per tensor");
         // 65536 × 65536 = 2^32.
         OnnxImportException square = refused(model(7, 13, oneLayer(raw("W", W, 65536, 65536))));
         assertMessage(square, "claims shape [65536, 65536]");
@@ -134,7 +137,8 @@ class MalformedModelTest {
         TensorProto dbl = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.DOUBLE_VALUE)
                 .addDims(2).addDims(3).setRawData(ByteString.copyFrom(new byte[48])).build();
         assertMessage(refused(model(7, 13, oneLayer(dbl))), "initializer 'W' has data type DOUBLE; expected FLOAT");
-        OnnxImportException nan = refused(model(7, 13, oneLayer(raw("W", new float[] {1, 2, 3, 4, Float.NaN, 6}, 2, 3))));
+        OnnxImportException nan = refused(model(7, 13,
+                oneLayer(raw("W", new float[] {1, 2, 3, 4, Float.NaN, 6}, 2, 3))));
         assertMessage(nan, "initializer 'W' element [1][1] is NaN; expected finite values");
     }
 
@@ -183,6 +187,8 @@ class MalformedModelTest {
                 + " ImportOptions.outputTensor(\"h\")", e.getMessage());
         assertEquals("act", e.nodeName());
         assertEquals("Softplus", e.opType());
+        assertEquals(List.of("h"), assertInstanceOf(OutputTensorNeededException.class, e).suggestedTensors(),
+                "the last layer's output, typed for callers that offer it (the CLI's --output-tensor)");
     }
 
     @Test
@@ -196,7 +202,8 @@ class MalformedModelTest {
         GraphProto.Builder matrixBias = oneLayer(raw("W", W, 2, 3))
                 .addInitializer(raw("C", new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
         matrixBias.setNode(0, node("Gemm", "fc", new String[] {"x", "W", "C"}, "y", intAttr("transB", 1)));
-        assertMessage(refused(model(7, 13, matrixBias)), "has bias initializer 'C' of shape [3, 2]; expected [2], [1, 2]"
+        assertMessage(refused(model(7, 13, matrixBias)),
+                "has bias initializer 'C' of shape [3, 2]; expected [2], [1, 2]"
                 + " or a scalar (a bias with a batch dimension depends on the batch size)");
 
         GraphProto.Builder featuresAsB = oneLayer(raw("W", W, 2, 3));
@@ -265,7 +272,8 @@ class MalformedModelTest {
 
         GraphProto.Builder declaredWidth = oneLayer(raw("W", W, 2, 3));
         declaredWidth.setInput(0, value("x", "N", 4L));
-        assertMessage(refused(model(7, 13, declaredWidth)), "node 0 'fc' (Gemm) takes 3 inputs, but its input rows have 4"
+        assertMessage(refused(model(7, 13, declaredWidth)),
+                "node 0 'fc' (Gemm) takes 3 inputs, but its input rows have 4"
                 + " values (input 'x' is declared [N, 4]); expected the widths to match");
 
         GraphProto.Builder notOutput = oneLayer(raw("W", W, 2, 3));
@@ -299,11 +307,13 @@ class MalformedModelTest {
         assertMessage(e, "node 0 'fc' (Gemm) is in operator domain 'com.microsoft'");
 
         ModelProto badLabels = model(7, 13, oneLayer(raw("W", W, 2, 3))).toBuilder()
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.CLASS_LABELS).setValue("a"))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.CLASS_LABELS)
+                        .setValue("a"))
                 .build();
         assertMessage(refused(badLabels), "metadata 'edgetrain.class_labels' lists 1 names, the network has 2 classes");
         ModelProto badEscape = model(7, 13, oneLayer(raw("W", W, 2, 3))).toBuilder()
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.FEATURE_NAMES).setValue("a,%q,b"))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(ModelMetadata.FEATURE_NAMES)
+                        .setValue("a,%q,b"))
                 .build();
         assertMessage(refused(badEscape), "metadata 'edgetrain.feature_names' is malformed: invalid escape '%q,'");
     }
@@ -342,7 +352,8 @@ class MalformedModelTest {
         Path broken = dir.resolve("broken.onnx");
         Files.write(broken, model(7, 13, oneLayer(raw("W", new float[] {1}, 2, 3))).toByteArray());
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(broken.toFile()));
-        assertTrue(e.getMessage().startsWith("model file '" + broken + "': initializer 'W' has 4 bytes"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("model file '" + broken + "': initializer 'W' has 4 bytes"),
+                e.getMessage());
         assertEquals(broken.toFile(), e.file(), "the exception carries the file, not only its message");
         OnnxImportException fromBytes = assertThrows(OnnxImportException.class,
                 () -> OnnxImporter.read(Files.readAllBytes(broken)));

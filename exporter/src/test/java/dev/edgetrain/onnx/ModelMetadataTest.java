@@ -20,12 +20,14 @@ class ModelMetadataTest {
     @Test
     void listsOfEmptyStringsKeepTheirCount() {
         assertArrayEquals(new String[] {""}, ModelMetadata.decodeList(ModelMetadata.encodeList(new String[] {""})));
-        assertArrayEquals(new String[] {"", ""}, ModelMetadata.decodeList(ModelMetadata.encodeList(new String[] {"", ""})));
+        assertArrayEquals(new String[] {"", ""},
+                ModelMetadata.decodeList(ModelMetadata.encodeList(new String[] {"", ""})));
     }
 
     @Test
     void malformedEscapesAreRefusedWithTheirPosition() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelMetadata.decodeList("a,b%zz"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelMetadata.decodeList("a,b%zz"));
         assertEquals("invalid escape '%zz' at character 3, expected %25 or %2C", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelMetadata.decodeList("abc%2"));
         assertThrows(IllegalArgumentException.class, () -> ModelMetadata.encodeList(new String[0]));

@@ -53,7 +53,8 @@ final class Models {
     }
 
     static AttributeProto floatsAttr(String name, float... v) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.FLOATS);
         for (float f : v) {
             a.addFloats(f);
         }

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>The models are not in the repository (their licence is CC BY-NC-SA 4.0): the build fetches them
  * ({@code src/test/scripts/FetchNpmModels.java}, exporter/pom.xml). Without them these tests are skipped with a
- * loud message, or fail when {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or {@code -Dedgetrain.requireNpmModels=true}.
+ * loud message, or fail when {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or
+ * {@code -Dedgetrain.requireNpmModels=true}.
  */
 class OpenWakeWordModelsTest {
     static final double TOLERANCE = 1e-5;
@@ -213,7 +214,9 @@ class OpenWakeWordModelsTest {
         }
     }
 
-    /** Fine-tuned, exported (layer norm, sigmoid head, the [N, 16, 96] input with its Flatten) and run by onnxruntime. */
+    /**
+     * Fine-tuned, exported (layer norm, sigmoid head, the [N, 16, 96] input with its Flatten) and run by onnxruntime.
+     */
     @Test
     void everyFineTunedHeadReExportsWithOnnxruntimeParity() throws Exception {
         for (Head h : HEADS) {

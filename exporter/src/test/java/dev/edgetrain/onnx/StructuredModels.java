@@ -112,7 +112,8 @@ final class StructuredModels {
         }
         switch (d.consumeInt(0, 4)) {
             case 0 -> {
-                g.addNode(node("Softmax", "sm", new String[] {value}, "p", intAttr("axis", d.consumeBoolean() ? 1 : -1)));
+                g.addNode(node("Softmax", "sm", new String[] {value}, "p",
+                        intAttr("axis", d.consumeBoolean() ? 1 : -1)));
                 value = "p";
             }
             case 1 -> {
@@ -351,7 +352,8 @@ final class StructuredModels {
             }
             case 8 -> { // a metadata entry
                 String value = d.consumeBoolean() ? d.consumeString(12) : list(d);
-                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(d.pickValue(METADATA_KEYS)).setValue(value));
+                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(d.pickValue(METADATA_KEYS))
+                        .setValue(value));
             }
             case 9 -> { // the declared input or output shape
                 boolean input = d.consumeBoolean();

@@ -9,7 +9,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The shipped digits data set (1,797 rows, 64 features, 10 classes), read by the data module as {@code edgetrain train} reads it. */
+/**
+ * The shipped digits data set (1,797 rows, 64 features, 10 classes), read by the data module as {@code edgetrain train}
+ * reads it.
+ */
 public final class Digits {
     /** The repository root (set by surefire; falls back to the module's parent when run from an IDE). */
     public static final File REPO = new File(System.getProperty("edgetrain.repo", "..")).getAbsoluteFile();

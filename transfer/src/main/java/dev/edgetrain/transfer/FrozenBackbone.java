@@ -87,10 +87,8 @@ public final class FrozenBackbone implements AutoCloseable {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            OrtSession.SessionOptions options = OrtSessions.options(threads);
             try {
-                options.setIntraOpNumThreads(threads);
-                options.setInterOpNumThreads(1);
                 session = environment.createSession(bytes, options);
             } finally {
                 options.close();

@@ -15,14 +15,24 @@ import java.nio.file.Path;
  */
 public final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** What the command exits with. */
     private final int exitCode;
 
-    /** A user mistake: exit code {@link CommandLines#EXIT_USER_ERROR}. */
+    /**
+     * A user mistake: exit code {@link CommandLines#EXIT_USER_ERROR}.
+     *
+     * @param message the line to print: what is wrong (the file, line, column or option) and what was expected
+     */
     public CliException(String message) {
         this(message, null);
     }
 
-    /** A user mistake found as {@code cause}: exit code {@link CommandLines#EXIT_USER_ERROR}. */
+    /**
+     * A user mistake found as {@code cause}: exit code {@link CommandLines#EXIT_USER_ERROR}.
+     *
+     * @param message the line to print: what is wrong and what was expected
+     * @param cause the exception that found the mistake (a data or import error), kept for programs; not printed
+     */
     public CliException(String message, Throwable cause) {
         this(message, cause, CommandLines.EXIT_USER_ERROR);
     }
@@ -32,12 +42,22 @@ public final class CliException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    /** Training diverged and stopped, nothing written: exit code {@link CommandLines#EXIT_DIVERGED}. */
+    /**
+     * Training diverged and stopped, nothing written: exit code {@link CommandLines#EXIT_DIVERGED}.
+     *
+     * @param message the line to print: where training diverged (epoch, batch, step), what went wrong, what to try
+     * @param cause the runtime's divergence exception
+     * @return the exception, to throw
+     */
     public static CliException diverged(String message, Throwable cause) {
         return new CliException(message, cause, CommandLines.EXIT_DIVERGED);
     }
 
-    /** The exit code the command ends with. */
+    /**
+     * The exit code the command ends with.
+     *
+     * @return {@link CommandLines#EXIT_USER_ERROR} or {@link CommandLines#EXIT_DIVERGED}
+     */
     public int exitCode() {
         return exitCode;
     }
@@ -45,6 +65,10 @@ public final class CliException extends RuntimeException {
     /**
      * Fails before any work when {@code file} (an output of {@code option}) cannot be written: no directory, a
      * directory of that name, a read-only file, or a directory where no file can be created.
+     *
+     * @param file the output file, or null (no output: nothing to check)
+     * @param option the option that named it, for the message ({@code --out})
+     * @throws CliException naming the option, the file and why it cannot be written
      */
     public static void requireWritableLocation(File file, String option) {
         if (file == null) {

@@ -34,14 +34,25 @@ public final class CommandLines {
     private CommandLines() {
     }
 
-    /** Installs the error handling on {@code cl}: one line for user mistakes and bad options. */
+    /**
+     * Installs the error handling on {@code cl}: one line for user mistakes and bad options.
+     *
+     * @param cl the command line
+     * @return {@code cl}, configured
+     */
     public static CommandLine configure(CommandLine cl) {
         cl.setExecutionExceptionHandler(CommandLines::handleExecutionException);
         cl.setParameterExceptionHandler(CommandLines::handleParameterException);
         return cl;
     }
 
-    /** Runs {@code cl} on {@code args} and returns the exit code; out of memory becomes one line and code 4. */
+    /**
+     * Runs {@code cl} on {@code args}; out of memory becomes one line and {@link #EXIT_OUT_OF_MEMORY}.
+     *
+     * @param cl the configured command line
+     * @param args the arguments
+     * @return the exit code
+     */
     public static int execute(CommandLine cl, String... args) {
         workInProgress = null;
         try {
@@ -51,7 +62,11 @@ public final class CommandLines {
         }
     }
 
-    /** Records what the command is doing, for the out-of-memory message (null: nothing big). */
+    /**
+     * Records what the command is doing, for the out-of-memory message.
+     *
+     * @param what the work under way ({@code "reading digits.csv (12 MB)"}), or null when nothing big is
+     */
     public static void working(String what) {
         workInProgress = what;
     }
@@ -66,8 +81,8 @@ public final class CommandLines {
         String command = args.length > 0 && cl.getSubcommands().containsKey(args[0]) ? args[0] : cl.getCommandName();
         PrintWriter err = cl.getErr();
         err.println(prefix(command) + "error: out of memory" + (work == null ? "" : " while " + work)
-                + ": the JVM's heap holds at most " + heapMb + " MB; train with --stream (the data stays on disk), or give "
-                + "the JVM more memory (java -Xmx4g -jar ..., or JAVA_OPTS=-Xmx4g ./edgetrain ...)");
+                + ": the JVM's heap holds at most " + heapMb + " MB; train with --stream (the data stays on disk),"
+                + " or give the JVM more memory (java -Xmx4g -jar ..., or JAVA_OPTS=-Xmx4g ./edgetrain ...)");
         err.flush();
         return EXIT_OUT_OF_MEMORY;
     }

@@ -26,7 +26,13 @@ public final class DataSource {
         this.path = path;
     }
 
-    /** A path to an existing file, or a shipped data set's name. */
+    /**
+     * The data a {@code --data} argument names: a path to an existing file, or a shipped data set's name.
+     *
+     * @param argument the option's value
+     * @return the source
+     * @throws CliException when the argument is empty, a directory, or neither a file nor a shipped set
+     */
     public static DataSource resolve(String argument) {
         if (argument == null || argument.isEmpty()) {
             throw new CliException("no data given: expected a CSV file or one of " + SHIPPED);
@@ -44,12 +50,21 @@ public final class DataSource {
         throw new CliException(argument + ": no such file (and not a shipped data set: " + SHIPPED + ")");
     }
 
-    /** The file path, or the shipped set's name: what error messages call it. */
+    /**
+     * The file path, or the shipped set's name: what error messages call it.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** A short name for the data set: the shipped name, or the file name without {@code .csv}. */
+    /**
+     * A short name for the data set, for default output names: the shipped name, or the file name without
+     * {@code .csv}.
+     *
+     * @return the short name
+     */
     public String shortName() {
         if (path == null) {
             return name;
@@ -58,12 +73,20 @@ public final class DataSource {
         return file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? file.substring(0, file.length() - 4) : file;
     }
 
-    /** The file, or null for a shipped set. */
+    /**
+     * The file, or null for a shipped set.
+     *
+     * @return the file, or null
+     */
     public java.io.File file() {
         return path == null ? null : path.toFile();
     }
 
-    /** The file's size in bytes, or -1 for a shipped set (small, inside the jar). */
+    /**
+     * The file's size in bytes, for progress and memory planning.
+     *
+     * @return the size, or -1 for a shipped set (small, inside the jar) or a file whose size cannot be read
+     */
     public long bytes() {
         try {
             return path == null ? -1 : Files.size(path);
@@ -72,6 +95,13 @@ public final class DataSource {
         }
     }
 
+    /**
+     * Opens the data's bytes: the file, or the shipped set inside the jar.
+     *
+     * @return a new stream; the caller closes it
+     * @throws IOException when the file cannot be opened
+     * @throws CliException when a shipped set is missing from this build's jar
+     */
     public InputStream open() throws IOException {
         if (path != null) {
             return Files.newInputStream(path);

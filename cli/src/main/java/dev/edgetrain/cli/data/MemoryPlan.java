@@ -22,7 +22,14 @@ public final class MemoryPlan {
     private MemoryPlan() {
     }
 
-    /** Whether {@code source} is too big to train on in memory with this JVM's heap; says so when it is. */
+    /**
+     * Whether {@code source} is too big to train on in memory with this JVM's heap; says so when it is.
+     *
+     * @param source the training data
+     * @param console where to say that the rows will be streamed
+     * @return true when its floats, at the in-memory path's peak, would take more than the heap's share for data
+     * @throws IOException when the file's first bytes cannot be read (to estimate its bytes per value)
+     */
     public static boolean tooBigForHeap(DataSource source, Console console) throws IOException {
         long floats = estimatedFloatBytes(source);
         long heap = Runtime.getRuntime().maxMemory();
@@ -35,7 +42,13 @@ public final class MemoryPlan {
         return stream;
     }
 
-    /** Whether to read a file twice (count, then parse) so its arrays are allocated once: when it is big for the heap. */
+    /**
+     * Whether to read a file twice (count, then parse) so its arrays are allocated once: when it is big for the heap.
+     *
+     * @param source the data
+     * @return true when its floats would take more than 40 % of the heap twice over (growing arrays double)
+     * @throws IOException when the file's first bytes cannot be read
+     */
     public static boolean exactArrays(DataSource source) throws IOException {
         long floats = estimatedFloatBytes(source);
         return floats > 0 && floats * 2 > Runtime.getRuntime().maxMemory() * 0.4;

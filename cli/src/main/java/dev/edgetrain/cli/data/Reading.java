@@ -32,7 +32,10 @@ public final class Reading {
     private long crc;
 
     /**
+     * @param source the data to read
      * @param delimiter the {@code --delimiter} option, or null for the file's dialect (tab for {@code .tsv})
+     * @param console whether to show a progress bar (human output on a terminal)
+     * @throws CliException when the delimiter is not one of those {@code --delimiter} takes
      */
     public Reading(DataSource source, String delimiter, Console console) {
         this.source = source;
@@ -44,11 +47,23 @@ public final class Reading {
         }
     }
 
+    /**
+     * The data this reads.
+     *
+     * @return the source given at construction
+     */
     public DataSource source() {
         return source;
     }
 
-    /** The whole table in memory: floats, labels or targets, names, statistics. */
+    /**
+     * The whole table in memory: floats, labels or targets, names, statistics.
+     *
+     * @param options what to read (columns, task, labels), with this reading's delimiter applied
+     * @return the table
+     * @throws IOException when the data cannot be read ({@link dev.edgetrain.data.DataException} for a mistake in
+     *                     it)
+     */
     public Table table(ReadOptions options) throws IOException {
         ReadOptions o = prepare(options);
         try (InputStream in = open(); Progress progress = new Progress()) {
@@ -60,7 +75,14 @@ public final class Reading {
         }
     }
 
-    /** One pass that hands every row to {@code sink} and keeps none (streaming, predictions). */
+    /**
+     * One pass that hands every row to {@code sink} and keeps none (streaming, predictions).
+     *
+     * @param options what to read, with this reading's delimiter applied
+     * @param sink what receives every row
+     * @return the pass's statistics (rows, labels, feature statistics)
+     * @throws IOException when the data cannot be read, or the sink fails
+     */
     public TableScan scan(ReadOptions options, RowSink sink) throws IOException {
         ReadOptions o = prepare(options);
         try (InputStream in = open(); Progress progress = new Progress()) {
@@ -72,7 +94,11 @@ public final class Reading {
         }
     }
 
-    /** CRC-32 of the bytes of the last read, hex. */
+    /**
+     * The CRC-32 of the bytes of the last read, to tie a checkpoint to its data.
+     *
+     * @return the checksum in hex
+     */
     public String checksum() {
         return Long.toHexString(crc);
     }

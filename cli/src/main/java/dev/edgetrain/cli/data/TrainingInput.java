@@ -90,6 +90,10 @@ public final class TrainingInput implements AutoCloseable {
         final boolean scaleTargets;
 
         /**
+         * @param testFraction the share of rows held out as the test set (stratified by class), 0 for none
+         * @param validationFraction the share of training rows held out for validation, 0 for none
+         * @param seed the seed of the splits
+         * @param standardize whether inputs are standardised with the training rows' statistics
          * @param scaleTargets whether a regressor's targets are standardised (its output layer can take the scaling
          *                     back, see {@link TargetScaling#applies})
          */
@@ -103,7 +107,16 @@ public final class TrainingInput implements AutoCloseable {
         }
     }
 
-    /** Reads {@code reading}'s source into memory and splits it. */
+    /**
+     * Reads {@code reading}'s source into memory and splits it.
+     *
+     * @param reading the data
+     * @param options what to read
+     * @param plan the splits and scaling
+     * @param exactArrays whether to count the file first and allocate its arrays once ({@link MemoryPlan})
+     * @return the rows of the run, split and scaled
+     * @throws IOException when the data cannot be read
+     */
     public static TrainingInput inMemory(Reading reading, ReadOptions options, Plan plan, boolean exactArrays)
             throws IOException {
         Table table = reading.table(options.withExactArrays(exactArrays));
@@ -141,6 +154,14 @@ public final class TrainingInput implements AutoCloseable {
     /**
      * Streams {@code reading}'s source through a row cache in {@code cacheDir}: nothing but labels and buffers stays
      * in memory.
+     *
+     * @param reading the data
+     * @param options what to read
+     * @param plan the splits and scaling
+     * @param cacheDir where the row cache is written (deleted by {@link #close})
+     * @param console where progress of the cache is shown
+     * @return the rows of the run, split and scaled as they stream
+     * @throws IOException when the data cannot be read or the cache cannot be written
      */
     public static TrainingInput streamed(Reading reading, ReadOptions options, Plan plan, File cacheDir,
                                          Console console) throws IOException {
@@ -300,100 +321,201 @@ public final class TrainingInput implements AutoCloseable {
 
     // ---- what the run uses ----
 
+    /**
+     * The task the data was read for.
+     *
+     * @return the task
+     */
     public Task task() {
         return task;
     }
 
+    /**
+     * The data's name, as messages call it.
+     *
+     * @return the file path or shipped set
+     */
     public String source() {
         return source;
     }
 
+    /**
+     * All rows read, before the splits.
+     *
+     * @return the row count
+     */
     public int rows() {
         return rows;
     }
 
+    /**
+     * The features per row.
+     *
+     * @return the feature count
+     */
     public int featureCount() {
         return featureCount;
     }
 
+    /**
+     * The features' column names.
+     *
+     * @return a copy of the names
+     */
     public String[] featureNames() {
         return featureNames.clone();
     }
 
+    /**
+     * The names of the outputs: class names, label columns or target columns.
+     *
+     * @return a copy of the names, or null when the data gives none
+     */
     public String[] outputNames() {
         return outputNames == null ? null : outputNames.clone();
     }
 
-    /** Network outputs the task needs: classes (classify), 1 (binary), target columns. */
+    /**
+     * Network outputs the task needs: classes (classify), 1 (binary), target columns.
+     *
+     * @return the output count
+     */
     public int outputs() {
         return outputs;
     }
 
-    /** Rows × features and a CRC-32 of the file's bytes: a checkpoint resumes only on the same data. */
+    /**
+     * Rows × features and a CRC-32 of the file's bytes: a checkpoint resumes only on the same data.
+     *
+     * @return the fingerprint, {@code rows x features:crc}
+     */
     public String fingerprint() {
         return fingerprint;
     }
 
+    /**
+     * Whether the rows stream from a row cache instead of memory.
+     *
+     * @return true for a streamed run
+     */
     public boolean streamed() {
         return cache != null;
     }
 
-    /** The row cache a streamed run reads its batches from; null in memory. */
+    /**
+     * The row cache a streamed run reads its batches from; null in memory.
+     *
+     * @return the cache, or null
+     */
     public RowCache cache() {
         return cache;
     }
 
+    /**
+     * The input scaling fitted on the training rows (folded into the exported model).
+     *
+     * @return the standardizer, or null without standardisation
+     */
     public Standardizer standardizer() {
         return standardizer;
     }
 
+    /**
+     * A regressor's target scaling (folded into its output layer).
+     *
+     * @return the scaling, or null when targets are not scaled
+     */
     public TargetScaling targetScaling() {
         return targetScaling;
     }
 
+    /**
+     * The rows the network trains on.
+     *
+     * @return the training row count
+     */
     public int trainRows() {
         return counts[0];
     }
 
+    /**
+     * The rows held out for validation.
+     *
+     * @return the validation row count, 0 without validation
+     */
     public int validationRows() {
         return counts[1];
     }
 
+    /**
+     * The rows held out as the test set.
+     *
+     * @return the test row count, 0 without a test set
+     */
     public int testRows() {
         return counts[2];
     }
 
-    /** The training rows as the network trains on them. */
+    /**
+     * The training rows as the network trains on them.
+     *
+     * @return the training batches
+     */
     public BatchSource train() {
         return fit[0];
     }
 
-    /** The validation rows as the network is evaluated on them (scaled targets), or null. */
+    /**
+     * The validation rows as the network is evaluated on them (scaled targets), or null.
+     *
+     * @return the validation batches, or null
+     */
     public BatchSource validation() {
         return fit[1];
     }
 
-    /** The test rows as the network is evaluated on them (scaled targets), or null. */
+    /**
+     * The test rows as the network is evaluated on them (scaled targets), or null.
+     *
+     * @return the test batches, or null
+     */
     public BatchSource test() {
         return fit[2];
     }
 
-    /** Rows for a report in the targets' own units: 0 train, 1 validation, 2 test (null if absent). */
+    /**
+     * Rows for a report in the targets' own units.
+     *
+     * @param which 0 for training, 1 for validation, 2 for test
+     * @return the rows, or null when that set is absent
+     */
     public BatchSource reportRows(int which) {
         return report[which];
     }
 
-    /** Raw rows (as the exported model takes them) for the onnxruntime check. */
+    /**
+     * Raw rows (as the exported model takes them) for the onnxruntime check.
+     *
+     * @return the rows, unscaled
+     */
     public Dataset checkRaw() {
         return checkRaw;
     }
 
-    /** The same rows as the network takes them. */
+    /**
+     * The same rows as the network takes them.
+     *
+     * @return the rows, standardised when the run standardises
+     */
     public Dataset checkInput() {
         return checkInput;
     }
 
-    /** What the checked rows are: {@code test}, {@code training (first 2000)}, … */
+    /**
+     * What the checked rows are: {@code test}, {@code training (first 2000)}, …
+     *
+     * @return the description
+     */
     public String checkWhich() {
         return checkWhich;
     }

@@ -5,9 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.edgetrain.cli.support.CliException;
+import dev.edgetrain.transfer.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Map;
@@ -21,14 +21,17 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
 
+    /**
+     * Opens {@code model} in onnxruntime (one thread, errors-only logging).
+     *
+     * @param model the ONNX file's bytes
+     * @throws CliException when onnxruntime cannot load the model
+     */
     public OnnxRuntimeReferee(byte[] model) {
         try {
             env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(1);
-                // Errors only: onnxruntime's warnings (an unused initializer, say) are coloured native lines on
-                // stderr that would break the commands' clean output; the comparison says what matters.
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // errors only (OrtSessions): onnxruntime's warnings would break the commands' clean output
+            try (OrtSession.SessionOptions options = OrtSessions.options(1)) {
                 session = env.createSession(model, options);
             }
         } catch (OrtException e) {
@@ -36,7 +39,11 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
         }
     }
 
-    /** onnxruntime's version, for reports. */
+    /**
+     * onnxruntime's version, for reports.
+     *
+     * @return the version, e.g. {@code 1.29.0}
+     */
     public static String version() {
         return OrtEnvironment.getEnvironment().getVersion();
     }
@@ -45,6 +52,14 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
      * Runs {@code rows} rows of {@code x [rows][features]}, shaped as {@code inputShape} with its symbolic
      * (negative) batch dimension set to {@code rows}, and returns output {@code outputName} flattened
      * {@code [rows][outputs]}.
+     *
+     * @param inputName the graph input to feed
+     * @param inputShape its declared shape, the batch dimension negative
+     * @param x the rows, {@code [rows][features]} flattened
+     * @param rows how many rows {@code x} holds
+     * @param outputName the graph output to return
+     * @return that output's values, {@code [rows][outputs]} flattened
+     * @throws CliException when onnxruntime fails on the input
      */
     public float[] run(String inputName, long[] inputShape, float[] x, int rows, String outputName) {
         long[] shape = inputShape.clone();
@@ -100,10 +115,21 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The graph outputs onnxruntime computes.
+     *
+     * @return their names
+     */
     public java.util.Set<String> outputNames() {
         return session.getOutputNames();
     }
 
+    /**
+     * The graph inputs with their types and shapes, as onnxruntime reads them.
+     *
+     * @return the inputs by name
+     * @throws CliException when onnxruntime cannot describe them
+     */
     public Map<String, NodeInfo> inputInfo() {
         try {
             return session.getInputInfo();
@@ -112,7 +138,14 @@ public final class OnnxRuntimeReferee implements AutoCloseable {
         }
     }
 
-    /** Largest {@code |a[i] − b[i]|}; arrays of different lengths are a mismatch. */
+    /**
+     * The largest {@code |a[i] − b[i]|}, a NaN difference counting as infinite.
+     *
+     * @param a the runtime's outputs
+     * @param b onnxruntime's outputs
+     * @return the largest absolute difference
+     * @throws CliException when the arrays differ in length
+     */
     public static double maxAbsDifference(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new CliException("the runtime gave " + a.length + " output values, onnxruntime " + b.length);

@@ -13,6 +13,13 @@ public final class ClassificationReport {
     private final int rows;
     private final int correct;
 
+    /**
+     * The report of {@code predicted} against {@code actual}.
+     *
+     * @param classNames the classes' names, indexed by class
+     * @param actual each row's class
+     * @param predicted each row's predicted class, as many as {@code actual}
+     */
     public ClassificationReport(String[] classNames, int[] actual, int[] predicted) {
         int k = classNames.length;
         this.classNames = classNames.clone();
@@ -28,11 +35,21 @@ public final class ClassificationReport {
         this.correct = right;
     }
 
+    /**
+     * The fraction of rows predicted right.
+     *
+     * @return the accuracy, NaN for no rows
+     */
     public double accuracy() {
         return (double) correct / rows;
     }
 
-    /** Of the rows predicted as class c, the fraction that are c; NaN when none was predicted c. */
+    /**
+     * Of the rows predicted as class {@code c}, the fraction that are {@code c}.
+     *
+     * @param c the class
+     * @return the precision, NaN when no row was predicted {@code c}
+     */
     public double precision(int c) {
         int predicted = 0;
         for (int[] row : confusion) {
@@ -41,7 +58,12 @@ public final class ClassificationReport {
         return predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
     }
 
-    /** Of the rows of class c, the fraction predicted c; NaN when the data has no row of c. */
+    /**
+     * Of the rows of class {@code c}, the fraction predicted {@code c}.
+     *
+     * @param c the class
+     * @return the recall, NaN when the data has no row of {@code c}
+     */
     public double recall(int c) {
         int actual = 0;
         for (int v : confusion[c]) {
@@ -50,6 +72,12 @@ public final class ClassificationReport {
         return actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
     }
 
+    /**
+     * The rows of class {@code c}.
+     *
+     * @param c the class
+     * @return how many rows are of that class
+     */
     public int support(int c) {
         int actual = 0;
         for (int v : confusion[c]) {
@@ -58,6 +86,11 @@ public final class ClassificationReport {
         return actual;
     }
 
+    /**
+     * The confusion matrix.
+     *
+     * @return a copy, {@code [actual][predicted]} row counts
+     */
     public int[][] confusion() {
         int[][] copy = new int[confusion.length][];
         for (int i = 0; i < copy.length; i++) {
@@ -66,7 +99,11 @@ public final class ClassificationReport {
         return copy;
     }
 
-    /** The human-readable report. */
+    /**
+     * Prints the human-readable report: accuracy, per-class precision, recall and support, the confusion matrix.
+     *
+     * @param console where to print (as progress lines)
+     */
     public void print(Console console) {
         console.line("accuracy %.2f%% (%d/%d)", 100 * accuracy(), correct, rows);
         int width = 5;
@@ -108,7 +145,11 @@ public final class ClassificationReport {
         return Double.isNaN(v) ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
     }
 
-    /** The JSON form. */
+    /**
+     * The JSON form: rows, correct, accuracy, per-class figures (null for NaN) and the confusion matrix.
+     *
+     * @return JSON-ready maps and lists
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", rows);

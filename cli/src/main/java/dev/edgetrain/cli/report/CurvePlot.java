@@ -32,6 +32,14 @@ public final class CurvePlot {
         return plot;
     }
 
+    /**
+     * Writes the training curves (loss and accuracy per epoch, training and test) as a PNG.
+     *
+     * @param file the PNG to write
+     * @param history the run's epochs
+     * @param title the chart's title
+     * @throws CliException when the file cannot be written
+     */
     public static void write(File file, TrainingHistory history, String title) {
         System.setProperty("java.awt.headless", "true");
         XYSeries trainLoss = new XYSeries("train loss");

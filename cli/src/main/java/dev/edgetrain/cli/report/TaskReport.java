@@ -36,10 +36,14 @@ public final class TaskReport {
     }
 
     /**
+     * The task's metrics of a model's outputs on {@code data}.
+     *
+     * @param task the model's task
      * @param outputNames class names (classify; binary: negative, positive) or label/target names
      * @param outputs     the model's head outputs {@code [rows][outputs]}: probabilities (classify, binary,
      *                    multilabel; any monotone score works for classify) or values (regress)
      * @param data        the rows with their labels or targets
+     * @return the report
      */
     public static TaskReport of(Task task, String[] outputNames, float[] outputs, Dataset data) {
         return of(task, outputNames, outputs, data.labels(), data.targets(), data.rows(), data.targetWidth());
@@ -48,6 +52,15 @@ public final class TaskReport {
     /**
      * As {@link #of(Task, String[], float[], Dataset)}, from the rows' class indices {@code labels [rows]} (classify,
      * binary) or targets {@code [rows][width]} (binary as 0/1 probabilities, multilabel, regress).
+     *
+     * @param task the model's task
+     * @param outputNames class names or label/target names
+     * @param outputs the model's head outputs {@code [rows][outputs]}
+     * @param labels the rows' class indices, or null when the rows have targets
+     * @param targets the rows' targets {@code [rows][width]}, or null when the rows have class indices
+     * @param rows the row count
+     * @param width the targets per row (0 with class indices)
+     * @return the report
      */
     public static TaskReport of(Task task, String[] outputNames, float[] outputs, int[] labels, float[] targets,
                                 int rows, int width) {
@@ -78,7 +91,8 @@ public final class TaskReport {
                 return new TaskReport(task, outputNames, null, BinaryMetrics.of(outputs, classes, rows), null, null);
             }
             case MULTILABEL:
-                return new TaskReport(task, outputNames, null, null, MultilabelMetrics.of(outputs, targets, rows, width),
+                return new TaskReport(task, outputNames, null, null,
+                        MultilabelMetrics.of(outputs, targets, rows, width),
                         null);
             default:
                 return new TaskReport(task, outputNames, null, null, null,
@@ -86,7 +100,12 @@ public final class TaskReport {
         }
     }
 
-    /** One phrase for the end of a run, e.g. {@code accuracy 97.49%}, {@code F1 0.9412, ROC-AUC 0.9876}, {@code R² 0.9123}. */
+    /**
+     * One phrase for the end of a run, e.g. {@code accuracy 97.49%}, {@code F1 0.9412, ROC-AUC 0.9876},
+     * {@code R² 0.9123}.
+     *
+     * @return the phrase
+     */
     public String headline() {
         switch (task) {
             case CLASSIFY:
@@ -102,7 +121,11 @@ public final class TaskReport {
         }
     }
 
-    /** The metric a run is judged by: accuracy (classify), F1 (binary), micro-F1 (multilabel), R² (regress). */
+    /**
+     * The metric a run is judged by: accuracy (classify), F1 (binary), micro-F1 (multilabel), R² (regress).
+     *
+     * @return the metric, higher is better
+     */
     public double score() {
         switch (task) {
             case CLASSIFY:
@@ -116,6 +139,11 @@ public final class TaskReport {
         }
     }
 
+    /**
+     * Prints the task's full report (per-class or per-target figures, the confusion matrix where there is one).
+     *
+     * @param console where to print (as progress lines)
+     */
     public void print(Console console) {
         switch (task) {
             case CLASSIFY:
@@ -167,6 +195,11 @@ public final class TaskReport {
         return width;
     }
 
+    /**
+     * The JSON form of the report: the task and its metrics (NaN as null).
+     *
+     * @return JSON-ready maps and lists
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task.id());

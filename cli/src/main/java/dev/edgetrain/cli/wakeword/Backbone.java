@@ -12,7 +12,8 @@ final class Backbone {
     static final String MELSPECTROGRAM = "melspectrogram.onnx";
     static final String EMBEDDING = "embedding_model.onnx";
     /** Where features are kept between runs unless {@code --cache} says otherwise. */
-    static final File DEFAULT_CACHE = new File(System.getProperty("user.home"), ".cache/edgetrain/wakeword-features.bin");
+    static final File DEFAULT_CACHE = new File(System.getProperty("user.home"),
+            ".cache/edgetrain/wakeword-features.bin");
 
     @Option(names = "--backbone", required = true, paramLabel = "DIR",
             description = "The directory with openWakeWord's " + MELSPECTROGRAM + " and " + EMBEDDING

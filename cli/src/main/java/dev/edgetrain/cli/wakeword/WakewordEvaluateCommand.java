@@ -47,7 +47,8 @@ public final class WakewordEvaluateCommand implements Callable<Integer> {
                     + "~/.cache/edgetrain/wakeword-features.bin.chunks).")
     File cache;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Mixin

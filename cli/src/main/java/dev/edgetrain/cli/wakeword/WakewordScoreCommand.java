@@ -35,7 +35,8 @@ public final class WakewordScoreCommand implements Callable<Integer> {
     @Mixin
     DetectionRule rule;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the stream's initial noise (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
     @Parameters(paramLabel = "FILE.wav|DIR", arity = "1..*",
@@ -80,7 +81,8 @@ public final class WakewordScoreCommand implements Callable<Integer> {
                 if (console.human()) {
                     console.line("%s", f);
                     for (int i = 0; i < scores.length; i++) {
-                        console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= rule.threshold ? "  *" : "");
+                        console.line("%7.2f s  %.4f%s", start + i * step, scores[i], scores[i] >= rule.threshold
+                                ? "  *" : "");
                     }
                 }
                 console.result("%s: max %.4f at %.2f s, %d activation%s at threshold %.2f", f.getName(),

@@ -59,7 +59,8 @@ public final class WakewordTrainCommand implements Callable<Integer> {
     File out;
 
     @Option(names = "--merged-out", paramLabel = "MODEL.onnx",
-            description = "Also write one file from 16 mel windows [16,76,32,1] to the score: the backbone, then the head.")
+            description = "Also write one file from 16 mel windows [16,76,32,1] to the score: the backbone, then the "
+                    + "head.")
     File mergedOut;
 
     @Option(names = "--heldout-positives", paramLabel = "DIR",

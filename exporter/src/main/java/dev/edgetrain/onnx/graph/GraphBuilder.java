@@ -269,7 +269,8 @@ public final class GraphBuilder {
      * @param attributes the node's attributes, each one the op has at the target opset
      * @return the node's name
      */
-    public String addNode(OnnxOp op, String nodeBaseName, String[] inputs, String output, AttributeProto... attributes) {
+    public String addNode(OnnxOp op, String nodeBaseName, String[] inputs, String output,
+            AttributeProto... attributes) {
         if (inputs.length < op.minInputs() || inputs.length > op.maxInputs()) {
             throw new IllegalArgumentException(op.opType() + " takes " + op.minInputs() + " to " + op.maxInputs()
                     + " inputs, got " + inputs.length);
@@ -290,7 +291,8 @@ public final class GraphBuilder {
                     + " was not reserved with this builder");
         }
         if (!defined.add(output)) {
-            throw new IllegalArgumentException("value '" + output + "' is already defined; ONNX values are assigned once");
+            throw new IllegalArgumentException("value '" + output
+                    + "' is already defined; ONNX values are assigned once");
         }
         String nodeName = uniqueNodeName(nodeBaseName);
         NodeProto.Builder node = NodeProto.newBuilder()
@@ -428,12 +430,14 @@ public final class GraphBuilder {
         long count = 1;
         for (long d : dims) {
             if (d < 0 || (d > 0 && count > Integer.MAX_VALUE / d)) {
-                throw new IllegalArgumentException("tensor '" + name + "' has an invalid shape " + Arrays.toString(dims));
+                throw new IllegalArgumentException("tensor '" + name + "' has an invalid shape "
+                        + Arrays.toString(dims));
             }
             count *= d;
         }
         if (count > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("tensor '" + name + "' of " + count + " floats is too large for raw_data");
+            throw new IllegalArgumentException("tensor '" + name + "' of " + count
+                    + " floats is too large for raw_data");
         }
         // Tight little-endian packing, as ONNX requires for raw_data; 4 bytes per float.
         ByteBuffer buffer = ByteBuffer.allocate((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);

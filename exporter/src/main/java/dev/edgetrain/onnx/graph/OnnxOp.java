@@ -96,7 +96,8 @@ public enum OnnxOp {
     TRANSPOSE("Transpose", 1, 13, 1, 1, 1, 1, Attribute.ints("perm")),
     /** A constant from exactly one of its value attributes. */
     CONSTANT("Constant", 1, 13, 0, 0, 1, 1,
-            Attribute.tensor("value"), Attribute.tensor("sparse_value").from(11), Attribute.f("value_float", 0f).from(12),
+            Attribute.tensor("value"), Attribute.tensor("sparse_value").from(11),
+            Attribute.f("value_float", 0f).from(12),
             Attribute.floats("value_floats").from(12), Attribute.i("value_int", 0).from(12),
             Attribute.ints("value_ints").from(12), Attribute.s("value_string", "").from(12),
             Attribute.strings("value_strings").from(12));

@@ -1,11 +1,13 @@
 package dev.edgetrain.onnx.imports;
 
 import dev.edgetrain.onnx.OnnxImportException;
+import dev.edgetrain.onnx.OutputTensorNeededException;
 import dev.edgetrain.onnx.graph.OnnxOp;
 import dev.edgetrain.onnx.proto.NodeProto;
 import dev.edgetrain.runtime.Activation;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -357,8 +359,8 @@ final class ChainWalker {
         }
         String message = "is not supported; expected " + expected();
         if (state == State.LAYER) {
-            message += "; or import the network up to '" + value + "' with ImportOptions.outputTensor(\"" + value
-                    + "\")";
+            return outputTensorNeeded(index, node, message + "; or import the network up to '" + value
+                    + "' with ImportOptions.outputTensor(\"" + value + "\")");
         }
         return nodeError(index, node, message);
     }
@@ -366,9 +368,16 @@ final class ChainWalker {
     /** A node after the head: the graph post-processes what the network computes. */
     private OnnxImportException pastHead(int index, NodeProto node) {
         String headOp = headNode >= 0 ? scope.node(headNode).getOpType() : "Sigmoid";
-        return nodeError(index, node, "follows the " + headOp + " head '" + value + "': the graph goes on past its"
-                + " head (" + downstreamOps(index) + ": post-processing the network does not compute); expected the"
-                + " chain to end there; import up to a tensor with ImportOptions.outputTensor(\"" + value + "\")");
+        return outputTensorNeeded(index, node, "follows the " + headOp + " head '" + value + "': the graph goes on"
+                + " past its head (" + downstreamOps(index) + ": post-processing the network does not compute);"
+                + " expected the chain to end there; import up to a tensor with ImportOptions.outputTensor(\"" + value
+                + "\")");
+    }
+
+    /** {@link ImportErrors#nodeError}, typed as avoidable by reading the graph up to the chain's current value. */
+    private OutputTensorNeededException outputTensorNeeded(int index, NodeProto node, String message) {
+        return new OutputTensorNeededException(describe(index, node) + " " + message, node.getName(),
+                node.getOpType(), index, null, Collections.singletonList(value), null);
     }
 
     /** The ops of {@code from} and of the nodes after it (reading its outputs, directly or by capture), in order. */

@@ -111,7 +111,8 @@ public final class GraphImporter {
             List<String> outputs = new ArrayList<String>(index.graphOutputs());
             throw new OnnxImportException("ImportOptions.outputTensor '" + tensor + "' is "
                     + (tensor.equals(feed) ? "the graph's input"
-                    : producer < 0 ? "not computed by any node of the graph" : "a constant") + "; expected the output of a node on the chain (the graph's outputs are "
+                    : producer < 0 ? "not computed by any node of the graph" : "a constant")
+                    + "; expected the output of a node on the chain (the graph's outputs are "
                     + abbreviate(outputs) + ")");
         }
     }

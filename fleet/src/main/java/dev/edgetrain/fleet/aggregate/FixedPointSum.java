@@ -44,7 +44,8 @@ public final class FixedPointSum implements Serializable {
             throw new IllegalArgumentException(what + ": weight " + weight + " is not a usable finite number");
         }
         if (sums != null && values.length != sums.length) {
-            throw new IllegalArgumentException(what + " has " + values.length + " elements, the sum has " + sums.length);
+            throw new IllegalArgumentException(what + " has " + values.length + " elements, the sum has "
+                    + sums.length);
         }
         // Check everything first, so a refused contribution leaves the sum as it was.
         for (int i = 0; i < values.length; i++) {

@@ -89,7 +89,8 @@ final class Commands {
             java.nio.file.Files.delete(java.nio.file.Files.createTempDirectory(parent.toPath(),
                     "." + file.getName() + "."));
         } catch (java.io.IOException | SecurityException e) {
-            throw new CliException(option + " " + dir + ": cannot write in directory " + parent + ": " + e.getMessage());
+            throw new CliException(option + " " + dir + ": cannot write in directory " + parent + ": "
+                    + e.getMessage());
         }
     }
 

@@ -49,16 +49,19 @@ final class FedAvgCommand extends SparkCommand {
     int clients = 10;
 
     @Option(names = "--classes-per-client", paramLabel = "K",
-            description = "Classes each device sees (non-IID); 0 deals rows at random (IID) (default: ${DEFAULT-VALUE}).")
+            description = "Classes each device sees (non-IID); 0 deals rows at random (IID) (default: "
+                    + "${DEFAULT-VALUE}).")
     int classesPerClient = 2;
 
     @Option(names = "--rounds", paramLabel = "R", description = "Rounds (default: ${DEFAULT-VALUE}).")
     int rounds = 20;
 
-    @Option(names = "--fraction", paramLabel = "C", description = "Fraction of devices sampled per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fraction", paramLabel = "C",
+            description = "Fraction of devices sampled per round (default: ${DEFAULT-VALUE}).")
     double fraction = 0.5;
 
-    @Option(names = "--local-epochs", paramLabel = "E", description = "Epochs each device trains per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--local-epochs", paramLabel = "E",
+            description = "Epochs each device trains per round (default: ${DEFAULT-VALUE}).")
     int localEpochs = 2;
 
     @Option(names = "--batch-size", paramLabel = "B",
@@ -69,16 +72,20 @@ final class FedAvgCommand extends SparkCommand {
             description = "Devices' update rule: sgd, momentum, nesterov, adam, adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "sgd";
 
-    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
+            description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate = 0.1f;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", description = "Hidden layer widths; 0 for none (default: 64).")
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",",
+            description = "Hidden layer widths; 0 for none (default: 64).")
     int[] hidden = {64};
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split, sampling and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of initialisation, split, sampling and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the global model (default: <data>-fedavg.onnx).")
+    @Option(names = "--out", paramLabel = "MODEL.onnx",
+            description = "Where to write the global model (default: <data>-fedavg.onnx).")
     File out;
 
     @Option(names = "--secure-aggregation",
@@ -184,8 +191,8 @@ final class FedAvgCommand extends SparkCommand {
             final Map<String, String> meta = new LinkedHashMap<>();
             meta.put("training.data", data.source.shortName());
             meta.put("training.algorithm", "federated averaging (edgetrain fleet)");
-            meta.put("training.clients", shards.size() + (classesPerClient == 0 ? " IID" : " non-IID, " + classesPerClient
-                    + " classes each"));
+            meta.put("training.clients", shards.size()
+                    + (classesPerClient == 0 ? " IID" : " non-IID, " + classesPerClient + " classes each"));
             meta.put("training.settings", config.toString());
             if (privacy != null) {
                 console.line("DP-FedAvg: clip C = %s, noise multiplier z = %.4f%s, sampling rate q = %.4f (%d of %d "
@@ -207,8 +214,10 @@ final class FedAvgCommand extends SparkCommand {
                             m.putAll(privacy.metadata(report.round(), false));
                         }
                         ExportOptions export = Commands.exportOptions(data.train, standardizer,
-                                "Federated averaging by edgetrain fleet on " + data.source.shortName() + ": " + spec, m);
-                        OnnxExporter.write(global, export, modelFile); // atomic: an interrupted run keeps the last round
+                                "Federated averaging by edgetrain fleet on " + data.source.shortName() + ": "
+                                        + spec, m);
+                        // atomic: an interrupted run keeps the last round
+                        OnnxExporter.write(global, export, modelFile);
                     });
             final RoundReport last = result.rounds().get(result.rounds().size() - 1);
             console.result("wrote %s (%d bytes): test accuracy %.2f%% after %d rounds%s", modelFile,

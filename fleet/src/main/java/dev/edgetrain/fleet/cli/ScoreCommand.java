@@ -25,18 +25,21 @@ import picocli.CommandLine.Option;
                 + "straight into floats). Prints accuracy and per-class figures when the table has labels; "
                 + "--predictions writes every row's predicted class.")
 final class ScoreCommand extends SparkCommand {
-    @Option(names = "--model", paramLabel = "MODEL.onnx", required = true, description = "The model (edgetrain's or another framework's MLP).")
+    @Option(names = "--model", paramLabel = "MODEL.onnx", required = true,
+            description = "The model (edgetrain's or another framework's MLP).")
     File model;
 
     @Option(names = "--data", paramLabel = "PATH", required = true,
             description = "The table: a path or URI Hadoop's file systems reach (local, shared, hdfs://, …).")
     String data;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "csv, parquet or auto (by extension) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "csv, parquet or auto (by extension) (default: ${DEFAULT-VALUE}).")
     String format = "auto";
 
     @Option(names = "--label", paramLabel = "COLUMN",
-            description = "Label column: name or 1-based index (default: the one column the model does not read, if any).")
+            description = "Label column: name or 1-based index (default: the one column the model does not read, if "
+                    + "any).")
     String label;
 
     @Option(names = "--delimiter", paramLabel = "CHAR",
@@ -53,7 +56,8 @@ final class ScoreCommand extends SparkCommand {
                     + "(and actual); for Parquet the input columns with predicted, score (and actual).")
     String predictions;
 
-    @Option(names = "--predictions-format", paramLabel = "FORMAT", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--predictions-format", paramLabel = "FORMAT",
+            description = "csv or parquet (default: ${DEFAULT-VALUE}).")
     String predictionsFormat = "parquet";
 
     @Override
@@ -91,7 +95,8 @@ final class ScoreCommand extends SparkCommand {
                 final Scoring scoring = parquet ? scorer.table(parquetTable(fs), data, label)
                         : scorer.csv(data, csvFormat, label, partitions != null ? partitions : 0);
                 final double planned = (System.nanoTime() - start) / 1e9;
-                final ScoreSummary summary = predictions != null ? scoring.write(predictions, outFormat) : scoring.count();
+                final ScoreSummary summary = predictions != null ? scoring.write(predictions, outFormat)
+                        : scoring.count();
                 final double seconds = (System.nanoTime() - start) / 1e9;
                 report(console, summary, scoring.partitions(), fs.master(), planned, seconds);
             }

@@ -2,6 +2,7 @@ package dev.edgetrain.fleet.cli;
 
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.LearningRates;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.model.OptimizerSettings;
@@ -35,13 +36,15 @@ final class SgdCommand extends SparkCommand {
     @Mixin
     TrainingData data;
 
-    @Option(names = "--partitions", paramLabel = "P", description = "Data slices (default: Spark's default parallelism).")
+    @Option(names = "--partitions", paramLabel = "P",
+            description = "Data slices (default: Spark's default parallelism).")
     Integer partitions;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 10;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Global mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = "Global mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 64;
 
     @Option(names = "--optimizer", paramLabel = "RULE",
@@ -53,16 +56,20 @@ final class SgdCommand extends SparkCommand {
                     + "adamw 0.0001).")
     Float weightDecay;
 
-    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 0.05f;
+    @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
+            description = "Learning rate (" + LearningRates.HELP + ", as edgetrain train).")
+    Float learningRate;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", description = "Hidden layer widths; 0 for none (default: 64).")
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",",
+            description = "Hidden layer widths; 0 for none (default: 64).")
     int[] hidden = {64};
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of initialisation, split and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--out", paramLabel = "MODEL.onnx", description = "Where to write the model (default: <data>-sgd.onnx).")
+    @Option(names = "--out", paramLabel = "MODEL.onnx",
+            description = "Where to write the model (default: <data>-sgd.onnx).")
     File out;
 
     @Override
@@ -79,8 +86,7 @@ final class SgdCommand extends SparkCommand {
         CliException.requireWritableLocation(modelFile, "--out");
         data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
-        final OptimizerSettings opt = weightDecay == null ? Commands.optimizer(optimizer, learningRate)
-                : Commands.optimizer(optimizer, learningRate, weightDecay);
+        final OptimizerSettings opt = optimizerSettings();
         final DataParallelConfig config = new DataParallelConfig(epochs, batchSize, opt, seed);
         // Centralised statistics: in data-parallel training the driver may see the data (it cut it up).
         final Standardizer standardizer = data.noStandardize ? null : Standardizer.fit(data.train);
@@ -91,9 +97,10 @@ final class SgdCommand extends SparkCommand {
             final JavaSparkContext sc = fs.context();
             final int p = Math.min(partitions != null ? partitions : fs.defaultParallelism(), train.rows());
             final JavaRDD<Shard> slices = Shards.toRdd(sc, Shards.contiguous(train, p)).cache();
-            final JavaRDD<Shard> evaluation = Shards.toRdd(sc, Shards.contiguous(test, Math.min(p, test.rows()))).cache();
-            console.line("data-parallel training of %s on %s over %d slices, master %s: %s", spec, data.source.name(), p,
-                    fs.master(), config);
+            final JavaRDD<Shard> evaluation = Shards.toRdd(sc,
+                    Shards.contiguous(test, Math.min(p, test.rows()))).cache();
+            console.line("data-parallel training of %s on %s over %d slices, master %s: %s", spec, data.source.name(),
+                    p, fs.master(), config);
             final Network network = new Network(spec, seed);
             final List<Map<String, Object>> history = new ArrayList<>();
             final List<EpochReport> reports = new DataParallelSgd(sc, config).run(slices, network, evaluation,
@@ -108,7 +115,8 @@ final class SgdCommand extends SparkCommand {
             meta.put("training.settings", config.toString());
             meta.put("training.test_accuracy", String.format(Locale.ROOT, "%.4f", last.evaluation().accuracy()));
             OnnxExporter.write(network, Commands.exportOptions(data.train, standardizer,
-                    "Data-parallel SGD by edgetrain fleet on " + data.source.shortName() + ": " + spec, meta), modelFile);
+                    "Data-parallel SGD by edgetrain fleet on " + data.source.shortName() + ": " + spec, meta),
+                    modelFile);
             console.result("wrote %s (%d bytes): test accuracy %.2f%%", modelFile, modelFile.length(),
                     100 * last.evaluation().accuracy());
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -122,6 +130,12 @@ final class SgdCommand extends SparkCommand {
             console.document(doc);
         }
         return 0;
+    }
+
+    /** The update rule with {@code --lr} or the rule's default rate, and {@code --weight-decay} or the rule's. */
+    OptimizerSettings optimizerSettings() {
+        final float lr = learningRate != null ? learningRate : LearningRates.defaultFor(optimizer);
+        return weightDecay == null ? Commands.optimizer(optimizer, lr) : Commands.optimizer(optimizer, lr, weightDecay);
     }
 
     private static Map<String, Object> json(EpochReport r) {

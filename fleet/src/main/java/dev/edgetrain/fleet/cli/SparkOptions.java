@@ -12,7 +12,8 @@ final class SparkOptions {
                     + "k8s://…; under spark-submit, the one it was given.")
     String master;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, e.g. spark.executor.memory=2g (repeatable).")
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "A Spark setting, e.g. spark.executor.memory=2g (repeatable).")
     Map<String, String> conf = new LinkedHashMap<>();
 
     FleetSpark start(String appName) {

@@ -23,10 +23,12 @@ import picocli.CommandLine.Option;
  */
 final class TrainingData {
     @Option(names = "--data", paramLabel = "FILE.csv",
-            description = "Training data: a CSV file, or a shipped set: digits, iris, wine, breast_cancer (default: digits).")
+            description = "Training data: a CSV file, or a shipped set: digits, iris, wine, breast_cancer (default: "
+                    + "digits).")
     String data;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "Label column: name or 1-based index (default: last).")
+    @Option(names = "--label", paramLabel = "COLUMN",
+            description = "Label column: name or 1-based index (default: last).")
     String label;
 
     @Option(names = "--delimiter", paramLabel = "CHAR",
@@ -68,7 +70,8 @@ final class TrainingData {
         final Table table;
         try (InputStream in = file.isFile() ? null : source.open()) {
             // a file is counted first and parsed into arrays of its exact size: the floats are held once
-            table = in == null ? Table.read(file, options.withExactArrays(true)) : Table.read(in, source.name(), options);
+            table = in == null ? Table.read(file, options.withExactArrays(true))
+                    : Table.read(in, source.name(), options);
         } catch (DataException e) {
             throw new CliException(e.getMessage(), e);
         } finally {

@@ -74,8 +74,8 @@ public final class Shards {
     /** Each of {@code clients} devices gets an equal share (±1 row) of a seeded shuffle of all rows. */
     public static List<Shard> iid(Dataset data, int clients, long seed) {
         if (clients < 1 || clients > data.rows()) {
-            throw new IllegalArgumentException("clients must be in [1, " + data.rows() + "] (one row each at least), got "
-                    + clients);
+            throw new IllegalArgumentException("clients must be in [1, " + data.rows()
+                    + "] (one row each at least), got " + clients);
         }
         int[] order = identity(data.rows());
         new Rng(seed).shuffle(order, order.length);

@@ -61,7 +61,9 @@ public final class ClientSampler {
         return lost;
     }
 
-    /** A 64-bit seed for one (run seed, round, stream) triple: SplitMix64 steps, so nearby inputs give unrelated seeds. */
+    /**
+     * A 64-bit seed for one (run seed, round, stream) triple: SplitMix64 steps, so nearby inputs give unrelated seeds.
+     */
     public static long mix(long seed, long a, long b) {
         Rng rng = new Rng(seed);
         long x = rng.nextLong() ^ (a * 0x9E3779B97F4A7C15L);

@@ -102,7 +102,8 @@ public final class FedAvg {
             throws IOException {
         final NetworkSpec spec = initial.spec();
         final SpecData specData = new SpecData(spec);
-        final List<int[]> meta = clients.map(s -> new int[] {s.id(), s.rows(), s.featureCount(), s.classes()}).collect();
+        final List<int[]> meta = clients.map(s ->
+                new int[] {s.id(), s.rows(), s.featureCount(), s.classes()}).collect();
         final int[] ids = new int[meta.size()];
         final int[] rowsOf = new int[meta.size()];
         checkShards(meta, spec, "client", ids, rowsOf);

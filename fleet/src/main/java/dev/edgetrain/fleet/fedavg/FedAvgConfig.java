@@ -38,7 +38,8 @@ public final class FedAvgConfig implements Serializable {
             throw new IllegalArgumentException("local epochs must be >= 1, got " + localEpochs);
         }
         if (batchSize < 0) {
-            throw new IllegalArgumentException("batch size must be >= 1, or 0 for a client's whole shard, got " + batchSize);
+            throw new IllegalArgumentException("batch size must be >= 1, or 0 for a client's whole shard, got "
+                    + batchSize);
         }
         if (optimizer == null) {
             throw new IllegalArgumentException("optimizer must not be null");

@@ -82,7 +82,9 @@ public final class RoundReport {
         return broadcastBytes;
     }
 
-    /** Serialized task results and shuffle bytes of the round's aggregation job: the clients' updates on their way up. */
+    /**
+     * Serialized task results and shuffle bytes of the round's aggregation job: the clients' updates on their way up.
+     */
     public long uploadBytes() {
         return uploadBytes;
     }

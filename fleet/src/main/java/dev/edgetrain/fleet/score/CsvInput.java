@@ -69,7 +69,8 @@ final class CsvInput {
         Boolean labelled = null;
         String firstSource = null;
         for (FileStatus f : files) {
-            String source = files.size() == 1 && f.getPath().equals(qualified(conf, data)) ? data : display(f.getPath());
+            String source = files.size() == 1 && f.getPath().equals(qualified(conf, data)) ? data
+                    : display(f.getPath());
             FileLayout file = new FileLayout(conf, f, source, format != null ? format : CsvFormat.forFile(source));
             file.checkHeader(model, labelSpec);
             if (labelled == null) {

@@ -30,7 +30,8 @@ final class CsvScoring extends Scoring {
     private final UnaryOperator<JavaRDD<ScoreCounts>> results;
 
     CsvScoring(JavaSparkContext sc, List<CsvRange> ranges, Broadcast<byte[]> model, String[] classNames,
-               ClassLookup lookup, boolean labelled, boolean severalFiles, UnaryOperator<JavaRDD<ScoreCounts>> results) {
+               ClassLookup lookup, boolean labelled, boolean severalFiles,
+               UnaryOperator<JavaRDD<ScoreCounts>> results) {
         super(classNames, ranges.size());
         this.sc = sc;
         this.ranges = ranges;
@@ -74,7 +75,8 @@ final class CsvScoring extends Scoring {
         final Broadcast<SerializableConfiguration> hadoop = sc.broadcast(new SerializableConfiguration(conf));
         try {
             JavaRDD<ScoreCounts> parts = sc.parallelize(ranges, ranges.size())
-                    .mapPartitionsWithIndex(new ScoreCsvRanges(model, hadoop, classNames, lookup, labelled, spec), false);
+                    .mapPartitionsWithIndex(new ScoreCsvRanges(model, hadoop, classNames, lookup, labelled, spec),
+                            false);
             ScoreCounts total = new ScoreCounts(classNames.length, labelled);
             for (ScoreCounts part : results.apply(parts).collect()) {
                 total.merge(part);

@@ -182,15 +182,16 @@ abstract class PredictionWriter implements Closeable {
 
         private static MessageType schema(Spec spec) {
             Types.MessageTypeBuilder b = Types.buildMessage();
+            LogicalTypeAnnotation text = LogicalTypeAnnotation.stringType();
             b.required(PrimitiveTypeName.INT64).named(DistributedScorer.ROW);
             b.required(PrimitiveTypeName.INT64).named(DistributedScorer.LINE);
             if (spec.withFile) {
-                b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(DistributedScorer.FILE);
+                b.required(PrimitiveTypeName.BINARY).as(text).named(DistributedScorer.FILE);
             }
-            b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(DistributedScorer.PREDICTED);
+            b.required(PrimitiveTypeName.BINARY).as(text).named(DistributedScorer.PREDICTED);
             b.required(PrimitiveTypeName.FLOAT).named(DistributedScorer.SCORE);
             if (spec.labelled) {
-                b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(DistributedScorer.ACTUAL);
+                b.required(PrimitiveTypeName.BINARY).as(text).named(DistributedScorer.ACTUAL);
             }
             return b.named("predictions");
         }

@@ -24,11 +24,12 @@ package dev.edgetrain.fleet.secagg;
  * Spark task (and its retry) can play the device reproducibly; anyone who knows the session (the driver does) could
  * therefore recompute every mask: the simulation reproduces the protocol's arithmetic and message flow, not its
  * secrecy. {@code FedAvg} uses the run's seed as the session id, so two runs with the same seed reuse masks; a
- * deployment draws a fresh session id per run. A real deployment needs (1) a device secret drawn from {@code SecureRandom} that never leaves the device,
- * (2) authenticated channels and signed public keys (Bonawitz et al.'s active-adversary variant), so the server
- * cannot swap keys, and (3) Shamir secret sharing of b_u and of the private key among the participants, so that any
- * t survivors can answer for the dropped clients; here every survivor must answer itself, and the server is given
- * pair seeds directly rather than reconstructing the dropped client's private key.
+ * deployment draws a fresh session id per run. A real deployment needs (1) a device secret drawn from
+ * {@code SecureRandom} that never leaves the device, (2) authenticated channels and signed public keys (Bonawitz et
+ * al.'s active-adversary variant), so the server cannot swap keys, and (3) Shamir secret sharing of b_u and of the
+ * private key among the participants, so that any t survivors can answer for the dropped clients; here every survivor
+ * must answer itself, and the server is given pair seeds directly rather than reconstructing the dropped client's
+ * private key.
  */
 public final class MaskingClient {
     private final int id;

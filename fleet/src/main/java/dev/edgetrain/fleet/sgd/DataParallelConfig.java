@@ -3,7 +3,9 @@ package dev.edgetrain.fleet.sgd;
 import dev.edgetrain.fleet.model.OptimizerSettings;
 import java.io.Serializable;
 
-/** Settings of synchronous data-parallel training: epochs, the global batch size, the optimizer and the shuffle seed. */
+/**
+ * Settings of synchronous data-parallel training: epochs, the global batch size, the optimizer and the shuffle seed.
+ */
 public final class DataParallelConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int epochs;
@@ -16,7 +18,8 @@ public final class DataParallelConfig implements Serializable {
         this(epochs, batchSize, optimizer, seed, 2);
     }
 
-    private DataParallelConfig(int epochs, int batchSize, OptimizerSettings optimizer, long seed, int aggregationDepth) {
+    private DataParallelConfig(int epochs, int batchSize, OptimizerSettings optimizer, long seed,
+            int aggregationDepth) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -53,7 +56,9 @@ public final class DataParallelConfig implements Serializable {
         return optimizer;
     }
 
-    /** Seed of the epoch shuffles; the same as a single-machine {@code Trainer}'s shuffle seed gives the same batches. */
+    /**
+     * Seed of the epoch shuffles; the same as a single-machine {@code Trainer}'s shuffle seed gives the same batches.
+     */
     public long seed() {
         return seed;
     }

@@ -92,11 +92,13 @@ public final class DataParallelSgd {
                         upload = upload < 0 || measured.bytes() < 0 ? -1 : upload + measured.bytes();
                         if (sum.rows != to - from) {
                             throw new IllegalStateException("epoch " + e + ", step " + (k + 1) + ": the slices held "
-                                    + sum.rows + " of the batch's " + (to - from) + " rows: a slice was lost or duplicated");
+                                    + sum.rows + " of the batch's " + (to - from)
+                                    + " rows: a slice was lost or duplicated");
                         }
                         if (sum.diverged != null) {
                             throw new DivergenceException("data-parallel training diverged in epoch " + e + ", step "
-                                    + (k + 1) + " (" + sum.diverged + "); the network keeps the weights before that step",
+                                    + (k + 1) + " (" + sum.diverged
+                                    + "); the network keeps the weights before that step",
                                     driver.optimizer().steps());
                         }
                         sum.gradients.copyTo(gradients, 1.0);

@@ -90,7 +90,8 @@ class FleetCommandTest {
         Result semicolons = run("fleet", "score", "--model", sgd.getPath(), "--data", tsv.getPath(), "--delimiter",
                 ";");
         assertEquals(2, semicolons.exit(), semicolons.toString());
-        assertTrue(semicolons.err().contains("1 feature columns"), "--delimiter overrides the name: " + semicolons.err());
+        assertTrue(semicolons.err().contains("1 feature columns"),
+                "--delimiter overrides the name: " + semicolons.err());
     }
 
     /**
@@ -132,13 +133,13 @@ class FleetCommandTest {
         assertEquals(2, cell.exit(), cell.toString());
         String err = cell.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertEquals("edgetrain fleet score: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
-                + "number", err);
+        assertEquals("edgetrain fleet score: error: " + bad.getPath()
+                + ", line 2, column 'pixel_0_0' (1): 'zero' is not a number", err);
 
         Result training = run("fleet", "sgd", "--data", bad.getPath(), "--out", new File(dir, "x.onnx").getPath());
         assertEquals(2, training.exit(), training.toString());
-        assertEquals("edgetrain fleet sgd: error: " + bad.getPath() + ", line 2, column 'pixel_0_0' (1): 'zero' is not a "
-                + "number", training.err().strip());
+        assertEquals("edgetrain fleet sgd: error: " + bad.getPath()
+                + ", line 2, column 'pixel_0_0' (1): 'zero' is not a number", training.err().strip());
     }
 
     @Test
@@ -148,8 +149,8 @@ class FleetCommandTest {
         Result scored = run("fleet", "score", "--model", model.getPath(), "--data", "/no/such.csv",
                 "--predictions", taken.getPath());
         assertEquals(2, scored.exit(), scored.toString());
-        assertEquals("edgetrain fleet score: error: --predictions " + taken.getPath() + ": already exists; expected a new "
-                + "directory (remove it, or choose another)", scored.err().strip());
+        assertEquals("edgetrain fleet score: error: --predictions " + taken.getPath()
+                + ": already exists; expected a new directory (remove it, or choose another)", scored.err().strip());
         Result nowhere = run("fleet", "fedavg", "--data", "/no/such.csv", "--out", "/no/such/dir/m.onnx");
         assertEquals(2, nowhere.exit(), nowhere.toString());
         assertEquals("edgetrain fleet fedavg: error: --out /no/such/dir/m.onnx: directory /no/such/dir does not exist",

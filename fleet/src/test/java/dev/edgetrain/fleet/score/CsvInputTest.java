@@ -134,7 +134,8 @@ class CsvInputTest {
                 () -> CsvInput.plan(CONF, wrong.getPath(), null, 0, 2, idModel, null));
         assertEquals(wrong.getPath() + ": 3 feature columns, the model expects 1 named [id]", e.getMessage());
         File headerOnly = write("header.csv", "id,y\r\n\r\n");
-        e = assertThrows(DataException.class, () -> CsvInput.plan(CONF, headerOnly.getPath(), null, 0, 2, idModel, null));
+        e = assertThrows(DataException.class,
+                () -> CsvInput.plan(CONF, headerOnly.getPath(), null, 0, 2, idModel, null));
         assertEquals(headerOnly.getPath() + ": no data rows after the header", e.getMessage());
         assertThrows(dev.edgetrain.fleet.data.FleetDataException.class,
                 () -> CsvInput.plan(CONF, new File(dir, "none.csv").getPath(), null, 0, 2, idModel, null));
@@ -211,7 +212,8 @@ class CsvInputTest {
         scanner.readHeader();
         List<Rec> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
-        while (scanner.readRow((column, chars, offset, length, quoted) -> fields.add(new String(chars, offset, length)))) {
+        while (scanner.readRow((column, chars, offset, length, quoted) ->
+                fields.add(new String(chars, offset, length)))) {
             records.add(new Rec(new ArrayList<>(fields), scanner.line()));
             fields.clear();
         }
@@ -222,7 +224,8 @@ class CsvInputTest {
         List<Rec> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         try (RangeReader reader = new RangeReader(CONF, range)) {
-            while (reader.readRow((column, chars, offset, length, quoted) -> fields.add(new String(chars, offset, length)))) {
+            while (reader.readRow((column, chars, offset, length, quoted) ->
+                    fields.add(new String(chars, offset, length)))) {
                 records.add(new Rec(new ArrayList<>(fields), reader.line()));
                 fields.clear();
             }

@@ -112,11 +112,13 @@ class DistributedScorerTest {
                 assertEquals(r + 1, ((Number) row.getAs("row")).intValue());
                 assertEquals(r + 2, ((Number) row.getAs("line")).intValue(), "the header is line 1");
                 assertEquals(String.valueOf(expected[r]), String.valueOf(row.<Object>getAs("predicted")), "row " + r);
-                assertEquals(String.valueOf(digits.labels()[r]), String.valueOf(row.<Object>getAs("actual")), "row " + r);
+                assertEquals(String.valueOf(digits.labels()[r]), String.valueOf(row.<Object>getAs("actual")),
+                        "row " + r);
                 assertEquals(outputs[r * 10 + expected[r]], ((Number) row.getAs("score")).floatValue(), 1e-6f);
             }
             Scoring again = scorer.csv(Digits.CSV.getPath(), null, null, 3);
-            assertThrows(org.apache.hadoop.fs.FileAlreadyExistsException.class, () -> again.write(out.getPath(), "csv"));
+            assertThrows(org.apache.hadoop.fs.FileAlreadyExistsException.class,
+                    () -> again.write(out.getPath(), "csv"));
             assertTrue(new File(out, "_SUCCESS").isFile(), "an existing directory is left as it was");
         }
     }
