@@ -47,7 +47,7 @@ public class OptimizerStepBenchmark {
     private boolean[] trainable;
 
     /** The configurations measured, at the learning rates of a typical run. */
-    static OptimizerConfig config(String name) {
+    public static OptimizerConfig config(String name) {
         switch (name) {
             case "sgd":
                 return OptimizerConfig.sgd(0.01f);
