@@ -2,6 +2,7 @@ package dev.edgetrain.fleet.cli;
 
 import dev.edgetrain.cli.support.CliException;
 import dev.edgetrain.cli.support.Console;
+import dev.edgetrain.cli.support.LearningRates;
 import dev.edgetrain.fleet.data.Shard;
 import dev.edgetrain.fleet.data.Shards;
 import dev.edgetrain.fleet.fedavg.ClientSampler;
@@ -72,9 +73,13 @@ final class FedAvgCommand extends SparkCommand {
             description = "Devices' update rule: sgd, momentum, nesterov, adam, adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "sgd";
 
+    /** The devices' rate for the SGD rules without {@code --lr}: a few local epochs a round take larger steps. */
+    static final float LOCAL_SGD_RATE = 0.1f;
+
     @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE",
-            description = "Devices' learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate = 0.1f;
+            description = "Devices' learning rate (default: 0.1 for sgd, momentum and nesterov; "
+                    + LearningRates.ADAPTIVE + " for adam/adamw, as edgetrain train).")
+    Float learningRate;
 
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",",
             description = "Hidden layer widths; 0 for none (default: 64).")
@@ -152,7 +157,8 @@ final class FedAvgCommand extends SparkCommand {
         CliException.requireWritableLocation(modelFile, "--out");
         data.load(seed);
         final NetworkSpec spec = Commands.spec(data.train, hidden);
-        final OptimizerSettings opt = Commands.optimizer(optimizer, learningRate);
+        final float rate = learningRate();
+        final OptimizerSettings opt = Commands.optimizer(optimizer, rate);
         final List<Shard> shards;
         try {
             shards = classesPerClient == 0 ? Shards.iid(data.train, clients, seed)
@@ -160,7 +166,7 @@ final class FedAvgCommand extends SparkCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException("--clients/--classes-per-client: " + e.getMessage());
         }
-        final FedAvgConfig config = FedAvgConfig.defaults(learningRate).withRounds(rounds).withClientFraction(fraction)
+        final FedAvgConfig config = FedAvgConfig.defaults(rate).withRounds(rounds).withClientFraction(fraction)
                 .withLocalEpochs(localEpochs).withBatchSize(batchSize).withOptimizer(opt).withSeed(seed)
                 .withDropout(dropout).withSecureAggregation(secureAggregation)
                 .withDifferentialPrivacy(dpClip, noiseMultiplier(shards.size()))
@@ -343,5 +349,13 @@ final class FedAvgCommand extends SparkCommand {
         m.put("bytes_down", r.broadcastBytes());
         m.put("bytes_up", r.uploadBytes());
         return m;
+    }
+
+    /** {@code --lr}, or the rule's default: {@link #LOCAL_SGD_RATE} for the SGD rules, Adam's as in {@code train}. */
+    float learningRate() {
+        if (learningRate != null) {
+            return learningRate;
+        }
+        return LearningRates.defaultFor(optimizer) == LearningRates.ADAPTIVE ? LearningRates.ADAPTIVE : LOCAL_SGD_RATE;
     }
 }
