@@ -11,14 +11,11 @@ import dev.edgetrain.runtime.Loss;
  * </pre>
  * Every {@code F} was written by {@code Float.toString}, so it reads back to the same float.
  */
-final class LegacyLossText {
+final class LegacyLossText extends LegacyText {
     private static final String[] KINDS = {"cross_entropy", "binary_cross_entropy", "mse"};
 
-    private final String text;
-    private int pos;
-
     private LegacyLossText(String text) {
-        this.text = text;
+        super(text);
     }
 
     /** The loss the text describes; {@code source} names the file in errors. */
@@ -91,29 +88,5 @@ final class LegacyLossText {
             throw new IllegalArgumentException("expected the end of the text");
         }
         return loss;
-    }
-
-    private String upTo(String stop) {
-        int end = text.indexOf(stop, pos);
-        if (end < 0) {
-            throw new IllegalArgumentException("expected '" + stop + "'");
-        }
-        String s = text.substring(pos, end);
-        pos = end;
-        return s;
-    }
-
-    private boolean skip(String literal) {
-        if (text.startsWith(literal, pos)) {
-            pos += literal.length();
-            return true;
-        }
-        return false;
-    }
-
-    private void expect(String literal) {
-        if (!skip(literal)) {
-            throw new IllegalArgumentException("expected '" + literal + "'");
-        }
     }
 }

@@ -11,12 +11,9 @@ import dev.edgetrain.runtime.optim.OptimizerConfig;
  *   S = constant | step(every=N, gamma=D) | cosine(total=N, min=D) | warmup(N) then S
  * </pre>
  */
-final class LegacyOptimizerText {
-    private final String text;
-    private int pos;
-
+final class LegacyOptimizerText extends LegacyText {
     private LegacyOptimizerText(String text) {
-        this.text = text;
+        super(text);
     }
 
     /** The configuration the text describes; {@code source} names the file in errors. */
@@ -103,33 +100,5 @@ final class LegacyOptimizerText {
             end++;
         }
         return take(end);
-    }
-
-    private String upTo(String stop) {
-        int end = text.indexOf(stop, pos);
-        if (end < 0) {
-            throw new IllegalArgumentException("expected '" + stop + "'");
-        }
-        return take(end);
-    }
-
-    private String take(int end) {
-        String s = text.substring(pos, end);
-        pos = end;
-        return s;
-    }
-
-    private boolean skip(String literal) {
-        if (text.startsWith(literal, pos)) {
-            pos += literal.length();
-            return true;
-        }
-        return false;
-    }
-
-    private void expect(String literal) {
-        if (!skip(literal)) {
-            throw new IllegalArgumentException("expected '" + literal + "'");
-        }
     }
 }
