@@ -23,6 +23,16 @@ public final class FleetMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Picocli's instance of the top-level {@code edgetrain} command; {@code fleet} is its subcommand. */
+    public FleetMain() {
+    }
+
+    /**
+     * Starts the command line: sets {@code io.netty.tryReflectionSetAccessible} when unset (what Spark's launcher
+     * passes), runs {@code args} and exits the JVM with the command's exit code.
+     *
+     * @param args the command-line arguments, e.g. {@code fleet fedavg --rounds 20}
+     */
     public static void main(String[] args) {
         // What Spark's launcher passes as -D on Java 17+; `java -jar` has only the manifest's Add-Opens.
         if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
@@ -31,11 +41,21 @@ public final class FleetMain implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests: no System.exit). */
+    /**
+     * Runs the command line and returns the exit code (for tests: no System.exit).
+     *
+     * @param args the command-line arguments
+     * @return the exit code, 0 on success
+     */
     public static int run(String... args) {
         return CommandLines.execute(commandLine(), args);
     }
 
+    /**
+     * The configured command line, as {@link #run(String...)} executes it.
+     *
+     * @return a new command line with the {@code fleet} and {@code help} commands
+     */
     public static CommandLine commandLine() {
         return CommandLines.configure(new CommandLine(new FleetMain()));
     }

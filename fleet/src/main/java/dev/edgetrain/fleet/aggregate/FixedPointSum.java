@@ -21,6 +21,7 @@ import java.io.Serializable;
  */
 public final class FixedPointSum implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Fraction bits of the fixed-point integers: a contribution is rounded to a multiple of 2<sup>-40</sup>. */
     public static final int FRACTION_BITS = 40;
     /** Largest magnitude a contribution or the total may reach, as a power of two. */
     public static final int MAGNITUDE_BITS = 22;
@@ -28,6 +29,7 @@ public final class FixedPointSum implements Serializable {
     private static final double UNSCALE = 0x1p-40;
     private static final double LIMIT = 0x1p62;
 
+    /** The fixed-point sums, one per element ({@code [length]}, scaled by 2<sup>40</sup>); null while empty. */
     private long[] sums;
 
     /** An empty sum: {@link #length()} 0 until the first {@link #add}. */
@@ -37,7 +39,11 @@ public final class FixedPointSum implements Serializable {
     /**
      * Adds {@code weight · values[i]} to element {@code i}.
      *
+     * @param values the vector to add, {@code [length]}; its length fixes the sum's length on the first add
+     * @param weight the factor of every element, e.g. a client's share of all rows
      * @param what names the contribution in errors, e.g. "client 3's weights"
+     * @throws IllegalArgumentException if the weight or a product is not finite or too large, or the length differs
+     *                                  from the sum's; the sum is then unchanged
      */
     public void add(float[] values, double weight, String what) {
         if (!(Math.abs(weight) < LIMIT)) {
@@ -63,7 +69,16 @@ public final class FixedPointSum implements Serializable {
         }
     }
 
-    /** Adds {@code weight · value} to element {@code index} (for a sum of scalars, e.g. losses). */
+    /**
+     * Adds {@code weight · value} to element {@code index} (for a sum of scalars, e.g. losses).
+     *
+     * @param length the sum's length (fixed by the first add)
+     * @param index the element to add to, in [0, length)
+     * @param value the value to add, already weighted
+     * @param what names the contribution in errors
+     * @throws IllegalArgumentException if {@code value} is not finite or too large, {@code length} differs from the
+     *                                  sum's, or the element overflows; the sum is then unchanged
+     */
     public void add(int length, int index, double value, String what) {
         if (sums != null && length != sums.length) {
             throw new IllegalArgumentException(what + " has " + length + " elements, the sum has " + sums.length);
@@ -75,7 +90,13 @@ public final class FixedPointSum implements Serializable {
         sums[index] = addChecked(sums[index], f, index);
     }
 
-    /** Whether {@link #add(float[], double, String)} would accept {@code weight · values[i]} for every element. */
+    /**
+     * Whether {@link #add(float[], double, String)} would accept {@code weight · values[i]} for every element.
+     *
+     * @param values the vector, {@code [length]}
+     * @param weight the factor of every element
+     * @return true if every {@code weight · values[i]} is finite and below the fixed-point limit in magnitude
+     */
     public static boolean accepts(float[] values, double weight) {
         for (float v : values) {
             if (!(Math.abs(v * weight * SCALE) < LIMIT)) {
@@ -90,6 +111,12 @@ public final class FixedPointSum implements Serializable {
      * element, rounded exactly as {@code add} rounds them: what a client hands to secure aggregation, whose masked
      * sum, once unmasked, is {@link #ofEncoded the sum} of these arrays. Refuses what {@code add} refuses, with the
      * same message.
+     *
+     * @param values the vector to encode, {@code [length]}
+     * @param weight the factor of every element
+     * @param what names the contribution in errors
+     * @return the fixed-point integers, {@code [values.length]}, scaled by 2<sup>40</sup>
+     * @throws IllegalArgumentException if the weight or a product is not finite or too large
      */
     public static long[] encode(float[] values, double weight, String what) {
         if (!(Math.abs(weight) < LIMIT)) {
@@ -102,7 +129,15 @@ public final class FixedPointSum implements Serializable {
         return fixed;
     }
 
-    /** The fixed-point integer {@link #add(int, int, double, String)} would add for {@code value} at {@code index}. */
+    /**
+     * The fixed-point integer {@link #add(int, int, double, String)} would add for {@code value} at {@code index}.
+     *
+     * @param value the value to encode, already weighted
+     * @param index the element it goes to, named in errors
+     * @param what names the contribution in errors
+     * @return {@code round(value · 2^40)}
+     * @throws IllegalArgumentException if {@code value} is not finite or too large
+     */
     public static long encode(double value, int index, String what) {
         return toFixed(value, index, what);
     }
@@ -111,6 +146,9 @@ public final class FixedPointSum implements Serializable {
      * A sum whose elements are the given fixed-point integers (copied), e.g. the unmasked result of secure
      * aggregation: {@code ofEncoded(Σ_k encode(v_k, w_k))} equals, bit for bit, the sum built by
      * {@code add(v_k, w_k)}.
+     *
+     * @param fixedPoint the sums' fixed-point integers, {@code [length]}, scaled by 2<sup>40</sup>
+     * @return a new sum holding a copy of them
      */
     public static FixedPointSum ofEncoded(long[] fixedPoint) {
         final FixedPointSum sum = new FixedPointSum();
@@ -127,7 +165,14 @@ public final class FixedPointSum implements Serializable {
         return Math.round(scaled);
     }
 
-    /** Adds {@code other} into this sum and returns this; either may be empty. */
+    /**
+     * Adds {@code other} into this sum and returns this; either may be empty.
+     *
+     * @param other the sum to add; left unchanged
+     * @return this sum
+     * @throws IllegalArgumentException if both are non-empty with different lengths, or an element overflows; this sum
+     *                                  is then unchanged
+     */
     public FixedPointSum merge(FixedPointSum other) {
         if (other.sums == null) {
             return this;
@@ -158,21 +203,41 @@ public final class FixedPointSum implements Serializable {
         return r;
     }
 
+    /**
+     * Whether nothing has been added yet.
+     *
+     * @return true until the first {@link #add} or non-empty {@link #merge}
+     */
     public boolean isEmpty() {
         return sums == null;
     }
 
-    /** Elements, 0 while empty. */
+    /**
+     * Elements, 0 while empty.
+     *
+     * @return the sum's length, or 0 while empty
+     */
     public int length() {
         return sums == null ? 0 : sums.length;
     }
 
-    /** Element {@code i} of the sum as a double (exact: at most 63 significant bits rounded to 53). */
+    /**
+     * Element {@code i} of the sum as a double (exact: at most 63 significant bits rounded to 53).
+     *
+     * @param i the element, in [0, {@link #length()})
+     * @return the element's sum, unscaled
+     */
     public double value(int i) {
         return sums[i] * UNSCALE;
     }
 
-    /** Writes {@code scale · sum[i]} as floats into {@code dst}, e.g. {@code scale = 1 / (sum of weights)}. */
+    /**
+     * Writes {@code scale · sum[i]} as floats into {@code dst}, e.g. {@code scale = 1 / (sum of weights)}.
+     *
+     * @param dst receives the scaled sum, {@code [length]}
+     * @param scale the factor applied to every element
+     * @throws IllegalArgumentException if the sum is empty or {@code dst}'s length differs from it
+     */
     public void copyTo(float[] dst, double scale) {
         if (sums == null || dst.length != sums.length) {
             throw new IllegalArgumentException("destination has " + dst.length + " elements, the sum has " + length());
@@ -182,7 +247,11 @@ public final class FixedPointSum implements Serializable {
         }
     }
 
-    /** Bytes of payload this sum carries when shipped: 8 per element. */
+    /**
+     * Bytes of payload this sum carries when shipped: 8 per element.
+     *
+     * @return 8 times {@link #length()}
+     */
     public long payloadBytes() {
         return 8L * length();
     }

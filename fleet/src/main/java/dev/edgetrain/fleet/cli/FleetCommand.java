@@ -12,6 +12,10 @@ public final class FleetCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Picocli's instance of the {@code fleet} command; the work is done by its subcommands. */
+    public FleetCommand() {
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "expected a command: "

@@ -7,6 +7,11 @@ package dev.edgetrain.fleet.data;
 public final class FleetDataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message}.
+     *
+     * @param message which file, column and value, and what was expected
+     */
     public FleetDataException(String message) {
         super(message);
     }

@@ -26,6 +26,11 @@ public final class Shards {
      * {@code k·c, k·c+1, …} modulo the class count), and each class's rows, shuffled, are split evenly among
      * the clients holding it. Every row goes to exactly one client.
      *
+     * @param data the data set to split
+     * @param clients number of devices, at least 1
+     * @param classesPerClient classes each device gets, in [1, classes]
+     * @param seed seeds the class permutation and the row shuffles
+     * @return {@code clients} shards, shard {@code k} with id {@code k} and first row 0, rows copied
      * @throws IllegalArgumentException when some class would reach no client, or a client would get no rows
      */
     public static List<Shard> nonIid(Dataset data, int clients, int classesPerClient, long seed) {
@@ -71,7 +76,15 @@ public final class Shards {
         return build(data, rowsOf, "non-IID split (" + classesPerClient + " classes per client)");
     }
 
-    /** Each of {@code clients} devices gets an equal share (±1 row) of a seeded shuffle of all rows. */
+    /**
+     * Each of {@code clients} devices gets an equal share (±1 row) of a seeded shuffle of all rows.
+     *
+     * @param data the data set to split
+     * @param clients number of devices, in [1, rows]
+     * @param seed seeds the shuffle
+     * @return {@code clients} shards, shard {@code k} with id {@code k} and first row 0, rows copied
+     * @throws IllegalArgumentException if {@code clients} is outside [1, rows]
+     */
     public static List<Shard> iid(Dataset data, int clients, long seed) {
         if (clients < 1 || clients > data.rows()) {
             throw new IllegalArgumentException("clients must be in [1, " + data.rows()
@@ -92,6 +105,11 @@ public final class Shards {
     /**
      * {@code parts} slices of consecutive rows (±1 row in size), slice {@code p} starting at global row
      * {@link Shard#firstRow()}: the layout data-parallel training expects.
+     *
+     * @param data the data set to cut
+     * @param parts number of slices, in [1, rows]
+     * @return {@code parts} shards, slice {@code p} with id {@code p}, in row order, rows copied
+     * @throws IllegalArgumentException if {@code parts} is outside [1, rows]
      */
     public static List<Shard> contiguous(Dataset data, int parts) {
         if (parts < 1 || parts > data.rows()) {
@@ -108,7 +126,14 @@ public final class Shards {
         return shards;
     }
 
-    /** The shards as an RDD with exactly one shard per partition, partition {@code i} holding {@code shards.get(i)}. */
+    /**
+     * The shards as an RDD with exactly one shard per partition, partition {@code i} holding {@code shards.get(i)}.
+     *
+     * @param sc the Spark context
+     * @param shards the shards, not empty
+     * @return an RDD of {@code shards.size()} partitions
+     * @throws IllegalArgumentException if there are no shards
+     */
     public static JavaRDD<Shard> toRdd(JavaSparkContext sc, List<Shard> shards) {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no shards to distribute");
@@ -122,6 +147,10 @@ public final class Shards {
      * deviations (Chan et al.'s parallel merge) combined on the driver in shard-id order, so the result is the
      * same on every run. Only these statistics leave a shard, not rows. A feature constant over the federation
      * gets std 1, as {@link Standardizer#fit} does.
+     *
+     * @param shards the shards, one or more, with the same feature count
+     * @return the standardizer of the federation's features
+     * @throws IllegalArgumentException if there are no shards or their feature counts differ
      */
     public static Standardizer federatedStandardizer(JavaRDD<Shard> shards) {
         List<Moments> parts = new ArrayList<>(shards.map(Moments::of).collect());

@@ -24,12 +24,19 @@ import java.util.Map;
 public final class DpAccounting {
     /** Metadata keys, as {@code edgetrain train --dp-clip} writes them. */
     public static final String EPSILON = "privacy.epsilon";
+    /** Metadata key of δ. */
     public static final String DELTA = "privacy.delta";
+    /** Metadata key of the noise multiplier z. */
     public static final String NOISE_MULTIPLIER = "privacy.noise_multiplier";
+    /** Metadata key of the clipping norm C. */
     public static final String CLIP_NORM = "privacy.clip_norm";
+    /** Metadata key of the sampling rate q = m/K. */
     public static final String SAMPLING_RATE = "privacy.sampling_rate";
+    /** Metadata key of the number of accounted steps (rounds). */
     public static final String STEPS = "privacy.steps";
+    /** Metadata key of how the privacy loss was accounted. */
     public static final String ACCOUNTANT = "privacy.accountant";
+    /** Metadata key of where the server's noise came from. */
     public static final String RANDOMNESS = "privacy.randomness";
 
     private final RdpAccountant accountant = new RdpAccountant();
@@ -49,6 +56,9 @@ public final class DpAccounting {
      * The accounting of a DP-FedAvg run of {@code config} over {@code clients} devices, at the config's δ or, when
      * it has none, {@link #defaultDelta}.
      *
+     * @param config the run's settings, with a clipping norm above 0
+     * @param clients K, the number of devices (shards) the run samples from, at least 1
+     * @return the accounting, ready for {@link #epsilonAfter}
      * @throws IllegalArgumentException when the config has no DP-FedAvg (clip 0) or there are no clients
      */
     public static DpAccounting of(FedAvgConfig config, int clients) {
@@ -63,13 +73,24 @@ public final class DpAccounting {
     /**
      * δ when none is given: {@code min(1e-5, 0.1 / clients)}, well below 1/K as a meaningful δ must be (a δ of 1/K
      * would allow publishing one device's data outright), the same rule as {@code edgetrain train}'s per row.
+     *
+     * @param clients K, the number of devices, at least 1
+     * @return δ, at most 1e-5
+     * @throws IllegalArgumentException if {@code clients} is below 1
      */
     public static double defaultDelta(int clients) {
         checkClients(clients);
         return Math.min(1e-5, 0.1 / clients);
     }
 
-    /** {@code q = m / K}: the devices sampled a round ({@link ClientSampler#count}) over all of them. */
+    /**
+     * {@code q = m / K}: the devices sampled a round ({@link ClientSampler#count}) over all of them.
+     *
+     * @param clients K, the number of devices, at least 1
+     * @param fraction the client fraction of the run, in (0, 1]
+     * @return q, in (0, 1]
+     * @throws IllegalArgumentException if {@code clients} is below 1
+     */
     public static double samplingRate(int clients, double fraction) {
         checkClients(clients);
         return (double) ClientSampler.count(clients, fraction) / clients;
@@ -80,29 +101,59 @@ public final class DpAccounting {
      * {@code targetEpsilon} for {@code delta}: Opacus's search ({@link RdpAccountant#noiseMultiplier}), so its ε is
      * at most the target and within 0.01 of it.
      *
+     * @param targetEpsilon the ε to stay within
+     * @param delta δ, in (0, 1)
+     * @param q the sampling rate, in (0, 1]
+     * @param rounds the rounds the run will take
+     * @return z
      * @throws IllegalArgumentException for a target no z up to 10⁶ reaches, or a bad argument, with the reason
      */
     public static double noiseMultiplierFor(double targetEpsilon, double delta, double q, int rounds) {
         return new RdpAccountant().noiseMultiplier(targetEpsilon, delta, q, rounds);
     }
 
-    /** ε for δ after {@code rounds} rounds; +∞ without noise (z = 0: clipping alone protects nothing). */
+    /**
+     * ε for δ after {@code rounds} rounds; +∞ without noise (z = 0: clipping alone protects nothing).
+     *
+     * @param rounds the rounds done so far
+     * @return ε, or positive infinity when the noise multiplier is 0
+     */
     public double epsilonAfter(int rounds) {
         return accountant.epsilon(samplingRate, noiseMultiplier, rounds, delta);
     }
 
+    /**
+     * The sampling rate q = m/K of one round.
+     *
+     * @return q, in (0, 1]
+     */
     public double samplingRate() {
         return samplingRate;
     }
 
+    /**
+     * The δ the ε is reported for.
+     *
+     * @return δ, in (0, 1)
+     */
     public double delta() {
         return delta;
     }
 
+    /**
+     * The noise multiplier z of the server's Gaussian noise.
+     *
+     * @return z, at least 0
+     */
     public double noiseMultiplier() {
         return noiseMultiplier;
     }
 
+    /**
+     * The clipping norm C of each client's model change (L2).
+     *
+     * @return C, above 0
+     */
     public double clipNorm() {
         return clip;
     }
@@ -110,6 +161,10 @@ public final class DpAccounting {
     /**
      * The {@code privacy.*} metadata of a model after {@code rounds} rounds: ε, δ, z, C, q, the rounds as steps, how
      * they were accounted and where the noise came from ({@code reproducibleNoise}: a seeded generator for tests).
+     *
+     * @param rounds the rounds done, accounted as steps
+     * @param reproducibleNoise whether the server's noise came from a seeded generator rather than SecureRandom
+     * @return the {@code privacy.*} keys and their values, in a fixed order
      */
     public Map<String, String> metadata(int rounds, boolean reproducibleNoise) {
         final Map<String, String> m = new LinkedHashMap<>();

@@ -53,6 +53,14 @@ public final class FedAvg {
     /** DP-FedAvg's server-side noise. */
     private Random noise = new SecureRandom();
 
+    /**
+     * Federated averaging on {@code sc} with {@code config}; DP-FedAvg's noise, when configured, comes from
+     * {@link SecureRandom}.
+     *
+     * @param sc the Spark context the rounds' jobs run in
+     * @param config the run's settings
+     * @throws IllegalArgumentException if either is null
+     */
     public FedAvg(JavaSparkContext sc, FedAvgConfig config) {
         if (sc == null || config == null) {
             throw new IllegalArgumentException("spark context and config must not be null");
@@ -80,10 +88,20 @@ public final class FedAvg {
             this.rounds = Collections.unmodifiableList(rounds);
         }
 
+        /**
+         * The global model after the last round.
+         *
+         * @return the trained network
+         */
         public Network global() {
             return global;
         }
 
+        /**
+         * One report per round, in order.
+         *
+         * @return the reports, unmodifiable
+         */
         public List<RoundReport> rounds() {
             return rounds;
         }
@@ -97,6 +115,9 @@ public final class FedAvg {
      * @param initial    the starting global model; not changed
      * @param evaluation rows to evaluate each round's global model on (cache it), or null for the clients' own rows
      * @param listener   told after each round, or null
+     * @return the final global model and the rounds' reports
+     * @throws IOException when the listener throws it
+     * @throws IllegalArgumentException when the shards do not fit the initial model or a client id appears twice
      */
     public Result run(JavaRDD<Shard> clients, Network initial, JavaRDD<Shard> evaluation, RoundListener listener)
             throws IOException {

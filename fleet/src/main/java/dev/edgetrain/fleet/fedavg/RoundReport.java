@@ -33,57 +33,100 @@ public final class RoundReport {
         this.epsilon = epsilon;
     }
 
-    /** 1-based. */
+    /**
+     * 1-based.
+     *
+     * @return this round's number, in [1, {@link #rounds()}]
+     */
     public int round() {
         return round;
     }
 
+    /**
+     * Number of rounds the run takes.
+     *
+     * @return the total number of rounds
+     */
     public int rounds() {
         return rounds;
     }
 
-    /** Ids of the clients sampled for this round, ascending. */
+    /**
+     * Ids of the clients sampled for this round, ascending.
+     *
+     * @return a copy of the ids
+     */
     public int[] sampledClients() {
         return sampled.clone();
     }
 
-    /** Ids of sampled clients whose update was discarded (local training diverged) or lost (simulated dropout). */
+    /**
+     * Ids of sampled clients whose update was discarded (local training diverged) or lost (simulated dropout).
+     *
+     * @return a copy of the ids, ascending
+     */
     public int[] droppedClients() {
         return dropped.clone();
     }
 
-    /** Clients whose update went into the average. */
+    /**
+     * Clients whose update went into the average.
+     *
+     * @return sampled minus dropped clients
+     */
     public int clientsAveraged() {
         return sampled.length - dropped.length;
     }
 
-    /** Training examples behind the averaged updates. */
+    /**
+     * Training examples behind the averaged updates.
+     *
+     * @return the rows of the averaged clients' shards
+     */
     public long examples() {
         return examples;
     }
 
-    /** Example-weighted mean of the clients' last local-epoch training loss (NaN when no client finished). */
+    /**
+     * Example-weighted mean of the clients' last local-epoch training loss (NaN when no client finished).
+     *
+     * @return the loss, or NaN
+     */
     public double trainLoss() {
         return trainLoss;
     }
 
-    /** The new global model on the evaluation rows. */
+    /**
+     * The new global model on the evaluation rows.
+     *
+     * @return loss and accuracy of the global model after this round
+     */
     public Metrics global() {
         return global;
     }
 
-    /** Wall-clock seconds of the round: training, aggregation and evaluation. */
+    /**
+     * Wall-clock seconds of the round: training, aggregation and evaluation.
+     *
+     * @return seconds, wall clock
+     */
     public double seconds() {
         return seconds;
     }
 
-    /** The global weights' payload broadcast to executors: 4 bytes per parameter (before Spark's compression). */
+    /**
+     * The global weights' payload broadcast to executors: 4 bytes per parameter (before Spark's compression).
+     *
+     * @return bytes broadcast
+     */
     public long broadcastBytes() {
         return broadcastBytes;
     }
 
     /**
      * Serialized task results and shuffle bytes of the round's aggregation job: the clients' updates on their way up.
+     *
+     * @return bytes uploaded
      */
     public long uploadBytes() {
         return uploadBytes;
@@ -92,6 +135,8 @@ public final class RoundReport {
     /**
      * DP-FedAvg's ε for its δ ({@link DpAccounting}) spent by the rounds so far, this one included; NaN without
      * DP-FedAvg, +∞ with clipping but no noise.
+     *
+     * @return ε, NaN or +∞
      */
     public double epsilon() {
         return epsilon;

@@ -13,16 +13,30 @@ public final class OptimizerSettings implements Serializable {
 
     /** The update rules a fleet job offers. */
     public enum Rule {
-        SGD, MOMENTUM, NESTEROV, ADAM, ADAMW
+        /** Plain stochastic gradient descent. */
+        SGD,
+        /** SGD with classical (heavy-ball) momentum. */
+        MOMENTUM,
+        /** SGD with Nesterov momentum. */
+        NESTEROV,
+        /** Adam. */
+        ADAM,
+        /** Adam with decoupled weight decay. */
+        ADAMW
     }
 
     /** AdamW's decoupled weight decay unless one is given: the {@code edgetrain train} default. */
     public static final float ADAMW_WEIGHT_DECAY = 1e-4f;
 
+    /** The update rule. */
     private final Rule rule;
+    /** The constant learning rate, positive and finite. */
     private final float learningRate;
+    /** Momentum of MOMENTUM and NESTEROV, in [0, 1); 0 otherwise. */
     private final float momentum;
+    /** Weight decay λ, finite and at least 0: L2 for the SGD rules and Adam, decoupled for AdamW. */
     private final float weightDecay;
+    /** Gradient clipping norm, finite and at least 0; 0 for no clipping. */
     private final float clipNorm;
 
     private OptimizerSettings(Rule rule, float learningRate, float momentum, float weightDecay, float clipNorm) {
@@ -43,19 +57,49 @@ public final class OptimizerSettings implements Serializable {
         this.clipNorm = clipNorm;
     }
 
+    /**
+     * Plain SGD at a constant rate, without momentum, weight decay or clipping.
+     *
+     * @param learningRate the learning rate, positive and finite
+     * @return the settings
+     * @throws IllegalArgumentException if {@code learningRate} is not positive and finite
+     */
     public static OptimizerSettings sgd(float learningRate) {
         return new OptimizerSettings(Rule.SGD, learningRate, 0f, 0f, 0f);
     }
 
+    /**
+     * SGD with classical or Nesterov momentum, without weight decay or clipping.
+     *
+     * @param learningRate the learning rate, positive and finite
+     * @param momentum the momentum coefficient, in [0, 1)
+     * @param nesterov true for Nesterov momentum, false for classical momentum
+     * @return the settings
+     * @throws IllegalArgumentException if {@code learningRate} or {@code momentum} is out of range
+     */
     public static OptimizerSettings momentum(float learningRate, float momentum, boolean nesterov) {
         return new OptimizerSettings(nesterov ? Rule.NESTEROV : Rule.MOMENTUM, learningRate, momentum, 0f, 0f);
     }
 
+    /**
+     * Adam at a constant rate, without weight decay or clipping.
+     *
+     * @param learningRate the learning rate, positive and finite
+     * @return the settings
+     * @throws IllegalArgumentException if {@code learningRate} is not positive and finite
+     */
     public static OptimizerSettings adam(float learningRate) {
         return new OptimizerSettings(Rule.ADAM, learningRate, 0f, 0f, 0f);
     }
 
-    /** AdamW: Adam with decoupled weight decay {@code weightDecay} (on weights, not biases). */
+    /**
+     * AdamW: Adam with decoupled weight decay {@code weightDecay} (on weights, not biases).
+     *
+     * @param learningRate the learning rate, positive and finite
+     * @param weightDecay the decoupled weight decay, finite and at least 0
+     * @return the settings
+     * @throws IllegalArgumentException if either is out of range
+     */
     public static OptimizerSettings adamW(float learningRate, float weightDecay) {
         return new OptimizerSettings(Rule.ADAMW, learningRate, 0f, weightDecay, 0f);
     }
@@ -63,6 +107,11 @@ public final class OptimizerSettings implements Serializable {
     /**
      * The rule by name ({@code sgd}, {@code momentum}, {@code nesterov}, {@code adam}, {@code adamw}); momentum 0.9
      * where used, AdamW's weight decay {@link #ADAMW_WEIGHT_DECAY}.
+     *
+     * @param rule the rule's name, in any case
+     * @param learningRate the learning rate, positive and finite
+     * @return the settings
+     * @throws IllegalArgumentException if the name is none of the five, or the learning rate is out of range
      */
     public static OptimizerSettings of(String rule, float learningRate) {
         switch (rule.toLowerCase(Locale.ROOT)) {
@@ -82,23 +131,51 @@ public final class OptimizerSettings implements Serializable {
         }
     }
 
+    /**
+     * A copy with another weight decay λ: L2 for the SGD rules and Adam, decoupled for AdamW.
+     *
+     * @param weightDecay the weight decay, finite and at least 0
+     * @return the changed copy
+     * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+     */
     public OptimizerSettings withWeightDecay(float weightDecay) {
         return new OptimizerSettings(rule, learningRate, momentum, weightDecay, clipNorm);
     }
 
+    /**
+     * A copy with gradient clipping to another norm.
+     *
+     * @param clipNorm the clipping norm, finite and at least 0; 0 for no clipping
+     * @return the changed copy
+     * @throws IllegalArgumentException if {@code clipNorm} is negative or not finite
+     */
     public OptimizerSettings withClipNorm(float clipNorm) {
         return new OptimizerSettings(rule, learningRate, momentum, weightDecay, clipNorm);
     }
 
+    /**
+     * The update rule.
+     *
+     * @return the rule
+     */
     public Rule rule() {
         return rule;
     }
 
+    /**
+     * The constant learning rate.
+     *
+     * @return the learning rate, positive and finite
+     */
     public float learningRate() {
         return learningRate;
     }
 
-    /** The runtime's optimizer configuration. */
+    /**
+     * The runtime's optimizer configuration.
+     *
+     * @return a new configuration with this rule, learning rate, momentum, weight decay and clipping
+     */
     public OptimizerConfig config() {
         OptimizerConfig c;
         switch (rule) {

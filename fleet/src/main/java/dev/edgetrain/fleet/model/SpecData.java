@@ -12,17 +12,29 @@ import java.io.Serializable;
  */
 public final class SpecData implements Serializable {
     private static final long serialVersionUID = 2L;
+    /** Input features of the network. */
     private final int inputs;
+    /** Output width of each layer, {@code [layers]}. */
     private final int[] outputs;
+    /** Whether each layer has a bias, {@code [layers]}. */
     private final boolean[] bias;
+    /** Whether each layer has a layer norm, {@code [layers]}. */
     private final boolean[] layerNorm;
+    /** Each layer's layer-norm epsilon, {@code [layers]}. */
     private final float[] normEpsilon;
     /** {@code Activation.toString()}, which {@code Activation.parse} reads back. */
     private final String[] activation;
+    /** Each layer's dropout rate, {@code [layers]}. */
     private final float[] dropout;
+    /** The task's id, which {@code Task.parse} reads back. */
     private final String task;
     private transient NetworkSpec spec;
 
+    /**
+     * The shippable form of {@code spec}, which it also keeps (not shipped) for {@link #spec()}.
+     *
+     * @param spec the network spec
+     */
     public SpecData(NetworkSpec spec) {
         int layers = spec.layerCount();
         this.inputs = spec.inputs();
@@ -45,6 +57,11 @@ public final class SpecData implements Serializable {
         this.spec = spec;
     }
 
+    /**
+     * The spec, rebuilt from the shipped fields on first use after deserialization.
+     *
+     * @return the network spec, equal to the one this was made from
+     */
     public NetworkSpec spec() {
         if (spec == null) {
             LayerSpec[] layers = new LayerSpec[outputs.length];

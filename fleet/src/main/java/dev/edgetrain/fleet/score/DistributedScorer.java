@@ -43,11 +43,17 @@ import org.apache.spark.sql.types.StructType;
  * or as the one column left over.
  */
 public final class DistributedScorer implements AutoCloseable {
+    /** Column of the CSV predictions: the row's number, as {@code edgetrain predict} numbers rows. */
     public static final String ROW = "row";
+    /** Column of the CSV predictions: the row's line in its file. */
     public static final String LINE = "line";
+    /** Column of the CSV predictions: the row's file, written when several files are scored. */
     public static final String FILE = "file";
+    /** Column added to every row: the predicted class's name. */
     public static final String PREDICTED = "predicted";
+    /** Column added to every row: the model's output for the predicted class. */
     public static final String SCORE = "score";
+    /** Column added to every row when the table has labels: the label as the model's class name. */
     public static final String ACTUAL = "actual";
     private static final String SOURCE = "__edgetrain_source";
 
@@ -57,7 +63,14 @@ public final class DistributedScorer implements AutoCloseable {
     private final Broadcast<byte[]> bytes;
     private final String[] classNames;
 
-    /** @throws OnnxImportException when the bytes are not a model edgetrain can run */
+    /**
+     * Imports the model on the driver and broadcasts its bytes to the tasks.
+     *
+     * @param spark the session to score with
+     * @param modelBytes an ONNX classifier edgetrain can import
+     * @throws OnnxImportException when the bytes are not a model edgetrain can run
+     * @throws IllegalArgumentException when the model is not a classifier (binary, multi-label or regression)
+     */
     public DistributedScorer(SparkSession spark, byte[] modelBytes) throws OnnxImportException {
         this.spark = spark;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -79,11 +92,23 @@ public final class DistributedScorer implements AutoCloseable {
         this.bytes = sc.broadcast(modelBytes);
     }
 
+    /**
+     * The model as imported on the driver.
+     *
+     * @return the imported model
+     */
     public ImportedModel model() {
         return model;
     }
 
-    /** Whether {@code format} ({@code csv}, {@code parquet} or {@code auto}: by the extension) means Parquet. */
+    /**
+     * Whether {@code format} ({@code csv}, {@code parquet} or {@code auto}: by the extension) means Parquet.
+     *
+     * @param path the table's path; with {@code auto}, Parquet when it ends in {@code .parquet} or {@code .parquet/}
+     * @param format {@code csv}, {@code parquet} or {@code auto} in any case, or null for {@code auto}
+     * @return true for Parquet, false for CSV
+     * @throws IllegalArgumentException for any other format
+     */
     public static boolean isParquet(String path, String format) {
         String f = format == null ? "auto" : format.toLowerCase(Locale.ROOT);
         switch (f) {
@@ -104,11 +129,14 @@ public final class DistributedScorer implements AutoCloseable {
      * header against the model and cuts the files into ranges (reading each once). Nothing is scored until the
      * result is run.
      *
+     * @param path a CSV file, a directory of parts, or a glob, in any file system Hadoop reads
      * @param format     the dialect, or null for each file's by its name (tab for {@code *.tsv}), else comma
      * @param labelSpec  the label column (name or 1-based index), or null to find it (or score without labels)
      * @param partitions ranges (tasks) wanted, or 0 for a multiple of Spark's default parallelism with at most
      *                   128 MB each
+     * @return the planned scoring, run by its {@link Scoring} methods
      * @throws DataException for a file that does not suit the model or has a mistake the cutting met
+     * @throws IOException when a file cannot be listed or read
      */
     public Scoring csv(String path, CsvFormat format, String labelSpec, int partitions) throws IOException {
         final CsvInput input = CsvInput.plan(sc.hadoopConfiguration(), path, format, partitions,
@@ -117,7 +145,13 @@ public final class DistributedScorer implements AutoCloseable {
                 model.classCount()), input.labelled(), input.severalFiles(), UnaryOperator.identity());
     }
 
-    /** Reads a Parquet table (a file, a directory of parts, or a glob). */
+    /**
+     * Reads a Parquet table (a file, a directory of parts, or a glob).
+     *
+     * @param spark the session to read with
+     * @param path a Parquet file, a directory of parts, or a glob
+     * @return the table, read lazily by Spark
+     */
     public static Dataset<Row> readParquet(SparkSession spark, String path) {
         return spark.read().parquet(path);
     }
@@ -126,9 +160,12 @@ public final class DistributedScorer implements AutoCloseable {
      * Plans the scoring of a table Spark has read (Parquet: numeric or text columns); its columns are checked now,
      * its cells as they are scored.
      *
+     * @param table the table to score, e.g. from {@link #readParquet}
      * @param source    what to call the table in errors found on the driver (cells name their own file)
      * @param labelSpec the label column (name or 1-based index), or null to find it (or score without labels)
+     * @return the planned scoring, run by its {@link Scoring} methods
      * @throws DataException when the table's columns do not suit the model
+     * @throws FleetDataException when the table already has a column scoring adds
      */
     public Scoring table(Dataset<Row> table, String source, String labelSpec) {
         final String[] columns = table.columns();

@@ -17,7 +17,11 @@ public abstract class Scoring {
         this.partitions = partitions;
     }
 
-    /** Spark partitions (tasks) the job runs as. */
+    /**
+     * Spark partitions (tasks) the job runs as.
+     *
+     * @return the partition count
+     */
     public int partitions() {
         return partitions;
     }
@@ -25,7 +29,9 @@ public abstract class Scoring {
     /**
      * Runs the job, counting only.
      *
+     * @return the summary of the rows scored
      * @throws IOException when a file cannot be read
+     * @throws IllegalStateException when the job has already run
      */
     public final ScoreSummary count() throws IOException {
         start();
@@ -36,7 +42,12 @@ public abstract class Scoring {
      * Runs the job, writing the predictions to {@code directory}, which must not exist yet, as part files of
      * {@code format} {@code csv} (with a header row) or {@code parquet}.
      *
+     * @param directory the directory to write to, which must not exist yet
+     * @param format {@code csv} or {@code parquet}
+     * @return the summary of the rows scored
      * @throws IOException when a file cannot be read or written, or the directory exists
+     * @throws IllegalArgumentException if {@code directory} or {@code format} is null
+     * @throws IllegalStateException when the job has already run
      */
     public final ScoreSummary write(String directory, String format) throws IOException {
         if (directory == null || format == null) {

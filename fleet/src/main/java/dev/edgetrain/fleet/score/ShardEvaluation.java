@@ -26,7 +26,15 @@ public final class ShardEvaluation {
     }
 
     /**
+     * Evaluates the model with {@code weights} on every row of {@code shards}, in one Spark job.
+     *
+     * @param shards the rows to evaluate on, features and labels fitting the spec
+     * @param spec the model's network spec
+     * @param weights the model's flat parameters, as {@code Network.copyParameters()} gives them, broadcast
      * @param totalRows the number of rows over all shards (known to the driver), to weight each shard's mean loss
+     * @return the mean loss (+∞ when a shard's loss is not finite or too large) and the rows predicted correctly
+     * @throws IllegalArgumentException if {@code totalRows} is below 1
+     * @throws IllegalStateException if the shards hold another number of rows than {@code totalRows}
      */
     public static Metrics evaluate(JavaRDD<Shard> shards, SpecData spec, Broadcast<float[]> weights, long totalRows) {
         if (totalRows < 1) {

@@ -14,9 +14,19 @@ import java.io.Serializable;
 public final class MaskedSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The running sums modulo 2<sup>64</sup>, {@code [update length]}; null while empty. */
     private long[] sums;
 
-    /** Adds one client's masked update. */
+    /** An empty sum: nothing is allocated until the first {@link #add}. */
+    public MaskedSum() {
+    }
+
+    /**
+     * Adds one client's masked update.
+     *
+     * @param masked a masked update, {@code [update length]}; its length fixes the sum's on the first add (copied)
+     * @throws IllegalArgumentException if its length differs from the sum's
+     */
     public void add(long[] masked) {
         if (sums == null) {
             sums = masked.clone();
@@ -28,7 +38,13 @@ public final class MaskedSum implements Serializable {
         }
     }
 
-    /** Adds {@code other} into this sum and returns this; either may be empty. */
+    /**
+     * Adds {@code other} into this sum and returns this; either may be empty.
+     *
+     * @param other the sum to add; left unchanged
+     * @return this sum
+     * @throws IllegalArgumentException if both are non-empty with different lengths
+     */
     public MaskedSum merge(MaskedSum other) {
         if (other.sums != null) {
             add(other.sums);
@@ -43,11 +59,21 @@ public final class MaskedSum implements Serializable {
         }
     }
 
+    /**
+     * Whether no masked update has been added yet.
+     *
+     * @return true while empty
+     */
     public boolean isEmpty() {
         return sums == null;
     }
 
-    /** The sum so far (a copy); refuses an empty sum. */
+    /**
+     * The sum so far (a copy); refuses an empty sum.
+     *
+     * @return the sums modulo 2<sup>64</sup>, {@code [update length]}
+     * @throws IllegalStateException if the sum is empty
+     */
     public long[] values() {
         if (sums == null) {
             throw new IllegalStateException("no masked update has been added");

@@ -38,7 +38,15 @@ public final class MaskingClient {
     private final byte[] deviceSecret;
     private final byte[] privateScalar;
 
-    /** Client {@code id} in {@code round} of {@code session}, holding {@code deviceSecret} (32 bytes, kept private). */
+    /**
+     * Client {@code id} in {@code round} of {@code session}, holding {@code deviceSecret} (32 bytes, kept private).
+     *
+     * @param id the client's id
+     * @param session the session id every seed is bound to
+     * @param round the round every seed is bound to
+     * @param deviceSecret the device's secret, 32 bytes; copied
+     * @throws IllegalArgumentException if the secret is not 32 bytes
+     */
     public MaskingClient(int id, long session, int round, byte[] deviceSecret) {
         if (deviceSecret.length != Crypto.KEY_BYTES) {
             throw new IllegalArgumentException("client " + id + ": a device secret has " + Crypto.KEY_BYTES
@@ -54,6 +62,11 @@ public final class MaskingClient {
     /**
      * A client whose device secret is derived from the session and its id (simulation only, see the class comment):
      * the same id in the same session always plays the same device.
+     *
+     * @param session the session id, which the simulated secret derives from
+     * @param round the round
+     * @param id the client's id, which the simulated secret derives from
+     * @return the client
      */
     public static MaskingClient simulated(long session, int round, int id) {
         final byte[] simulation = "edgetrain simulated device".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -61,11 +74,20 @@ public final class MaskingClient {
         return new MaskingClient(id, session, round, secret);
     }
 
+    /**
+     * The client's id among the round's participants.
+     *
+     * @return the id
+     */
     public int id() {
         return id;
     }
 
-    /** This round's X25519 public key, 32 bytes, for the server to pass to the other participants. */
+    /**
+     * This round's X25519 public key, 32 bytes, for the server to pass to the other participants.
+     *
+     * @return the public key, 32 bytes, a new array
+     */
     public byte[] publicKey() {
         return Crypto.publicKey(privateScalar);
     }
@@ -73,6 +95,12 @@ public final class MaskingClient {
     /**
      * The masked copy y_u of {@code fixedPoint} (the client's fixed-point update, unchanged) for the participants
      * and keys in {@code keys}, which must include this client and match its session and round.
+     *
+     * @param fixedPoint the client's update as {@link dev.edgetrain.fleet.aggregate.FixedPointSum#encode} gives it,
+     *                   {@code [update length]}
+     * @param keys the round's participants and their public keys
+     * @return y_u, {@code [update length]}, a new array
+     * @throws SecureAggregationException if the keys are for another session or round, or do not include this client
      */
     public long[] mask(long[] fixedPoint, RoundKeys keys) {
         checkRound(keys);
@@ -94,6 +122,12 @@ public final class MaskingClient {
      * and the pair seeds shared with the dropped clients only. A request that lists this client among the dropped is
      * refused: a client reveals either its self seed (it survived) or lets its pair seeds be revealed (it dropped),
      * never both, which is what keeps a late-arriving update masked.
+     *
+     * @param keys the round's participants and their public keys
+     * @param survivors the ids of the clients whose masked update arrived
+     * @return this client's self-mask seed and its pair seeds with the dropped clients
+     * @throws SecureAggregationException if the keys are for another session or round, do not include this client, the
+     *                                    survivors are not participants, or this client is named as dropped
      */
     public UnmaskingResponse respond(RoundKeys keys, int[] survivors) {
         checkRound(keys);

@@ -12,14 +12,25 @@ import java.util.Arrays;
 public final class RoundKeys implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The session the masks are bound to. */
     private final long session;
+    /** The round the masks are bound to. */
     private final int round;
+    /** Participating client ids, ascending. */
     private final int[] participants;
+    /** {@code publicKeys[i]} is participant {@code participants[i]}'s 32-byte X25519 key. */
     private final byte[][] publicKeys;
 
     /**
+     * The round's participants and keys, copied.
+     *
+     * @param session the session the masks are bound to
+     * @param round the round the masks are bound to
      * @param participants client ids, ascending, at least 2 (one client alone cannot hide its update)
-     * @param publicKeys   {@code publicKeys[i]} is participant {@code participants[i]}'s 32-byte key
+     * @param publicKeys {@code publicKeys[i]} is participant {@code participants[i]}'s 32-byte key
+     * @throws SecureAggregationException with fewer than 2 participants
+     * @throws IllegalArgumentException if the ids are not ascending and unique, or the keys do not match them one for
+     *                                  one with 32 bytes each
      */
     public RoundKeys(long session, int round, int[] participants, byte[][] publicKeys) {
         if (participants.length < 2) {
@@ -49,19 +60,38 @@ public final class RoundKeys implements Serializable {
         }
     }
 
+    /**
+     * The session the masks are bound to.
+     *
+     * @return the session id
+     */
     public long session() {
         return session;
     }
 
+    /**
+     * The round the masks are bound to.
+     *
+     * @return the round
+     */
     public int round() {
         return round;
     }
 
-    /** Participating client ids, ascending. */
+    /**
+     * Participating client ids, ascending.
+     *
+     * @return a copy of the ids
+     */
     public int[] participants() {
         return participants.clone();
     }
 
+    /**
+     * Number of participants.
+     *
+     * @return at least 2
+     */
     public int size() {
         return participants.length;
     }

@@ -9,6 +9,11 @@ package dev.edgetrain.fleet.secagg;
 public final class SecureAggregationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message}.
+     *
+     * @param message which round, which client, and what was expected
+     */
     public SecureAggregationException(String message) {
         super(message);
     }

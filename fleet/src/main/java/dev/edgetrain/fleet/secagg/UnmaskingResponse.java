@@ -11,15 +11,26 @@ import java.io.Serializable;
 public final class UnmaskingResponse implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The round the seeds belong to. */
     private final int round;
+    /** The answering client's id. */
     private final int client;
+    /** The answering client's self-mask seed. */
     private final byte[] selfSeed;
+    /** The dropped clients the response covers, ascending. */
     private final int[] dropped;
+    /** {@code pairSeeds[i]} is the seed {@code client} shares with {@code dropped[i]}. */
     private final byte[][] pairSeeds;
 
     /**
-     * @param dropped   the dropped clients the response covers, ascending
+     * A response holding copies of the seeds.
+     *
+     * @param round the round the seeds belong to
+     * @param client the answering client's id
+     * @param selfSeed the answering client's self-mask seed
+     * @param dropped the dropped clients the response covers, ascending
      * @param pairSeeds {@code pairSeeds[i]} is the seed {@code client} shares with {@code dropped[i]}
+     * @throws IllegalArgumentException if {@code dropped} and {@code pairSeeds} differ in length
      */
     public UnmaskingResponse(int round, int client, byte[] selfSeed, int[] dropped, byte[][] pairSeeds) {
         if (dropped.length != pairSeeds.length) {
@@ -36,10 +47,20 @@ public final class UnmaskingResponse implements Serializable {
         }
     }
 
+    /**
+     * The round the seeds belong to.
+     *
+     * @return the round
+     */
     public int round() {
         return round;
     }
 
+    /**
+     * The answering client's id.
+     *
+     * @return the client id
+     */
     public int client() {
         return client;
     }
@@ -58,7 +79,11 @@ public final class UnmaskingResponse implements Serializable {
         return null;
     }
 
-    /** The dropped clients this response covers, ascending. */
+    /**
+     * The dropped clients this response covers, ascending.
+     *
+     * @return a copy of the ids
+     */
     public int[] droppedClients() {
         return dropped.clone();
     }

@@ -19,7 +19,13 @@ public final class UnmaskingServer {
     private final RoundKeys keys;
     private final int threshold;
 
-    /** @param threshold the fewest survivors the round may be unmasked with: 2 to the number of participants */
+    /**
+     * The server of the round {@code keys} describe.
+     *
+     * @param keys the round's participants and public keys
+     * @param threshold the fewest survivors the round may be unmasked with: 2 to the number of participants
+     * @throws IllegalArgumentException if {@code threshold} is outside [2, participants]
+     */
     public UnmaskingServer(RoundKeys keys, int threshold) {
         if (threshold < 2 || threshold > keys.size()) {
             throw new IllegalArgumentException("round " + keys.round() + ": threshold must be in [2, " + keys.size()
@@ -29,16 +35,31 @@ public final class UnmaskingServer {
         this.threshold = threshold;
     }
 
-    /** The default threshold for {@code participants} clients: a strict majority, at least 2. */
+    /**
+     * The default threshold for {@code participants} clients: a strict majority, at least 2.
+     *
+     * @param participants the number of participants, at least 1
+     * @return {@code max(2, participants / 2 + 1)}
+     */
     public static int majority(int participants) {
         return Math.max(2, participants / 2 + 1);
     }
 
+    /**
+     * The fewest survivors the round may be unmasked with.
+     *
+     * @return t, in [2, participants]
+     */
     public int threshold() {
         return threshold;
     }
 
-    /** Refuses, before anyone is asked for seeds, a round with fewer than {@link #threshold()} survivors. */
+    /**
+     * Refuses, before anyone is asked for seeds, a round with fewer than {@link #threshold()} survivors.
+     *
+     * @param survivors the ids of the clients whose masked update arrived
+     * @throws SecureAggregationException with fewer than {@link #threshold()} survivors
+     */
     public void checkSurvivors(int[] survivors) {
         if (survivors.length < threshold) {
             throw new SecureAggregationException("round " + keys.round() + ": only " + survivors.length + " of "
@@ -53,8 +74,10 @@ public final class UnmaskingServer {
      * @param maskedSum the sum of the masked updates that arrived (not changed)
      * @param survivors ids of the clients whose masked update is in {@code maskedSum}, ascending
      * @param responses one response per survivor, in any order
+     * @return the unmasked sum, {@code [update length]}, a new array
      * @throws SecureAggregationException below the threshold, or when a survivor's response is missing, duplicated,
      *                                    for another round, or lacks the seed for a dropped client
+     * @throws IllegalArgumentException when the survivor ids are not ascending and unique
      */
     public long[] unmask(long[] maskedSum, int[] survivors, Collection<UnmaskingResponse> responses) {
         final int round = keys.round();

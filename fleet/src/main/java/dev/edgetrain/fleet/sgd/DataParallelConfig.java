@@ -8,12 +8,26 @@ import java.io.Serializable;
  */
 public final class DataParallelConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Passes over the global data set, at least 1. */
     private final int epochs;
+    /** Rows per global step over all slices together, at least 1. */
     private final int batchSize;
+    /** The optimizer the driver applies to the summed gradient. */
     private final OptimizerSettings optimizer;
+    /** Seed of the epoch shuffles. */
     private final long seed;
+    /** Depth of Spark's tree aggregation of the slices' gradients, at least 1. */
     private final int aggregationDepth;
 
+    /**
+     * Settings with the default tree-aggregation depth of 2.
+     *
+     * @param epochs passes over the data, at least 1
+     * @param batchSize rows per global step over all slices together, at least 1
+     * @param optimizer the optimizer, not null
+     * @param seed seed of the epoch shuffles
+     * @throws IllegalArgumentException if {@code epochs} or {@code batchSize} is below 1, or {@code optimizer} is null
+     */
     public DataParallelConfig(int epochs, int batchSize, OptimizerSettings optimizer, long seed) {
         this(epochs, batchSize, optimizer, seed, 2);
     }
@@ -39,30 +53,58 @@ public final class DataParallelConfig implements Serializable {
         this.aggregationDepth = aggregationDepth;
     }
 
+    /**
+     * A copy with another depth of Spark's tree aggregation of the slices' gradients.
+     *
+     * @param depth the depth, at least 1
+     * @return the changed copy
+     * @throws IllegalArgumentException if {@code depth} is below 1
+     */
     public DataParallelConfig withAggregationDepth(int depth) {
         return new DataParallelConfig(epochs, batchSize, optimizer, seed, depth);
     }
 
+    /**
+     * Passes over the global data set.
+     *
+     * @return epochs, at least 1
+     */
     public int epochs() {
         return epochs;
     }
 
-    /** Rows per global step, over all slices together. */
+    /**
+     * Rows per global step, over all slices together.
+     *
+     * @return the global batch size, at least 1
+     */
     public int batchSize() {
         return batchSize;
     }
 
+    /**
+     * The optimizer the driver applies to the summed gradient.
+     *
+     * @return the optimizer settings
+     */
     public OptimizerSettings optimizer() {
         return optimizer;
     }
 
     /**
      * Seed of the epoch shuffles; the same as a single-machine {@code Trainer}'s shuffle seed gives the same batches.
+     *
+     * @return the seed
      */
     public long seed() {
         return seed;
     }
 
+    /**
+     * Depth of Spark's tree aggregation of the slices' gradients.
+     *
+     * @return the depth, at least 1 (default 2)
+     */
     public int aggregationDepth() {
         return aggregationDepth;
     }

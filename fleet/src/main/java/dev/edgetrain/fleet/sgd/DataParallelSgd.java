@@ -35,6 +35,13 @@ public final class DataParallelSgd {
     private final JavaSparkContext sc;
     private final DataParallelConfig config;
 
+    /**
+     * Training on {@code sc} with {@code config}.
+     *
+     * @param sc the Spark context the steps' jobs run in
+     * @param config epochs, global batch size, optimizer and seed
+     * @throws IllegalArgumentException if either is null
+     */
     public DataParallelSgd(JavaSparkContext sc, DataParallelConfig config) {
         if (sc == null || config == null) {
             throw new IllegalArgumentException("spark context and config must not be null");
@@ -45,6 +52,13 @@ public final class DataParallelSgd {
 
     /** Told after each epoch, on the driver. */
     public interface EpochListener {
+        /**
+         * Called after each epoch with its report and the network as trained so far (e.g. to save a checkpoint).
+         *
+         * @param report the epoch's report
+         * @param network the network being trained; not to be changed
+         * @throws IOException when the listener fails to write; it ends the training
+         */
         void onEpoch(EpochReport report, Network network) throws IOException;
     }
 
@@ -53,10 +67,14 @@ public final class DataParallelSgd {
      *
      * @param slices     consecutive-row slices, one per partition, together covering global rows {@code [0, rows)}
      *                   exactly once; cache it
+     * @param network the network to train, in place; its weights are the starting point
      * @param evaluation rows to evaluate the network on after each epoch (cache it), or null
+     * @param listener told after each epoch, or null
      * @return one report per epoch
      * @throws DivergenceException when a step's loss or gradient is not finite; the network then keeps the
      *                             weights before that step
+     * @throws IOException when the listener throws it
+     * @throws IllegalArgumentException when the slices do not fit the network or do not tile the rows exactly once
      */
     public List<EpochReport> run(JavaRDD<Shard> slices, Network network, JavaRDD<Shard> evaluation,
                                  EpochListener listener) throws IOException {

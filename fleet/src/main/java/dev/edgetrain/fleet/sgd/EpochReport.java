@@ -26,35 +26,65 @@ public final class EpochReport {
         this.uploadBytes = uploadBytes;
     }
 
-    /** 1-based. */
+    /**
+     * 1-based.
+     *
+     * @return this epoch's number
+     */
     public int epoch() {
         return epoch;
     }
 
+    /**
+     * Global steps the epoch took.
+     *
+     * @return the step count
+     */
     public int steps() {
         return steps;
     }
 
-    /** Mean training loss over the epoch's rows, as the steps saw them. */
+    /**
+     * Mean training loss over the epoch's rows, as the steps saw them.
+     *
+     * @return the loss
+     */
     public double trainLoss() {
         return trainLoss;
     }
 
-    /** The model after the epoch on the evaluation rows, or null when none were given. */
+    /**
+     * The model after the epoch on the evaluation rows, or null when none were given.
+     *
+     * @return the metrics, or null
+     */
     public Metrics evaluation() {
         return evaluation;
     }
 
+    /**
+     * Wall-clock seconds of the epoch, evaluation included.
+     *
+     * @return seconds
+     */
     public double seconds() {
         return seconds;
     }
 
-    /** Weights broadcast per step: 4 bytes per parameter. */
+    /**
+     * Weights broadcast per step: 4 bytes per parameter.
+     *
+     * @return bytes broadcast per step
+     */
     public long broadcastBytesPerStep() {
         return broadcastBytesPerStep;
     }
 
-    /** Serialized task results and shuffle bytes of the epoch's gradient jobs. */
+    /**
+     * Serialized task results and shuffle bytes of the epoch's gradient jobs.
+     *
+     * @return bytes uploaded over the epoch
+     */
     public long uploadBytes() {
         return uploadBytes;
     }

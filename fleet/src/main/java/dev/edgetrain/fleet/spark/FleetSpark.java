@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
  * JVM (a notebook, a test) it is reused and left running on {@link #close()}.
  */
 public final class FleetSpark implements AutoCloseable {
+    /** The master when none is asked for or set by {@code spark-submit}: every core of this machine. */
     public static final String DEFAULT_MASTER = "local[*]";
 
     private final SparkSession session;
@@ -25,8 +26,13 @@ public final class FleetSpark implements AutoCloseable {
     }
 
     /**
+     * Starts a session, or reuses the running one of this JVM (then {@code master}, {@code appName} and {@code conf}
+     * are ignored).
+     *
      * @param master a master URL ({@code local[4]}, {@code spark://host:7077}, {@code yarn}, …) or null for the default
-     * @param conf   extra Spark settings ({@code --conf key=value}), may be null
+     * @param appName the application's name in Spark
+     * @param conf extra Spark settings ({@code --conf key=value}), may be null
+     * @return the session, to close when done
      */
     public static FleetSpark start(String master, String appName, Map<String, String> conf) {
         scala.Option<SparkSession> active = SparkSession.getActiveSession();
@@ -53,19 +59,38 @@ public final class FleetSpark implements AutoCloseable {
         return new FleetSpark(SparkSession.builder().config(sparkConf).getOrCreate(), true);
     }
 
+    /**
+     * The Spark SQL session.
+     *
+     * @return the session
+     */
     public SparkSession session() {
         return session;
     }
 
+    /**
+     * The Java API's context of the session.
+     *
+     * @return the context
+     */
     public JavaSparkContext context() {
         return context;
     }
 
+    /**
+     * The master the session runs on.
+     *
+     * @return the master URL, e.g. {@code local[*]}
+     */
     public String master() {
         return session.sparkContext().master();
     }
 
-    /** Cores Spark spreads work over by default. */
+    /**
+     * Cores Spark spreads work over by default.
+     *
+     * @return Spark's default parallelism
+     */
     public int defaultParallelism() {
         return session.sparkContext().defaultParallelism();
     }

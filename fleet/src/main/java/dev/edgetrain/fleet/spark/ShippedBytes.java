@@ -32,12 +32,21 @@ public final class ShippedBytes extends SparkListener implements AutoCloseable {
     private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> jobsEnded = new ConcurrentHashMap<>();
 
+    /**
+     * Registers the listener with {@code sc}; {@link #close()} removes it.
+     *
+     * @param sc the Spark context whose jobs are measured
+     */
     public ShippedBytes(JavaSparkContext sc) {
         this.sc = sc;
         sc.sc().addSparkListener(this);
     }
 
-    /** What a measured piece of code returned, and the bytes its jobs shipped. */
+    /**
+     * What a measured piece of code returned, and the bytes its jobs shipped.
+     *
+     * @param <T> the type of the value
+     */
     public static final class Measured<T> {
         private final T value;
         private final long bytes;
@@ -47,11 +56,20 @@ public final class ShippedBytes extends SparkListener implements AutoCloseable {
             this.bytes = bytes;
         }
 
+        /**
+         * What the measured code returned.
+         *
+         * @return the value
+         */
         public T value() {
             return value;
         }
 
-        /** Task results plus shuffle writes of the code's jobs, or -1 when Spark did not report them in time. */
+        /**
+         * Task results plus shuffle writes of the code's jobs, or -1 when Spark did not report them in time.
+         *
+         * @return bytes, or -1
+         */
         public long bytes() {
             return bytes;
         }
@@ -60,7 +78,11 @@ public final class ShippedBytes extends SparkListener implements AutoCloseable {
     /**
      * Runs {@code code}, which runs exactly {@code jobs} Spark jobs from this thread, and measures them.
      *
+     * @param <T> the type of the code's value
      * @param description shown in Spark's UI for the jobs
+     * @param jobs the number of Spark jobs {@code code} runs; the measurement waits for that many to end
+     * @param code the driver code to run
+     * @return the code's value and the bytes its jobs shipped (-1 when Spark did not report them within 10 seconds)
      */
     public <T> Measured<T> measure(String description, int jobs, Supplier<T> code) {
         final String group = prefix + NEXT.incrementAndGet();

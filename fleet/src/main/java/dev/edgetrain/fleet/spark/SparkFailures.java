@@ -15,6 +15,9 @@ public final class SparkFailures {
      * The first {@link DataException}, {@link IllegalArgumentException}, {@link IllegalStateException} or
      * {@link java.io.IOException} in {@code e}'s cause chain when {@code e} is a Spark failure; otherwise {@code e}
      * itself.
+     *
+     * @param e a failure caught around a Spark action
+     * @return the user-facing cause, or {@code e}
      */
     public static Throwable unwrap(Throwable e) {
         if (!(e instanceof org.apache.spark.SparkException)) {
