@@ -65,6 +65,8 @@ public final class CsvScanner {
     private long rows;
 
     /**
+     * A scanner over the records of {@code reader} in the dialect {@code format}.
+     *
      * @param reader the characters (decode UTF-8 with an {@code InputStreamReader}); read in large blocks, so it
      *               need not be buffered
      * @param format the dialect: delimiter and quote

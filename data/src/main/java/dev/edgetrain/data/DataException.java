@@ -20,6 +20,8 @@ public class DataException extends IllegalArgumentException {
     private final String detail;
 
     /**
+     * A mistake in the data, with where it is in the message: {@code source, line L, column C: detail}.
+     *
      * @param source     the file or data set name
      * @param line       the physical line (the first line is 1), or 0 when the mistake has no line
      * @param column     the 1-based column, or 0 when the mistake has no column

@@ -6,6 +6,8 @@ public interface ReadProgress {
     int EVERY_ROWS = 1 << 16;
 
     /**
+     * How far the pass has come.
+     *
      * @param bytesRead bytes taken from the input so far (it is read ahead in blocks, so this runs a little ahead
      *                  of {@code rows})
      * @param rows      data rows read so far
