@@ -42,6 +42,10 @@ public final class DigitSketch {
     private final float[] cells = new float[GRID * GRID];
     private boolean showingRow;
 
+    /** An empty sketch: no stroke, no shown row, every count 0. */
+    public DigitSketch() {
+    }
+
     /**
      * Starts a stroke at ({@code x}, {@code y}); clears a {@link #load shown row} first. Renders the whole
      * drawing again, so the features are up to date when it returns.

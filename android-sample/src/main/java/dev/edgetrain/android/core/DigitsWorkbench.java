@@ -81,6 +81,9 @@ public final class DigitsWorkbench implements AutoCloseable {
     private int shownRow = -1;
 
     /**
+     * Splits the digits file, copies the shipped model, starts the background trainer's worker thread and makes
+     * the shipped model current. Call on the UI thread; {@link #close()} stops the worker.
+     *
      * @param allRows       the shipped digits file, all {@value DigitsSplit#ROWS} rows
      * @param shipped       the shipped pre-trained model, as {@link ModelStore#readDigitsModel} read it; never changed
      * @param shippedName   how to call it on screen, e.g. its asset name
