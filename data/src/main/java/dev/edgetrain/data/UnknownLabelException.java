@@ -12,6 +12,8 @@ public final class UnknownLabelException extends DataException {
     private final String label;
 
     /**
+     * A label the data's label column holds that is not one of the expected classes.
+     *
      * @param source     the file or data set name
      * @param line       the physical line (the first line is 1)
      * @param column     the 1-based column

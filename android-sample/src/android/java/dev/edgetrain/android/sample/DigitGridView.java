@@ -17,6 +17,7 @@ import dev.edgetrain.android.core.DigitSketch;
 public final class DigitGridView extends View {
     /** Told after every touch that changed the sketch. */
     public interface OnSketchChangedListener {
+        /** Called on the UI thread after the view has applied a touch to the sketch and asked to be redrawn. */
         void onSketchChanged();
     }
 
@@ -26,6 +27,12 @@ public final class DigitGridView extends View {
     private DigitSketch sketch;
     private OnSketchChangedListener listener;
 
+    /**
+     * The constructor the layout inflater calls; the view shows nothing until {@link #setSketch}.
+     *
+     * @param context the Activity's context
+     * @param attrs   the attributes from the layout XML
+     */
     public DigitGridView(Context context, AttributeSet attrs) {
         super(context, attrs);
         inkPaint.setColor(Color.argb(60, 255, 111, 0));
@@ -33,11 +40,21 @@ public final class DigitGridView extends View {
         linePaint.setStrokeWidth(1f);
     }
 
+    /**
+     * The sketch to show and draw into; call on the UI thread.
+     *
+     * @param sketch the sketch, or null to show a blank grid and ignore touches
+     */
     public void setSketch(DigitSketch sketch) {
         this.sketch = sketch;
         invalidate();
     }
 
+    /**
+     * Who to tell after a touch was applied to the sketch.
+     *
+     * @param l the listener, or null for none
+     */
     public void setOnSketchChangedListener(OnSketchChangedListener l) {
         this.listener = l;
     }

@@ -52,6 +52,10 @@ public final class MainActivity extends Activity implements DigitsWorkbench.List
     private TextView exportInfo;
     private View[] disabledWhileTraining;
 
+    /** The constructor the Android framework calls; the Activity sets itself up in {@code onCreate}. */
+    public MainActivity() {
+    }
+
     @Override
     protected void onCreate(Bundle savedInstanceState) {
         super.onCreate(savedInstanceState);

@@ -17,12 +17,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BackgroundTrainer implements AutoCloseable {
     /** Called on the callback executor. */
     public interface Callback {
+        /**
+         * One epoch is done; posted from the worker thread after every epoch, so it may arrive after a cancel.
+         *
+         * @param epoch    epochs done so far, 1-based
+         * @param epochs   epochs the run was configured for
+         * @param loss     mean training loss of that epoch
+         * @param accuracy training accuracy of that epoch, in [0, 1]
+         */
         void onProgress(int epoch, int epochs, float loss, float accuracy);
 
-        /** Also called for a cancelled run ({@link FineTuneResult#cancelled()}). */
+        /**
+         * Also called for a cancelled run ({@link FineTuneResult#cancelled()}). The run is over:
+         * {@link #isRunning()} is already false and a new run may be started from here.
+         *
+         * @param result the trained copy and what happened
+         */
         void onFinished(FineTuneResult result);
 
-        /** Training threw; the base network is unchanged. */
+        /**
+         * Training threw; the base network is unchanged. The run is over, as for {@link #onFinished}.
+         *
+         * @param error what {@link FineTuner#run} threw, e.g. an {@link IllegalStateException} when training
+         *              diverged or an {@link IllegalArgumentException} when the data does not fit the network
+         */
         void onFailed(RuntimeException error);
     }
 
@@ -33,6 +51,13 @@ public final class BackgroundTrainer implements AutoCloseable {
     /** Read and written only on the callback executor's thread (and in {@link #start}, called there too). */
     private boolean running;
 
+    /**
+     * Starts the worker thread: a daemon named {@code edgetrain-fine-tune}, one below normal priority so the
+     * UI stays smooth. It lives until {@link #close()}.
+     *
+     * @param callbacks runs every callback; on Android one that posts to the main thread
+     * @throws IllegalArgumentException if {@code callbacks} is null
+     */
     public BackgroundTrainer(Executor callbacks) {
         if (callbacks == null) {
             throw new IllegalArgumentException("callback executor must not be null");
@@ -52,7 +77,16 @@ public final class BackgroundTrainer implements AutoCloseable {
 
     /**
      * Starts fine-tuning a copy of {@code base}; call from the callback executor's thread.
+     * Returns at once; exactly one of {@link Callback#onFinished} and {@link Callback#onFailed} follows, on the
+     * callback executor, after any {@link Callback#onProgress} calls.
      *
+     * @param base       the network to start from; only read (copied on the worker thread), so the caller may
+     *                   keep predicting with it but must not change it until the run is over
+     * @param examples   the training examples
+     * @param evaluation rows to measure accuracy on before and after, or null
+     * @param config     the run's settings
+     * @param callback   receives the run's reports on the callback executor
+     * @throws IllegalArgumentException if {@code base}, {@code examples}, {@code config} or {@code callback} is null
      * @throws IllegalStateException if a run is still going
      */
     public void start(final Network base, final Dataset examples, final Dataset evaluation,
@@ -108,7 +142,12 @@ public final class BackgroundTrainer implements AutoCloseable {
         cancel.set(true);
     }
 
-    /** Whether a run was started and its final callback has not been delivered yet. */
+    /**
+     * Whether a run was started and its final callback has not been delivered yet.
+     *
+     * @return true from {@link #start} until the run's final callback begins; read it on the callback
+     *         executor's thread
+     */
     public boolean isRunning() {
         return running;
     }

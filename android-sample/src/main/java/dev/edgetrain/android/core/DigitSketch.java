@@ -17,9 +17,13 @@ import java.util.Arrays;
  * a new stroke then starts a fresh drawing. Not thread-safe: the UI thread owns it.
  */
 public final class DigitSketch {
+    /** Side of the square bitmap the strokes are rendered into, in pixels. */
     public static final int INK = 32;
+    /** Blocks per side: the model reads {@code GRID × GRID} = 64 features. */
     public static final int GRID = 8;
+    /** Side of one block, in bitmap pixels. */
     public static final int BLOCK = INK / GRID;
+    /** The largest count a block can have, all its pixels inked: 16. */
     public static final int MAX_COUNT = BLOCK * BLOCK;
 
     /** Pen radius in bitmap pixels: strokes about 4 pixels wide, like the scanned pen strokes. */
@@ -38,7 +42,17 @@ public final class DigitSketch {
     private final float[] cells = new float[GRID * GRID];
     private boolean showingRow;
 
-    /** Starts a stroke at ({@code x}, {@code y}); clears a {@link #load shown row} first. */
+    /** An empty sketch: no stroke, no shown row, every count 0. */
+    public DigitSketch() {
+    }
+
+    /**
+     * Starts a stroke at ({@code x}, {@code y}); clears a {@link #load shown row} first. Renders the whole
+     * drawing again, so the features are up to date when it returns.
+     *
+     * @param x horizontal position, 0 = left edge, 1 = right edge of the view; clamped to [0, 1], NaN taken as 0
+     * @param y vertical position, 0 = top edge, 1 = bottom edge of the view; clamped to [0, 1], NaN taken as 0
+     */
     public void penDown(float x, float y) {
         if (showingRow) {
             clear();
@@ -47,7 +61,13 @@ public final class DigitSketch {
         render();
     }
 
-    /** Extends the current stroke to ({@code x}, {@code y}); starts one if there is none. */
+    /**
+     * Extends the current stroke to ({@code x}, {@code y}); starts one if there is none. Renders the whole
+     * drawing again, so the features are up to date when it returns.
+     *
+     * @param x horizontal position, 0 = left edge, 1 = right edge of the view; clamped to [0, 1], NaN taken as 0
+     * @param y vertical position, 0 = top edge, 1 = bottom edge of the view; clamped to [0, 1], NaN taken as 0
+     */
     public void penMove(float x, float y) {
         if (pointCount == 0 || showingRow) {
             penDown(x, y);
@@ -68,6 +88,8 @@ public final class DigitSketch {
     /**
      * Shows one data-set row: {@code features [64]} at {@code offset}, counts in [0, 16].
      *
+     * @param features holds the row; copied, not kept
+     * @param offset   index of the row's first count in {@code features}
      * @throws IllegalArgumentException if a value is not a count in [0, 16]; the sketch is then unchanged
      */
     public void load(float[] features, int offset) {
@@ -86,7 +108,11 @@ public final class DigitSketch {
         showingRow = true;
     }
 
-    /** True when nothing is drawn or shown. */
+    /**
+     * True when nothing is drawn or shown.
+     *
+     * @return true with no stroke and every count 0 (a shown row of zeros counts as empty)
+     */
     public boolean isEmpty() {
         if (pointCount > 0) {
             return false;
@@ -99,27 +125,52 @@ public final class DigitSketch {
         return true;
     }
 
-    /** True while a data-set row is shown rather than a drawing. */
+    /**
+     * True while a data-set row is shown rather than a drawing.
+     *
+     * @return true from {@link #load} until {@link #clear} or the next stroke
+     */
     public boolean isShowingRow() {
         return showingRow;
     }
 
-    /** The count of block ({@code row}, {@code column}), 0–16. */
+    /**
+     * The count of block ({@code row}, {@code column}), 0–16.
+     *
+     * @param row    block row, 0 at the top, in [0, 8)
+     * @param column block column, 0 at the left, in [0, 8)
+     * @return the block's inked pixels, or the shown row's count there
+     */
     public float cell(int row, int column) {
         return cells[row * GRID + column];
     }
 
-    /** Whether bitmap pixel ({@code row}, {@code column}) of the {@value #INK}×{@value #INK} rendering is inked. */
+    /**
+     * Whether bitmap pixel ({@code row}, {@code column}) of the {@value #INK}×{@value #INK} rendering is inked.
+     *
+     * @param row    pixel row, 0 at the top, in [0, 32)
+     * @param column pixel column, 0 at the left, in [0, 32)
+     * @return true if a stroke covers the pixel; always false while a row is shown, whose pixels are not known
+     */
     public boolean inked(int row, int column) {
         return ink[row * INK + column];
     }
 
-    /** Copies the 64 features into {@code dst} at {@code offset}. */
+    /**
+     * Copies the 64 features into {@code dst} at {@code offset}. Allocates nothing, for use on every touch.
+     *
+     * @param dst    receives the counts, row-major, as the model reads them
+     * @param offset index in {@code dst} of the first count; {@code dst} needs 64 places from there
+     */
     public void copyFeatures(float[] dst, int offset) {
         System.arraycopy(cells, 0, dst, offset, cells.length);
     }
 
-    /** A copy of the 64 features. */
+    /**
+     * A copy of the 64 features.
+     *
+     * @return a fresh array {@code [64]} of the block counts, row-major
+     */
     public float[] features() {
         return cells.clone();
     }

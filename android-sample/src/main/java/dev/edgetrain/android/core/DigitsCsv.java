@@ -20,7 +20,9 @@ import java.util.Arrays;
  * {@link CsvFormatException} naming the line and column as the data module does.
  */
 public final class DigitsCsv {
+    /** Features per row: the 64 pixel counts of the 8×8 grid, row-major. */
     public static final int FEATURES = DigitSketch.GRID * DigitSketch.GRID;
+    /** Classes: the digits 0–9. */
     public static final int CLASSES = 10;
     static final String LABEL_COLUMN = "digit";
 
@@ -29,7 +31,11 @@ public final class DigitsCsv {
     private DigitsCsv() {
     }
 
-    /** The class labels {@code "0"…"9"}, index = digit. */
+    /**
+     * The class labels {@code "0"…"9"}, index = digit.
+     *
+     * @return a fresh array of the ten labels, which the caller may change
+     */
     public static String[] classNames() {
         return CLASS_NAMES.clone();
     }
@@ -38,7 +44,12 @@ public final class DigitsCsv {
      * Parses the whole stream (UTF-8) into a data set with class names {@code "0"…"9"} and the header's
      * feature names. Does not close {@code in}.
      *
+     * @param in     the CSV bytes, read to the end on the calling thread
      * @param source names the stream in error messages (an asset or file name)
+     * @return every row, features {@code [rows][64]} as raw counts 0–16 and labels {@code [rows]}
+     * @throws IOException if the stream cannot be read, or a {@link CsvFormatException} naming line and column
+     *                     for a header other than {@code pixel_0_0 … pixel_7_7, digit}, a count that is not a
+     *                     whole number in [0, 16], a label that is not a digit 0–9, or a malformed line
      */
     public static Dataset read(InputStream in, String source) throws IOException {
         CsvScanner scanner = new CsvScanner(new InputStreamReader(in, StandardCharsets.UTF_8), CsvFormat.COMMA,

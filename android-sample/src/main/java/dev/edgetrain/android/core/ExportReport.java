@@ -23,34 +23,66 @@ public final class ExportReport {
         this.maxProbabilityDifference = maxProbabilityDifference;
     }
 
+    /**
+     * Where the model was written.
+     *
+     * @return the file as given to the export
+     */
     public File file() {
         return file;
     }
 
+    /**
+     * The file's size after it was written and read back.
+     *
+     * @return the size in bytes, as {@link File#length()} gave it
+     */
     public long sizeBytes() {
         return sizeBytes;
     }
 
-    /** The exported file, imported again. */
+    /**
+     * The exported file, imported again.
+     *
+     * @return the model as the importer read it from the file
+     */
     public ImportedModel readBack() {
         return readBack;
     }
 
+    /**
+     * The metadata the file carries, as read back.
+     *
+     * @return the read-back model's metadata properties
+     */
     public Map<String, String> metadata() {
         return readBack.metadata();
     }
 
-    /** Rows on which the file's output was compared with the in-memory network's. */
+    /**
+     * Rows on which the file's output was compared with the in-memory network's.
+     *
+     * @return the number of rows compared
+     */
     public int checkedRows() {
         return checkedRows;
     }
 
-    /** Largest |p_file − p_memory| over those rows and all classes. */
+    /**
+     * Largest |p_file − p_memory| over those rows and all classes.
+     *
+     * @return the largest difference, at most 1e-5 (a larger one fails the export)
+     */
     public float maxProbabilityDifference() {
         return maxProbabilityDifference;
     }
 
-    /** A few lines for the screen. */
+    /**
+     * A few lines for the screen.
+     *
+     * @return file name, size and directory, the graph's input and output, opset, IR, producer and model
+     *         versions, the read-back check and every metadata entry (values over 60 characters shortened)
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(file.getName()).append(": ").append(String.format(Locale.ROOT, "%,d", sizeBytes)).append(" bytes\n");

@@ -34,53 +34,102 @@ public final class FineTuneResult {
         this.elapsedMillis = elapsedMillis;
     }
 
-    /** The fine-tuned network: a copy, the base network is never changed. Use it only if not {@link #cancelled()}. */
+    /**
+     * The fine-tuned network: a copy, the base network is never changed. Use it only if not {@link #cancelled()}.
+     *
+     * @return the trained copy itself, not a further copy; after a cancel, partly trained
+     */
     public Network network() {
         return network;
     }
 
+    /**
+     * The settings the run was started with.
+     *
+     * @return the run's config
+     */
     public FineTuneConfig config() {
         return config;
     }
 
-    /** Number of training examples. */
+    /**
+     * Number of training examples.
+     *
+     * @return the rows of the examples data set the run trained on
+     */
     public int examples() {
         return examples;
     }
 
+    /**
+     * Epochs completed: {@link FineTuneConfig#epochs()} unless cancelled, fewer (possibly 0) if cancelled.
+     *
+     * @return the epochs the run completed
+     */
     public int epochsRun() {
         return epochsRun;
     }
 
+    /**
+     * Whether the cancel flag stopped the run before all its epochs.
+     *
+     * @return true for a cancelled run, whose {@link #network()} should not replace the current model
+     */
     public boolean cancelled() {
         return cancelled;
     }
 
-    /** Mean training loss of the last epoch (NaN if none ran). */
+    /**
+     * Mean training loss of the last epoch (NaN if none ran).
+     *
+     * @return the loss per example of the last completed epoch, or NaN
+     */
     public float trainLoss() {
         return trainLoss;
     }
 
-    /** Training accuracy of the last epoch (NaN if none ran). */
+    /**
+     * Training accuracy of the last epoch (NaN if none ran).
+     *
+     * @return the fraction of examples classified right in the last completed epoch, in [0, 1], or NaN
+     */
     public float trainAccuracy() {
         return trainAccuracy;
     }
 
-    /** The base network on the evaluation rows, or null when there were none. */
+    /**
+     * The base network on the evaluation rows, or null when there were none.
+     *
+     * @return the loss and accuracy before training, or null
+     */
     public Evaluation before() {
         return before;
     }
 
-    /** The fine-tuned network on the evaluation rows, or null when there were none or the run was cancelled. */
+    /**
+     * The fine-tuned network on the evaluation rows, or null when there were none or the run was cancelled.
+     *
+     * @return the loss and accuracy after training, or null
+     */
     public Evaluation after() {
         return after;
     }
 
+    /**
+     * Wall-clock time of the whole run: copying the network, both evaluations and the training.
+     *
+     * @return the run's duration in milliseconds
+     */
     public long elapsedMillis() {
         return elapsedMillis;
     }
 
-    /** One line for the screen. */
+    /**
+     * One line for the screen.
+     *
+     * @return epochs, examples, mode, time, loss, accuracy and the held-out accuracy before and after; for a
+     *         cancelled run, how many epochs ran
+     */
     public String summary() {
         if (cancelled) {
             return String.format(Locale.ROOT, "cancelled after %d of %d epochs; the model is unchanged", epochsRun,
@@ -97,7 +146,12 @@ public final class FineTuneResult {
         return sb.toString();
     }
 
-    /** Key/value pairs that describe this run, for the exported model's metadata. */
+    /**
+     * Key/value pairs that describe this run, for the exported model's metadata.
+     *
+     * @return a new, modifiable map of {@code edgetrain.finetune.*} keys in a fixed order; the held-out keys only
+     *         when both evaluations exist
+     */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("edgetrain.finetune.mode", config.mode().name());

@@ -20,12 +20,19 @@ public final class FineTuner {
     }
 
     /**
+     * Trains a copy of {@code base} for {@code config.epochs()} epochs on the calling thread and measures it on
+     * {@code evaluation} before and after. Takes as long as the training does: not for the UI thread.
+     *
      * @param base       the network to start from; read only
      * @param examples   the training examples
      * @param evaluation rows to measure accuracy on before and after, or null
+     * @param config     the mode, epochs, learning rate, batch size and shuffling seed
      * @param listener   told after every epoch, on the calling thread; may be null
      * @param cancel     checked before every epoch; may be null
-     * @throws IllegalArgumentException if the data does not fit the network
+     * @return the trained copy and what happened; a cancelled run returns the epochs done so far and no
+     *         after-evaluation
+     * @throws IllegalArgumentException if the data does not fit the network, or {@code base}, {@code examples} or
+     *                                  {@code config} is null
      * @throws IllegalStateException    if training diverges (the base network is still unchanged)
      */
     public static FineTuneResult run(Network base, Dataset examples, Dataset evaluation, FineTuneConfig config,

@@ -17,13 +17,19 @@ import java.util.Arrays;
  * {@link #foldInto} for a fresh network.
  */
 public final class InputScaling {
+    /** The pixel count that maps to 0: 8, half of {@link DigitSketch#MAX_COUNT}. */
     public static final float CENTRE = DigitSketch.MAX_COUNT / 2f;
+    /** The divisor that maps counts 0 and 16 to −1 and 1: 8. */
     public static final float HALF_RANGE = DigitSketch.MAX_COUNT / 2f;
 
     private InputScaling() {
     }
 
-    /** The scaling as a runtime {@link Standardizer} (mean 8, std 8 for every pixel). */
+    /**
+     * The scaling as a runtime {@link Standardizer} (mean 8, std 8 for every pixel).
+     *
+     * @return a new standardizer for the 64 pixel features, each mean {@link #CENTRE} and std {@link #HALF_RANGE}
+     */
     public static Standardizer standardizer() {
         float[] mean = new float[DigitsCsv.FEATURES];
         float[] std = new float[DigitsCsv.FEATURES];
@@ -36,6 +42,9 @@ public final class InputScaling {
      * Rewrites layer 0 of {@code network} (trained on scaled inputs) so it gives the same outputs on raw
      * counts: {@code W'[o][i] = W[o][i] / 8}, {@code b'[o] = b[o] − Σ_i W[o][i] · 8 / 8}.
      *
+     * @param network a network trained on scaled inputs; its parameters are replaced in place, so it must not be
+     *                training or predicting on another thread meanwhile
+     * @return {@code network} itself, now taking raw counts 0–16
      * @throws IllegalArgumentException if layer 0 has no bias or the network does not take 64 inputs
      */
     public static Network foldInto(Network network) {

@@ -22,9 +22,11 @@ public final class ModelStore {
     public static final String DIGITS_ASSET = "digits.csv";
     /** What the app writes under its files directory. */
     public static final String EXPORT_DIR = "models";
+    /** The name of the exported model in {@link #EXPORT_DIR}; each export replaces the previous one. */
     public static final String EXPORT_FILE = "digits-personal.onnx";
     /** Marks models from this sample, and says where their data came from (CC BY 4.0 asks for it). */
     public static final String DATA_KEY = "edgetrain.sample.data";
+    /** The value of {@link #DATA_KEY}: the data set's name, authors and licence. */
     public static final String DATA_VALUE = "UCI Optical Recognition of Handwritten Digits (E. Alpaydin, C. Kaynak), "
             + "CC BY 4.0";
 
@@ -37,7 +39,9 @@ public final class ModelStore {
     /**
      * Reads a digits model: 64 inputs, 10 classes, probabilities out.
      *
+     * @param in     the serialised model, read to its end on the calling thread and not closed
      * @param source names the stream in messages, e.g. the asset name
+     * @return the model, its network taking raw pixel counts
      * @throws IOException naming {@code source} if the bytes are no ONNX model the importer takes, or a
      *                     model of another shape
      */
@@ -76,6 +80,12 @@ public final class ModelStore {
      * Writes {@code network} (raw-count inputs) to {@code file} atomically, reads the file back and
      * compares its probabilities with the network's on {@code check} rows.
      *
+     * @param network      the network to write; only read
+     * @param modelVersion the file's {@code model_version}
+     * @param metadata     extra metadata properties, besides {@link #DATA_KEY} (an entry with that key replaces it)
+     * @param file         where to write; its directory is created if missing
+     * @param check        rows (64 raw counts each) to compare the file's and the network's probabilities on
+     * @return what was written, as read back from the file
      * @throws IOException if writing fails (an existing file stays as it was) or the file does not read
      *                     back to the same model
      */

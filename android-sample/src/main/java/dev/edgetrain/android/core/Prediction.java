@@ -18,15 +18,29 @@ public final class Prediction {
         this.digit = best;
     }
 
+    /**
+     * The most probable digit; the lowest one when several share the highest probability.
+     *
+     * @return the digit 0–9 with the highest probability
+     */
     public int digit() {
         return digit;
     }
 
+    /**
+     * The probability of {@link #digit()}.
+     *
+     * @return the model's probability for its answer, in [0, 1]
+     */
     public float probability() {
         return probabilities[digit];
     }
 
-    /** A copy, {@code [10]}. */
+    /**
+     * A copy, {@code [10]}.
+     *
+     * @return every digit's probability, index = digit; a fresh array the caller may change
+     */
     public float[] probabilities() {
         return probabilities.clone();
     }

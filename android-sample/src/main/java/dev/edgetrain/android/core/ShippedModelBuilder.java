@@ -25,7 +25,15 @@ public final class ShippedModelBuilder {
     private ShippedModelBuilder() {
     }
 
-    /** The ONNX bytes of the shipped model, trained on {@code all}'s pre-training rows. */
+    /**
+     * The ONNX bytes of the shipped model, trained on {@code all}'s pre-training rows.
+     *
+     * @param all the whole digits file, {@value DigitsSplit#ROWS} rows; its evaluation rows give the held-out
+     *            accuracy recorded in the metadata
+     * @return the serialised model (model_version 1, raw-count inputs, probabilities out, the
+     *         {@code edgetrain.pretrain.*} metadata)
+     * @throws IllegalArgumentException if {@code all} does not have {@value DigitsSplit#ROWS} rows
+     */
     public static byte[] build(Dataset all) {
         Pretraining.Result r = Pretraining.train(DigitsSplit.pretraining(all));
         Dataset heldOut = r.standardizer.apply(DigitsSplit.evaluation(all));
@@ -42,7 +50,14 @@ public final class ShippedModelBuilder {
                 .build());
     }
 
-    /** {@code ShippedModelBuilder <digits.csv> <out.onnx>}: writes the model (atomically) and says what it wrote. */
+    /**
+     * {@code ShippedModelBuilder <digits.csv> <out.onnx>}: writes the model (atomically) and says what it wrote.
+     *
+     * @param args the digits CSV to read and the ONNX file to write; with any other number of arguments it prints
+     *             the usage and exits the JVM with status 2
+     * @throws IOException if the CSV cannot be read or is malformed ({@link CsvFormatException}), or the output
+     *                     directory cannot be created or the file written
+     */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
             System.err.println("usage: ShippedModelBuilder <digits.csv> <out.onnx>");
