@@ -32,6 +32,8 @@ public final class Reading {
     private long crc;
 
     /**
+     * A reading of {@code source} in its dialect, with a progress bar when {@code console} shows one.
+     *
      * @param source the data to read
      * @param delimiter the {@code --delimiter} option, or null for the file's dialect (tab for {@code .tsv})
      * @param console whether to show a progress bar (human output on a terminal)

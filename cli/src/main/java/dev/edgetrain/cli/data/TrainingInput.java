@@ -90,6 +90,8 @@ public final class TrainingInput implements AutoCloseable {
         final boolean scaleTargets;
 
         /**
+         * How the rows are split and scaled.
+         *
          * @param testFraction the share of rows held out as the test set (stratified by class), 0 for none
          * @param validationFraction the share of training rows held out for validation, 0 for none
          * @param seed the seed of the splits

@@ -8,6 +8,10 @@ import picocli.CommandLine;
         description = {"Train your own wake word on openWakeWord's frozen backbone, and score audio with a head."},
         subcommands = {WakewordTrainCommand.class, WakewordEvaluateCommand.class, WakewordScoreCommand.class})
 public final class WakewordCommand implements Runnable {
+    /** The {@code edgetrain wakeword} command group; picocli runs its subcommands. */
+    public WakewordCommand() {
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

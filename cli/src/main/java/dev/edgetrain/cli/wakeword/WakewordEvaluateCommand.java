@@ -27,6 +27,10 @@ import picocli.CommandLine.Option;
         description = {"False rejects on clips of the phrase and false accepts per hour of recordings without it, for "
                 + "a wake-word head (ours or openWakeWord's)."})
 public final class WakewordEvaluateCommand implements Callable<Integer> {
+    /** The {@code wakeword evaluate} command, its options set by picocli. */
+    public WakewordEvaluateCommand() {
+    }
+
     @Mixin
     ModelInput headFile;
 

@@ -26,6 +26,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "score", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print a wake-word head's score over time on 16 kHz mono WAV recordings (one line per 80 ms)."})
 public final class WakewordScoreCommand implements Callable<Integer> {
+    /** The {@code wakeword score} command, its options set by picocli. */
+    public WakewordScoreCommand() {
+    }
+
     @Mixin
     ModelInput headFile;
 

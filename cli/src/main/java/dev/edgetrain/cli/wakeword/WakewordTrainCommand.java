@@ -37,6 +37,10 @@ import picocli.CommandLine.Option;
         description = {"Train a wake-word head on openWakeWord's frozen backbone from 16 kHz mono WAV clips, export it "
                 + "as ONNX and check it with onnxruntime."})
 public final class WakewordTrainCommand implements Callable<Integer> {
+    /** The {@code wakeword train} command, its options set by picocli. */
+    public WakewordTrainCommand() {
+    }
+
     @Option(names = "--positives", required = true, paramLabel = "DIR", description = "Clips of the wake phrase.")
     File positives;
 

@@ -42,11 +42,13 @@ public final class Augmentation {
         final float maxSnrDb;
 
         /**
+         * Ranges for shift, gain and mixed-in noise.
+         *
          * @param maxShift         the largest shift of the clip's end from the window's end, in samples
          * @param maxGainDb        gains are drawn from {@code [-maxGainDb, maxGainDb]}
          * @param noiseProbability how often background noise is mixed in (when there is any)
          * @param minSnrDb         the noise's signal-to-noise ratio is drawn from {@code [minSnrDb, maxSnrDb]}
-         * @param maxSnrDb the upper end of the noise's signal-to-noise ratio, in dB, at least {@code minSnrDb}
+         * @param maxSnrDb         the upper end of the noise's signal-to-noise ratio, in dB, at least {@code minSnrDb}
          */
         public Ranges(int maxShift, float maxGainDb, float noiseProbability, float minSnrDb, float maxSnrDb) {
             if (maxShift < 0 || !(maxGainDb >= 0) || !(noiseProbability >= 0 && noiseProbability <= 1)

@@ -26,6 +26,8 @@ public final class WakeWordHead {
     private final int frames;
 
     /**
+     * A head whose score is the mean of its members' scores.
+     *
      * @param members one network, or several of one architecture: {@code F·96} inputs, a binary task
      * @throws IllegalArgumentException naming the member that is not such a network
      */

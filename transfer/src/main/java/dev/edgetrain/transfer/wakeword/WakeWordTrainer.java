@@ -33,6 +33,10 @@ import java.util.List;
 public final class WakeWordTrainer {
     /** What to train and how; the defaults are the ones the README's figures were measured with. */
     public static final class Options {
+        /** Options with the defaults below; set the public fields to change them. */
+        public Options() {
+        }
+
         /** Embeddings the head sees, as openWakeWord's heads: 16 (1.28 s). */
         public int frames = 16;
         /** Hidden layer widths (openWakeWord's heads: 128, 128). */
