@@ -50,6 +50,8 @@ public final class BackgroundTrainer implements AutoCloseable {
     private volatile AtomicBoolean cancel = new AtomicBoolean();
     /** Read and written only on the callback executor's thread (and in {@link #start}, called there too). */
     private boolean running;
+    /** Set by {@link #close()}: no run starts and no callback is delivered after it. */
+    private volatile boolean closed;
 
     /**
      * Starts the worker thread: a daemon named {@code edgetrain-fine-tune}, one below normal priority so the
@@ -87,12 +89,15 @@ public final class BackgroundTrainer implements AutoCloseable {
      * @param config     the run's settings
      * @param callback   receives the run's reports on the callback executor
      * @throws IllegalArgumentException if {@code base}, {@code examples}, {@code config} or {@code callback} is null
-     * @throws IllegalStateException if a run is still going
+     * @throws IllegalStateException if a run is still going, or the trainer was closed
      */
     public void start(final Network base, final Dataset examples, final Dataset evaluation,
                       final FineTuneConfig config, final Callback callback) {
         if (base == null || examples == null || config == null || callback == null) {
             throw new IllegalArgumentException("base, examples, config and callback must not be null");
+        }
+        if (closed) {
+            throw new IllegalStateException("the background trainer was closed; make a new one to fine-tune again");
         }
         if (running) {
             throw new IllegalStateException("a fine-tuning run is still going; cancel it or wait");
@@ -111,7 +116,9 @@ public final class BackgroundTrainer implements AutoCloseable {
                             callbacks.execute(new Runnable() {
                                 @Override
                                 public void run() {
-                                    callback.onProgress(epoch, epochs, loss, accuracy);
+                                    if (!closed) {
+                                        callback.onProgress(epoch, epochs, loss, accuracy);
+                                    }
                                 }
                             });
                         }
@@ -121,7 +128,9 @@ public final class BackgroundTrainer implements AutoCloseable {
                         @Override
                         public void run() {
                             running = false;
-                            callback.onFailed(e);
+                            if (!closed) {
+                                callback.onFailed(e);
+                            }
                         }
                     });
                     return;
@@ -130,7 +139,9 @@ public final class BackgroundTrainer implements AutoCloseable {
                     @Override
                     public void run() {
                         running = false;
-                        callback.onFinished(result);
+                        if (!closed) {
+                            callback.onFinished(result);
+                        }
                     }
                 });
             }
@@ -152,8 +163,13 @@ public final class BackgroundTrainer implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Stops the worker: the current run is cancelled, no callback of it is delivered from now on, and
+     * {@link #start} refuses new runs.
+     */
     @Override
     public void close() {
+        closed = true;
         cancel();
         worker.shutdownNow();
     }

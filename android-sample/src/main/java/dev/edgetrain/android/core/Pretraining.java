@@ -65,8 +65,7 @@ public final class Pretraining {
         Standardizer standardizer = InputScaling.standardizer();
         Dataset standardized = standardizer.apply(rows);
         Network network = new Network(SPEC, INIT_SEED);
-        TrainingSession session =
-                new TrainingSession(network, BATCH, OptimizerConfig.adamW(LEARNING_RATE, WEIGHT_DECAY));
+        TrainingSession session = new TrainingSession(network, BATCH, optimizer());
         Trainer trainer = new Trainer(session, standardized, BATCH, SHUFFLE_SEED);
         trainer.fit(EPOCHS, TrainingListener.NONE);
         return new Result(network, standardizer, trainer.lastLoss(), trainer.lastAccuracy());
@@ -78,7 +77,13 @@ public final class Pretraining {
      * @return the spec, seeds, learning rate, batch size and epochs, e.g. for {@code edgetrain.pretrain.recipe}
      */
     public static String describe() {
-        return SPEC + ", He init seed " + INIT_SEED + ", Adam lr " + LEARNING_RATE + ", batch " + BATCH + ", "
-                + EPOCHS + " epochs, shuffle seed " + SHUFFLE_SEED + ", inputs standardised";
+        return SPEC + ", He init seed " + INIT_SEED + ", " + optimizer() + ", batch " + BATCH + ", "
+                + EPOCHS + " epochs, shuffle seed " + SHUFFLE_SEED + ", inputs scaled by (x - " + InputScaling.CENTRE
+                + ") / " + InputScaling.HALF_RANGE;
+    }
+
+    /** The optimizer {@link #train} uses and {@link #describe} names: AdamW, {@link #LEARNING_RATE}, decay. */
+    static OptimizerConfig optimizer() {
+        return OptimizerConfig.adamW(LEARNING_RATE, WEIGHT_DECAY);
     }
 }

@@ -122,4 +122,19 @@ class BackgroundTrainerTest {
         assertTrue(rec.error.get() instanceof IllegalArgumentException, String.valueOf(rec.error.get()));
         assertEquals(Collections.singletonList("ui"), rec.threads);
     }
+
+    /** After close() a start is refused with a message, and the trainer does not think a run is going. */
+    @Test
+    void aClosedTrainerRefusesToStartAndStaysIdle() throws Exception {
+        trainer.close();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        AtomicReference<Boolean> running = new AtomicReference<>();
+        onUi(() -> {
+            refused.set(assertThrows(IllegalStateException.class, () -> trainer.start(TestData.pretrainedOnRawCounts(),
+                    examples(), null, FineTuneConfig.defaults(FineTuneMode.ALL_LAYERS), new Recorder())));
+            running.set(trainer.isRunning());
+        });
+        assertTrue(refused.get().getMessage().contains("closed"), refused.get().getMessage());
+        assertFalse(running.get(), "no run is going after a refused start");
+    }
 }

@@ -64,4 +64,14 @@ class PretrainingTest {
         assertEquals(400, DigitsSplit.pickable(TestData.digits()).rows());
         assertEquals(397, DigitsSplit.evaluation(TestData.digits()).rows());
     }
+
+    /** The recipe in the shipped model's metadata names the optimizer and scaling training really used. */
+    @Test
+    void theRecipeNamesTheOptimizerAndScalingTrainingUses() {
+        String recipe = Pretraining.describe();
+        assertTrue(recipe.contains(Pretraining.optimizer().toString()), recipe);
+        assertTrue(recipe.startsWith("adamw", recipe.indexOf(Pretraining.optimizer().toString())), recipe);
+        assertTrue(recipe.contains("(x - 8.0) / 8.0"), recipe);
+        System.out.println("recipe: " + recipe);
+    }
 }
