@@ -29,7 +29,18 @@ public final class LearningRates {
      * @return the learning rate to use when none is given
      */
     public static float defaultFor(String rule) {
+        return adaptive(rule) ? ADAPTIVE : SGD;
+    }
+
+    /**
+     * Whether update rule {@code rule} scales its steps by the gradient's running RMS (Adam, AdamW), so that its
+     * steps are about the learning rate itself.
+     *
+     * @param rule the {@code --optimizer} value, any case
+     * @return {@code true} for {@code adam} and {@code adamw}
+     */
+    public static boolean adaptive(String rule) {
         String r = rule.toLowerCase(Locale.ROOT);
-        return r.equals("adam") || r.equals("adamw") ? ADAPTIVE : SGD;
+        return r.equals("adam") || r.equals("adamw");
     }
 }

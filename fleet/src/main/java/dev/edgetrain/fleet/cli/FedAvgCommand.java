@@ -356,6 +356,6 @@ final class FedAvgCommand extends SparkCommand {
         if (learningRate != null) {
             return learningRate;
         }
-        return LearningRates.defaultFor(optimizer) == LearningRates.ADAPTIVE ? LearningRates.ADAPTIVE : LOCAL_SGD_RATE;
+        return LearningRates.adaptive(optimizer) ? LearningRates.ADAPTIVE : LOCAL_SGD_RATE;
     }
 }
